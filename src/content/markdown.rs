@@ -1,0 +1,314 @@
+//! The one place that parses and renders Markdown: parser options, link rewriting and
+//! sanitization. Raw HTML never reaches a browser: comments are dropped (authors use them for
+//! annotations) and any other HTML is shown as text. Only `http`, `https` and `mailto` links, and
+//! relative ones, survive.
+
+use std::fmt::Write;
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
+
+/// One parsed event with the byte range of the source it came from.
+pub type Spanned<'a> = (Event<'a>, Range<usize>);
+
+/// The parser options used everywhere, so checks, rendering and benchmarks agree.
+/// Heading attributes stay off: they would let authors put arbitrary attributes on headings.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+}
+
+/// Parses `source` into events with their byte ranges.
+pub fn parse(source: &str) -> Vec<Spanned<'_>> {
+    Parser::new_ext(source, options())
+        .into_offset_iter()
+        .collect()
+}
+
+/// Where a link should go once the whole content tree is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Href {
+    /// Leave the destination as written (external or in-page link).
+    Keep,
+    /// A page of the site, at this URL.
+    Page(String),
+    /// A relative link to a page that does not exist (yet).
+    Missing,
+    /// A scheme that could run code (`javascript:`, `data:`...): the link is removed.
+    Unsafe,
+}
+
+/// Classifies a destination by its scheme; relative destinations are `Keep` here and resolved by
+/// the caller.
+pub fn scheme_is_safe(dest: &str) -> bool {
+    let cleaned: String = dest
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    match cleaned.find([':', '/', '?', '#']) {
+        Some(i) if cleaned.as_bytes()[i] == b':' => {
+            let scheme = cleaned[..i].to_ascii_lowercase();
+            matches!(scheme.as_str(), "http" | "https" | "mailto")
+        }
+        _ => true,
+    }
+}
+
+/// Whether `html` is nothing but HTML comments (possibly several, with whitespace between).
+pub fn is_comment(html: &str) -> bool {
+    let mut rest = html.trim();
+    if rest.is_empty() {
+        return false;
+    }
+    while let Some(after) = rest.strip_prefix("<!--") {
+        match after.find("-->") {
+            Some(end) => rest = after[end + 3..].trim_start(),
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
+/// Renders events to sanitized HTML, asking `resolve` where each link points.
+pub fn render(events: &[Spanned<'_>], resolve: &dyn Fn(&str) -> Href) -> String {
+    let mut out = String::with_capacity(events.len() * 24);
+    let mut renderer = Renderer {
+        resolve,
+        links: Vec::new(),
+        code: None,
+    };
+    let mapped = events.iter().filter_map(|(event, _)| renderer.map(event));
+    html::push_html(&mut out, mapped);
+    out
+}
+
+struct Renderer<'r> {
+    resolve: &'r dyn Fn(&str) -> Href,
+    /// For each open link or image: the HTML that closes it, or `None` to keep its own end tag.
+    links: Vec<Option<&'static str>>,
+    /// The fenced block being collected: language and text.
+    code: Option<(String, String)>,
+}
+
+impl<'r> Renderer<'r> {
+    fn map<'a>(&mut self, event: &Event<'a>) -> Option<Event<'a>> {
+        if let Some((_, text)) = &mut self.code {
+            return match event {
+                Event::Text(t) => {
+                    text.push_str(t);
+                    None
+                }
+                Event::End(TagEnd::CodeBlock) => self
+                    .code
+                    .take()
+                    .map(|(lang, text)| code_block(&lang, &text)),
+                _ => None,
+            };
+        }
+        Some(match event {
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                if is_comment(raw) {
+                    return None;
+                }
+                Event::Text(raw.clone())
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => language(info),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((lang, String::new()));
+                return None;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => match self.link_href(dest_url) {
+                Ok(dest) => Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: dest,
+                    title: title.clone(),
+                    id: id.clone(),
+                }),
+                Err(open) => Event::Html(open.into()),
+            },
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                if scheme_is_safe(dest_url) {
+                    self.links.push(None);
+                    event.clone()
+                } else {
+                    let _ = (link_type, title, id);
+                    self.links.push(Some("</span>"));
+                    Event::Html(r#"<span class="link-unsafe">"#.into())
+                }
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => match self.links.pop().flatten() {
+                Some(close) => Event::Html(close.into()),
+                None => event.clone(),
+            },
+            other => other.clone(),
+        })
+    }
+
+    /// The destination to keep for a link, or the HTML that replaces its opening tag.
+    fn link_href<'a>(&mut self, dest: &CowStr<'a>) -> Result<CowStr<'a>, &'static str> {
+        let href = if scheme_is_safe(dest) {
+            (self.resolve)(dest)
+        } else {
+            Href::Unsafe
+        };
+        match href {
+            Href::Keep => {
+                self.links.push(None);
+                Ok(dest.clone())
+            }
+            Href::Page(url) => {
+                self.links.push(None);
+                Ok(url.into())
+            }
+            Href::Missing => {
+                self.links.push(Some(
+                    r#"</span> <span class="missing-note">(not written yet)</span>"#,
+                ));
+                Err(r#"<span class="link-missing" title="This page is not written yet">"#)
+            }
+            Href::Unsafe => {
+                self.links.push(Some("</span>"));
+                Err(r#"<span class="link-unsafe">"#)
+            }
+        }
+    }
+}
+
+/// The first word of a fence's info string, restricted to characters safe in a class name.
+fn language(info: &str) -> String {
+    info.split_whitespace()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+'))
+        .collect()
+}
+
+/// A code block with a copy button (hidden until the script shows it, so it never appears dead).
+pub fn code_block<'a>(lang: &str, text: &str) -> Event<'a> {
+    let mut out = String::from(
+        r#"<div class="codeblock"><button type="button" class="copy" hidden>Copy</button><pre><code"#,
+    );
+    if !lang.is_empty() {
+        let _ = write!(out, r#" class="language-{lang}""#);
+    }
+    out.push('>');
+    escape_into(&mut out, text);
+    out.push_str("</code></pre></div>\n");
+    Event::Html(out.into())
+}
+
+/// Appends `text` HTML-escaped.
+pub fn escape_into(out: &mut String, text: &str) {
+    let _ = pulldown_cmark_escape::escape_html_body_text(&mut *out, text);
+}
+
+/// The readable text of some events: code spans keep their text, breaks become spaces, and
+/// paragraphs and list items end with a newline.
+pub fn plain_text(events: &[Spanned<'_>]) -> String {
+    let mut out = String::new();
+    for (event, _) in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::CodeBlock | TagEnd::Heading(_),
+            ) => {
+                if !out.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+    let trimmed = out.trim_end_matches('\n').len();
+    out.truncate(trimmed);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_str(md: &str) -> String {
+        let events = parse(md);
+        render(&events, &|dest| {
+            if dest.ends_with(".md") {
+                Href::Missing
+            } else {
+                Href::Keep
+            }
+        })
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text_and_comments_vanish() {
+        let html = render_str(
+            "hi <script>alert(1)</script> <!-- weight: 2 -->\n\n<img src=x onerror=alert(1)>\n",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(!html.contains("weight"), "{html}");
+    }
+
+    #[test]
+    fn javascript_and_data_links_lose_their_href() {
+        for md in [
+            "[x](javascript:alert(1))",
+            "[x](JaVaScRiPt:alert(1))",
+            "[x]( java\tscript:alert(1))",
+            "<javascript:alert(1)>",
+            "![x](data:text/html,<b>)",
+        ] {
+            let html = render_str(md);
+            assert!(
+                !html.to_lowercase().contains("href=\"javascript"),
+                "{md} -> {html}"
+            );
+            assert!(!html.contains("src=\"data"), "{md} -> {html}");
+        }
+        assert!(render_str("[ok](https://example.com)").contains(r#"href="https://example.com""#));
+    }
+
+    #[test]
+    fn missing_pages_are_marked_not_written_yet() {
+        let html = render_str("see [GitOps](../topics/gitops.md)");
+        assert!(html.contains(r#"<span class="link-missing""#), "{html}");
+        assert!(html.contains("not written yet"), "{html}");
+    }
+
+    #[test]
+    fn code_blocks_get_a_copy_button_and_stay_escaped() {
+        let html = render_str("```bash\necho '<b>'\n```\n");
+        assert!(html.contains(r#"class="copy""#));
+        assert!(
+            html.contains(r#"<code class="language-bash">echo '&lt;b&gt;'"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn plain_text_keeps_code_spans() {
+        let events = parse("Knowledge of `ignoreDifferences` to resolve\nsync loops");
+        assert_eq!(
+            plain_text(&events),
+            "Knowledge of ignoreDifferences to resolve sync loops"
+        );
+    }
+}

@@ -1,0 +1,226 @@
+//! Page metadata: the wiki's breadcrumb line (`Portal | Level: L2: Operations | Topics: GitOps |
+//! Domain: DevOps & Tooling`) and optional YAML front matter that adds to or overrides it.
+
+use serde::{Deserialize, Serialize};
+
+/// Level, topics, domain and tags of a page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Meta {
+    pub level: Option<Level>,
+    pub topics: Vec<String>,
+    pub domain: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// A level such as `L2: Operations`: a short code for badges and filters, and an optional name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Level {
+    pub code: String,
+    pub name: Option<String>,
+}
+
+impl Level {
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let (code, name) = match text.split_once(':') {
+            Some((code, name)) => (code.trim(), Some(name.trim()).filter(|n| !n.is_empty())),
+            None => (text, None),
+        };
+        Some(Self {
+            code: code.to_owned(),
+            name: name.map(str::to_owned),
+        })
+    }
+
+    /// `L2: Operations`, or just the code.
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{}: {name}", self.code),
+            None => self.code.clone(),
+        }
+    }
+}
+
+/// What a page is, when front matter says so explicitly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KindOverride {
+    Scenario,
+    Page,
+}
+
+/// Optional YAML front matter. Unknown keys are errors so typos do not go unnoticed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub slug: Option<String>,
+    pub kind: Option<KindOverride>,
+    pub level: Option<String>,
+    pub topics: Option<OneOrMany>,
+    pub domain: Option<String>,
+    pub tags: Option<OneOrMany>,
+}
+
+/// A YAML list, or a single comma-separated string.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => split_list(&s),
+            OneOrMany::Many(v) => v
+                .into_iter()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
+        }
+    }
+}
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Front matter found at the top of a file.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RawFrontMatter<'a> {
+    pub yaml: &'a str,
+    /// Byte offset where the Markdown after the closing `---` starts.
+    pub body_start: usize,
+}
+
+/// Finds front matter: a first line `---` and a later line `---` (or `...`).
+/// `Err(())` means it opens but never closes.
+pub fn split_front_matter(source: &str) -> Result<Option<RawFrontMatter<'_>>, ()> {
+    let Some(rest) = source
+        .strip_prefix("---\n")
+        .or_else(|| source.strip_prefix("---\r\n"))
+    else {
+        return Ok(None);
+    };
+    let yaml_start = source.len() - rest.len();
+    let mut offset = yaml_start;
+    for line in rest.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            return Ok(Some(RawFrontMatter {
+                yaml: &source[yaml_start..offset],
+                body_start: offset + line.len(),
+            }));
+        }
+        offset += line.len();
+    }
+    Err(())
+}
+
+/// Parses front matter YAML; on failure returns the 1-based line within the YAML and a message.
+pub fn parse_front_matter(yaml: &str) -> Result<FrontMatter, (usize, String)> {
+    if yaml.trim().is_empty() {
+        return Ok(FrontMatter::default());
+    }
+    serde_norway::from_str(yaml).map_err(|err| {
+        let line = err.location().map_or(1, |loc| loc.line());
+        let mut message = err.to_string();
+        if let Some(at) = message.find(" at line ") {
+            message.truncate(at);
+        }
+        (line, message)
+    })
+}
+
+impl Meta {
+    /// Parses a breadcrumb line; `None` if it has none of the known fields.
+    pub fn from_breadcrumb(line: &str) -> Option<Self> {
+        let mut meta = Meta::default();
+        let mut found = false;
+        for part in line.split('|') {
+            let Some((key, value)) = part.split_once(':') else {
+                continue;
+            };
+            found |= meta.set(&key.trim().to_ascii_lowercase(), value);
+        }
+        found.then_some(meta)
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> bool {
+        match key {
+            "level" => self.level = Level::parse(value),
+            "topics" | "topic" => self.topics = split_list(value),
+            "domain" => self.domain = Some(value.trim().to_owned()).filter(|d| !d.is_empty()),
+            "tags" => self.tags = split_list(value),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Front matter values replace the breadcrumb's, field by field.
+    pub fn apply(&mut self, front: &mut FrontMatter) {
+        if let Some(level) = front.level.take() {
+            self.level = Level::parse(&level);
+        }
+        if let Some(topics) = front.topics.take() {
+            self.topics = topics.into_vec();
+        }
+        if let Some(domain) = front.domain.take() {
+            self.domain = Some(domain);
+        }
+        if let Some(tags) = front.tags.take() {
+            self.tags = tags.into_vec();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn breadcrumb_gives_level_topics_and_domain() {
+        let meta = Meta::from_breadcrumb("Portal | Level: L2: Operations | Topics: GitOps, Kubernetes | Domain: DevOps & Tooling").unwrap();
+        assert_eq!(
+            meta.level,
+            Some(Level {
+                code: "L2".into(),
+                name: Some("Operations".into())
+            })
+        );
+        assert_eq!(meta.topics, ["GitOps", "Kubernetes"]);
+        assert_eq!(meta.domain.as_deref(), Some("DevOps & Tooling"));
+        assert!(Meta::from_breadcrumb("Just a sentence: with a colon").is_none());
+    }
+
+    #[test]
+    fn front_matter_is_split_and_overrides_the_breadcrumb() {
+        let src = "---\nlevel: \"L1: Foundations\"\ntopics: [TLS, Ingress]\n---\n# Title\n";
+        let raw = split_front_matter(src).unwrap().unwrap();
+        assert_eq!(&src[raw.body_start..], "# Title\n");
+        let mut front = parse_front_matter(raw.yaml).unwrap();
+        let mut meta = Meta::from_breadcrumb("Portal | Level: L3 | Topics: X").unwrap();
+        meta.apply(&mut front);
+        assert_eq!(meta.level.unwrap().label(), "L1: Foundations");
+        assert_eq!(meta.topics, ["TLS", "Ingress"]);
+    }
+
+    #[test]
+    fn invalid_front_matter_reports_its_line() {
+        let (line, message) = parse_front_matter("level: L2\ntopics: [a\nslug: x\n").unwrap_err();
+        assert!(line >= 2, "line {line}: {message}");
+        let (line, message) = parse_front_matter("level: L2\ncolour: red\n").unwrap_err();
+        assert_eq!(line, 2, "{message}");
+        assert!(message.contains("unknown field `colour`"), "{message}");
+        assert_eq!(split_front_matter("---\nlevel: L2\n# no end\n"), Err(()));
+    }
+}

@@ -1,0 +1,21 @@
+//! Content: Markdown files -> typed pages and scenarios, links, backlinks and diagnostics.
+//! Everything but [`source`] is pure and tested with strings.
+
+pub mod diagnostics;
+pub mod document;
+pub mod investigation;
+pub mod markdown;
+pub mod meta;
+pub mod navigation;
+pub mod scenario;
+pub mod section;
+pub mod site;
+pub mod source;
+
+pub use diagnostics::{Diagnostic, Severity, Summary};
+pub use site::{Page, Section, Site, SourceFile};
+
+/// Reads and builds the site from a content folder.
+pub fn load(root: &std::path::Path) -> anyhow::Result<Site> {
+    Ok(Site::build(&source::read_dir(root)?))
+}

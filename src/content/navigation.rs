@@ -1,0 +1,169 @@
+//! Wiki navigation: "Related Content" items such as
+//! `- [GitOps](../topics/gitops.md) (Topic Pack, L1) — GitOps` and "Pages that link here".
+
+use pulldown_cmark::{Event, Tag, TagEnd};
+use serde::Serialize;
+
+use super::markdown::{Href, Spanned, plain_text};
+
+/// One related-content item, with its target resolved against the content tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RelatedLink {
+    pub title: String,
+    /// The URL of the page when the target exists.
+    pub url: Option<String>,
+    /// The target as written, when the item has a link.
+    pub target: Option<String>,
+    /// The item links to a page that is not written yet.
+    pub missing: bool,
+    pub kind: Option<String>,
+    pub level: Option<String>,
+    pub topic: Option<String>,
+    pub line: usize,
+    /// The item did not have the `Title (Kind, Level) — Topic` shape.
+    pub unparsed: bool,
+}
+
+/// A page listed or found to link to this one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Backlink {
+    pub title: String,
+    pub url: Option<String>,
+}
+
+/// Parses one "Related Content" list item.
+pub fn related(item: &[Spanned<'_>], line: usize, resolve: &dyn Fn(&str) -> Href) -> RelatedLink {
+    let text = plain_text(item).replace('\n', " ");
+    let (title, kind, level, topic, unparsed) = match split_related(&text) {
+        Some((title, kind, level, topic)) => (title, kind, level, topic, false),
+        None => (text.trim().to_owned(), None, None, None, true),
+    };
+    let link = first_link(item);
+    let (url, missing) = match link.as_ref().map(|(dest, _)| resolve(dest)) {
+        Some(Href::Page(url)) => (Some(url), false),
+        Some(Href::Keep) => (link.as_ref().map(|(dest, _)| dest.clone()), false),
+        Some(Href::Missing) => (None, true),
+        Some(Href::Unsafe) | None => (None, false),
+    };
+    let title = link
+        .as_ref()
+        .map(|(_, text)| text.clone())
+        .filter(|t| !t.is_empty())
+        .unwrap_or(title);
+    RelatedLink {
+        title,
+        url,
+        target: link.map(|(dest, _)| dest),
+        missing,
+        kind,
+        level,
+        topic,
+        line,
+        unparsed,
+    }
+}
+
+/// A "Pages that link here" item: its text, and its link when it has one.
+pub fn listed_backlink(item: &[Spanned<'_>], resolve: &dyn Fn(&str) -> Href) -> Backlink {
+    let url = first_link(item).and_then(|(dest, _)| match resolve(&dest) {
+        Href::Page(url) => Some(url),
+        _ => None,
+    });
+    Backlink {
+        title: plain_text(item).replace('\n', " ").trim().to_owned(),
+        url,
+    }
+}
+
+/// The destination and text of the first link in some events.
+fn first_link(events: &[Spanned<'_>]) -> Option<(String, String)> {
+    let start = events
+        .iter()
+        .position(|(e, _)| matches!(e, Event::Start(Tag::Link { .. })))?;
+    let Event::Start(Tag::Link { dest_url, .. }) = &events[start].0 else {
+        return None;
+    };
+    let end = events[start..]
+        .iter()
+        .position(|(e, _)| matches!(e, Event::End(TagEnd::Link)))
+        .map_or(events.len(), |p| start + p);
+    Some((dest_url.to_string(), plain_text(&events[start + 1..end])))
+}
+
+type Parts = (String, Option<String>, Option<String>, Option<String>);
+
+/// `Argo Flashcards (CLI) (flashcard_deck, L1) — GitOps` -> title, kind, level, topic.
+/// The last parenthesised group before the dash holds kind and level.
+fn split_related(text: &str) -> Option<Parts> {
+    let text = text.trim();
+    let (left, topic) = [" — ", " – ", " -- ", " - "]
+        .iter()
+        .find_map(|dash| text.rsplit_once(dash))
+        .map_or((text, None), |(l, t)| {
+            (
+                l.trim_end(),
+                Some(t.trim().to_owned()).filter(|t| !t.is_empty()),
+            )
+        });
+    let inner_end = left.strip_suffix(')')?;
+    let open = inner_end.rfind('(')?;
+    let title = inner_end[..open].trim();
+    let mut parts = inner_end[open + 1..]
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let kind = parts.next().map(str::to_owned);
+    let level = parts.next().map(str::to_owned);
+    (!title.is_empty() && kind.is_some()).then(|| (title.to_owned(), kind, level, topic))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::markdown::parse;
+    use crate::content::section::list_items;
+
+    fn first_item(md: &str, resolve: &dyn Fn(&str) -> Href) -> RelatedLink {
+        let events = parse(md);
+        let (item, _) = list_items(&events)[0];
+        related(item, 3, resolve)
+    }
+
+    #[test]
+    fn linked_item_gives_title_kind_level_topic_and_target() {
+        let r = first_item(
+            "- [GitOps](../topics/gitops.md) (Topic Pack, L1) — GitOps\n",
+            &|_| Href::Page("/wiki/topics/gitops".into()),
+        );
+        assert_eq!(r.title, "GitOps");
+        assert_eq!(
+            (r.kind.as_deref(), r.level.as_deref(), r.topic.as_deref()),
+            (Some("Topic Pack"), Some("L1"), Some("GitOps"))
+        );
+        assert_eq!(r.url.as_deref(), Some("/wiki/topics/gitops"));
+        assert!(!r.missing && !r.unparsed);
+    }
+
+    #[test]
+    fn title_with_parentheses_and_no_link_still_parses() {
+        let r = first_item(
+            "- Argo Flashcards (CLI) (flashcard_deck, L1) — GitOps\n",
+            &|_| Href::Keep,
+        );
+        assert_eq!(r.title, "Argo Flashcards (CLI)");
+        assert_eq!(r.kind.as_deref(), Some("flashcard_deck"));
+        assert_eq!((r.url, r.target, r.missing), (None, None, false));
+    }
+
+    #[test]
+    fn missing_target_is_marked_and_odd_lines_are_kept_unparsed() {
+        let r = first_item(
+            "- [Drills](../drills/x.md) (Drill, L2) — GitOps\n",
+            &|_| Href::Missing,
+        );
+        assert!(r.missing);
+        let r = first_item("- just some words\n", &|_| Href::Keep);
+        assert!(r.unparsed);
+        assert_eq!(r.title, "just some words");
+    }
+}

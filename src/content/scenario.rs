@@ -1,0 +1,297 @@
+//! The typed scenario model, built from a document's recognised sections.
+
+use pulldown_cmark::{Event, Tag, TagEnd};
+use serde::Serialize;
+
+use super::investigation::{self, Step};
+use super::markdown::{Spanned, plain_text};
+use super::section::{SectionRole, list_items};
+
+/// A block of rendered content with its plain text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Block {
+    pub html: String,
+    pub text: String,
+}
+
+/// A list item: rendered, as text, and where it is in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Item {
+    pub html: String,
+    pub text: String,
+    pub line: usize,
+}
+
+/// One checklist item the answer is scored against.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RubricItem {
+    /// Stable within a version of the page: derived from the item's first words.
+    pub id: String,
+    pub text: String,
+    pub html: String,
+    pub weight: f32,
+    pub line: usize,
+}
+
+/// A `**Concept**: explanation` bullet of "Key Concepts Tested".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Concept {
+    pub name: String,
+    pub explanation: String,
+    pub html: String,
+    pub line: usize,
+}
+
+/// Where an anti-pattern came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TrapKind {
+    Trap,
+    RedFlag,
+}
+
+/// A `**claim** — explanation` bullet of "Common Traps" or "Red Flags (Weak Answers)".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Trap {
+    pub kind: TrapKind,
+    pub claim: String,
+    pub explanation: String,
+    pub html: String,
+    pub line: usize,
+}
+
+/// Everything a scenario page says, typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Scenario {
+    /// `Scenario` or `Interview`, from the title's prefix.
+    pub format: String,
+    pub prompt: Option<Block>,
+    pub initial_report: Option<Block>,
+    pub constraints: Vec<Item>,
+    pub evidence: Vec<Item>,
+    pub investigation: Vec<Step>,
+    /// The root cause section as written.
+    pub root_cause: Option<Block>,
+    /// When the root cause section is a list of possibilities.
+    pub root_causes: Vec<Item>,
+    pub rubric: Vec<RubricItem>,
+    pub model_answer: Option<Block>,
+    pub key_concepts: Vec<Concept>,
+    pub traps: Vec<Trap>,
+    pub follow_ups: Vec<Item>,
+}
+
+impl Scenario {
+    /// Whether the page gives the grader anything to score against.
+    pub fn is_gradeable(&self) -> bool {
+        !self.rubric.is_empty() || self.model_answer.is_some()
+    }
+}
+
+/// Builds the scenario model from sections; `render` produces sanitized HTML.
+#[expect(missing_debug_implementations, reason = "holds closures")]
+pub struct Builder<'r> {
+    pub render: &'r dyn Fn(&[Spanned<'_>]) -> String,
+    pub line_of: &'r dyn Fn(usize) -> usize,
+}
+
+impl Builder<'_> {
+    pub fn add(&self, scenario: &mut Scenario, role: SectionRole, events: &[Spanned<'_>]) {
+        match role {
+            SectionRole::Prompt => scenario.prompt = Some(self.block(events)),
+            SectionRole::InitialReport => scenario.initial_report = Some(self.block(events)),
+            SectionRole::Constraints => scenario.constraints.extend(self.items(events)),
+            SectionRole::Evidence => scenario.evidence.extend(self.items(events)),
+            SectionRole::InvestigationPath => {
+                scenario.investigation.extend(investigation::steps(
+                    events,
+                    self.render,
+                    self.line_of,
+                ));
+            }
+            SectionRole::RootCause => {
+                scenario.root_cause = Some(self.block(events));
+                scenario.root_causes.extend(self.items(events));
+            }
+            SectionRole::Checklist => scenario.rubric.extend(self.items(events).map(rubric_item)),
+            SectionRole::StrongAnswer => scenario.model_answer = Some(self.block(events)),
+            SectionRole::KeyConcepts => scenario.key_concepts.extend(self.labelled(events).map(
+                |(name, explanation, item)| Concept {
+                    name,
+                    explanation,
+                    html: item.html,
+                    line: item.line,
+                },
+            )),
+            SectionRole::Traps | SectionRole::RedFlags => {
+                let kind = if role == SectionRole::Traps {
+                    TrapKind::Trap
+                } else {
+                    TrapKind::RedFlag
+                };
+                scenario
+                    .traps
+                    .extend(
+                        self.labelled(events)
+                            .map(|(claim, explanation, item)| Trap {
+                                kind,
+                                claim,
+                                explanation,
+                                html: item.html,
+                                line: item.line,
+                            }),
+                    );
+            }
+            SectionRole::FollowUps => scenario.follow_ups.extend(self.items(events)),
+            _ => {}
+        }
+    }
+
+    fn block(&self, events: &[Spanned<'_>]) -> Block {
+        Block {
+            html: (self.render)(events),
+            text: plain_text(events),
+        }
+    }
+
+    fn items<'e, 'a>(&'e self, events: &'e [Spanned<'a>]) -> impl Iterator<Item = Item> + 'e {
+        list_items(events).into_iter().map(|(item, offset)| Item {
+            html: (self.render)(item),
+            text: plain_text(item).replace('\n', " "),
+            line: (self.line_of)(offset),
+        })
+    }
+
+    /// Items shaped `**Label**: text` or `**Label** — text`, split into label and text.
+    fn labelled<'e, 'a>(
+        &'e self,
+        events: &'e [Spanned<'a>],
+    ) -> impl Iterator<Item = (String, String, Item)> + 'e {
+        list_items(events).into_iter().map(|(item, offset)| {
+            let (label, rest) = split_label(item);
+            let rendered = Item {
+                html: (self.render)(item),
+                text: plain_text(item).replace('\n', " "),
+                line: (self.line_of)(offset),
+            };
+            (label, rest, rendered)
+        })
+    }
+}
+
+/// Splits `**Label**: rest` (or with a dash) at the end of the leading bold text; without bold
+/// text, at the first colon or dash.
+fn split_label(item: &[Spanned<'_>]) -> (String, String) {
+    let inner = match item.first() {
+        Some((Event::Start(Tag::Paragraph), _)) => &item[1..],
+        _ => item,
+    };
+    if let Some((Event::Start(Tag::Strong), _)) = inner.first() {
+        if let Some(end) = inner
+            .iter()
+            .position(|(e, _)| matches!(e, Event::End(TagEnd::Strong)))
+        {
+            let label = plain_text(&inner[1..end]);
+            let rest = plain_text(&inner[end + 1..]).replace('\n', " ");
+            let rest = rest
+                .trim_start_matches([':', '—', '–', '-', ' '])
+                .trim()
+                .to_owned();
+            return (label.trim().trim_end_matches(':').to_owned(), rest);
+        }
+    }
+    let text = plain_text(item).replace('\n', " ");
+    for sep in [": ", " — ", " – ", " - "] {
+        if let Some((label, rest)) = text.split_once(sep) {
+            return (label.trim().to_owned(), rest.trim().to_owned());
+        }
+    }
+    (text.trim().to_owned(), String::new())
+}
+
+fn rubric_item(item: Item) -> RubricItem {
+    RubricItem {
+        id: item_id(&item.text),
+        text: item.text,
+        html: item.html,
+        weight: 1.0,
+        line: item.line,
+    }
+}
+
+/// `Quick identification of the HPA vs ArgoCD conflict` -> `quick-identification-of-the-hpa-vs`.
+pub fn item_id(text: &str) -> String {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(6)
+        .map(str::to_lowercase)
+        .collect();
+    if words.is_empty() {
+        "item".to_owned()
+    } else {
+        words.join("-")
+    }
+}
+
+/// Makes ids unique within a scenario by suffixing repeats with `-2`, `-3`...
+pub fn dedupe_ids(items: &mut [RubricItem]) {
+    let mut seen = std::collections::HashMap::new();
+    for item in items {
+        let n = seen.entry(item.id.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            item.id = format!("{}-{n}", item.id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::markdown::parse;
+
+    #[test]
+    fn bold_label_and_explanation_are_split_on_colon_or_dash() {
+        for md in [
+            "- **Drift**: state differs from Git\n",
+            "- **Drift** — state differs from Git\n",
+        ] {
+            let events = parse(md);
+            let (item, _) = list_items(&events)[0];
+            assert_eq!(
+                split_label(item),
+                ("Drift".to_owned(), "state differs from Git".to_owned()),
+                "{md}"
+            );
+        }
+    }
+
+    #[test]
+    fn item_ids_are_readable_and_unique() {
+        let mut items: Vec<RubricItem> = [
+            "Quick identification of the HPA vs ArgoCD conflict",
+            "Rollback!",
+            "Rollback?",
+        ]
+        .iter()
+        .map(|t| {
+            rubric_item(Item {
+                html: String::new(),
+                text: (*t).to_owned(),
+                line: 1,
+            })
+        })
+        .collect();
+        dedupe_ids(&mut items);
+        let ids: Vec<_> = items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "quick-identification-of-the-hpa-vs",
+                "rollback",
+                "rollback-2"
+            ]
+        );
+    }
+}
