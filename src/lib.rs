@@ -1,1 +1,16 @@
+//! firedrill: practise incident response on realistic scenarios written as Markdown.
+//!
+//! Data flows one way:
+//! - [`content`] (pure) turns Markdown files into typed pages and scenarios, with diagnostics;
+//! - [`web`] handlers read the loaded [`content::Site`] and render [`templates`];
+//! - [`app`] wires state, routes and tower-http layers; [`commands`] implements the CLI that
+//!   [`config`] parses.
+
+pub mod app;
+pub mod commands;
+pub mod config;
 pub mod content;
+pub mod error;
+pub mod telemetry;
+pub mod templates;
+pub mod web;

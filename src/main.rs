@@ -1,1 +1,17 @@
-fn main() {}
+use std::process::ExitCode;
+
+use clap::Parser;
+use firedrill::config::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    firedrill::telemetry::init();
+    let result = match cli.command {
+        Command::Serve(args) => firedrill::commands::serve(args).map(|()| ExitCode::SUCCESS),
+        Command::Check(args) => firedrill::commands::check(&args),
+    };
+    result.unwrap_or_else(|err| {
+        eprintln!("error: {err:#}");
+        ExitCode::FAILURE
+    })
+}

@@ -1,6 +1,7 @@
 //! Content: Markdown files -> typed pages and scenarios, links, backlinks and diagnostics.
 //! Everything but [`source`] is pure and tested with strings.
 
+pub mod catalogue;
 pub mod diagnostics;
 pub mod document;
 pub mod investigation;

@@ -1,0 +1,58 @@
+//! Command-line flags and `FIREDRILL_*` environment variables, with the documented defaults.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Practise incident response on realistic Markdown scenarios.
+#[derive(Debug, Parser)]
+#[command(name = "firedrill", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the portal.
+    Serve(ServeArgs),
+    /// Check the content folder and report every problem as `path:line: severity: message`.
+    Check(CheckArgs),
+}
+
+/// Where the content lives.
+#[derive(Debug, Clone, Args)]
+pub struct ContentArgs {
+    /// Folder of Markdown pages.
+    #[arg(long, env = "FIREDRILL_CONTENT", default_value = "content")]
+    pub content: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub content: ContentArgs,
+    /// Address to listen on.
+    #[arg(long, env = "FIREDRILL_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Folder of static assets (stylesheet, script).
+    #[arg(long, env = "FIREDRILL_STATIC", default_value = "static", hide = true)]
+    pub static_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub content: ContentArgs,
+    /// Output format.
+    #[arg(long, env = "FIREDRILL_FORMAT", value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}

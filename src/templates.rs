@@ -1,0 +1,148 @@
+//! Askama templates and the view structs that feed them. Content HTML was sanitized when it was
+//! loaded; everything else is escaped by askama.
+
+use std::sync::OnceLock;
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::content::catalogue::{Facets, Filter};
+use crate::content::section::SectionRole;
+use crate::content::{Page, Section};
+
+static ASSET_VERSION: OnceLock<String> = OnceLock::new();
+
+/// Sets the cache-busting version appended to static asset URLs (once, at start-up).
+pub fn set_asset_version(version: String) {
+    let _ = ASSET_VERSION.set(version);
+}
+
+/// What every page's frame needs.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub asset_version: &'static str,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Self { asset_version: ASSET_VERSION.get().map_or("dev", String::as_str) }
+    }
+}
+
+/// Renders a template into an HTML response; a rendering failure is logged and answered with 500.
+pub fn page<T: Template>(template: &T) -> Response {
+    match template.render() {
+        Ok(body) => Html(body).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "template failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "The server could not render this page.").into_response()
+        }
+    }
+}
+
+#[derive(Debug, Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    pub layout: Layout,
+    pub status: u16,
+    pub title: &'a str,
+    pub message: &'a str,
+    /// The path that was asked for, on a 404.
+    pub path: Option<&'a str>,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "catalogue.html")]
+pub struct CataloguePage<'a> {
+    pub layout: Layout,
+    pub filter: &'a Filter,
+    pub facets: Facets,
+    pub scenarios: Vec<&'a Page>,
+    pub total: usize,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "scenario.html")]
+pub struct ScenarioPage<'a> {
+    pub layout: Layout,
+    pub page: &'a Page,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "wiki.html")]
+pub struct WikiPage<'a> {
+    pub layout: Layout,
+    pub page: &'a Page,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "wiki_index.html")]
+pub struct WikiIndexPage<'a> {
+    pub layout: Layout,
+    pub pages: Vec<&'a Page>,
+}
+
+/// Template helpers on sections.
+pub trait SectionView {
+    fn is_spoiler(&self) -> bool;
+    fn is_investigation(&self) -> bool;
+    fn is_navigation(&self) -> bool;
+}
+
+impl SectionView for Section {
+    fn is_spoiler(&self) -> bool {
+        self.role.is_spoiler()
+    }
+    fn is_investigation(&self) -> bool {
+        self.role == SectionRole::InvestigationPath
+    }
+    fn is_navigation(&self) -> bool {
+        self.role == SectionRole::WikiNavigation
+    }
+}
+
+/// A short plain-text summary for catalogue cards: the prompt, cut at a word boundary.
+pub fn summary(page: &Page) -> String {
+    let text = page.scenario.as_ref().and_then(|s| s.prompt.as_ref()).map_or("", |p| p.text.as_str());
+    let text = text.trim().trim_matches('"').trim();
+    if text.chars().count() <= 220 {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(220).collect();
+    let end = cut.rfind(' ').unwrap_or(cut.len());
+    format!("{}…", &cut[..end])
+}
+
+impl CataloguePage<'_> {
+    fn summary(&self, page: &Page) -> String {
+        summary(page)
+    }
+}
+
+impl ErrorPage<'_> {
+    /// Words of a missing path to offer as a search: `/scenarios/gitops-drift` -> `gitops drift`.
+    fn search_words(&self, path: &str) -> String {
+        let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        last.trim_end_matches(".md").split(['-', '_', '.']).filter(|w| !w.is_empty()).take(6).collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// Template helpers on pages.
+pub trait PageView {
+    /// The page has navigation to show but no `## Wiki Navigation` section to show it in.
+    fn needs_navigation_section(&self) -> bool;
+    /// The scenario's investigation path was recognised as steps.
+    fn has_steps(&self) -> bool;
+}
+
+impl PageView for Page {
+    fn needs_navigation_section(&self) -> bool {
+        let has_section = self.sections.iter().any(|s| s.role == SectionRole::WikiNavigation);
+        !has_section && (!self.backlinks.is_empty() || !self.related.is_empty())
+    }
+
+    fn has_steps(&self) -> bool {
+        self.scenario.as_ref().is_some_and(|s| !s.investigation.is_empty())
+    }
+}

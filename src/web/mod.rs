@@ -1,0 +1,3 @@
+//! HTTP handlers, one file per area; each extracts, calls the library and renders a template.
+
+pub mod pages;
