@@ -25,7 +25,11 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
             writeln!(out, "{report:#}")?;
         }
     }
-    Ok(if summary.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if summary.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// `firedrill serve`: loads content (logging its problems) and serves until Ctrl-C or SIGTERM.
@@ -36,13 +40,18 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 fn load_logged(dir: &std::path::Path) -> anyhow::Result<Site> {
-    let site = content::load(dir).with_context(|| format!("cannot load content from `{}`", dir.display()))?;
+    let site = content::load(dir)
+        .with_context(|| format!("cannot load content from `{}`", dir.display()))?;
     for diagnostic in &site.diagnostics {
         match diagnostic.severity {
             content::Severity::Error => tracing::error!("{diagnostic}"),
             content::Severity::Warning => tracing::warn!("{diagnostic}"),
         }
     }
-    tracing::info!(pages = site.pages().len(), "content loaded: {}", site.summary());
+    tracing::info!(
+        pages = site.pages().len(),
+        "content loaded: {}",
+        site.summary()
+    );
     Ok(site)
 }

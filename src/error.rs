@@ -18,13 +18,27 @@ pub enum AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, title, message) = match &self {
-            AppError::NotFound => (StatusCode::NOT_FOUND, "Page not found", "There is no page at this address."),
+            AppError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "There is no page at this address.",
+            ),
             AppError::Template(_) | AppError::Internal(_) => {
                 tracing::error!(error = %self, "request failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "The server could not show this page. The problem has been logged; please try again.")
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    "The server could not show this page. The problem has been logged; please try again.",
+                )
             }
         };
-        let page = ErrorPage { layout: Layout::default(), status: status.as_u16(), title, message, path: None };
+        let page = ErrorPage {
+            layout: Layout::default(),
+            status: status.as_u16(),
+            title,
+            message,
+            path: None,
+        };
         (status, crate::templates::page(&page)).into_response()
     }
 }

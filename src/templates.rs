@@ -26,7 +26,9 @@ pub struct Layout {
 
 impl Default for Layout {
     fn default() -> Self {
-        Self { asset_version: ASSET_VERSION.get().map_or("dev", String::as_str) }
+        Self {
+            asset_version: ASSET_VERSION.get().map_or("dev", String::as_str),
+        }
     }
 }
 
@@ -36,7 +38,11 @@ pub fn page<T: Template>(template: &T) -> Response {
         Ok(body) => Html(body).into_response(),
         Err(err) => {
             tracing::error!(error = %err, "template failed to render");
-            (StatusCode::INTERNAL_SERVER_ERROR, "The server could not render this page.").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The server could not render this page.",
+            )
+                .into_response()
         }
     }
 }
@@ -104,7 +110,11 @@ impl SectionView for Section {
 
 /// A short plain-text summary for catalogue cards: the prompt, cut at a word boundary.
 pub fn summary(page: &Page) -> String {
-    let text = page.scenario.as_ref().and_then(|s| s.prompt.as_ref()).map_or("", |p| p.text.as_str());
+    let text = page
+        .scenario
+        .as_ref()
+        .and_then(|s| s.prompt.as_ref())
+        .map_or("", |p| p.text.as_str());
     let text = text.trim().trim_matches('"').trim();
     if text.chars().count() <= 220 {
         return text.to_owned();
@@ -124,7 +134,12 @@ impl ErrorPage<'_> {
     /// Words of a missing path to offer as a search: `/scenarios/gitops-drift` -> `gitops drift`.
     fn search_words(&self, path: &str) -> String {
         let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-        last.trim_end_matches(".md").split(['-', '_', '.']).filter(|w| !w.is_empty()).take(6).collect::<Vec<_>>().join(" ")
+        last.trim_end_matches(".md")
+            .split(['-', '_', '.'])
+            .filter(|w| !w.is_empty())
+            .take(6)
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -138,11 +153,16 @@ pub trait PageView {
 
 impl PageView for Page {
     fn needs_navigation_section(&self) -> bool {
-        let has_section = self.sections.iter().any(|s| s.role == SectionRole::WikiNavigation);
+        let has_section = self
+            .sections
+            .iter()
+            .any(|s| s.role == SectionRole::WikiNavigation);
         !has_section && (!self.backlinks.is_empty() || !self.related.is_empty())
     }
 
     fn has_steps(&self) -> bool {
-        self.scenario.as_ref().is_some_and(|s| !s.investigation.is_empty())
+        self.scenario
+            .as_ref()
+            .is_some_and(|s| !s.investigation.is_empty())
     }
 }

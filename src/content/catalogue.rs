@@ -16,27 +16,29 @@ pub struct Filter {
 
 impl Filter {
     pub fn is_empty(&self) -> bool {
-        [&self.level, &self.topic, &self.domain, &self.q].iter().all(|f| f.trim().is_empty())
+        [&self.level, &self.topic, &self.domain, &self.q]
+            .iter()
+            .all(|f| f.trim().is_empty())
     }
 
-    /// Whether a page passes every filter; the search matches title, topics, tags and prompt.
+    /// Whether a page passes every filter; every search word must appear in the title,
+    /// metadata, prompt, initial report or evidence.
     pub fn matches(&self, page: &Page) -> bool {
         let level = page.meta.level.as_ref().map_or("", |l| l.code.as_str());
-        let same = |want: &str, have: &str| want.trim().is_empty() || want.trim().eq_ignore_ascii_case(have);
+        let same = |want: &str, have: &str| {
+            want.trim().is_empty() || want.trim().eq_ignore_ascii_case(have)
+        };
         same(&self.level, level)
-            && (self.topic.trim().is_empty() || page.meta.topics.iter().any(|t| same(&self.topic, t)))
+            && (self.topic.trim().is_empty()
+                || page.meta.topics.iter().any(|t| same(&self.topic, t)))
             && same(&self.domain, page.meta.domain.as_deref().unwrap_or(""))
             && self.search_matches(page)
     }
 
     fn search_matches(&self, page: &Page) -> bool {
-        let words: Vec<String> = self.q.split_whitespace().map(str::to_lowercase).collect();
-        if words.is_empty() {
-            return true;
-        }
-        let prompt = page.scenario.as_ref().and_then(|s| s.prompt.as_ref()).map_or("", |b| b.text.as_str());
-        let haystack = format!("{} {} {} {}", page.title, page.meta.topics.join(" "), page.meta.tags.join(" "), prompt).to_lowercase();
-        words.iter().all(|w| haystack.contains(w.as_str()))
+        self.q
+            .split_whitespace()
+            .all(|word| page.search_text.contains(&word.to_lowercase()))
     }
 }
 
@@ -52,7 +54,9 @@ impl Facets {
     pub fn of<'a>(pages: impl Iterator<Item = &'a Page>) -> Self {
         let mut facets = Facets::default();
         for page in pages {
-            facets.levels.extend(page.meta.level.as_ref().map(|l| l.code.clone()));
+            facets
+                .levels
+                .extend(page.meta.level.as_ref().map(|l| l.code.clone()));
             facets.topics.extend(page.meta.topics.iter().cloned());
             facets.domains.extend(page.meta.domain.clone());
         }
@@ -68,7 +72,13 @@ impl Facets {
 pub fn scenarios<'s>(site: &'s Site, filter: &Filter) -> Vec<&'s Page> {
     let mut found: Vec<&Page> = site.scenarios().filter(|p| filter.matches(p)).collect();
     found.sort_by(|a, b| {
-        let level = |p: &Page| p.meta.level.as_ref().map(|l| l.code.clone()).unwrap_or_default();
+        let level = |p: &Page| {
+            p.meta
+                .level
+                .as_ref()
+                .map(|l| l.code.clone())
+                .unwrap_or_default()
+        };
         (level(a), a.short_title().to_lowercase()).cmp(&(level(b), b.short_title().to_lowercase()))
     });
     found

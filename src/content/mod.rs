@@ -13,6 +13,9 @@ pub mod section;
 pub mod site;
 pub mod source;
 
+#[cfg(test)]
+mod tests;
+
 pub use diagnostics::{Diagnostic, Severity, Summary};
 pub use site::{Page, Section, Site, SourceFile};
 

@@ -47,6 +47,9 @@ pub struct Page {
     pub related: Vec<RelatedLink>,
     /// Listed and computed, merged, in that order.
     pub backlinks: Vec<Backlink>,
+    /// Lowercased title, metadata, prompt, report and evidence, for the catalogue search.
+    #[serde(skip)]
+    pub search_text: String,
 }
 
 impl Page {
@@ -219,6 +222,9 @@ fn url_for(doc: &Document<'_>) -> String {
 
 /// Resolves a link written on the page at `from` against the known page URLs.
 fn resolve(from: &str, dest: &str, urls: &HashMap<&str, String>) -> Href {
+    if !markdown::scheme_is_safe(dest) {
+        return Href::Unsafe;
+    }
     if dest.starts_with(['#', '/']) || dest.contains(':') {
         return Href::Keep;
     }
@@ -284,6 +290,7 @@ fn render(
         scenario: None,
         related: Vec::new(),
         backlinks: Vec::new(),
+        search_text: String::new(),
     };
     let mut ids = HashMap::new();
     for section in &doc.sections {
@@ -306,8 +313,31 @@ fn render(
     if let Some(s) = scenario.as_mut() {
         scenario::dedupe_ids(&mut s.rubric);
     }
+    page.search_text = search_text(&page, scenario.as_ref());
     page.scenario = scenario;
     page
+}
+
+fn search_text(page: &Page, scenario: Option<&Scenario>) -> String {
+    let meta = &page.meta;
+    let mut text = format!(
+        "{} {} {} {}",
+        page.title,
+        meta.topics.join(" "),
+        meta.tags.join(" "),
+        meta.domain.as_deref().unwrap_or("")
+    );
+    if let Some(s) = scenario {
+        for block in [&s.prompt, &s.initial_report].into_iter().flatten() {
+            text.push(' ');
+            text.push_str(&block.text);
+        }
+        for item in &s.evidence {
+            text.push(' ');
+            text.push_str(&item.text);
+        }
+    }
+    text.to_lowercase()
 }
 
 /// Fills the page's related links and listed backlinks, and renders whatever else the section

@@ -1,0 +1,417 @@
+//! Parser tests on the bundled content (the seed and each section variant) and on every
+//! diagnostic, with the exact line reported.
+
+use super::scenario::TrapKind;
+use super::site::{Site, SourceFile};
+
+fn file(path: &str, text: &str) -> SourceFile {
+    SourceFile {
+        path: path.to_owned(),
+        bytes: text.as_bytes().to_vec(),
+    }
+}
+
+fn bundled() -> Site {
+    Site::build(&[
+        file(
+            "scenarios/gitops-drift-causing-outage.md",
+            include_str!("../../content/scenarios/gitops-drift-causing-outage.md"),
+        ),
+        file(
+            "scenarios/config-drift-detected.md",
+            include_str!("../../content/scenarios/config-drift-detected.md"),
+        ),
+        file(
+            "scenarios/nodes-notready-after-upgrade.md",
+            include_str!("../../content/scenarios/nodes-notready-after-upgrade.md"),
+        ),
+        file(
+            "scenarios/tls-certificate-expired.md",
+            include_str!("../../content/scenarios/tls-certificate-expired.md"),
+        ),
+        file(
+            "topics/gitops.md",
+            include_str!("../../content/topics/gitops.md"),
+        ),
+        file(
+            "runbooks/argocd-out-of-sync.md",
+            include_str!("../../content/runbooks/argocd-out-of-sync.md"),
+        ),
+    ])
+}
+
+#[test]
+fn seed_metadata_comes_from_the_breadcrumb() {
+    let site = bundled();
+    let page = site.scenario("gitops-drift-causing-outage").unwrap();
+    assert_eq!(page.title, "Scenario: GitOps Drift Causing Outage");
+    assert_eq!(page.short_title(), "GitOps Drift Causing Outage");
+    assert_eq!(page.url, "/scenarios/gitops-drift-causing-outage");
+    assert_eq!(page.meta.level.as_ref().unwrap().label(), "L2: Operations");
+    assert_eq!(page.meta.topics, ["GitOps"]);
+    assert_eq!(page.meta.domain.as_deref(), Some("DevOps & Tooling"));
+    assert!(
+        site.diagnostics.iter().all(|d| !d.is_error()),
+        "{:?}",
+        site.diagnostics
+    );
+}
+
+#[test]
+fn seed_sections_are_typed() {
+    let site = bundled();
+    let scenario = site
+        .scenario("gitops-drift-causing-outage")
+        .unwrap()
+        .scenario
+        .as_ref()
+        .unwrap();
+    assert_eq!(scenario.format, "Scenario");
+    assert!(
+        scenario
+            .prompt
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("self-heal is fighting with an HPA")
+    );
+    assert!(
+        scenario
+            .initial_report
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("flapping between 3 and 10 replicas")
+    );
+    assert_eq!(scenario.constraints.len(), 2);
+    assert_eq!(scenario.evidence.len(), 4);
+    assert_eq!(
+        scenario.evidence[0].text,
+        "ArgoCD UI shows the app as OutOfSync with a diff on spec.replicas"
+    );
+    assert!(
+        scenario
+            .root_cause
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("infinite loop")
+    );
+    assert!(scenario.root_causes.is_empty());
+    let rubric: Vec<&str> = scenario.rubric.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(rubric.len(), 6);
+    assert_eq!(
+        rubric[1],
+        "Knowledge of ignoreDifferences to resolve sync loops"
+    );
+    assert_eq!(scenario.rubric[0].id, "quick-identification-of-the-hpa-vs");
+    assert_eq!(scenario.rubric[0].line, 57);
+    assert!(scenario.model_answer.is_none() && scenario.traps.is_empty());
+}
+
+#[test]
+fn seed_investigation_path_has_six_steps_with_fix_labels() {
+    let site = bundled();
+    let steps = &site
+        .scenario("gitops-drift-causing-outage")
+        .unwrap()
+        .scenario
+        .as_ref()
+        .unwrap()
+        .investigation;
+    let titles: Vec<_> = steps
+        .iter()
+        .map(|s| (s.number, s.label.as_deref(), s.title.as_str()))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            (1, None, "Check ArgoCD app status"),
+            (2, None, "View the diff"),
+            (3, None, "Check HPA"),
+            (4, Some("IMMEDIATE FIX"), "Tell ArgoCD to ignore replicas"),
+            (5, Some("PERMANENT FIX"), "Update the Application in Git"),
+            (6, None, "Verify stabilization"),
+        ]
+    );
+    assert_eq!(steps[0].line, 28);
+    assert_eq!(
+        steps[1].shows,
+        ["spec.replicas: 3 (Git) vs 8 (live, set by HPA)"]
+    );
+    assert!(steps[4].code.contains("#     ignoreDifferences:"));
+    assert_eq!(
+        steps[5].code,
+        "kubectl get pods -n grokdevops -w\nargocd app get grokdevops # Should be Synced now"
+    );
+}
+
+#[test]
+fn seed_navigation_resolves_some_links_and_marks_the_rest_missing() {
+    let site = bundled();
+    let page = site.scenario("gitops-drift-causing-outage").unwrap();
+    assert_eq!(page.related.len(), 10);
+    let gitops = page.related.iter().find(|r| r.title == "GitOps").unwrap();
+    assert_eq!(
+        (
+            gitops.url.as_deref(),
+            gitops.kind.as_deref(),
+            gitops.level.as_deref()
+        ),
+        (Some("/wiki/topics/gitops"), Some("Topic Pack"), Some("L1"))
+    );
+    let interview = page
+        .related
+        .iter()
+        .find(|r| r.title == "Interview: Config Drift Detected")
+        .unwrap();
+    assert_eq!(
+        interview.url.as_deref(),
+        Some("/scenarios/config-drift-detected")
+    );
+    let drills = page
+        .related
+        .iter()
+        .find(|r| r.title == "GitOps & ArgoCD Drills")
+        .unwrap();
+    assert!(drills.missing && drills.url.is_none());
+    let track = page
+        .related
+        .iter()
+        .find(|r| r.title.starts_with("Track:"))
+        .unwrap();
+    assert!(!track.missing && track.target.is_none());
+    assert_eq!(page.related.iter().filter(|r| r.missing).count(), 6);
+    // The 14 listed backlinks, plus pages found to link here that the list did not name.
+    assert!(page.backlinks.len() >= 14);
+    assert!(
+        page.backlinks
+            .iter()
+            .any(|b| b.title == "Runbook: ArgoCD Out of Sync"
+                && b.url.as_deref() == Some("/wiki/runbooks/argocd-out-of-sync"))
+    );
+    assert!(
+        page.backlinks
+            .iter()
+            .any(|b| b.title == "Master Curriculum: 40 Weeks" && b.url.is_none())
+    );
+}
+
+#[test]
+fn strong_answer_variant_has_model_answer_concepts_red_flags_and_follow_ups() {
+    let site = bundled();
+    let page = site.scenario("config-drift-detected").unwrap();
+    let s = page.scenario.as_ref().unwrap();
+    assert_eq!(s.format, "Interview");
+    assert!(s.rubric.is_empty());
+    let answer = &s.model_answer.as_ref().unwrap().text;
+    let words = answer.split_whitespace().count();
+    assert!((80..=200).contains(&words), "{words} words");
+    assert!(s.key_concepts.len() >= 5);
+    assert!(
+        s.key_concepts
+            .iter()
+            .all(|c| !c.name.is_empty() && !c.explanation.is_empty())
+    );
+    assert!(
+        s.traps.len() >= 4
+            && s.traps
+                .iter()
+                .all(|t| t.kind == TrapKind::RedFlag && !t.claim.is_empty())
+    );
+    assert!(s.follow_ups.len() >= 4);
+    assert!(
+        s.investigation.len() >= 4,
+        "the numbered response path becomes steps"
+    );
+    assert!(s.investigation.iter().all(|step| !step.html.is_empty()));
+    assert!(s.is_gradeable());
+}
+
+#[test]
+fn root_cause_possibilities_variant_lists_candidates() {
+    let site = bundled();
+    let page = site.scenario("nodes-notready-after-upgrade").unwrap();
+    let s = page.scenario.as_ref().unwrap();
+    assert_eq!(page.meta.level.as_ref().unwrap().code, "L3");
+    assert_eq!(page.meta.topics, ["Kubernetes", "Upgrades"]);
+    assert!(s.root_causes.len() >= 4);
+    assert!(
+        s.investigation
+            .iter()
+            .any(|st| st.label.as_deref() == Some("IMMEDIATE FIX"))
+    );
+    assert!(
+        s.investigation
+            .iter()
+            .any(|st| st.label.as_deref() == Some("PERMANENT FIX"))
+    );
+    assert_eq!(s.rubric.len(), 6);
+    assert!(
+        page.sections
+            .iter()
+            .any(|sec| sec.heading == "Practice and Links")
+    );
+}
+
+#[test]
+fn common_traps_variant_with_front_matter() {
+    let site = bundled();
+    let page = site.scenario("tls-certificate-expired").unwrap();
+    assert_eq!(page.meta.level.as_ref().unwrap().label(), "L1: Foundations");
+    assert_eq!(page.meta.topics, ["TLS", "Ingress"]);
+    assert_eq!(page.meta.domain.as_deref(), Some("Networking & Security"));
+    assert_eq!(page.meta.tags, ["certificates", "cert-manager", "outage"]);
+    let s = page.scenario.as_ref().unwrap();
+    assert!(s.traps.len() >= 4 && s.traps.iter().all(|t| t.kind == TrapKind::Trap));
+    assert!(s.root_causes.len() >= 3);
+    assert_eq!(s.follow_ups.len(), 3);
+    assert!(page.sections.iter().any(|sec| sec.heading == "Next Steps"));
+}
+
+#[test]
+fn wiki_pages_get_computed_backlinks() {
+    let site = bundled();
+    let topic = site.by_url("/wiki/topics/gitops").unwrap();
+    assert!(topic.scenario.is_none());
+    assert!(
+        topic
+            .backlinks
+            .iter()
+            .any(|b| b.url.as_deref() == Some("/scenarios/gitops-drift-causing-outage"))
+    );
+    assert_eq!(site.wiki_pages().count(), 2);
+    assert_eq!(site.scenarios().count(), 4);
+}
+
+#[test]
+fn unknown_sections_are_kept_in_order() {
+    let site = Site::build(&[file(
+        "s.md",
+        "# Scenario: X\n\n## Timeline\n\nfirst\n\n## The Prompt\n\nGo.\n\n## Strong Answer\n\n> I would.\n\n## Appendix\n\nlast\n",
+    )]);
+    let page = site.scenario("s").unwrap();
+    let headings: Vec<_> = page.sections.iter().map(|s| s.heading.as_str()).collect();
+    assert_eq!(
+        headings,
+        ["Timeline", "The Prompt", "Strong Answer", "Appendix"]
+    );
+    assert!(page.sections[3].html.contains("last"));
+}
+
+fn report(files: &[SourceFile]) -> String {
+    let site = Site::build(files);
+    let mut lines: Vec<String> = site.diagnostics.iter().map(ToString::to_string).collect();
+    lines.push(site.summary().to_string());
+    lines.join("\n")
+}
+
+#[test]
+fn missing_title_is_reported_at_the_first_line_of_content() {
+    let out = report(&[file("a.md", "\n\nJust text, no heading.\n")]);
+    assert!(out.starts_with("a.md:3: error: missing title"), "{out}");
+}
+
+#[test]
+fn scenario_without_prompt_is_an_error_at_its_title() {
+    let out = report(&[file(
+        "s.md",
+        "intro\n\n# Scenario: No Prompt\n\n## Initial Report\n\nx\n",
+    )]);
+    assert!(
+        out.starts_with("s.md:3: error: scenario without a prompt"),
+        "{out}"
+    );
+}
+
+#[test]
+fn scenario_without_checklist_or_strong_answer_is_a_warning() {
+    let out = report(&[file(
+        "s.md",
+        "# Scenario: Ungraded\n\n## The Prompt\n\nWhat now?\n",
+    )]);
+    assert!(
+        out.starts_with("s.md:1: warning: scenario has neither a checklist nor a strong answer"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("checked 1 file: 0 errors, 1 warning"),
+        "{out}"
+    );
+}
+
+#[test]
+fn link_to_missing_page_is_a_warning_at_its_line() {
+    let out = report(&[file(
+        "w/a.md",
+        "# A\n\nSee\n[B](b.md) and [ok](../w/a.md) and [web](https://example.com).\n",
+    )]);
+    assert_eq!(
+        out,
+        "w/a.md:4: warning: link to missing page `b.md`: write that page or fix the link (it is shown as not written yet)\nchecked 1 file: 0 errors, 1 warning"
+    );
+}
+
+#[test]
+fn duplicate_slug_is_an_error_naming_the_first_file() {
+    let body = "# Scenario: Same\n\n## The Prompt\n\nGo.\n\n## Strong Answer\n\n> Yes.\n";
+    let out = report(&[file("a/same.md", body), file("b/same.md", body)]);
+    assert!(
+        out.starts_with("b/same.md:1: error: duplicate slug `same`: `a/same.md` already uses it"),
+        "{out}"
+    );
+}
+
+#[test]
+fn invalid_front_matter_is_reported_with_its_line() {
+    let out = report(&[file(
+        "f.md",
+        "---\nlevel: L2\ntopics: [GitOps\n---\n# Page\n",
+    )]);
+    assert!(
+        out.starts_with("f.md:3: error: invalid front matter")
+            || out.starts_with("f.md:4: error: invalid front matter"),
+        "{out}"
+    );
+    let out = report(&[file("g.md", "---\nlevel: L2\ncolour: red\n---\n# Page\n")]);
+    assert!(
+        out.starts_with("g.md:3: error: invalid front matter: unknown field `colour`"),
+        "{out}"
+    );
+    let out = report(&[file("h.md", "---\nlevel: L2\n# Page\n")]);
+    assert!(
+        out.starts_with("h.md:1: error: front matter is not closed"),
+        "{out}"
+    );
+}
+
+#[test]
+fn file_that_is_not_utf8_is_an_error_at_the_bad_line() {
+    let files = [SourceFile {
+        path: "bin.md".into(),
+        bytes: b"# Title\n\nok\ncaf\xe9\n".to_vec(),
+    }];
+    let out = report(&files);
+    assert!(
+        out.starts_with("bin.md:4: error: file is not valid UTF-8"),
+        "{out}"
+    );
+}
+
+#[test]
+fn pages_with_errors_are_left_out_and_the_rest_served() {
+    let site = Site::build(&[
+        file("good.md", "# Good\n\n[bad](bad.md)\n"),
+        file("bad.md", "no title here\n"),
+    ]);
+    assert_eq!(site.pages().len(), 1);
+    assert!(site.by_url("/wiki/good").unwrap().sections.is_empty());
+    assert!(
+        site.by_url("/wiki/good")
+            .unwrap()
+            .intro_html
+            .contains("not written yet"),
+        "a link to a broken page is shown as missing"
+    );
+    assert_eq!(site.summary().errors, 1);
+}

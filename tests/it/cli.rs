@@ -1,0 +1,70 @@
+//! The command-line contract: `check` output and exit codes.
+
+use std::process::Command;
+
+fn firedrill(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_firedrill"))
+        .args(args)
+        .output()
+        .expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn check_on_bundled_content_passes_with_warnings_only() {
+    let content = crate::helpers::repo("content");
+    let (code, out) = firedrill(&["check", "--content", content.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.lines()
+            .last()
+            .unwrap()
+            .starts_with("checked 6 files: 0 errors,"),
+        "{out}"
+    );
+    assert!(out.contains("scenarios/gitops-drift-causing-outage.md:70: warning: link to missing page `../drills/gitops-argocd.md`"), "{out}");
+}
+
+#[test]
+fn check_exits_1_and_lists_every_error_like_a_compiler() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(dir.path().join("no-title.md"), "just text\n").unwrap();
+    std::fs::write(
+        dir.path().join("sub/no-prompt.md"),
+        "# Scenario: Broken\n\n## Initial Report\n\nx\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("binary.md"), b"# T\n\xff\xfe\n").unwrap();
+    std::fs::write(dir.path().join("ok.md"), "# Fine\n").unwrap();
+    let (code, out) = firedrill(&["check", "--content", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    insta::assert_snapshot!(out, @r"
+    binary.md:2: error: file is not valid UTF-8 (invalid byte at offset 4): save it as UTF-8
+    no-title.md:1: error: missing title: add a `# Title` heading (a `Scenario:` or `Interview:` prefix makes the page a scenario)
+    sub/no-prompt.md:1: error: scenario without a prompt: add a `## The Prompt` section saying what the learner is asked
+    checked 4 files: 3 errors, 0 warnings
+    ");
+}
+
+#[test]
+fn check_reads_the_content_folder_from_the_environment_and_prints_json() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.md"), "# A\n\n[x](missing.md)\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_firedrill"))
+        .args(["check", "--format", "json"])
+        .env("FIREDRILL_CONTENT", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["summary"],
+        serde_json::json!({"files": 1, "errors": 0, "warnings": 1})
+    );
+    assert_eq!(report["diagnostics"][0]["line"], 3);
+    assert_eq!(report["diagnostics"][0]["severity"], "warning");
+}

@@ -1,0 +1,276 @@
+//! The catalogue, scenario pages, wiki pages, 404 and rendering of hostile content.
+
+use axum::http::{StatusCode, header};
+
+use crate::helpers::TestApp;
+
+const SEED: &str = "/scenarios/gitops-drift-causing-outage";
+
+#[tokio::test]
+async fn catalogue_lists_every_scenario_with_level_topics_and_domain() {
+    let res = TestApp::bundled().get("/").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.header(header::CONTENT_TYPE), "text/html; charset=utf-8");
+    res.assert_contains(&[
+        r#"href="/scenarios/gitops-drift-causing-outage">GitOps Drift Causing Outage</a>"#,
+        r#"href="/scenarios/config-drift-detected">Config Drift Detected</a>"#,
+        r#"href="/scenarios/nodes-notready-after-upgrade">"#,
+        r#"href="/scenarios/tls-certificate-expired">"#,
+        "L2: Operations",
+        "DevOps &#38; Tooling",
+        "4 scenarios",
+        r#"<form class="filters" method="get" action="/""#,
+    ]);
+    assert!(
+        !res.body.contains("/wiki/topics/gitops\""),
+        "wiki pages are not scenarios"
+    );
+}
+
+#[tokio::test]
+async fn catalogue_filters_by_level_topic_domain_and_search() {
+    let app = TestApp::bundled();
+    let cases = [
+        ("/?level=L1", "tls-certificate-expired", 1),
+        ("/?topic=gitops", "gitops-drift-causing-outage", 2),
+        (
+            "/?domain=Platform+Engineering",
+            "nodes-notready-after-upgrade",
+            1,
+        ),
+        ("/?q=replicas+hpa", "gitops-drift-causing-outage", 1),
+        (
+            "/?level=L2&topic=GitOps&domain=DevOps+%26+Tooling",
+            "config-drift-detected",
+            2,
+        ),
+    ];
+    for (uri, expected, count) in cases {
+        let res = app.get(uri).await;
+        assert_eq!(res.status, StatusCode::OK, "{uri}");
+        res.assert_contains(&[
+            &format!("/scenarios/{expected}\""),
+            &format!("{count} of 4 scenario"),
+        ]);
+        assert_eq!(
+            res.body.matches("class=\"card-title\"").count(),
+            count,
+            "{uri}"
+        );
+    }
+    let none = app.get("/?q=mainframe").await;
+    none.assert_contains(&[
+        "0 of 4 scenarios match",
+        "No scenario matches these filters",
+    ]);
+    let selected = app.get("/?level=L3").await;
+    selected.assert_contains(&[r#"<option value="L3" selected>"#, "Clear filters"]);
+}
+
+#[tokio::test]
+async fn seed_page_shows_every_section() {
+    let res = TestApp::bundled().get(SEED).await;
+    assert_eq!(res.status, StatusCode::OK);
+    res.assert_contains(&[
+        "<h1>GitOps Drift Causing Outage</h1>",
+        "L2: Operations",
+        // Visible sections.
+        r#"id="the-prompt""#, "<blockquote>", "self-heal is fighting with an HPA",
+        r#"id="initial-report""#, "flapping between 3 and 10 replicas",
+        r#"id="constraints""#, "<strong>Time pressure</strong>",
+        r#"id="observable-evidence""#, "a diff on <code>spec.replicas</code>",
+        // Spoilers, collapsed behind a reveal.
+        r#"<details class="spoiler" id="expected-investigation-path">"#,
+        r#"<details class="spoiler" id="root-cause">"#,
+        r#"<details class="spoiler" id="what-a-strong-answer-includes">"#,
+        // Investigation steps: numbered, labelled, commands in code blocks with a copy button.
+        r#"<li class="step" id="step-1">"#, r#"<li class="step" id="step-6">"#,
+        r#"<span class="step-title">Check ArgoCD app status</span>"#,
+        r#"<span class="badge badge-fix">IMMEDIATE FIX</span>"#,
+        r#"<span class="badge badge-fix">PERMANENT FIX</span>"#,
+        r#"<button type="button" class="copy" hidden>Copy</button><pre><code class="language-bash">argocd app get grokdevops</code></pre>"#,
+        "<code>spec.replicas: 3 (Git) vs 8 (live, set by HPA)</code>",
+        "#     ignoreDifferences:",
+        "HPA scales up -&gt; ArgoCD reverts",
+        "Knowledge of <code>ignoreDifferences</code> to resolve sync loops",
+        "Post-incident: audit all ArgoCD-managed deployments that also have HPAs",
+        // Navigation.
+        r#"id="wiki-navigation""#, "Related content", "Pages that link here",
+    ]);
+    assert!(
+        !res.body
+            .contains("<details class=\"spoiler\" id=\"the-prompt\""),
+        "the prompt is not a spoiler"
+    );
+    assert!(!res.body.contains(" open>"), "spoilers start collapsed");
+}
+
+#[tokio::test]
+async fn related_content_has_badges_and_marks_missing_targets() {
+    let res = TestApp::bundled().get(SEED).await;
+    res.assert_contains(&[
+        r#"<a href="/wiki/topics/gitops">GitOps</a>"#,
+        r#"<span class="badge badge-kind">Topic Pack</span>"#,
+        r#"<a href="/wiki/runbooks/argocd-out-of-sync">Runbook: ArgoCD Out of Sync</a>"#,
+        r#"<a href="/scenarios/config-drift-detected">Interview: Config Drift Detected</a>"#,
+        r#"<span class="link-missing" title="This page is not written yet">GitOps &#38; ArgoCD Drills</span> <span class="missing-note">(not written yet)</span>"#,
+        "<span>Track: Helm &#38; Release Ops</span>",
+    ]);
+    assert_eq!(res.body.matches("(not written yet)").count(), 6);
+}
+
+#[tokio::test]
+async fn backlinks_merge_listed_titles_with_pages_that_link_here() {
+    let app = TestApp::bundled();
+    let seed = app.get(SEED).await;
+    // The listed "Gitops" is the GitOps topic page, which links here: one entry, now linked.
+    seed.assert_contains(&[
+        "<li>Master Curriculum: 40 Weeks</li>",
+        r#"<li><a href="/wiki/topics/gitops">Gitops</a></li>"#,
+    ]);
+    assert_eq!(
+        seed.body
+            .matches(r#"<a href="/wiki/topics/gitops">Gitops</a>"#)
+            .count(),
+        1
+    );
+    let runbook = app.get("/wiki/runbooks/argocd-out-of-sync").await;
+    runbook.assert_contains(&[r#"<a href="/scenarios/gitops-drift-causing-outage">Scenario: GitOps Drift Causing Outage</a>"#]);
+}
+
+#[tokio::test]
+async fn wiki_pages_render_with_navigation_and_an_index() {
+    let app = TestApp::bundled();
+    let topic = app.get("/wiki/topics/gitops").await;
+    assert_eq!(topic.status, StatusCode::OK);
+    topic.assert_contains(&[
+        "<h1>GitOps</h1>",
+        "ignoreDifferences",
+        r#"<a href="/scenarios/gitops-drift-causing-outage""#,
+        "Pages that link here",
+    ]);
+    assert!(
+        !topic.body.contains("class=\"spoiler\""),
+        "wiki pages have no spoilers"
+    );
+    let index = app.get("/wiki").await;
+    index.assert_contains(&[
+        r#"href="/wiki/topics/gitops""#,
+        r#"href="/wiki/runbooks/argocd-out-of-sync""#,
+    ]);
+    assert!(!index.body.contains("/scenarios/"));
+    assert_eq!(
+        app.get("/wiki/topics/gitops.md").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get("/wiki/scenarios/gitops-drift-causing-outage")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn unknown_addresses_get_a_helpful_404() {
+    let app = TestApp::bundled();
+    let res = app.get("/scenarios/no-such-drill").await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    res.assert_contains(&["Page not found", r#"<a href="/">Browse all scenarios</a>"#]);
+    let res = app.get("/topics/kubernetes-upgrades").await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    res.assert_contains(&[
+        "<code>/topics/kubernetes-upgrades</code>",
+        r#"href="/?q=kubernetes%20upgrades""#,
+    ]);
+    assert_eq!(res.header(header::CONTENT_TYPE), "text/html; charset=utf-8");
+}
+
+const HOSTILE: &str = r##"# Scenario: Hostile <script>alert('title')</script>
+
+## The Prompt
+
+> Hello <script>alert(1)</script> and <img src=x onerror="alert(2)"> and <a href="#" onclick="alert(3)">click</a>
+
+<iframe src="javascript:alert(4)"></iframe>
+
+[click me](javascript:alert(5)) [data](data:text/html;base64,PHNjcmlwdD4=) <javascript:alert(6)>
+![pic](javascript:alert(7))
+
+## What a Strong Answer Includes
+
+- Something <b onmouseover=alert(8)>bold</b>
+
+## Wiki Navigation
+
+### Related Content
+
+- [Evil](javascript:alert(9)) (Topic Pack, L1) — <svg onload=alert(10)>
+"##;
+
+#[tokio::test]
+async fn hostile_page_is_rendered_inert() {
+    let app = TestApp::with_files(&[("scenarios/hostile.md", HOSTILE)]);
+    let res = app.get("/scenarios/hostile").await;
+    assert_eq!(res.status, StatusCode::OK);
+    for tag in tags(&res.body) {
+        let lower = tag.to_lowercase();
+        let name = lower[1..].split([' ', '>', '/']).next().unwrap_or("");
+        assert!(
+            !["script", "img", "iframe", "svg", "b"].contains(&name)
+                || lower.starts_with("<script src=\"/static/"),
+            "tag {tag}"
+        );
+        assert!(!lower.contains(" on"), "event attribute in {tag}");
+        assert!(
+            !lower.contains("javascript:") && !lower.contains("data:"),
+            "unsafe URL in {tag}"
+        );
+    }
+    res.assert_contains(&["&lt;script&gt;alert(1)&lt;/script&gt;", "click me"]);
+    assert!(
+        res.header(header::CONTENT_SECURITY_POLICY)
+            .contains("default-src 'self'")
+    );
+}
+
+/// Every real tag of a page (escaped text such as `&lt;b&gt;` is not a tag).
+fn tags(html: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        let tail = &rest[start..];
+        let end = tail.find('>').map_or(tail.len(), |e| e + 1);
+        found.push(&tail[..end]);
+        rest = &tail[end..];
+    }
+    found
+}
+
+#[tokio::test]
+async fn static_files_are_cached_and_pages_compressed_with_request_ids() {
+    let app = TestApp::bundled();
+    let css = app.get("/static/style.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(
+        css.header(header::CACHE_CONTROL),
+        "public, max-age=31536000, immutable"
+    );
+    assert!(css.header(header::CONTENT_TYPE).starts_with("text/css"));
+    let page = app.get_with(SEED, header::ACCEPT_ENCODING, "gzip").await;
+    assert_eq!(page.header(header::CONTENT_ENCODING), "gzip");
+    let first: u64 = page
+        .header(header::HeaderName::from_static("x-request-id"))
+        .parse()
+        .unwrap();
+    let again = app.get("/").await;
+    let second: u64 = again
+        .header(header::HeaderName::from_static("x-request-id"))
+        .parse()
+        .unwrap();
+    assert!(
+        second > first,
+        "request ids increase: {first} then {second}"
+    );
+    assert_eq!(page.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+}
