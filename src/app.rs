@@ -53,12 +53,10 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
         ));
     Router::new()
         .route("/", get(pages::catalogue))
-        .route("/scenarios/{slug}", get(pages::scenario))
         .route("/wiki", get(pages::wiki_index))
-        .route("/wiki/{*path}", get(pages::wiki_page))
         .route("/healthz", get(|| async { "ok" }))
         .nest("/static", static_files)
-        .fallback(pages::not_found)
+        .fallback(get(pages::page))
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(security_headers())

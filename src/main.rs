@@ -3,6 +3,11 @@ use std::process::ExitCode;
 use clap::Parser;
 use firedrill::config::{Cli, Command};
 
+// Loading content and rendering pages allocate many small strings; mimalloc handles that
+// pattern markedly faster than glibc's allocator (see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     firedrill::telemetry::init();

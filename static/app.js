@@ -1,0 +1,315 @@
+/* firedrill: small progressive enhancements.
+   Runs under CSP default-src 'self': no eval, no inline handlers, no inline
+   styles (state is shown by toggling classes and attributes). Every feature
+   checks that its elements exist, so pages without code blocks or spoilers
+   do nothing and log nothing. */
+(function () {
+  "use strict";
+
+  var COPIED_MS = 2000;
+  var status = null;
+
+  /* One polite live region, created on first use, so screen-reader users
+     hear "Copied" even though the button label changes silently. */
+  function announce(message) {
+    if (!document.body) {
+      return;
+    }
+    if (!status) {
+      status = document.createElement("div");
+      status.className = "visually-hidden";
+      status.setAttribute("role", "status");
+      status.setAttribute("aria-live", "polite");
+      document.body.appendChild(status);
+    }
+    status.textContent = "";
+    window.setTimeout(function () {
+      status.textContent = message;
+    }, 50);
+  }
+
+  /* ------------------------------------------------------------------
+     Copy buttons on code blocks
+     ------------------------------------------------------------------ */
+  function codeText(pre) {
+    var text = pre.textContent || "";
+    return text.replace(/\n+$/, "");
+  }
+
+  function selectContents(node) {
+    try {
+      var selection = window.getSelection && window.getSelection();
+      if (!selection || !document.createRange) {
+        return false;
+      }
+      var range = document.createRange();
+      range.selectNodeContents(node);
+      selection.removeAllRanges();
+      selection.addRange(range);
+      return true;
+    } catch (err) {
+      return false;
+    }
+  }
+
+  /* Fallback when the async clipboard is missing or refused: select the
+     code so the reader can press Ctrl+C / Cmd+C, and try the legacy copy
+     command while the selection is there. Never throws. */
+  function fallbackCopy(pre) {
+    var selected = selectContents(pre);
+    var copied = false;
+    if (selected && typeof document.execCommand === "function") {
+      try {
+        copied = document.execCommand("copy") === true;
+      } catch (err) {
+        copied = false;
+      }
+    }
+    if (copied) {
+      return "copied";
+    }
+    return selected ? "selected" : "failed";
+  }
+
+  function showResult(button, result) {
+    var label = button.getAttribute("data-label") || "Copy";
+    window.clearTimeout(button._firedrillTimer);
+    button.classList.remove("is-copied", "is-selected");
+    if (result === "copied") {
+      button.textContent = "Copied";
+      button.classList.add("is-copied");
+      announce("Copied to clipboard");
+    } else if (result === "selected") {
+      button.textContent = "Selected";
+      button.classList.add("is-selected");
+      announce("Code selected. Press Control+C or Command+C to copy.");
+    } else {
+      button.textContent = "Copy failed";
+      announce("Could not copy. Select the code to copy it.");
+    }
+    button._firedrillTimer = window.setTimeout(function () {
+      button.textContent = label;
+      button.classList.remove("is-copied", "is-selected");
+    }, COPIED_MS);
+  }
+
+  function copyFrom(button, pre) {
+    var text = codeText(pre);
+    var clipboard = navigator.clipboard;
+    if (clipboard && typeof clipboard.writeText === "function" && window.isSecureContext !== false) {
+      var promise;
+      try {
+        promise = clipboard.writeText(text);
+      } catch (err) {
+        promise = null;
+      }
+      if (promise && typeof promise.then === "function") {
+        promise.then(
+          function () {
+            showResult(button, "copied");
+          },
+          function () {
+            showResult(button, fallbackCopy(pre));
+          }
+        );
+        return;
+      }
+    }
+    showResult(button, fallbackCopy(pre));
+  }
+
+  function setupCopyButtons() {
+    var buttons = document.querySelectorAll(".codeblock > button.copy");
+    Array.prototype.forEach.call(buttons, function (button) {
+      var block = button.parentNode;
+      var pre = block && block.querySelector("pre");
+      if (!pre) {
+        return;
+      }
+      button.setAttribute("data-label", (button.textContent || "Copy").trim() || "Copy");
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        try {
+          copyFrom(button, pre);
+        } catch (err) {
+          showResult(button, "failed");
+        }
+      });
+    });
+  }
+
+  /* ------------------------------------------------------------------
+     Spoilers: one "Reveal all answers" / "Hide all answers" toggle
+     ------------------------------------------------------------------ */
+  function setupSpoilerToggle() {
+    var spoilers = document.querySelectorAll("details.spoiler");
+    if (!spoilers.length) {
+      return;
+    }
+    var first = spoilers[0];
+    if (!first.parentNode) {
+      return;
+    }
+
+    /* Use a server-rendered bar if the template provides one (no layout
+       shift), otherwise build it. */
+    var bar = document.querySelector(".spoiler-controls");
+    var button = bar ? bar.querySelector("button.reveal-all") : null;
+    var built = !button;
+    if (built) {
+      bar = document.createElement("div");
+      bar.className = "spoiler-controls";
+      var note = document.createElement("p");
+      note.textContent = spoilers.length === 1
+        ? "The answer below is hidden. Work out your approach first, then reveal it."
+        : "The answers below are hidden. Work out your approach first, then reveal them.";
+      button = document.createElement("button");
+      button.type = "button";
+      button.className = "reveal-all";
+      bar.appendChild(note);
+      bar.appendChild(button);
+    }
+    var ids = [];
+    Array.prototype.forEach.call(spoilers, function (d) {
+      if (d.id) {
+        ids.push(d.id);
+      }
+    });
+    if (ids.length) {
+      button.setAttribute("aria-controls", ids.join(" "));
+    }
+
+    function allOpen() {
+      return Array.prototype.every.call(spoilers, function (d) {
+        return d.open;
+      });
+    }
+
+    var plural = spoilers.length === 1 ? "answer" : "answers";
+
+    function refresh() {
+      var open = allOpen();
+      button.textContent = (open ? "Hide all " : "Reveal all ") + plural;
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+
+    button.addEventListener("click", function () {
+      var open = !allOpen();
+      Array.prototype.forEach.call(spoilers, function (d) {
+        d.open = open;
+      });
+      refresh();
+    });
+
+    Array.prototype.forEach.call(spoilers, function (d) {
+      d.addEventListener("toggle", refresh);
+    });
+
+    if (built) {
+      first.parentNode.insertBefore(bar, first);
+    } else {
+      bar.hidden = false;
+    }
+    refresh();
+  }
+
+  /* Open the answer that holds the target of a #fragment (e.g. #step-3). */
+  function revealTarget() {
+    var id = window.location.hash ? window.location.hash.slice(1) : "";
+    if (!id) {
+      return;
+    }
+    var target;
+    try {
+      target = document.getElementById(decodeURIComponent(id));
+    } catch (err) {
+      target = document.getElementById(id);
+    }
+    var details = target && target.closest ? target.closest("details") : null;
+    if (details && !details.open) {
+      details.open = true;
+      if (target.scrollIntoView) {
+        target.scrollIntoView();
+      }
+    }
+  }
+
+  /* Print every answer, then put things back as they were. */
+  function setupPrint() {
+    var reopened = [];
+    window.addEventListener("beforeprint", function () {
+      reopened = [];
+      Array.prototype.forEach.call(document.querySelectorAll("details:not([open])"), function (d) {
+        d.open = true;
+        reopened.push(d);
+      });
+    });
+    window.addEventListener("afterprint", function () {
+      reopened.forEach(function (d) {
+        d.open = false;
+      });
+      reopened = [];
+    });
+  }
+
+  /* ------------------------------------------------------------------
+     Small touches
+     ------------------------------------------------------------------ */
+
+  /* Tell IMMEDIATE FIX and PERMANENT FIX labels apart by colour. */
+  function classifyFixBadges() {
+    var badges = document.querySelectorAll(".badge-fix");
+    Array.prototype.forEach.call(badges, function (badge) {
+      var text = (badge.textContent || "").toLowerCase();
+      if (/immediate|mitigat|workaround|stop.?gap|short.?term/.test(text)) {
+        badge.classList.add("is-immediate");
+      } else if (/permanent|long.?term|durable|follow.?up|prevent/.test(text)) {
+        badge.classList.add("is-permanent");
+      }
+    });
+  }
+
+  /* Highlight the main navigation entry for the current section. */
+  function markCurrentNav() {
+    var path = window.location.pathname;
+    var links = document.querySelectorAll(".site-header nav a");
+    Array.prototype.forEach.call(links, function (link) {
+      var href = link.getAttribute("href") || "";
+      var active = href === "/"
+        ? path === "/" || path.indexOf("/scenarios/") === 0
+        : path === href || path.indexOf(href + "/") === 0;
+      if (active) {
+        link.classList.add("is-active");
+        if (path === href && !link.hasAttribute("aria-current")) {
+          link.setAttribute("aria-current", "page");
+        }
+      }
+    });
+  }
+
+  function run(fn) {
+    try {
+      fn();
+    } catch (err) {
+      /* An enhancement failing must not break the page or the others. */
+    }
+  }
+
+  function init() {
+    run(setupCopyButtons);
+    run(setupSpoilerToggle);
+    run(revealTarget);
+    run(setupPrint);
+    run(classifyFixBadges);
+    run(markCurrentNav);
+    window.addEventListener("hashchange", function () {
+      run(revealTarget);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

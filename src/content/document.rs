@@ -1,6 +1,8 @@
 //! First pass over one file: front matter, breadcrumb, title and `##` sections, still as parsed
 //! events. Nothing here needs the rest of the content tree.
 
+use std::ops::Range;
+
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
 use super::diagnostics::{Diagnostic, LineIndex};
@@ -17,31 +19,60 @@ pub struct Document<'a> {
     pub slug: String,
     pub meta: Meta,
     pub is_scenario: bool,
-    /// Everything between the title and the first `##` heading.
-    pub intro: Vec<Spanned<'a>>,
-    pub sections: Vec<RawSection<'a>>,
+    /// Every event of the body; the intro and sections are ranges of it.
+    events: Vec<Spanned<'a>>,
+    intro: Range<usize>,
+    spans: Vec<SectionSpan>,
     pub lines: LineIndex,
     /// Where the Markdown starts after any front matter; event ranges are relative to it.
     pub body_start: usize,
 }
 
-/// A `##` section: its heading and the events up to the next `##` (or `#`).
+/// Where a `##` section is: its heading and the range of events up to the next `##` (or `#`).
 #[derive(Debug)]
-pub struct RawSection<'a> {
-    pub heading: String,
-    pub role: SectionRole,
-    pub line: usize,
-    pub events: Vec<Spanned<'a>>,
+struct SectionSpan {
+    heading: String,
+    role: SectionRole,
+    line: usize,
+    events: Range<usize>,
 }
 
-impl Document<'_> {
+/// A view of one section of a document.
+#[derive(Debug, Clone, Copy)]
+pub struct RawSection<'d, 'a> {
+    pub heading: &'d str,
+    pub role: SectionRole,
+    pub line: usize,
+    pub events: &'d [Spanned<'a>],
+}
+
+impl<'a> Document<'a> {
     /// The 1-based line of a byte offset in the Markdown body.
     pub fn line_of(&self, body_offset: usize) -> usize {
         self.lines.line(self.body_start + body_offset)
     }
 
-    pub fn section(&self, role: SectionRole) -> Option<&RawSection<'_>> {
-        self.sections.iter().find(|s| s.role == role)
+    /// Everything between the title and the first `##` heading.
+    pub fn intro(&self) -> &[Spanned<'a>] {
+        &self.events[self.intro.clone()]
+    }
+
+    pub fn sections(&self) -> impl ExactSizeIterator<Item = RawSection<'_, 'a>> {
+        self.spans.iter().map(|span| RawSection {
+            heading: &span.heading,
+            role: span.role,
+            line: span.line,
+            events: &self.events[span.events.clone()],
+        })
+    }
+
+    pub fn section(&self, role: SectionRole) -> Option<RawSection<'_, 'a>> {
+        self.sections().find(|s| s.role == role)
+    }
+
+    /// Every event after the title.
+    pub fn body_events(&self) -> &[Spanned<'a>] {
+        &self.events[self.intro.start..]
     }
 }
 
@@ -88,7 +119,7 @@ pub fn split<'a>(path: &'a str, source: &'a str) -> Result<Document<'a>, Diagnos
         None => scenario_prefix(&title).is_some(),
     };
     let slug = slug_for(path, front.slug.take())?;
-    let (intro, sections) = split_sections(events.into_iter().skip(title_end + 1), &line_of);
+    let (intro, spans) = split_sections(&events, title_end + 1, &line_of);
     Ok(Document {
         path,
         title,
@@ -96,8 +127,9 @@ pub fn split<'a>(path: &'a str, source: &'a str) -> Result<Document<'a>, Diagnos
         slug,
         meta,
         is_scenario,
+        events,
         intro,
-        sections,
+        spans,
         lines,
         body_start,
     })
@@ -112,10 +144,7 @@ pub fn scenario_prefix(title: &str) -> Option<&'static str> {
     })
 }
 
-fn front_matter<'a>(
-    path: &str,
-    source: &'a str,
-) -> Result<(Option<FrontMatter>, usize), Diagnostic> {
+fn front_matter(path: &str, source: &str) -> Result<(Option<FrontMatter>, usize), Diagnostic> {
     match meta::split_front_matter(source) {
         Ok(None) => Ok((None, 0)),
         Ok(Some(raw)) => match meta::parse_front_matter(raw.yaml) {
@@ -127,7 +156,7 @@ fn front_matter<'a>(
                 format!("invalid front matter: {message}"),
             )),
         },
-        Err(()) => Err(Diagnostic::error(
+        Err(meta::UnclosedFrontMatter) => Err(Diagnostic::error(
             path,
             1,
             "front matter is not closed: end it with a line `---`",
@@ -180,40 +209,42 @@ pub fn is_valid_slug(slug: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// Splits the events after the title at each `##` heading (a later `#` also starts a section).
-fn split_sections<'a>(
-    events: impl Iterator<Item = Spanned<'a>>,
+/// Splits the events from `start` at each `##` heading (a later `#` also starts a section):
+/// the intro's range and each section's.
+fn split_sections(
+    events: &[Spanned<'_>],
+    start: usize,
     line_of: &dyn Fn(usize) -> usize,
-) -> (Vec<Spanned<'a>>, Vec<RawSection<'a>>) {
-    let mut intro = Vec::new();
-    let mut sections: Vec<RawSection<'a>> = Vec::new();
-    let mut heading: Option<(usize, Vec<Spanned<'a>>)> = None;
-    for (event, range) in events {
-        match &event {
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H1 | HeadingLevel::H2,
-                ..
-            }) => {
-                heading = Some((line_of(range.start), Vec::new()));
+) -> (Range<usize>, Vec<SectionSpan>) {
+    let mut spans: Vec<SectionSpan> = Vec::new();
+    let mut intro_end = events.len();
+    let mut i = start;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading {
+            level: HeadingLevel::H1 | HeadingLevel::H2,
+            ..
+        }) = events[i].0
+        {
+            let close = events[i..]
+                .iter()
+                .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
+                .map_or(events.len() - 1, |p| i + p);
+            let heading = markdown::plain_text(&events[i + 1..close]);
+            if let Some(last) = spans.last_mut() {
+                last.events.end = i;
+            } else {
+                intro_end = i;
             }
-            Event::End(TagEnd::Heading(HeadingLevel::H1 | HeadingLevel::H2))
-                if heading.is_some() =>
-            {
-                let (line, inner) = heading.take().unwrap_or_default();
-                let text = markdown::plain_text(&inner);
-                sections.push(RawSection {
-                    role: SectionRole::from_heading(&text),
-                    heading: text,
-                    line,
-                    events: Vec::new(),
-                });
-            }
-            _ => match (&mut heading, sections.last_mut()) {
-                (Some((_, inner)), _) => inner.push((event, range)),
-                (None, Some(section)) => section.events.push((event, range)),
-                (None, None) => intro.push((event, range)),
-            },
+            let line = line_of(events[i].1.start);
+            spans.push(SectionSpan {
+                role: SectionRole::from_heading(&heading),
+                heading,
+                line,
+                events: close + 1..events.len(),
+            });
+            i = close;
         }
+        i += 1;
     }
-    (intro, sections)
+    (start..intro_end.max(start), spans)
 }

@@ -22,9 +22,10 @@ pub fn options() -> Options {
 
 /// Parses `source` into events with their byte ranges.
 pub fn parse(source: &str) -> Vec<Spanned<'_>> {
-    Parser::new_ext(source, options())
-        .into_offset_iter()
-        .collect()
+    // Typical pages have one event per 10 to 20 bytes; reserving avoids regrowing the vector.
+    let mut events = Vec::with_capacity(source.len() / 12);
+    events.extend(Parser::new_ext(source, options()).into_offset_iter());
+    events
 }
 
 /// Where a link should go once the whole content tree is known.
@@ -43,17 +44,29 @@ pub enum Href {
 /// Classifies a destination by its scheme; relative destinations are `Keep` here and resolved by
 /// the caller.
 pub fn scheme_is_safe(dest: &str) -> bool {
-    let cleaned: String = dest
+    // Browsers ignore whitespace and control characters inside a scheme (`java\tscript:`).
+    let mut scheme = dest
         .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect();
-    match cleaned.find([':', '/', '?', '#']) {
-        Some(i) if cleaned.as_bytes()[i] == b':' => {
-            let scheme = cleaned[..i].to_ascii_lowercase();
-            matches!(scheme.as_str(), "http" | "https" | "mailto")
+        .filter(|c| !c.is_whitespace() && !c.is_control());
+    let mut len = 0;
+    let mut buf = [0u8; 8];
+    for c in scheme.by_ref() {
+        match c {
+            ':' => return len > 0 && matches!(&buf[..len], b"http" | b"https" | b"mailto"),
+            '/' | '?' | '#' => return true,
+            _ if len < buf.len() && c.is_ascii() => {
+                buf[len] = c.to_ascii_lowercase() as u8;
+                len += 1;
+            }
+            // Too long or not ASCII: not one of the allowed schemes, but still safe if no
+            // colon follows before a path character.
+            _ => len = buf.len() + 1,
         }
-        _ => true,
+        if len > buf.len() {
+            return scheme.find(|&c| matches!(c, ':' | '/' | '?' | '#')) != Some(':');
+        }
     }
+    true
 }
 
 /// Whether `html` is nothing but HTML comments (possibly several, with whitespace between).
@@ -79,9 +92,56 @@ pub fn render(events: &[Spanned<'_>], resolve: &dyn Fn(&str) -> Href) -> String 
         links: Vec::new(),
         code: None,
     };
-    let mapped = events.iter().filter_map(|(event, _)| renderer.map(event));
-    html::push_html(&mut out, mapped);
+    html::push_html(
+        &mut out,
+        events.iter().filter_map(|(event, _)| renderer.map(event)),
+    );
     out
+}
+
+/// A section rendered once: its HTML, and the HTML of each top-level list item within it.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub items: Vec<String>,
+}
+
+/// Renders a section in one pass, also cutting out each top-level list item's HTML, so typed
+/// items cost no second rendering.
+pub fn render_with_items(events: &[Spanned<'_>], resolve: &dyn Fn(&str) -> Href) -> Rendered {
+    let mut rendered = Rendered {
+        html: String::with_capacity(events.len() * 24),
+        items: Vec::new(),
+    };
+    let mut renderer = Renderer {
+        resolve,
+        links: Vec::new(),
+        code: None,
+    };
+    let mut done = 0;
+    for (inner, _) in super::section::list_item_ranges(events) {
+        let out = &mut rendered.html;
+        html::push_html(
+            &mut *out,
+            events[done..inner.start]
+                .iter()
+                .filter_map(|(e, _)| renderer.map(e)),
+        );
+        let start = out.len();
+        html::push_html(
+            &mut *out,
+            events[inner.clone()]
+                .iter()
+                .filter_map(|(e, _)| renderer.map(e)),
+        );
+        rendered.items.push(out[start..].trim_end().to_owned());
+        done = inner.end;
+    }
+    html::push_html(
+        &mut rendered.html,
+        events[done..].iter().filter_map(|(e, _)| renderer.map(e)),
+    );
+    rendered
 }
 
 struct Renderer<'r> {
@@ -221,22 +281,31 @@ pub fn escape_into(out: &mut String, text: &str) {
 /// The readable text of some events: code spans keep their text, breaks become spaces, and
 /// paragraphs and list items end with a newline.
 pub fn plain_text(events: &[Spanned<'_>]) -> String {
-    let mut out = String::new();
+    text_with_breaks(events, '\n')
+}
+
+/// The text of some events on one line: paragraph and item ends become spaces too.
+pub fn inline_text(events: &[Spanned<'_>]) -> String {
+    text_with_breaks(events, ' ')
+}
+
+fn text_with_breaks(events: &[Spanned<'_>], block_end: char) -> String {
+    let source_len = match (events.first(), events.last()) {
+        (Some((_, first)), Some((_, last))) => last.end.saturating_sub(first.start),
+        _ => 0,
+    };
+    let mut out = String::with_capacity(source_len);
     for (event, _) in events {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::CodeBlock | TagEnd::Heading(_),
-            ) => {
-                if !out.ends_with('\n') {
-                    out.push('\n');
-                }
-            }
+            ) if !out.ends_with(block_end) => out.push(block_end),
             _ => {}
         }
     }
-    let trimmed = out.trim_end_matches('\n').len();
+    let trimmed = out.trim_end_matches(block_end).len();
     out.truncate(trimmed);
     out
 }
@@ -287,6 +356,36 @@ mod tests {
     }
 
     #[test]
+    fn only_web_and_mail_schemes_are_safe() {
+        for safe in [
+            "https://x.io",
+            "HTTP://x",
+            "mailto:a@b.c",
+            "../topics/a.md",
+            "a.md#part",
+            "/wiki",
+            "#top",
+            "dir/with:colon",
+            "?q=a:b",
+            "",
+        ] {
+            assert!(scheme_is_safe(safe), "{safe}");
+        }
+        for unsafe_ in [
+            "javascript:alert(1)",
+            "JAVASCRIPT:x",
+            " java\tscript:x",
+            "data:text/html,x",
+            "vbscript:x",
+            "averyverylongscheme:x",
+            "jävascript:x",
+            "file:///etc/passwd",
+        ] {
+            assert!(!scheme_is_safe(unsafe_), "{unsafe_}");
+        }
+    }
+
+    #[test]
     fn missing_pages_are_marked_not_written_yet() {
         let html = render_str("see [GitOps](../topics/gitops.md)");
         assert!(html.contains(r#"<span class="link-missing""#), "{html}");
@@ -300,6 +399,28 @@ mod tests {
         assert!(
             html.contains(r#"<code class="language-bash">echo '&lt;b&gt;'"#),
             "{html}"
+        );
+    }
+
+    #[test]
+    fn one_pass_rendering_cuts_out_each_item() {
+        let events = parse("Intro\n\n- one `a`\n- two\n  - nested\n\nAfter\n");
+        let rendered = render_with_items(&events, &|_| Href::Keep);
+        assert_eq!(
+            rendered.items,
+            ["one <code>a</code>", "two\n<ul>\n<li>nested</li>\n</ul>"]
+        );
+        assert!(
+            rendered
+                .html
+                .starts_with("<p>Intro</p>\n<ul>\n<li>one <code>a</code></li>"),
+            "{}",
+            rendered.html
+        );
+        assert!(
+            rendered.html.ends_with("<p>After</p>\n"),
+            "{}",
+            rendered.html
         );
     }
 

@@ -102,9 +102,12 @@ pub struct RawFrontMatter<'a> {
     pub body_start: usize,
 }
 
+/// Front matter that opens with `---` but never closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnclosedFrontMatter;
+
 /// Finds front matter: a first line `---` and a later line `---` (or `...`).
-/// `Err(())` means it opens but never closes.
-pub fn split_front_matter(source: &str) -> Result<Option<RawFrontMatter<'_>>, ()> {
+pub fn split_front_matter(source: &str) -> Result<Option<RawFrontMatter<'_>>, UnclosedFrontMatter> {
     let Some(rest) = source
         .strip_prefix("---\n")
         .or_else(|| source.strip_prefix("---\r\n"))
@@ -123,7 +126,7 @@ pub fn split_front_matter(source: &str) -> Result<Option<RawFrontMatter<'_>>, ()
         }
         offset += line.len();
     }
-    Err(())
+    Err(UnclosedFrontMatter)
 }
 
 /// Parses front matter YAML; on failure returns the 1-based line within the YAML and a message.
@@ -221,6 +224,9 @@ mod tests {
         let (line, message) = parse_front_matter("level: L2\ncolour: red\n").unwrap_err();
         assert_eq!(line, 2, "{message}");
         assert!(message.contains("unknown field `colour`"), "{message}");
-        assert_eq!(split_front_matter("---\nlevel: L2\n# no end\n"), Err(()));
+        assert_eq!(
+            split_front_matter("---\nlevel: L2\n# no end\n"),
+            Err(UnclosedFrontMatter)
+        );
     }
 }

@@ -4,7 +4,7 @@
 use pulldown_cmark::{Event, Tag, TagEnd};
 use serde::Serialize;
 
-use super::markdown::{Href, Spanned, plain_text};
+use super::markdown::{Href, Spanned, inline_text, plain_text};
 
 /// One related-content item, with its target resolved against the content tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,7 +33,7 @@ pub struct Backlink {
 
 /// Parses one "Related Content" list item.
 pub fn related(item: &[Spanned<'_>], line: usize, resolve: &dyn Fn(&str) -> Href) -> RelatedLink {
-    let text = plain_text(item).replace('\n', " ");
+    let text = inline_text(item);
     let (title, kind, level, topic, unparsed) = match split_related(&text) {
         Some((title, kind, level, topic)) => (title, kind, level, topic, false),
         None => (text.trim().to_owned(), None, None, None, true),
@@ -70,7 +70,7 @@ pub fn listed_backlink(item: &[Spanned<'_>], resolve: &dyn Fn(&str) -> Href) -> 
         _ => None,
     });
     Backlink {
-        title: plain_text(item).replace('\n', " ").trim().to_owned(),
+        title: inline_text(item).trim().to_owned(),
         url,
     }
 }
@@ -133,14 +133,14 @@ mod tests {
     fn linked_item_gives_title_kind_level_topic_and_target() {
         let r = first_item(
             "- [GitOps](../topics/gitops.md) (Topic Pack, L1) — GitOps\n",
-            &|_| Href::Page("/wiki/topics/gitops".into()),
+            &|_| Href::Page("/topics/gitops".into()),
         );
         assert_eq!(r.title, "GitOps");
         assert_eq!(
             (r.kind.as_deref(), r.level.as_deref(), r.topic.as_deref()),
             (Some("Topic Pack"), Some("L1"), Some("GitOps"))
         );
-        assert_eq!(r.url.as_deref(), Some("/wiki/topics/gitops"));
+        assert_eq!(r.url.as_deref(), Some("/topics/gitops"));
         assert!(!r.missing && !r.unparsed);
     }
 

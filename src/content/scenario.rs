@@ -4,13 +4,12 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 use serde::Serialize;
 
 use super::investigation::{self, Step};
-use super::markdown::{Spanned, plain_text};
+use super::markdown::{Rendered, Spanned, inline_text, plain_text};
 use super::section::{SectionRole, list_items};
 
-/// A block of rendered content with its plain text.
+/// The plain text of a section that is a block of prose (its HTML is the section's).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Block {
-    pub html: String,
     pub text: String,
 }
 
@@ -96,12 +95,20 @@ pub struct Builder<'r> {
 }
 
 impl Builder<'_> {
-    pub fn add(&self, scenario: &mut Scenario, role: SectionRole, events: &[Spanned<'_>]) {
+    /// Adds what a section says; `rendered` is the section's HTML from
+    /// [`markdown::render_with_items`](super::markdown::render_with_items).
+    pub fn add(
+        &self,
+        scenario: &mut Scenario,
+        role: SectionRole,
+        events: &[Spanned<'_>],
+        rendered: &mut Rendered,
+    ) {
         match role {
-            SectionRole::Prompt => scenario.prompt = Some(self.block(events)),
-            SectionRole::InitialReport => scenario.initial_report = Some(self.block(events)),
-            SectionRole::Constraints => scenario.constraints.extend(self.items(events)),
-            SectionRole::Evidence => scenario.evidence.extend(self.items(events)),
+            SectionRole::Prompt => scenario.prompt = Some(block(events)),
+            SectionRole::InitialReport => scenario.initial_report = Some(block(events)),
+            SectionRole::Constraints => scenario.constraints.extend(self.items(events, rendered)),
+            SectionRole::Evidence => scenario.evidence.extend(self.items(events, rendered)),
             SectionRole::InvestigationPath => {
                 scenario.investigation.extend(investigation::steps(
                     events,
@@ -110,72 +117,82 @@ impl Builder<'_> {
                 ));
             }
             SectionRole::RootCause => {
-                scenario.root_cause = Some(self.block(events));
-                scenario.root_causes.extend(self.items(events));
+                scenario.root_cause = Some(block(events));
+                scenario.root_causes.extend(self.items(events, rendered));
             }
-            SectionRole::Checklist => scenario.rubric.extend(self.items(events).map(rubric_item)),
-            SectionRole::StrongAnswer => scenario.model_answer = Some(self.block(events)),
-            SectionRole::KeyConcepts => scenario.key_concepts.extend(self.labelled(events).map(
-                |(name, explanation, item)| Concept {
-                    name,
-                    explanation,
-                    html: item.html,
-                    line: item.line,
-                },
-            )),
+            SectionRole::Checklist => scenario
+                .rubric
+                .extend(self.items(events, rendered).map(rubric_item)),
+            SectionRole::StrongAnswer => scenario.model_answer = Some(block(events)),
+            SectionRole::KeyConcepts => {
+                scenario
+                    .key_concepts
+                    .extend(
+                        self.labelled(events, rendered)
+                            .map(|(name, explanation, item)| Concept {
+                                name,
+                                explanation,
+                                html: item.html,
+                                line: item.line,
+                            }),
+                    )
+            }
             SectionRole::Traps | SectionRole::RedFlags => {
                 let kind = if role == SectionRole::Traps {
                     TrapKind::Trap
                 } else {
                     TrapKind::RedFlag
                 };
-                scenario
-                    .traps
-                    .extend(
-                        self.labelled(events)
-                            .map(|(claim, explanation, item)| Trap {
-                                kind,
-                                claim,
-                                explanation,
-                                html: item.html,
-                                line: item.line,
-                            }),
-                    );
+                scenario.traps.extend(self.labelled(events, rendered).map(
+                    |(claim, explanation, item)| Trap {
+                        kind,
+                        claim,
+                        explanation,
+                        html: item.html,
+                        line: item.line,
+                    },
+                ));
             }
-            SectionRole::FollowUps => scenario.follow_ups.extend(self.items(events)),
+            SectionRole::FollowUps => scenario.follow_ups.extend(self.items(events, rendered)),
             _ => {}
         }
     }
 
-    fn block(&self, events: &[Spanned<'_>]) -> Block {
-        Block {
-            html: (self.render)(events),
-            text: plain_text(events),
-        }
-    }
-
-    fn items<'e, 'a>(&'e self, events: &'e [Spanned<'a>]) -> impl Iterator<Item = Item> + 'e {
-        list_items(events).into_iter().map(|(item, offset)| Item {
-            html: (self.render)(item),
-            text: plain_text(item).replace('\n', " "),
-            line: (self.line_of)(offset),
-        })
+    fn items<'e, 'a>(
+        &'e self,
+        events: &'e [Spanned<'a>],
+        rendered: &'e mut Rendered,
+    ) -> impl Iterator<Item = Item> + 'e {
+        let html = std::mem::take(&mut rendered.items);
+        list_items(events)
+            .into_iter()
+            .zip(html)
+            .map(|((item, offset), html)| Item {
+                html,
+                text: inline_text(item),
+                line: (self.line_of)(offset),
+            })
     }
 
     /// Items shaped `**Label**: text` or `**Label** — text`, split into label and text.
     fn labelled<'e, 'a>(
         &'e self,
         events: &'e [Spanned<'a>],
+        rendered: &'e mut Rendered,
     ) -> impl Iterator<Item = (String, String, Item)> + 'e {
-        list_items(events).into_iter().map(|(item, offset)| {
-            let (label, rest) = split_label(item);
-            let rendered = Item {
-                html: (self.render)(item),
-                text: plain_text(item).replace('\n', " "),
-                line: (self.line_of)(offset),
-            };
-            (label, rest, rendered)
-        })
+        list_items(events)
+            .into_iter()
+            .zip(self.items(events, rendered))
+            .map(|((item, _), rendered)| {
+                let (label, rest) = split_label(item);
+                (label, rest, rendered)
+            })
+    }
+}
+
+fn block(events: &[Spanned<'_>]) -> Block {
+    Block {
+        text: plain_text(events),
     }
 }
 
@@ -186,21 +203,20 @@ fn split_label(item: &[Spanned<'_>]) -> (String, String) {
         Some((Event::Start(Tag::Paragraph), _)) => &item[1..],
         _ => item,
     };
-    if let Some((Event::Start(Tag::Strong), _)) = inner.first() {
-        if let Some(end) = inner
+    if let Some((Event::Start(Tag::Strong), _)) = inner.first()
+        && let Some(end) = inner
             .iter()
             .position(|(e, _)| matches!(e, Event::End(TagEnd::Strong)))
-        {
-            let label = plain_text(&inner[1..end]);
-            let rest = plain_text(&inner[end + 1..]).replace('\n', " ");
-            let rest = rest
-                .trim_start_matches([':', '—', '–', '-', ' '])
-                .trim()
-                .to_owned();
-            return (label.trim().trim_end_matches(':').to_owned(), rest);
-        }
+    {
+        let label = plain_text(&inner[1..end]);
+        let rest = inline_text(&inner[end + 1..]);
+        let rest = rest
+            .trim_start_matches([':', '—', '–', '-', ' '])
+            .trim()
+            .to_owned();
+        return (label.trim().trim_end_matches(':').to_owned(), rest);
     }
-    let text = plain_text(item).replace('\n', " ");
+    let text = inline_text(item);
     for sep in [": ", " — ", " – ", " - "] {
         if let Some((label, rest)) = text.split_once(sep) {
             return (label.trim().to_owned(), rest.trim().to_owned());
@@ -221,17 +237,30 @@ fn rubric_item(item: Item) -> RubricItem {
 
 /// `Quick identification of the HPA vs ArgoCD conflict` -> `quick-identification-of-the-hpa-vs`.
 pub fn item_id(text: &str) -> String {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(6)
-        .map(str::to_lowercase)
-        .collect();
-    if words.is_empty() {
-        "item".to_owned()
-    } else {
-        words.join("-")
+    let mut id = String::with_capacity(48);
+    let (mut words, mut in_word) = (0, false);
+    for c in text.chars() {
+        if !(c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric())) {
+            in_word = false;
+            continue;
+        }
+        if !in_word {
+            if words == 6 {
+                break;
+            }
+            if words > 0 {
+                id.push('-');
+            }
+            words += 1;
+            in_word = true;
+        }
+        if c.is_ascii() {
+            id.push(c.to_ascii_lowercase());
+        } else {
+            id.extend(c.to_lowercase());
+        }
     }
+    if id.is_empty() { "item".to_owned() } else { id }
 }
 
 /// Makes ids unique within a scenario by suffixing repeats with `-2`, `-3`...

@@ -1,5 +1,7 @@
 //! Section roles recognised from `##` headings, and helpers to pull list items out of a section.
 
+use std::ops::Range;
+
 use pulldown_cmark::{Event, Tag, TagEnd};
 use serde::Serialize;
 
@@ -29,13 +31,20 @@ pub enum SectionRole {
 
 impl SectionRole {
     pub fn from_heading(heading: &str) -> Self {
-        let normalized: String = heading
-            .trim()
-            .trim_end_matches(['¶', ':', '.'])
-            .trim()
-            .to_lowercase()
-            .replace(['-', '‑'], " ");
-        match normalized.as_str() {
+        let trimmed = heading.trim().trim_end_matches(['¶', ':', '.']).trim();
+        // Every known heading is short ASCII: normalise into a small buffer, no allocation.
+        let mut buf = [0u8; 40];
+        if trimmed.len() > buf.len() || !trimmed.is_ascii() {
+            return Self::Other;
+        }
+        for (slot, b) in buf.iter_mut().zip(trimmed.bytes()) {
+            *slot = if b == b'-' {
+                b' '
+            } else {
+                b.to_ascii_lowercase()
+            };
+        }
+        match std::str::from_utf8(&buf[..trimmed.len()]).unwrap_or_default() {
             "the prompt" | "prompt" => Self::Prompt,
             "initial report" => Self::InitialReport,
             "constraints" => Self::Constraints,
@@ -78,6 +87,14 @@ impl SectionRole {
 /// The events inside each top-level list item of `events` (nested lists stay inside their item),
 /// with the byte offset where the item starts.
 pub fn list_items<'e, 'a>(events: &'e [Spanned<'a>]) -> Vec<(&'e [Spanned<'a>], usize)> {
+    list_item_ranges(events)
+        .into_iter()
+        .map(|(range, offset)| (&events[range], offset))
+        .collect()
+}
+
+/// Like [`list_items`], as index ranges into `events`.
+pub fn list_item_ranges(events: &[Spanned<'_>]) -> Vec<(Range<usize>, usize)> {
     let mut items = Vec::new();
     let mut depth = 0usize;
     let mut start = None;
@@ -88,7 +105,7 @@ pub fn list_items<'e, 'a>(events: &'e [Spanned<'a>]) -> Vec<(&'e [Spanned<'a>], 
             Event::Start(Tag::Item) if depth == 1 => start = Some((i + 1, range.start)),
             Event::End(TagEnd::Item) if depth == 1 => {
                 if let Some((first, offset)) = start.take() {
-                    items.push((&events[first..i], offset));
+                    items.push((first..i, offset));
                 }
             }
             _ => {}
@@ -103,11 +120,14 @@ pub fn is_blockquote_only(events: &[Spanned<'_>]) -> bool {
         && matches!(events.last(), Some((Event::End(TagEnd::BlockQuote(_)), _)))
 }
 
+/// A `###` part of a section: its heading text, the heading's byte offset, and its events.
+pub type Subsection<'e, 'a> = (String, usize, &'e [Spanned<'a>]);
+
 /// Splits a section's events at `###` headings: the part before the first one, then each
-/// subsection's heading text, line offset and events.
+/// subsection.
 pub fn subsections<'e, 'a>(
     events: &'e [Spanned<'a>],
-) -> (&'e [Spanned<'a>], Vec<(String, usize, &'e [Spanned<'a>])>) {
+) -> (&'e [Spanned<'a>], Vec<Subsection<'e, 'a>>) {
     let starts: Vec<usize> = events
         .iter()
         .enumerate()

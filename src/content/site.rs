@@ -1,7 +1,7 @@
 //! The whole content tree: every valid page rendered once, indexed by URL and slug, with links
 //! resolved, backlinks computed and every problem collected.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{Event, Tag};
 use serde::Serialize;
@@ -40,6 +40,8 @@ pub struct Page {
     pub slug: String,
     pub url: String,
     pub title: String,
+    /// The line of the `# ` title, for diagnostics about the page as a whole.
+    pub title_line: usize,
     pub meta: Meta,
     pub intro_html: String,
     pub sections: Vec<Section>,
@@ -47,6 +49,8 @@ pub struct Page {
     pub related: Vec<RelatedLink>,
     /// Listed and computed, merged, in that order.
     pub backlinks: Vec<Backlink>,
+    /// URLs of the pages this page links to.
+    pub outgoing: Vec<String>,
     /// Lowercased title, metadata, prompt, report and evidence, for the catalogue search.
     #[serde(skip)]
     pub search_text: String,
@@ -74,26 +78,42 @@ pub struct Site {
 
 impl Site {
     /// Builds the site from files. Never fails: problems become diagnostics and the files with
-    /// errors are left out.
+    /// errors are left out. Each file is parsed, typed and rendered in one go, so its parsed
+    /// events are freed before the next file is read; large trees use every core.
     pub fn build(files: &[SourceFile]) -> Self {
-        let mut diagnostics = Vec::new();
-        let sources: Vec<(&str, &str)> = files
-            .iter()
-            .filter_map(|f| decode(f, &mut diagnostics))
-            .collect();
-        let documents = split_all(&sources, &mut diagnostics);
-        let urls: HashMap<&str, String> = documents.iter().map(|d| (d.path, url_for(d))).collect();
-        let mut pages: Vec<Page> = documents
-            .iter()
-            .map(|d| render(d, &urls, &mut diagnostics))
-            .collect();
-        add_backlinks(&documents, &urls, &mut pages);
+        Self::build_with_threads(
+            files,
+            std::thread::available_parallelism().map_or(1, |n| n.get()),
+        )
+    }
+
+    /// [`Site::build`] on at most `threads` threads; the result does not depend on the count.
+    pub fn build_with_threads(files: &[SourceFile], threads: usize) -> Self {
+        let mut targets = Targets {
+            paths: files.iter().map(|f| f.path.as_str()).collect(),
+            failed: HashSet::new(),
+        };
+        let (built, mut diagnostics) = build_pages(files, &targets, threads);
+        let mut pages: Vec<Page> = Vec::with_capacity(files.len());
+        let mut slugs: HashMap<String, &str> = HashMap::new();
+        for (file, page) in files.iter().zip(built) {
+            match page.and_then(|page| unique_slug(page, &file.path, &mut slugs)) {
+                Ok(page) => pages.push(page),
+                Err(problem) => {
+                    diagnostics.push(problem);
+                    targets.failed.insert(&file.path);
+                }
+            }
+        }
+        relink_failed(files, &targets, &mut pages);
+        add_backlinks(&mut pages);
         diagnostics.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
         let by_url = pages
             .iter()
             .enumerate()
             .map(|(i, p)| (p.url.clone(), i))
             .collect();
+        // Duplicates were left out above, so every scenario's slug is its own.
         let by_slug = pages
             .iter()
             .enumerate()
@@ -139,66 +159,145 @@ impl Site {
     }
 }
 
-fn decode<'a>(
-    file: &'a SourceFile,
+/// The pages links can point to: every Markdown file given, less those found broken.
+struct Targets<'a> {
+    paths: HashSet<&'a str>,
+    failed: HashSet<&'a str>,
+}
+
+impl Targets<'_> {
+    fn url(&self, path: &str) -> Option<String> {
+        (self.paths.contains(path) && !self.failed.contains(path)).then(|| url_for(path))
+    }
+}
+
+/// A page's URL: its path in the content folder without `.md`.
+pub fn url_for(path: &str) -> String {
+    format!("/{}", path.strip_suffix(".md").unwrap_or(path))
+}
+
+/// Addresses the portal itself uses; a page there could never be reached.
+const RESERVED: [&str; 3] = ["/wiki", "/healthz", "/static"];
+
+fn build_page(
+    file: &SourceFile,
+    targets: &Targets<'_>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<(&'a str, &'a str)> {
-    match std::str::from_utf8(&file.bytes) {
-        Ok(text) => Some((file.path.as_str(), text)),
-        Err(err) => {
-            let valid = &file.bytes[..err.valid_up_to()];
-            let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
-            diagnostics.push(Diagnostic::error(
-                &file.path,
-                line,
-                format!(
-                    "file is not valid UTF-8 (invalid byte at offset {}): save it as UTF-8",
-                    err.valid_up_to()
-                ),
-            ));
-            None
+) -> Result<Page, Diagnostic> {
+    let source = decode(file)?;
+    let doc = document::split(&file.path, source)?;
+    let url = url_for(doc.path);
+    if let Some(reserved) = RESERVED
+        .iter()
+        .find(|r| url == **r || url.starts_with(&format!("{r}/")))
+    {
+        return Err(Diagnostic::error(
+            doc.path,
+            1,
+            format!(
+                "`{reserved}` is reserved for the portal: move this file to another folder or rename it"
+            ),
+        ));
+    }
+    if doc.is_scenario {
+        check_scenario(&doc, diagnostics)?;
+    }
+    Ok(render(&doc, targets, diagnostics))
+}
+
+fn decode(file: &SourceFile) -> Result<&str, Diagnostic> {
+    std::str::from_utf8(&file.bytes).map_err(|err| {
+        let valid = &file.bytes[..err.valid_up_to()];
+        let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
+        let message = format!(
+            "file is not valid UTF-8 (invalid byte at offset {}): save it as UTF-8",
+            err.valid_up_to()
+        );
+        Diagnostic::error(&file.path, line, message)
+    })
+}
+
+/// Builds every file's page, in file order, on as many threads as there are cores.
+fn build_pages(
+    files: &[SourceFile],
+    targets: &Targets<'_>,
+    threads: usize,
+) -> (Vec<Result<Page, Diagnostic>>, Vec<Diagnostic>) {
+    let build_all = |chunk: &[SourceFile]| {
+        let mut diagnostics = Vec::new();
+        let pages: Vec<_> = chunk
+            .iter()
+            .map(|f| build_page(f, targets, &mut diagnostics))
+            .collect();
+        (pages, diagnostics)
+    };
+    // Below a few hundred files a thread costs more than it saves.
+    if threads <= 1 || files.len() < 256 {
+        return build_all(files);
+    }
+    std::thread::scope(|scope| {
+        let chunks: Vec<_> = files
+            .chunks(files.len().div_ceil(threads))
+            .map(|chunk| scope.spawn(move || build_all(chunk)))
+            .collect();
+        let (mut pages, mut diagnostics) = (Vec::with_capacity(files.len()), Vec::new());
+        for chunk in chunks {
+            let (p, d) = chunk
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            pages.extend(p);
+            diagnostics.extend(d);
+        }
+        (pages, diagnostics)
+    })
+}
+
+/// Keeps the first scenario with a slug; a later one is an error.
+fn unique_slug<'f>(
+    page: Page,
+    path: &'f str,
+    slugs: &mut HashMap<String, &'f str>,
+) -> Result<Page, Diagnostic> {
+    if page.scenario.is_none() {
+        return Ok(page);
+    }
+    if let Some(first) = slugs.get(&page.slug) {
+        let message = format!(
+            "duplicate slug `{}`: `{first}` already uses it; rename the file or set `slug:` in front matter",
+            page.slug
+        );
+        return Err(Diagnostic::error(path, page.title_line, message));
+    }
+    slugs.insert(page.slug.clone(), path);
+    Ok(page)
+}
+
+/// Pages rendered before a file they link to turned out broken are rendered again, so those
+/// links show as not written yet. Rare, so the simple way is fine.
+fn relink_failed(files: &[SourceFile], targets: &Targets<'_>, pages: &mut [Page]) {
+    if targets.failed.is_empty() {
+        return;
+    }
+    let failed: HashSet<String> = targets.failed.iter().map(|p| url_for(p)).collect();
+    for page in pages
+        .iter_mut()
+        .filter(|p| p.outgoing.iter().any(|u| failed.contains(u)))
+    {
+        let file = files.iter().find(|f| f.path == page.path);
+        // Its diagnostics were reported the first time round.
+        if let Some(Ok(again)) = file.map(|f| build_page(f, targets, &mut Vec::new())) {
+            *page = again;
         }
     }
 }
 
-/// Splits every file, keeping the documents that have no errors and unique scenario slugs.
-fn split_all<'a>(
-    sources: &[(&'a str, &'a str)],
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Document<'a>> {
-    let mut slugs: HashMap<String, &str> = HashMap::new();
-    let mut documents = Vec::with_capacity(sources.len());
-    for &(path, source) in sources {
-        let doc = match document::split(path, source) {
-            Ok(doc) => doc,
-            Err(diagnostic) => {
-                diagnostics.push(diagnostic);
-                continue;
-            }
-        };
-        if doc.is_scenario {
-            if let Some(problem) = scenario_problem(&doc, diagnostics) {
-                diagnostics.push(problem);
-                continue;
-            }
-            if let Some(first) = slugs.get(&doc.slug) {
-                diagnostics.push(Diagnostic::error(path, doc.title_line, format!("duplicate slug `{}`: `{first}` already uses it; rename the file or set `slug:` in front matter", doc.slug)));
-                continue;
-            }
-            slugs.insert(doc.slug.clone(), path);
-        }
-        documents.push(doc);
-    }
-    documents
-}
-
-/// An error that keeps a scenario from being served; warnings are pushed directly.
-fn scenario_problem(doc: &Document<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Diagnostic> {
+/// Errors that keep a scenario from being served; warnings are pushed.
+fn check_scenario(doc: &Document<'_>, diagnostics: &mut Vec<Diagnostic>) -> Result<(), Diagnostic> {
     if doc
         .section(SectionRole::Prompt)
         .is_none_or(|s| s.events.is_empty())
     {
-        return Some(Diagnostic::error(
+        return Err(Diagnostic::error(
             doc.path,
             doc.title_line,
             "scenario without a prompt: add a `## The Prompt` section saying what the learner is asked",
@@ -209,19 +308,11 @@ fn scenario_problem(doc: &Document<'_>, diagnostics: &mut Vec<Diagnostic>) -> Op
     if !gradeable {
         diagnostics.push(Diagnostic::warning(doc.path, doc.title_line, "scenario has neither a checklist nor a strong answer, so answers cannot be scored: add `## What a Strong Answer Includes` with one bullet per rubric item"));
     }
-    None
+    Ok(())
 }
 
-fn url_for(doc: &Document<'_>) -> String {
-    if doc.is_scenario {
-        format!("/scenarios/{}", doc.slug)
-    } else {
-        format!("/wiki/{}", doc.path.strip_suffix(".md").unwrap_or(doc.path))
-    }
-}
-
-/// Resolves a link written on the page at `from` against the known page URLs.
-fn resolve(from: &str, dest: &str, urls: &HashMap<&str, String>) -> Href {
+/// Resolves a link written on the page at `from`.
+fn resolve(from: &str, dest: &str, targets: &Targets<'_>) -> Href {
     if !markdown::scheme_is_safe(dest) {
         return Href::Unsafe;
     }
@@ -235,8 +326,8 @@ fn resolve(from: &str, dest: &str, urls: &HashMap<&str, String>) -> Href {
     if !path.ends_with(".md") {
         return Href::Keep;
     }
-    match join(from, path).and_then(|target| urls.get(target.as_str())) {
-        Some(url) => Href::Page(format!("{url}{fragment}")),
+    match join(from, path).and_then(|target| targets.url(&target)) {
+        Some(url) => Href::Page(url + fragment),
         None => Href::Missing,
     }
 }
@@ -258,17 +349,23 @@ fn join(from: &str, relative: &str) -> Option<String> {
 }
 
 /// Renders one document into a page, warning about links to missing pages.
-fn render(
-    doc: &Document<'_>,
-    urls: &HashMap<&str, String>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Page {
-    let resolve = |dest: &str| resolve(doc.path, dest, urls);
+fn render(doc: &Document<'_>, targets: &Targets<'_>, diagnostics: &mut Vec<Diagnostic>) -> Page {
+    // Resolve each link once; rendering, navigation and backlinks all ask again.
+    let mut resolved: Vec<(&str, Href)> = Vec::new();
+    let mut outgoing = Vec::new();
     for (dest, offset) in links(doc) {
-        if resolve(&dest) == Href::Missing {
-            diagnostics.push(Diagnostic::warning(doc.path, doc.line_of(offset), format!("link to missing page `{dest}`: write that page or fix the link (it is shown as not written yet)")));
+        let href = resolve(doc.path, dest, targets);
+        match &href {
+            Href::Missing => diagnostics.push(Diagnostic::warning(doc.path, doc.line_of(offset), format!("link to missing page `{dest}`: write that page or fix the link (it is shown as not written yet)"))),
+            Href::Page(url) => outgoing.push(url.split('#').next().unwrap_or_default().to_owned()),
+            _ => {}
         }
+        resolved.push((dest, href));
     }
+    let resolve = |dest: &str| match resolved.iter().find(|(d, _)| *d == dest) {
+        Some((_, href)) => href.clone(),
+        None => resolve(doc.path, dest, targets),
+    };
     let render_events = |events: &[Spanned<'_>]| markdown::render(events, &resolve);
     let line_of = |offset: usize| doc.line_of(offset);
     let builder = scenario::Builder {
@@ -282,28 +379,47 @@ fn render(
     let mut page = Page {
         path: doc.path.to_owned(),
         slug: doc.slug.clone(),
-        url: urls[doc.path].clone(),
+        url: url_for(doc.path),
+        title_line: doc.title_line,
         title: doc.title.clone(),
         meta: doc.meta.clone(),
-        intro_html: render_events(&doc.intro),
-        sections: Vec::with_capacity(doc.sections.len()),
+        intro_html: render_events(doc.intro()),
+        sections: Vec::with_capacity(doc.sections().len()),
         scenario: None,
         related: Vec::new(),
         backlinks: Vec::new(),
+        outgoing,
         search_text: String::new(),
     };
-    let mut ids = HashMap::new();
-    for section in &doc.sections {
-        if let Some(s) = scenario.as_mut() {
-            builder.add(s, section.role, &section.events);
-        }
+    for section in doc.sections() {
         let html = match section.role {
-            SectionRole::WikiNavigation => navigation_html(doc, section, &resolve, &mut page),
-            _ => render_events(&section.events),
+            SectionRole::WikiNavigation => navigation_html(doc, &section, &resolve, &mut page),
+            // Recognised steps are shown from the typed model, so the raw block is not rendered.
+            SectionRole::InvestigationPath if scenario.is_some() => {
+                let s = scenario.as_mut().expect("checked above");
+                builder.add(
+                    s,
+                    section.role,
+                    section.events,
+                    &mut markdown::Rendered::default(),
+                );
+                if s.investigation.is_empty() {
+                    render_events(section.events)
+                } else {
+                    String::new()
+                }
+            }
+            role => {
+                let mut rendered = markdown::render_with_items(section.events, &resolve);
+                if let Some(s) = scenario.as_mut() {
+                    builder.add(s, role, section.events, &mut rendered);
+                }
+                rendered.html
+            }
         };
-        let id = unique_id(&mut ids, &section.heading);
+        let id = unique_id(&page.sections, section.heading);
         page.sections.push(Section {
-            heading: section.heading.clone(),
+            heading: section.heading.to_owned(),
             id,
             role: section.role,
             html,
@@ -320,35 +436,29 @@ fn render(
 
 fn search_text(page: &Page, scenario: Option<&Scenario>) -> String {
     let meta = &page.meta;
-    let mut text = format!(
-        "{} {} {} {}",
-        page.title,
-        meta.topics.join(" "),
-        meta.tags.join(" "),
-        meta.domain.as_deref().unwrap_or("")
-    );
+    let mut parts: Vec<&str> = vec![&page.title, meta.domain.as_deref().unwrap_or("")];
+    parts.extend(meta.topics.iter().chain(&meta.tags).map(String::as_str));
     if let Some(s) = scenario {
-        for block in [&s.prompt, &s.initial_report].into_iter().flatten() {
-            text.push(' ');
-            text.push_str(&block.text);
-        }
-        for item in &s.evidence {
-            text.push(' ');
-            text.push_str(&item.text);
-        }
+        parts.extend(
+            [&s.prompt, &s.initial_report]
+                .into_iter()
+                .flatten()
+                .map(|b| b.text.as_str()),
+        );
+        parts.extend(s.evidence.iter().map(|i| i.text.as_str()));
     }
-    text.to_lowercase()
+    parts.join(" ").to_lowercase()
 }
 
 /// Fills the page's related links and listed backlinks, and renders whatever else the section
 /// holds.
 fn navigation_html(
     doc: &Document<'_>,
-    section: &RawSection<'_>,
+    section: &RawSection<'_, '_>,
     resolve: &dyn Fn(&str) -> Href,
     page: &mut Page,
 ) -> String {
-    let (before, subs) = subsections(&section.events);
+    let (before, subs) = subsections(section.events);
     let mut html = markdown::render(before, resolve);
     for (title, _, events) in subs {
         match title.trim().to_lowercase().as_str() {
@@ -374,34 +484,30 @@ fn navigation_html(
 }
 
 /// Every link destination on the page with its byte offset.
-fn links<'d>(doc: &'d Document<'_>) -> impl Iterator<Item = (String, usize)> + 'd {
-    let all = doc
-        .intro
+fn links<'d>(doc: &'d Document<'_>) -> impl Iterator<Item = (&'d str, usize)> + 'd {
+    doc.body_events()
         .iter()
-        .chain(doc.sections.iter().flat_map(|s| s.events.iter()));
-    all.filter_map(|(event, range)| match event {
-        Event::Start(Tag::Link { dest_url, .. }) => Some((dest_url.to_string(), range.start)),
-        _ => None,
-    })
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. }) => Some((dest_url.as_ref(), range.start)),
+            _ => None,
+        })
 }
 
 /// Merges computed backlinks (pages whose links resolve here) into the listed ones.
-fn add_backlinks(documents: &[Document<'_>], urls: &HashMap<&str, String>, pages: &mut [Page]) {
+fn add_backlinks(pages: &mut [Page]) {
     let index: HashMap<&str, usize> = pages
         .iter()
         .enumerate()
         .map(|(i, p)| (p.url.as_str(), i))
         .collect();
     let mut found: Vec<Vec<usize>> = vec![Vec::new(); pages.len()];
-    for (from, doc) in documents.iter().enumerate() {
-        for (dest, _) in links(doc) {
-            if let Href::Page(url) = resolve(doc.path, &dest, urls) {
-                let url = url.split('#').next().unwrap_or_default();
-                if let Some(&to) = index.get(url) {
-                    if to != from && !found[to].contains(&from) {
-                        found[to].push(from);
-                    }
-                }
+    for (from, page) in pages.iter().enumerate() {
+        for url in &page.outgoing {
+            if let Some(&to) = index.get(url.as_str())
+                && to != from
+                && !found[to].contains(&from)
+            {
+                found[to].push(from);
             }
         }
     }
@@ -423,12 +529,16 @@ fn add_backlinks(documents: &[Document<'_>], urls: &HashMap<&str, String>, pages
     }
 }
 
-/// A heading's anchor id, made unique on the page.
-fn unique_id(seen: &mut HashMap<String, usize>, heading: &str) -> String {
+/// A heading's anchor id, made unique on the page (`-2`, `-3`... for repeats).
+fn unique_id(taken: &[Section], heading: &str) -> String {
     let base = scenario::item_id(heading);
-    let n = seen.entry(base.clone()).or_insert(0);
-    *n += 1;
-    if *n == 1 { base } else { format!("{base}-{n}") }
+    let mut id = base.clone();
+    let mut n = 1;
+    while taken.iter().any(|s| s.id == id) {
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    id
 }
 
 #[cfg(test)]

@@ -158,7 +158,7 @@ fn seed_navigation_resolves_some_links_and_marks_the_rest_missing() {
             gitops.kind.as_deref(),
             gitops.level.as_deref()
         ),
-        (Some("/wiki/topics/gitops"), Some("Topic Pack"), Some("L1"))
+        (Some("/topics/gitops"), Some("Topic Pack"), Some("L1"))
     );
     let interview = page
         .related
@@ -188,7 +188,7 @@ fn seed_navigation_resolves_some_links_and_marks_the_rest_missing() {
         page.backlinks
             .iter()
             .any(|b| b.title == "Runbook: ArgoCD Out of Sync"
-                && b.url.as_deref() == Some("/wiki/runbooks/argocd-out-of-sync"))
+                && b.url.as_deref() == Some("/runbooks/argocd-out-of-sync"))
     );
     assert!(
         page.backlinks
@@ -272,7 +272,7 @@ fn common_traps_variant_with_front_matter() {
 #[test]
 fn wiki_pages_get_computed_backlinks() {
     let site = bundled();
-    let topic = site.by_url("/wiki/topics/gitops").unwrap();
+    let topic = site.by_url("/topics/gitops").unwrap();
     assert!(topic.scenario.is_none());
     assert!(
         topic
@@ -405,13 +405,55 @@ fn pages_with_errors_are_left_out_and_the_rest_served() {
         file("bad.md", "no title here\n"),
     ]);
     assert_eq!(site.pages().len(), 1);
-    assert!(site.by_url("/wiki/good").unwrap().sections.is_empty());
+    assert!(site.by_url("/good").unwrap().sections.is_empty());
     assert!(
-        site.by_url("/wiki/good")
+        site.by_url("/good")
             .unwrap()
             .intro_html
             .contains("not written yet"),
         "a link to a broken page is shown as missing"
     );
     assert_eq!(site.summary().errors, 1);
+}
+
+#[test]
+fn parallel_build_gives_the_same_site_as_one_thread() {
+    let mut files: Vec<SourceFile> = (0..600)
+        .map(|i| {
+            let text = match i % 7 {
+                0 => format!("# Topic {i}\n\nSee [next](s{}.md) and [gone](nowhere.md).\n", i + 1),
+                1 => "no title\n".to_owned(),
+                _ => format!("# Scenario: S{i}\n\n## The Prompt\n\nGo [back](s{}.md).\n\n## Strong Answer\n\n> Fix it.\n", i.max(1) - 1),
+            };
+            file(&format!("s{i}.md"), &text)
+        })
+        .collect();
+    files.push(file(
+        "dup/s5.md",
+        "# Scenario: Again\n\n## The Prompt\n\nGo.\n",
+    ));
+    let one = Site::build_with_threads(&files, 1);
+    let two = Site::build_with_threads(&files, 2);
+    assert_eq!(one.diagnostics, two.diagnostics);
+    let html = |site: &Site| {
+        site.pages()
+            .iter()
+            .map(|p| (p.url.clone(), p.intro_html.clone(), p.backlinks.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(html(&one), html(&two));
+    assert!(
+        one.diagnostics
+            .iter()
+            .any(|d| d.message.starts_with("duplicate slug `s5`"))
+    );
+    // s7.md links on to s8.md, which has no title: shown as missing in both builds, although
+    // s8 was only found broken after s7 was rendered.
+    let s7 = one.by_url("/s7").unwrap();
+    assert!(
+        s7.intro_html.contains(r#"<span class="link-missing""#),
+        "{}",
+        s7.intro_html
+    );
+    assert!(one.by_url("/s8").is_none());
 }

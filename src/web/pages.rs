@@ -1,12 +1,11 @@
 //! Catalogue, scenario pages, wiki pages and the 404 page.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
 use crate::content::catalogue::{self, Facets, Filter};
-use crate::error::AppError;
 use crate::templates::{
     self, CataloguePage, ErrorPage, Layout, ScenarioPage, WikiIndexPage, WikiPage,
 };
@@ -23,18 +22,6 @@ pub async fn catalogue(State(state): State<AppState>, Query(filter): Query<Filte
     templates::page(&page)
 }
 
-pub async fn scenario(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-) -> Result<Response, AppError> {
-    let site = state.site();
-    let page = site.scenario(&slug).ok_or(AppError::NotFound)?;
-    Ok(templates::page(&ScenarioPage {
-        layout: Layout::default(),
-        page,
-    }))
-}
-
 pub async fn wiki_index(State(state): State<AppState>) -> Response {
     let site = state.site();
     let mut pages: Vec<_> = site.wiki_pages().collect();
@@ -45,25 +32,25 @@ pub async fn wiki_index(State(state): State<AppState>) -> Response {
     })
 }
 
-pub async fn wiki_page(
-    State(state): State<AppState>,
-    Path(path): Path<String>,
-) -> Result<Response, AppError> {
+/// Any page of the content tree, at its path without `.md`; otherwise the helpful 404.
+pub async fn page(State(state): State<AppState>, uri: Uri) -> Response {
     let site = state.site();
-    let url = format!("/wiki/{}", path.trim_end_matches(".md"));
-    let page = site
-        .by_url(&url)
-        .filter(|p| p.scenario.is_none())
-        .ok_or(AppError::NotFound)?;
-    Ok(templates::page(&WikiPage {
-        layout: Layout::default(),
-        page,
-    }))
+    let path = uri.path();
+    match site.by_url(path.strip_suffix(".md").unwrap_or(path)) {
+        Some(page) if page.scenario.is_some() => templates::page(&ScenarioPage {
+            layout: Layout::default(),
+            page,
+        }),
+        Some(page) => templates::page(&WikiPage {
+            layout: Layout::default(),
+            page,
+        }),
+        None => not_found(path),
+    }
 }
 
-/// The helpful 404 for any address no route serves.
-pub async fn not_found(uri: Uri) -> Response {
-    let path = uri.path();
+/// The helpful 404 for any address nothing is published at.
+fn not_found(path: &str) -> Response {
     let page = ErrorPage {
         layout: Layout::default(),
         status: 404,

@@ -22,7 +22,7 @@ async fn catalogue_lists_every_scenario_with_level_topics_and_domain() {
         r#"<form class="filters" method="get" action="/""#,
     ]);
     assert!(
-        !res.body.contains("/wiki/topics/gitops\""),
+        !res.body.contains("/topics/gitops\""),
         "wiki pages are not scenarios"
     );
 }
@@ -109,9 +109,9 @@ async fn seed_page_shows_every_section() {
 async fn related_content_has_badges_and_marks_missing_targets() {
     let res = TestApp::bundled().get(SEED).await;
     res.assert_contains(&[
-        r#"<a href="/wiki/topics/gitops">GitOps</a>"#,
+        r#"<a href="/topics/gitops">GitOps</a>"#,
         r#"<span class="badge badge-kind">Topic Pack</span>"#,
-        r#"<a href="/wiki/runbooks/argocd-out-of-sync">Runbook: ArgoCD Out of Sync</a>"#,
+        r#"<a href="/runbooks/argocd-out-of-sync">Runbook: ArgoCD Out of Sync</a>"#,
         r#"<a href="/scenarios/config-drift-detected">Interview: Config Drift Detected</a>"#,
         r#"<span class="link-missing" title="This page is not written yet">GitOps &#38; ArgoCD Drills</span> <span class="missing-note">(not written yet)</span>"#,
         "<span>Track: Helm &#38; Release Ops</span>",
@@ -126,22 +126,22 @@ async fn backlinks_merge_listed_titles_with_pages_that_link_here() {
     // The listed "Gitops" is the GitOps topic page, which links here: one entry, now linked.
     seed.assert_contains(&[
         "<li>Master Curriculum: 40 Weeks</li>",
-        r#"<li><a href="/wiki/topics/gitops">Gitops</a></li>"#,
+        r#"<li><a href="/topics/gitops">Gitops</a></li>"#,
     ]);
     assert_eq!(
         seed.body
-            .matches(r#"<a href="/wiki/topics/gitops">Gitops</a>"#)
+            .matches(r#"<a href="/topics/gitops">Gitops</a>"#)
             .count(),
         1
     );
-    let runbook = app.get("/wiki/runbooks/argocd-out-of-sync").await;
+    let runbook = app.get("/runbooks/argocd-out-of-sync").await;
     runbook.assert_contains(&[r#"<a href="/scenarios/gitops-drift-causing-outage">Scenario: GitOps Drift Causing Outage</a>"#]);
 }
 
 #[tokio::test]
 async fn wiki_pages_render_with_navigation_and_an_index() {
     let app = TestApp::bundled();
-    let topic = app.get("/wiki/topics/gitops").await;
+    let topic = app.get("/topics/gitops").await;
     assert_eq!(topic.status, StatusCode::OK);
     topic.assert_contains(&[
         "<h1>GitOps</h1>",
@@ -155,14 +155,11 @@ async fn wiki_pages_render_with_navigation_and_an_index() {
     );
     let index = app.get("/wiki").await;
     index.assert_contains(&[
-        r#"href="/wiki/topics/gitops""#,
-        r#"href="/wiki/runbooks/argocd-out-of-sync""#,
+        r#"href="/topics/gitops""#,
+        r#"href="/runbooks/argocd-out-of-sync""#,
     ]);
     assert!(!index.body.contains("/scenarios/"));
-    assert_eq!(
-        app.get("/wiki/topics/gitops.md").await.status,
-        StatusCode::OK
-    );
+    assert_eq!(app.get("/topics/gitops.md").await.status, StatusCode::OK);
     assert_eq!(
         app.get("/wiki/scenarios/gitops-drift-causing-outage")
             .await

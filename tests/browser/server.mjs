@@ -1,0 +1,113 @@
+// Starts the firedrill server binary for a browser test and stops it again.
+//
+// The binary is NOT built here: run `cargo build` in the repository first, or
+// point FIREDRILL_BIN at an existing binary.
+
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Repository root: two levels up from this file (tests/browser/server.mjs). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const READY_TIMEOUT_MS = 15_000;
+const POLL_INTERVAL_MS = 100;
+const STOP_TIMEOUT_MS = 5_000;
+
+/** Asks the kernel for a free TCP port on the loopback address. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close((err) => (err ? reject(err) : resolve(port)));
+    });
+  });
+}
+
+/**
+ * Starts `<bin> serve --content <repo>/content --bind 127.0.0.1:<port>` with
+ * cwd = repo root (the server serves /static from ./static) and waits until
+ * GET /healthz answers 200.
+ *
+ * @returns {Promise<{baseUrl: string, stop: () => Promise<void>}>}
+ */
+export async function startServer() {
+  const bin = process.env.FIREDRILL_BIN || path.join(repoRoot, 'target', 'debug', 'firedrill');
+  if (!existsSync(bin)) {
+    throw new Error(
+      `firedrill binary not found at ${bin}. ` +
+        `Build it first with \`cargo build\` in ${repoRoot} ` +
+        `(or set FIREDRILL_BIN to the path of a built binary).`,
+    );
+  }
+
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    bin,
+    ['serve', '--content', path.join(repoRoot, 'content'), '--bind', `127.0.0.1:${port}`],
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
+  child.stderr.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
+
+  let exited = null; // {code, signal} once the process has exited
+  let spawnError = null;
+  const exitPromise = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    });
+  });
+  child.on('error', (err) => { spawnError = err; });
+
+  const stop = async () => {
+    if (exited) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => { if (!exited) child.kill('SIGKILL'); }, STOP_TIMEOUT_MS);
+    await exitPromise;
+    clearTimeout(timer);
+  };
+
+  const output = () =>
+    `--- stderr ---\n${stderr.trim() || '(empty)'}\n--- stdout ---\n${stdout.trim() || '(empty)'}`;
+
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let lastProblem = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (spawnError) {
+      await stop();
+      throw new Error(`could not start ${bin}: ${spawnError.message}\n${output()}`);
+    }
+    if (exited) {
+      throw new Error(
+        `firedrill server exited before it was ready ` +
+          `(code ${exited.code}, signal ${exited.signal})\n${output()}`,
+      );
+    }
+    try {
+      const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(1_000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return { baseUrl, stop };
+      lastProblem = `GET /healthz answered ${res.status}`;
+    } catch (err) {
+      lastProblem = `GET /healthz failed: ${err.cause?.code ?? err.message}`;
+    }
+    await sleep(POLL_INTERVAL_MS);
+  }
+
+  await stop();
+  throw new Error(
+    `firedrill server at ${baseUrl} was not ready within ${READY_TIMEOUT_MS / 1000} s ` +
+      `(${lastProblem})\n${output()}`,
+  );
+}
