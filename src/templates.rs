@@ -22,12 +22,24 @@ pub fn set_asset_version(version: String) {
 #[derive(Debug, Clone)]
 pub struct Layout {
     pub asset_version: &'static str,
+    /// The main-menu entry the page belongs to (`scenarios`, `wiki`), marked as current.
+    pub section: &'static str,
 }
 
 impl Default for Layout {
     fn default() -> Self {
         Self {
             asset_version: ASSET_VERSION.get().map_or("dev", String::as_str),
+            section: "",
+        }
+    }
+}
+
+impl Layout {
+    pub fn in_section(section: &'static str) -> Self {
+        Self {
+            section,
+            ..Self::default()
         }
     }
 }
@@ -149,6 +161,8 @@ pub trait PageView {
     fn needs_navigation_section(&self) -> bool;
     /// The scenario's investigation path was recognised as steps.
     fn has_steps(&self) -> bool;
+    /// Some section is hidden until the learner reveals it.
+    fn has_spoilers(&self) -> bool;
 }
 
 impl PageView for Page {
@@ -164,5 +178,9 @@ impl PageView for Page {
         self.scenario
             .as_ref()
             .is_some_and(|s| !s.investigation.is_empty())
+    }
+
+    fn has_spoilers(&self) -> bool {
+        self.scenario.is_some() && self.sections.iter().any(|s| s.role.is_spoiler())
     }
 }

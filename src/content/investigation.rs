@@ -24,6 +24,20 @@ pub struct Step {
     pub line: usize,
 }
 
+impl Step {
+    /// What kind of fix the label names, for styling: `immediate`, `permanent` or `other`.
+    pub fn label_kind(&self) -> &'static str {
+        let label = self.label.as_deref().unwrap_or("").to_ascii_uppercase();
+        if label.contains("IMMEDIATE") {
+            "immediate"
+        } else if label.contains("PERMANENT") {
+            "permanent"
+        } else {
+            "other"
+        }
+    }
+}
+
 /// Finds steps in a section's events. `render` turns events into HTML, `line_of` maps offsets.
 pub fn steps(
     events: &[Spanned<'_>],

@@ -13,7 +13,7 @@ use crate::templates::{
 pub async fn catalogue(State(state): State<AppState>, Query(filter): Query<Filter>) -> Response {
     let site = state.site();
     let page = CataloguePage {
-        layout: Layout::default(),
+        layout: Layout::in_section("scenarios"),
         scenarios: catalogue::scenarios(&site, &filter),
         facets: Facets::of(site.scenarios()),
         total: site.scenarios().count(),
@@ -27,7 +27,7 @@ pub async fn wiki_index(State(state): State<AppState>) -> Response {
     let mut pages: Vec<_> = site.wiki_pages().collect();
     pages.sort_by_key(|p| p.title.to_lowercase());
     templates::page(&WikiIndexPage {
-        layout: Layout::default(),
+        layout: Layout::in_section("wiki"),
         pages,
     })
 }
@@ -38,11 +38,11 @@ pub async fn page(State(state): State<AppState>, uri: Uri) -> Response {
     let path = uri.path();
     match site.by_url(path.strip_suffix(".md").unwrap_or(path)) {
         Some(page) if page.scenario.is_some() => templates::page(&ScenarioPage {
-            layout: Layout::default(),
+            layout: Layout::in_section("scenarios"),
             page,
         }),
         Some(page) => templates::page(&WikiPage {
-            layout: Layout::default(),
+            layout: Layout::in_section("wiki"),
             page,
         }),
         None => not_found(path),

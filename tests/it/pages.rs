@@ -86,8 +86,8 @@ async fn seed_page_shows_every_section() {
         // Investigation steps: numbered, labelled, commands in code blocks with a copy button.
         r#"<li class="step" id="step-1">"#, r#"<li class="step" id="step-6">"#,
         r#"<span class="step-title">Check ArgoCD app status</span>"#,
-        r#"<span class="badge badge-fix">IMMEDIATE FIX</span>"#,
-        r#"<span class="badge badge-fix">PERMANENT FIX</span>"#,
+        r#"<span class="badge badge-fix badge-fix-immediate">IMMEDIATE FIX</span>"#,
+        r#"<span class="badge badge-fix badge-fix-permanent">PERMANENT FIX</span>"#,
         r#"<button type="button" class="copy" hidden>Copy</button><pre><code class="language-bash">argocd app get grokdevops</code></pre>"#,
         "<code>spec.replicas: 3 (Git) vs 8 (live, set by HPA)</code>",
         "#     ignoreDifferences:",
