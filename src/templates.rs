@@ -3,9 +3,15 @@
 
 use std::sync::OnceLock;
 
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
 use askama::Template;
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use bytes::Bytes;
 
 use crate::content::catalogue::{Facets, Filter};
 use crate::content::section::SectionRole;
@@ -48,14 +54,7 @@ impl Layout {
 pub fn page<T: Template>(template: &T) -> Response {
     match template.render() {
         Ok(body) => Html(body).into_response(),
-        Err(err) => {
-            tracing::error!(error = %err, "template failed to render");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "The server could not render this page.",
-            )
-                .into_response()
-        }
+        Err(err) => render_failed(&err),
     }
 }
 
@@ -80,18 +79,97 @@ pub struct CataloguePage<'a> {
     pub total: usize,
 }
 
+/// A content page's article: rendered once when content loads, framed per request.
 #[derive(Debug, Template)]
-#[template(path = "scenario.html")]
-pub struct ScenarioPage<'a> {
-    pub layout: Layout,
+#[template(path = "scenario_article.html")]
+pub struct ScenarioArticle<'a> {
     pub page: &'a Page,
 }
 
 #[derive(Debug, Template)]
-#[template(path = "wiki.html")]
-pub struct WikiPage<'a> {
-    pub layout: Layout,
+#[template(path = "wiki_article.html")]
+pub struct WikiArticle<'a> {
     pub page: &'a Page,
+}
+
+/// Where [`framed`] puts the article inside the rendered frame.
+const ARTICLE_SLOT: &str = "<!--firedrill:article-->";
+
+/// A pre-rendered article in a freshly rendered frame. The article's bytes are shared, not
+/// copied: the response body is the frame's head, the article, then the frame's tail.
+pub fn framed(layout: Layout, title: &str, article: &Bytes) -> Response {
+    let frame = ContentPage {
+        layout,
+        title,
+        article: ARTICLE_SLOT,
+    };
+    let html = match frame.render() {
+        Ok(html) => html,
+        Err(err) => return render_failed(&err),
+    };
+    let Some((head, tail)) = html.split_once(ARTICLE_SLOT) else {
+        return render_failed(&"the page frame has no article slot");
+    };
+    let body = Chunks(
+        [
+            Bytes::copy_from_slice(head.as_bytes()),
+            article.clone(),
+            Bytes::copy_from_slice(tail.as_bytes()),
+        ]
+        .into(),
+    );
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        Body::new(body),
+    )
+        .into_response()
+}
+
+fn render_failed(err: &dyn std::fmt::Display) -> Response {
+    tracing::error!(error = %err, "template failed to render");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "The server could not render this page.",
+    )
+        .into_response()
+}
+
+/// A response body made of a few shared buffers.
+#[derive(Debug)]
+struct Chunks(VecDeque<Bytes>);
+
+impl http_body::Body for Chunks {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        Poll::Ready(
+            self.0
+                .pop_front()
+                .map(|chunk| Ok(http_body::Frame::data(chunk))),
+        )
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.0.iter().map(|c| c.len() as u64).sum())
+    }
+}
+
+/// The frame around a pre-rendered article.
+#[derive(Debug, Template)]
+#[template(path = "page.html")]
+pub struct ContentPage<'a> {
+    pub layout: Layout,
+    pub title: &'a str,
+    /// HTML from [`ScenarioArticle`] or [`WikiArticle`]; content in it was sanitized at load.
+    pub article: &'a str,
 }
 
 #[derive(Debug, Template)]

@@ -6,15 +6,14 @@ use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
 use crate::content::catalogue::{self, Facets, Filter};
-use crate::templates::{
-    self, CataloguePage, ErrorPage, Layout, ScenarioPage, WikiIndexPage, WikiPage,
-};
+use crate::templates::{self, CataloguePage, ErrorPage, Layout, WikiIndexPage};
 
 pub async fn catalogue(State(state): State<AppState>, Query(filter): Query<Filter>) -> Response {
-    let site = state.site();
+    let content = state.content();
+    let site = &content.site;
     let page = CataloguePage {
         layout: Layout::in_section("scenarios"),
-        scenarios: catalogue::scenarios(&site, &filter),
+        scenarios: catalogue::scenarios(site, &filter),
         facets: Facets::of(site.scenarios()),
         total: site.scenarios().count(),
         filter: &filter,
@@ -23,7 +22,8 @@ pub async fn catalogue(State(state): State<AppState>, Query(filter): Query<Filte
 }
 
 pub async fn wiki_index(State(state): State<AppState>) -> Response {
-    let site = state.site();
+    let content = state.content();
+    let site = &content.site;
     let mut pages: Vec<_> = site.wiki_pages().collect();
     pages.sort_by_key(|p| p.title.to_lowercase());
     templates::page(&WikiIndexPage {
@@ -34,19 +34,16 @@ pub async fn wiki_index(State(state): State<AppState>) -> Response {
 
 /// Any page of the content tree, at its path without `.md`; otherwise the helpful 404.
 pub async fn page(State(state): State<AppState>, uri: Uri) -> Response {
-    let site = state.site();
+    let content = state.content();
     let path = uri.path();
-    match site.by_url(path.strip_suffix(".md").unwrap_or(path)) {
-        Some(page) if page.scenario.is_some() => templates::page(&ScenarioPage {
-            layout: Layout::in_section("scenarios"),
-            page,
-        }),
-        Some(page) => templates::page(&WikiPage {
-            layout: Layout::in_section("wiki"),
-            page,
-        }),
-        None => not_found(path),
-    }
+    let Some((page, article)) = content.page(path.strip_suffix(".md").unwrap_or(path)) else {
+        return not_found(path);
+    };
+    let (section, title) = match page.scenario {
+        Some(_) => ("scenarios", page.short_title()),
+        None => ("wiki", page.title.as_str()),
+    };
+    templates::framed(Layout::in_section(section), title, article)
 }
 
 /// The helpful 404 for any address nothing is published at.
