@@ -269,9 +269,17 @@ async fn static_files_are_cached_and_pages_compressed_with_request_ids() {
         second > first,
         "request ids increase: {first} then {second}"
     );
-    for res in [&page, &css, &app.get("/nope").await, &app.get("/healthz").await] {
+    for res in [
+        &page,
+        &css,
+        &app.get("/nope").await,
+        &app.get("/healthz").await,
+    ] {
         assert_eq!(res.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
         assert_eq!(res.header(header::REFERRER_POLICY), "same-origin");
-        assert!(res.header(header::CONTENT_SECURITY_POLICY).starts_with("default-src 'self';"));
+        assert!(
+            res.header(header::CONTENT_SECURITY_POLICY)
+                .starts_with("default-src 'self';")
+        );
     }
 }
