@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::config::{CheckArgs, Format, ServeArgs};
+use crate::config::{CheckArgs, EvalArgs, Format, GradeArgs, ServeArgs};
 use crate::content::{self, Site};
+use crate::grading::{Grade, Rubric, eval};
 
 /// `firedrill check`: prints every diagnostic, then a summary; exit 1 on any error.
 pub fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
@@ -54,4 +55,95 @@ fn load_logged(dir: &std::path::Path) -> anyhow::Result<Site> {
         site.summary()
     );
     Ok(site)
+}
+
+/// `firedrill grade`: scores an answer file, item by item, with the evidence.
+pub fn grade(args: &GradeArgs) -> anyhow::Result<ExitCode> {
+    let site = content::load(&args.content.content)?;
+    let rubric = rubric_for(&site, &args.scenario)?;
+    let bytes = std::fs::read(&args.answer_file)
+        .with_context(|| format!("cannot read `{}`", args.answer_file.display()))?;
+    let answer = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("`{}` is not UTF-8 text", args.answer_file.display()))?;
+    let grade = rubric.grade(&answer);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            let report = serde_json::json!({
+                "scenario": rubric.scenario, "rubric_version": rubric.version,
+                "score": grade.score, "covered": grade.covered, "total": grade.total,
+                "items": grade.items, "traps": grade.traps,
+            });
+            writeln!(out, "{report:#}")?;
+        }
+        Format::Text => write_grade(&mut out, &rubric, &grade)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rubric_for(site: &Site, scenario: &str) -> anyhow::Result<Rubric> {
+    let page = site.scenario(scenario).with_context(|| format!("no scenario `{scenario}`: give a slug (e.g. `gitops-drift-causing-outage`) or a path under the content folder"))?;
+    let model = page
+        .scenario
+        .as_ref()
+        .expect("scenario pages have a scenario");
+    let rubric = Rubric::of(&page.slug, model);
+    anyhow::ensure!(
+        !rubric.items.is_empty(),
+        "scenario `{}` has no checklist or key concepts to grade against",
+        page.slug
+    );
+    Ok(rubric)
+}
+
+fn write_grade(out: &mut impl Write, rubric: &Rubric, grade: &Grade) -> std::io::Result<()> {
+    let percent = (grade.score * 100.0).round() as u32;
+    writeln!(
+        out,
+        "{}: {} of {} covered ({percent}%)",
+        rubric.scenario, grade.covered, grade.total
+    )?;
+    for item in &grade.items {
+        writeln!(out, "  {:<8} {}", item.verdict.as_str(), item.text)?;
+        writeln!(out, "           why: {}", item.reason)?;
+        for e in &item.evidence {
+            writeln!(
+                out,
+                "           evidence: {:?} at {}..{}",
+                e.text, e.start, e.end
+            )?;
+        }
+    }
+    for trap in &grade.traps {
+        writeln!(out, "  trap     {}: {}", trap.claim, trap.explanation)?;
+    }
+    Ok(())
+}
+
+/// `firedrill eval`: grades every labelled answer and prints the agreement with the labels.
+pub fn eval(args: &EvalArgs) -> anyhow::Result<ExitCode> {
+    let site = content::load(&args.content.content)?;
+    let mut pairs = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(&args.dir)
+        .with_context(|| format!("cannot read `{}`", args.dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    for path in files {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        let set: eval::EvalSet = serde_norway::from_str(&text)
+            .with_context(|| format!("`{}` is not a valid answer set", path.display()))?;
+        let rubric = rubric_for(&site, &set.scenario)?;
+        pairs.extend(eval::pairs(&set, &rubric).map_err(anyhow::Error::msg)?);
+    }
+    anyhow::ensure!(
+        !pairs.is_empty(),
+        "no labelled answers in `{}`",
+        args.dir.display()
+    );
+    print!("{}", eval::report(&pairs));
+    Ok(ExitCode::SUCCESS)
 }

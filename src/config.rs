@@ -19,6 +19,10 @@ pub enum Command {
     Serve(ServeArgs),
     /// Check the content folder and report every problem as `path:line: severity: message`.
     Check(CheckArgs),
+    /// Grade an answer file against a scenario's rubric.
+    Grade(GradeArgs),
+    /// Measure the grader against labelled answers (precision, recall, F1, kappa).
+    Eval(EvalArgs),
 }
 
 /// Where the content lives.
@@ -55,4 +59,26 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, env = "FIREDRILL_FORMAT", value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GradeArgs {
+    #[command(flatten)]
+    pub content: ContentArgs,
+    /// The scenario's slug, or its file path.
+    pub scenario: String,
+    /// A file holding the answer (plain text or Markdown).
+    pub answer_file: PathBuf,
+    /// Output format.
+    #[arg(long, env = "FIREDRILL_FORMAT", value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EvalArgs {
+    #[command(flatten)]
+    pub content: ContentArgs,
+    /// Folder of labelled answer sets, one `<scenario-slug>.yaml` per scenario.
+    #[arg(default_value = "eval")]
+    pub dir: PathBuf,
 }

@@ -11,6 +11,8 @@ pub mod commands;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod grading;
+pub mod store;
 pub mod telemetry;
 pub mod templates;
 pub mod web;

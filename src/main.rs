@@ -14,6 +14,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => firedrill::commands::serve(args).map(|()| ExitCode::SUCCESS),
         Command::Check(args) => firedrill::commands::check(&args),
+        Command::Grade(args) => firedrill::commands::grade(&args),
+        Command::Eval(args) => firedrill::commands::eval(&args),
     };
     result.unwrap_or_else(|err| {
         eprintln!("error: {err:#}");

@@ -30,6 +30,10 @@ pub struct RubricItem {
     pub html: String,
     pub weight: f32,
     pub line: usize,
+    /// Author-given phrases that count as evidence for the item.
+    pub also: Vec<String>,
+    /// Author-given phrases that must not count.
+    pub not: Vec<String>,
 }
 
 /// A `**Concept**: explanation` bullet of "Key Concepts Tested".
@@ -232,6 +236,8 @@ fn rubric_item(item: Item) -> RubricItem {
         html: item.html,
         weight: 1.0,
         line: item.line,
+        also: Vec::new(),
+        not: Vec::new(),
     }
 }
 

@@ -1,0 +1,399 @@
+//! Grading: rubric items + answer text -> a verdict per item with the evidence (byte spans of
+//! the answer) and the reason. Pure, offline, no model: items become weighted ideas from a
+//! domain thesaurus, matched on stemmed words, with negated mentions and bare keyword lists
+//! not counting.
+
+pub mod eval;
+mod matcher;
+pub mod text;
+mod thesaurus;
+
+use serde::{Deserialize, Serialize};
+
+use crate::content::scenario::{Scenario, TrapKind};
+use matcher::{Answer, Hit, ItemModel};
+
+/// The machine's (or a human's) judgment of one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Covered,
+    Partial,
+    Missed,
+    /// The matcher is unsure, e.g. the idea appears but negated: a human should look.
+    Review,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Covered => "covered",
+            Verdict::Partial => "partial",
+            Verdict::Missed => "missed",
+            Verdict::Review => "review",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Verdict::Covered,
+            Verdict::Partial,
+            Verdict::Missed,
+            Verdict::Review,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == text)
+    }
+}
+
+/// A span of the answer that earned (part of) a verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One item of a rubric, ready to match.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Item {
+    pub id: String,
+    pub text: String,
+    pub weight: f32,
+    #[serde(skip)]
+    model: ItemModel,
+}
+
+/// An anti-pattern to flag.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TrapItem {
+    pub id: String,
+    pub claim: String,
+    pub explanation: String,
+    #[serde(skip)]
+    model: ItemModel,
+}
+
+/// What a scenario's answers are scored against.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Rubric {
+    pub scenario: String,
+    /// Changes whenever an item's id, text, weight or annotations change.
+    pub version: String,
+    pub items: Vec<Item>,
+    pub traps: Vec<TrapItem>,
+}
+
+/// The verdict on one item.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ItemGrade {
+    pub id: String,
+    pub text: String,
+    pub weight: f32,
+    pub verdict: Verdict,
+    pub evidence: Vec<Evidence>,
+    pub reason: String,
+}
+
+/// A trap the answer falls into.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TrapHit {
+    pub id: String,
+    pub claim: String,
+    pub explanation: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// The whole result for one answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Grade {
+    pub score: f64,
+    pub covered: usize,
+    pub total: usize,
+    pub items: Vec<ItemGrade>,
+    pub traps: Vec<TrapHit>,
+}
+
+impl Rubric {
+    /// The rubric of a scenario: its checklist, or without one its key concepts; its traps.
+    pub fn of(slug: &str, scenario: &Scenario) -> Self {
+        let items: Vec<Item> = if scenario.rubric.is_empty() {
+            scenario
+                .key_concepts
+                .iter()
+                .map(|c| Item {
+                    id: crate::content::scenario::item_id(&c.name),
+                    text: format!("{}: {}", c.name, c.explanation),
+                    weight: 1.0,
+                    model: ItemModel::new(&c.name, &c.explanation, &[], &[]),
+                })
+                .collect()
+        } else {
+            scenario
+                .rubric
+                .iter()
+                .map(|r| Item {
+                    id: r.id.clone(),
+                    text: r.text.clone(),
+                    weight: r.weight,
+                    model: ItemModel::new(&r.text, "", &r.also, &r.not),
+                })
+                .collect()
+        };
+        let traps = scenario
+            .traps
+            .iter()
+            .map(|t| TrapItem {
+                id: crate::content::scenario::item_id(&t.claim),
+                claim: t.claim.clone(),
+                explanation: t.explanation.clone(),
+                model: ItemModel::new(&t.claim, "", &[], &[]),
+            })
+            .collect();
+        let version = version_of(&items, scenario, slug);
+        let _ = TrapKind::Trap;
+        Self {
+            scenario: slug.to_owned(),
+            version,
+            items,
+            traps,
+        }
+    }
+
+    /// Grades an answer.
+    pub fn grade(&self, answer: &str) -> Grade {
+        let stems: Vec<&str> = self
+            .items
+            .iter()
+            .flat_map(|i| i.model.stems())
+            .chain(self.traps.iter().flat_map(|t| t.model.stems()))
+            .collect();
+        let prepared = Answer::new(answer, &stems);
+        let items: Vec<ItemGrade> = self
+            .items
+            .iter()
+            .map(|item| grade_item(item, &prepared))
+            .collect();
+        let traps = self
+            .traps
+            .iter()
+            .filter_map(|trap| trap_hit(trap, &prepared))
+            .collect();
+        let total_weight: f32 = items.iter().map(|i| i.weight).sum();
+        let covered_weight: f32 = items
+            .iter()
+            .filter(|i| i.verdict == Verdict::Covered)
+            .map(|i| i.weight)
+            .sum();
+        Grade {
+            score: if total_weight > 0.0 {
+                f64::from(covered_weight / total_weight)
+            } else {
+                0.0
+            },
+            covered: items
+                .iter()
+                .filter(|i| i.verdict == Verdict::Covered)
+                .count(),
+            total: items.len(),
+            items,
+            traps,
+        }
+    }
+}
+
+/// A short stable hash (FNV-1a) of everything that affects verdicts.
+fn version_of(items: &[Item], scenario: &Scenario, slug: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |s: &str| {
+        for b in s.bytes().chain([0xff]) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    feed(slug);
+    for item in items {
+        feed(&item.id);
+        feed(&item.text);
+        feed(&item.weight.to_string());
+    }
+    for r in &scenario.rubric {
+        r.also.iter().chain(&r.not).for_each(|p| feed(p));
+    }
+    for t in &scenario.traps {
+        feed(&t.claim);
+    }
+    format!("{hash:016x}")[..12].to_owned()
+}
+
+/// Share of an item's weight that must be found for each verdict.
+const COVERED_AT: f32 = 0.6;
+const PARTIAL_AT: f32 = 0.3;
+
+fn grade_item(item: &Item, answer: &Answer<'_>) -> ItemGrade {
+    let also = answer.also_hits(&item.model);
+    if !also.is_empty() {
+        let evidence = also.iter().map(|&(a, b)| evidence(answer, a, b)).collect();
+        return finish(
+            item,
+            Verdict::Covered,
+            evidence,
+            "matches an evidence phrase the author gave".to_owned(),
+        );
+    }
+    let hits = answer.hits(&item.model);
+    let usable: Vec<Hit> = hits
+        .iter()
+        .copied()
+        .filter(|h| !h.negated && !h.listed)
+        .collect();
+    let (share, window) = best_window(&item.model, &usable);
+    let negated_share = best_window(
+        &item.model,
+        &hits
+            .iter()
+            .copied()
+            .filter(|h| !h.listed)
+            .collect::<Vec<_>>(),
+    )
+    .0;
+    let found: Vec<&str> = window
+        .iter()
+        .map(|h| item.model.concepts[h.concept].label.as_str())
+        .collect();
+    let verdict = if share >= COVERED_AT {
+        Verdict::Covered
+    } else if negated_share >= COVERED_AT && hits.iter().any(|h| h.negated) {
+        Verdict::Review
+    } else if share >= PARTIAL_AT
+        && (found.len() >= 2
+            || window
+                .iter()
+                .any(|h| item.model.concepts[h.concept].weight >= 2.0))
+    {
+        Verdict::Partial
+    } else {
+        Verdict::Missed
+    };
+    let reason = reason(item, verdict, &found, &hits);
+    let evidence = window
+        .iter()
+        .map(|h| evidence(answer, h.first, h.last))
+        .collect();
+    finish(item, verdict, evidence, reason)
+}
+
+fn finish(item: &Item, verdict: Verdict, mut evidence: Vec<Evidence>, reason: String) -> ItemGrade {
+    evidence.sort_by_key(|e| e.start);
+    evidence.dedup_by(|a, b| a.start < b.end);
+    ItemGrade {
+        id: item.id.clone(),
+        text: item.text.clone(),
+        weight: item.weight,
+        verdict,
+        evidence,
+        reason,
+    }
+}
+
+/// The best-scoring group of hits within three consecutive sentences (lines), one hit per idea;
+/// an idea found in code counts double, up to the whole item.
+fn best_window(model: &ItemModel, hits: &[Hit]) -> (f32, Vec<Hit>) {
+    let total = model.total_weight().max(f32::EPSILON);
+    let mut best = (0.0, Vec::new());
+    for start in hits.iter().map(|h| h.sentence) {
+        let mut chosen: Vec<Hit> = Vec::new();
+        for hit in hits
+            .iter()
+            .filter(|h| h.sentence >= start && h.sentence <= start + 2)
+        {
+            if !chosen.iter().any(|c| c.concept == hit.concept) {
+                chosen.push(*hit);
+            }
+        }
+        let weight: f32 = chosen
+            .iter()
+            .map(|h| model.concepts[h.concept].weight * if h.code { 1.5 } else { 1.0 })
+            .sum();
+        let share = (weight / total).min(1.0);
+        if share > best.0 {
+            best = (share, chosen);
+        }
+    }
+    best
+}
+
+fn evidence(answer: &Answer<'_>, first: usize, last: usize) -> Evidence {
+    let (start, end) = (answer.tokens[first].start, answer.tokens[last].end);
+    Evidence {
+        text: answer.text[start..end].to_owned(),
+        start,
+        end,
+    }
+}
+
+fn reason(item: &Item, verdict: Verdict, found: &[&str], hits: &[Hit]) -> String {
+    let missing: Vec<&str> = item
+        .model
+        .concepts
+        .iter()
+        .map(|c| c.label.as_str())
+        .filter(|l| !found.contains(l))
+        .collect();
+    let negated: Vec<&str> = hits
+        .iter()
+        .filter(|h| h.negated)
+        .map(|h| item.model.concepts[h.concept].label.as_str())
+        .collect();
+    let listed = hits.iter().any(|h| h.listed);
+    let mut out = match verdict {
+        Verdict::Covered => format!("found {}", found.join(", ")),
+        Verdict::Partial => format!(
+            "found {}; not found: {}",
+            found.join(", "),
+            missing.join(", ")
+        ),
+        Verdict::Review => format!(
+            "the idea appears but negated ({}): check whether the answer rejects it",
+            dedup(&negated).join(", ")
+        ),
+        Verdict::Missed if found.is_empty() => format!("none of: {}", missing.join(", ")),
+        Verdict::Missed => format!(
+            "only {}; not found: {}",
+            found.join(", "),
+            missing.join(", ")
+        ),
+    };
+    if listed && verdict != Verdict::Covered {
+        out.push_str("; terms listed without explanation do not count");
+    }
+    out
+}
+
+fn dedup<'a>(labels: &[&'a str]) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for l in labels {
+        if !out.contains(l) {
+            out.push(l);
+        }
+    }
+    out
+}
+
+fn trap_hit(trap: &TrapItem, answer: &Answer<'_>) -> Option<TrapHit> {
+    let hits: Vec<Hit> = answer
+        .hits(&trap.model)
+        .into_iter()
+        .filter(|h| !h.negated && !h.listed)
+        .collect();
+    let (share, window) = best_window(&trap.model, &hits);
+    (share >= 0.75).then(|| TrapHit {
+        id: trap.id.clone(),
+        claim: trap.claim.clone(),
+        explanation: trap.explanation.clone(),
+        evidence: window
+            .iter()
+            .map(|h| evidence(answer, h.first, h.last))
+            .collect(),
+    })
+}

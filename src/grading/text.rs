@@ -1,0 +1,384 @@
+//! Answer text as tokens: words with byte offsets, identifiers split (`ignoreDifferences`,
+//! `spec.replicas`, `--ignore-difference`), stemmed, marked with their sentence, whether they are
+//! in code, and whether the sentence negates them.
+
+use std::sync::LazyLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// One word of the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Byte range in the text.
+    pub start: usize,
+    pub end: usize,
+    /// Lowercased and stemmed.
+    pub stem: String,
+    /// A function word (`the`, `to`, `would`...), skipped when matching.
+    pub stop: bool,
+    /// Index of the sentence (or line of a list or code block) it is in.
+    pub sentence: usize,
+    /// In a code block, a code span, or a line that looks like a shell command.
+    pub code: bool,
+    /// A negation in its clause applies to it ("I would *not* use ignoreDifferences").
+    pub negated: bool,
+}
+
+/// Lowercases and stems one word.
+pub fn stem(word: &str) -> String {
+    let lower = word.to_lowercase();
+    STEMMER.stem(&lower).into_owned()
+}
+
+const STOPWORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as",
+    "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these",
+    "those", "i", "i'd", "id", "we", "you", "they", "he", "she", "my", "our", "your", "their",
+    "would", "will", "should", "could", "can", "do", "does", "did", "so", "then", "if", "which",
+    "what", "when", "there", "here", "also", "just", "into", "up", "out", "about", "all", "any",
+    "some", "me", "us", "them", "have", "has", "had", "s", "d", "ll", "re", "ve", "m", "t", "than",
+    "very", "too", "first", "next", "now", "via", "e", "g", "eg", "ie", "etc", "let", "make",
+    "sure", "get", "going", "go",
+];
+
+/// Whether a lowercased word is a function word.
+pub fn is_stopword(lower: &str) -> bool {
+    STOPWORDS.contains(&lower)
+}
+
+/// Whether a lowercased word negates what follows it.
+pub fn is_negator(word: &str) -> bool {
+    NEGATORS.contains(&word)
+}
+
+/// Words that negate what follows them in the same clause.
+const NEGATORS: &[&str] = &[
+    "not",
+    "no",
+    "never",
+    "don't",
+    "dont",
+    "won't",
+    "wont",
+    "wouldn't",
+    "wouldnt",
+    "shouldn't",
+    "shouldnt",
+    "can't",
+    "cant",
+    "cannot",
+    "without",
+    "nor",
+    "neither",
+    "didn't",
+    "doesn't",
+    "isn't",
+    "aren't",
+];
+
+/// Words that negate only when followed by another: "instead of", "rather than".
+const PAIRED_NEGATORS: &[(&str, &str)] = &[("instead", "of"), ("rather", "than")];
+
+/// Phrases that negate the whole clause they end ("restarting it won't help").
+const CLAUSE_NEGATORS: &[&str] = &[
+    "won't help",
+    "wont help",
+    "doesn't help",
+    "does not help",
+    "will not help",
+    "is wrong",
+    "bad idea",
+    "not needed",
+    "unnecessary",
+    "pointless",
+    "is a mistake",
+    "would be a mistake",
+    "makes it worse",
+    "not the fix",
+    "not the answer",
+    "no need",
+    "not necessary",
+    "is useless",
+    "waste of time",
+    "wouldn't help",
+    "would not help",
+    "doesn't fix",
+    "does not fix",
+    "won't fix",
+    "will not fix",
+    "not the problem",
+    "not the issue",
+    "not the cause",
+    "is a red herring",
+    "red herring",
+];
+
+/// Splits `text` into tokens.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut sentence = 0;
+    let mut in_fence = false;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+            offset += line.len();
+            sentence += 1;
+            continue;
+        }
+        let code_line = in_fence || line.starts_with("    ") || looks_like_command(trimmed);
+        sentence += 1;
+        tokenize_line(line, offset, code_line, &mut sentence, &mut tokens);
+        offset += line.len();
+    }
+    mark_negations(text, &mut tokens);
+    tokens
+}
+
+/// Lines that start with a command-line tool are code even outside a fence.
+fn looks_like_command(line: &str) -> bool {
+    let line = line.trim_start_matches(['$', '#', '>', '-', '*', ' ']);
+    const TOOLS: &[&str] = &[
+        "kubectl ",
+        "argocd ",
+        "helm ",
+        "git ",
+        "openssl ",
+        "curl ",
+        "journalctl ",
+        "systemctl ",
+        "crictl ",
+        "cmctl ",
+        "kubeadm ",
+        "apt-get ",
+        "dig ",
+        "ssh ",
+    ];
+    TOOLS.iter().any(|t| line.starts_with(t))
+}
+
+/// Tokenizes one line, advancing `sentence` at sentence ends.
+fn tokenize_line(
+    line: &str,
+    base: usize,
+    code_line: bool,
+    sentence: &mut usize,
+    tokens: &mut Vec<Token>,
+) {
+    let bytes = line.as_bytes();
+    let mut in_code_span = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == b'`' {
+            in_code_span = !in_code_span;
+            i += 1;
+            continue;
+        }
+        if !is_word_byte(c) {
+            let ends_sentence = matches!(c, b'.' | b'!' | b'?' | b';')
+                && bytes.get(i + 1).is_none_or(|n| n.is_ascii_whitespace());
+            if ends_sentence && !code_line && !in_code_span {
+                *sentence += 1;
+            }
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_word_byte(bytes[i]) {
+            i += 1;
+        }
+        // Keep contractions whole ("don't"), for negation.
+        if i + 1 < bytes.len() && bytes[i] == b'\'' && bytes[i + 1].is_ascii_alphabetic() {
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+        }
+        push_word(
+            &line[start..i],
+            base + start,
+            *sentence,
+            code_line || in_code_span,
+            tokens,
+        );
+    }
+}
+
+fn is_word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c >= 0x80
+}
+
+/// Product names written in camel case that are one word, not two.
+const COMPOUNDS: &[&str] = &[
+    "gitops",
+    "devops",
+    "outofsync",
+    "configmap",
+    "configmaps",
+    "statefulset",
+    "statefulsets",
+    "daemonset",
+    "github",
+    "gitlab",
+    "javascript",
+    "openssl",
+];
+
+/// Pushes a word, splitting camelCase identifiers into their parts.
+fn push_word(word: &str, start: usize, sentence: usize, code: bool, tokens: &mut Vec<Token>) {
+    let whole = COMPOUNDS.contains(&word.to_lowercase().as_str());
+    let parts = if whole {
+        vec![(0, word)]
+    } else {
+        camel_parts(word)
+    };
+    for (part_start, part) in parts {
+        // Plural acronyms: `HPAs` is `HPA`.
+        let singular = match part.strip_suffix('s') {
+            Some(acronym)
+                if acronym.len() >= 2 && acronym.chars().all(|c| c.is_ascii_uppercase()) =>
+            {
+                acronym
+            }
+            _ => part,
+        };
+        let lower = singular.to_lowercase().replace('’', "'");
+        tokens.push(Token {
+            start: start + part_start,
+            end: start + part_start + part.len(),
+            stem: STEMMER.stem(lower.trim_end_matches("'s")).into_owned(),
+            stop: is_stopword(&lower),
+            sentence,
+            code,
+            negated: false,
+        });
+    }
+}
+
+/// `ignoreDifferences` -> `ignore`, `Differences`; `OutOfSync` -> `Out`, `Of`, `Sync`;
+/// `ArgoCD` and `HPAs` stay whole.
+fn camel_parts(word: &str) -> Vec<(usize, &str)> {
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for w in 1..chars.len() {
+        let (i, c) = chars[w];
+        let prev = chars[w - 1].1;
+        let next_lower = chars.get(w + 1).is_some_and(|(_, n)| n.is_lowercase());
+        let boundary = (prev.is_lowercase() && c.is_uppercase())
+            || (prev.is_uppercase() && c.is_uppercase() && next_lower && w + 2 < chars.len());
+        if boundary {
+            parts.push((start, &word[start..i]));
+            start = i;
+        }
+    }
+    parts.push((start, &word[start..]));
+    parts
+}
+
+/// Marks tokens that a negation in their clause applies to.
+fn mark_negations(text: &str, tokens: &mut [Token]) {
+    let mut i = 0;
+    while i < tokens.len() {
+        let clause_end = clause_end(text, tokens, i);
+        let clause = &text[tokens[i].start..tokens[clause_end - 1].end];
+        let lower = clause.to_lowercase().replace('’', "'");
+        if CLAUSE_NEGATORS.iter().any(|n| lower.contains(n)) {
+            tokens[i..clause_end]
+                .iter_mut()
+                .for_each(|t| t.negated = true);
+        } else {
+            let word = |t: &Token| text[t.start..t.end].to_lowercase().replace('’', "'");
+            let mut negating = false;
+            for j in i..clause_end {
+                let w = word(&tokens[j]);
+                let paired = PAIRED_NEGATORS
+                    .iter()
+                    .any(|(a, b)| w == *a && tokens.get(j + 1).is_some_and(|n| word(n) == *b));
+                if NEGATORS.contains(&w.as_str()) || paired {
+                    negating = true;
+                } else if negating {
+                    tokens[j].negated = true;
+                }
+            }
+        }
+        i = clause_end;
+    }
+}
+
+/// The index after the last token of the clause that starts at token `from`: a clause ends at a
+/// sentence end or at `,` `;` `:` `(` `)` `—` or a contrasting "but".
+fn clause_end(text: &str, tokens: &[Token], from: usize) -> usize {
+    let mut j = from + 1;
+    while j < tokens.len() && tokens[j].sentence == tokens[from].sentence {
+        let between = &text[tokens[j - 1].end..tokens[j].start];
+        let word = &text[tokens[j].start..tokens[j].end];
+        if between.contains([',', ';', ':', '(', ')', '—', '–'])
+            || between.contains(" - ")
+            || word.eq_ignore_ascii_case("but")
+        {
+            break;
+        }
+        j += 1;
+    }
+    j
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stems(text: &str) -> Vec<String> {
+        tokenize(text).into_iter().map(|t| t.stem).collect()
+    }
+
+    #[test]
+    fn identifiers_split_into_stemmed_words_with_offsets() {
+        assert_eq!(stems("ignoreDifferences"), ["ignor", "differ"]);
+        assert_eq!(
+            stems("spec.replicas --ignore-difference"),
+            ["spec", "replica", "ignor", "differ"]
+        );
+        assert_eq!(
+            stems("ArgoCD HPAs OutOfSync GitOps"),
+            ["argo", "cd", "hpa", "outofsync", "gitop"]
+        );
+        let tokens = tokenize("use ignoreDifferences");
+        assert_eq!((tokens[2].start, tokens[2].end), (10, 21));
+    }
+
+    #[test]
+    fn negation_covers_the_rest_of_its_clause_only() {
+        let tokens = tokenize("I would not use ignoreDifferences, I'd fix it in Git.");
+        let negated: Vec<_> = tokens
+            .iter()
+            .filter(|t| t.negated)
+            .map(|t| t.stem.as_str())
+            .collect();
+        assert_eq!(negated, ["use", "ignor", "differ"]);
+        let tokens = tokenize("Restarting the ingress controller won't help.");
+        assert!(tokens.iter().all(|t| t.negated));
+    }
+
+    #[test]
+    fn code_blocks_spans_and_commands_are_code() {
+        let tokens = tokenize(
+            "Run `argocd app diff`.\n```yaml\nignoreDifferences:\n```\nkubectl get hpa\nthen relax",
+        );
+        let code: Vec<_> = tokens
+            .iter()
+            .filter(|t| t.code)
+            .map(|t| t.stem.as_str())
+            .collect();
+        assert_eq!(
+            code,
+            [
+                "argocd", "app", "diff", "ignor", "differ", "kubectl", "get", "hpa"
+            ]
+        );
+    }
+}

@@ -1,0 +1,115 @@
+//! SQL for attempts and the rubric versions they were graded against.
+
+use sqlx::{SqliteConnection, SqliteExecutor};
+
+use super::model::{Attempt, AttemptSummary, NewAttempt, StoredAttempt};
+
+/// Inserts the attempt, and its rubric version when new; part of the writer's transaction.
+pub(super) async fn insert(
+    conn: &mut SqliteConnection,
+    public_id: &str,
+    attempt: &NewAttempt,
+) -> Result<StoredAttempt, sqlx::Error> {
+    insert_rubric_version(&mut *conn, attempt).await?;
+    let id = insert_attempt(conn, public_id, attempt).await?;
+    let public_id = public_id.to_owned();
+    Ok(StoredAttempt { id, public_id })
+}
+
+async fn insert_rubric_version(
+    conn: &mut SqliteConnection,
+    attempt: &NewAttempt,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO rubric_versions (scenario, version, rubric, created_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (scenario, version) DO NOTHING",
+    )
+    .bind(&attempt.scenario)
+    .bind(&attempt.rubric_version)
+    .bind(&attempt.rubric_json)
+    .bind(attempt.submitted_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn insert_attempt(
+    conn: &mut SqliteConnection,
+    public_id: &str,
+    attempt: &NewAttempt,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO attempts (public_id, learner, scenario, rubric_version, answer, verdicts, \
+         score, covered, total, revealed_before, started_at, submitted_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(public_id)
+    .bind(&attempt.learner)
+    .bind(&attempt.scenario)
+    .bind(&attempt.rubric_version)
+    .bind(&attempt.answer)
+    .bind(&attempt.verdicts_json)
+    .bind(attempt.score)
+    .bind(attempt.covered)
+    .bind(attempt.total)
+    .bind(attempt.revealed_before)
+    .bind(attempt.started_at)
+    .bind(attempt.submitted_at)
+    .fetch_one(conn)
+    .await
+}
+
+/// The attempt with this public id when it is the learner's.
+pub(super) async fn find(
+    db: impl SqliteExecutor<'_>,
+    public_id: &str,
+    learner: &str,
+) -> Result<Option<Attempt>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, public_id, learner, scenario, rubric_version, answer, verdicts, score, \
+         covered, total, revealed_before, started_at, submitted_at \
+         FROM attempts WHERE public_id = $1 AND learner = $2",
+    )
+    .bind(public_id)
+    .bind(learner)
+    .fetch_optional(db)
+    .await
+}
+
+/// The learner's attempts, newest first, at most `limit`.
+pub(super) async fn of_learner(
+    db: impl SqliteExecutor<'_>,
+    learner: &str,
+    limit: u32,
+) -> Result<Vec<AttemptSummary>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT public_id, scenario, score, covered, total, submitted_at FROM attempts \
+         WHERE learner = $1 ORDER BY submitted_at DESC, id DESC LIMIT $2",
+    )
+    .bind(learner)
+    .bind(i64::from(limit))
+    .fetch_all(db)
+    .await
+}
+
+/// Whether the learner has any attempt at the scenario.
+pub(super) async fn exists_for(
+    db: impl SqliteExecutor<'_>,
+    learner: &str,
+    scenario: &str,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM attempts WHERE learner = $1 AND scenario = $2)",
+    )
+    .bind(learner)
+    .bind(scenario)
+    .fetch_one(db)
+    .await
+}
+
+/// How many attempts are stored.
+pub(super) async fn count(db: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM attempts")
+        .fetch_one(db)
+        .await
+}

@@ -1,0 +1,65 @@
+//! Connection settings, opening the database and migrating it.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{ConnectOptions as _, SqliteConnection};
+
+/// Read connections; SQLite in WAL mode lets them read while the writer commits.
+const READERS: u32 = 4;
+
+static MIGRATOR: Migrator = sqlx::migrate!();
+
+/// The settings every connection uses: WAL, a sync on every commit, foreign keys enforced.
+pub(super) fn options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
+    let options = SqliteConnectOptions::from_str(url)
+        .with_context(|| format!("reading the database URL `{url}`"))?;
+    Ok(options
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5)))
+}
+
+/// Opens the one connection that writes, creating the file when missing, and migrates.
+pub(super) async fn writer(options: &SqliteConnectOptions) -> anyhow::Result<SqliteConnection> {
+    let mut conn = options.connect().await.context("opening the database")?;
+    MIGRATOR
+        .run(&mut conn)
+        .await
+        .context("migrating the database")?;
+    Ok(conn)
+}
+
+/// Opens the pool of read-only connections; call after [`writer`] created the file.
+pub(super) async fn readers(options: &SqliteConnectOptions) -> anyhow::Result<SqlitePool> {
+    SqlitePoolOptions::new()
+        .max_connections(READERS)
+        // A connection to a local file does not go stale; skip the ping before each read.
+        .test_before_acquire(false)
+        .connect_with(options.clone().read_only(true))
+        .await
+        .context("opening the read connections")
+}
+
+/// The journal mode, `synchronous` level and `foreign_keys` flag in effect on `conn`.
+pub(super) async fn pragmas(
+    conn: &mut SqliteConnection,
+) -> Result<(String, i64, i64), sqlx::Error> {
+    let journal_mode = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut *conn)
+        .await?;
+    let synchronous = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(&mut *conn)
+        .await?;
+    let foreign_keys = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(conn)
+        .await?;
+    Ok((journal_mode, synchronous, foreign_keys))
+}

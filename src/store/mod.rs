@@ -1,0 +1,206 @@
+//! The only place with SQL: opening and migrating the SQLite database, and typed queries.
+//!
+//! Reads run on a small pool of read-only connections. Every write goes to one writer task
+//! (`writer.rs`) that owns the only writing connection: it commits whatever writes are queued
+//! in one transaction (group commit) and answers each caller only after `COMMIT`, with
+//! `synchronous = FULL`, so an acknowledged write survives a crash or power loss. With one
+//! writer, concurrent writes never fail with "database is locked".
+//!
+//! Queries bind `$N` parameters and use no SQLite-only functions, so their SQL would carry over
+//! to PostgreSQL; the migrations, the pragmas and the connection types would not. Timestamps
+//! are unix milliseconds from the caller.
+
+mod attempts;
+mod connect;
+mod model;
+mod overrides;
+mod random;
+mod reveals;
+mod settings;
+mod writer;
+
+use anyhow::Context as _;
+use sqlx::sqlite::SqlitePool;
+use tokio::sync::mpsc;
+
+pub use model::{Attempt, AttemptSummary, NewAttempt, NewOverride, Override, StoredAttempt};
+use writer::{Job, NewSetting, OverrideOf, Reveal, Submission, Task};
+
+/// The `settings` key of the key that signs cookies.
+const COOKIE_KEY: &str = "cookie_key";
+
+/// Bytes in the cookie key.
+const COOKIE_KEY_LEN: usize = 64;
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused or failed the operation.
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+    /// The writer task has stopped (after [`Store::close`]), so nothing more can be written.
+    #[error("the database writer has stopped")]
+    WriterGone,
+}
+
+/// The database: a pool of read connections and a handle to the writer task. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    readers: SqlitePool,
+    writer: mpsc::Sender<Job>,
+}
+
+impl Store {
+    /// Opens the SQLite database at `url` (like `sqlite://firedrill.db`), creating the file
+    /// when missing, migrates it and starts the writer task. Needs a tokio runtime; an
+    /// in-memory database does not work, as each connection would see its own.
+    pub async fn open(url: &str) -> anyhow::Result<Store> {
+        let options = connect::options(url)?;
+        let conn = connect::writer(&options).await?;
+        let readers = connect::readers(&options).await?;
+        let (writer, inbox) = mpsc::channel(writer::QUEUE);
+        tokio::spawn(writer::run(conn, inbox));
+        Ok(Store { readers, writer })
+    }
+
+    /// The key that signs cookies: 64 random bytes made on first use and kept in `settings`,
+    /// so signed cookies survive restarts.
+    pub async fn secret_key(&self) -> anyhow::Result<Vec<u8>> {
+        let key = match settings::get(&self.readers, COOKIE_KEY).await? {
+            Some(key) => key,
+            None => self.new_secret_key().await?,
+        };
+        anyhow::ensure!(
+            key.len() >= COOKIE_KEY_LEN,
+            "the stored `{COOKIE_KEY}` has {} bytes, fewer than {COOKIE_KEY_LEN}",
+            key.len()
+        );
+        Ok(key)
+    }
+
+    /// Stores a fresh key unless a concurrent first use stored one; returns the stored key.
+    async fn new_secret_key(&self) -> anyhow::Result<Vec<u8>> {
+        let value = random::bytes::<COOKIE_KEY_LEN>()
+            .context("reading random bytes for the cookie key")?
+            .to_vec();
+        let setting = NewSetting {
+            key: COOKIE_KEY,
+            value,
+        };
+        Ok(self.write(Job::SecretKey, setting).await?)
+    }
+
+    /// Stores the attempt, and its rubric version when new, under a fresh random public id.
+    /// Returns only after `COMMIT`; concurrent calls share one transaction.
+    pub async fn submit_attempt(&self, attempt: NewAttempt) -> Result<StoredAttempt, StoreError> {
+        // The OS random source does not fail on a running Linux system; should it ever, the
+        // caller sees an I/O error like any other failed write.
+        let public_id = random::public_id().map_err(|err| {
+            sqlx::Error::Io(std::io::Error::other(format!("random public id: {err}")))
+        })?;
+        let submission = Submission { public_id, attempt };
+        self.write(Job::Submit, submission).await
+    }
+
+    /// The attempt with this public id if it is the learner's; `None` otherwise, so nobody
+    /// learns that another learner's attempt exists.
+    pub async fn attempt(
+        &self,
+        public_id: &str,
+        learner: &str,
+    ) -> Result<Option<Attempt>, StoreError> {
+        Ok(attempts::find(&self.readers, public_id, learner).await?)
+    }
+
+    /// The learner's attempts, newest first, at most `limit`.
+    pub async fn attempts_of(
+        &self,
+        learner: &str,
+        limit: u32,
+    ) -> Result<Vec<AttemptSummary>, StoreError> {
+        Ok(attempts::of_learner(&self.readers, learner, limit).await?)
+    }
+
+    /// Records, or replaces, the override of one rubric item of the learner's attempt; `false`
+    /// when the attempt does not exist or is not the learner's. The attempt's machine verdicts
+    /// stay as they were.
+    pub async fn set_override(
+        &self,
+        public_id: &str,
+        learner: &str,
+        o: NewOverride,
+    ) -> Result<bool, StoreError> {
+        let (public_id, learner) = (public_id.to_owned(), learner.to_owned());
+        let input = OverrideOf {
+            public_id,
+            learner,
+            item: o,
+        };
+        self.write(Job::Override, input).await
+    }
+
+    /// The overrides of the attempt with this row id, by rubric item id.
+    pub async fn overrides(&self, attempt_id: i64) -> Result<Vec<Override>, StoreError> {
+        Ok(overrides::of_attempt(&self.readers, attempt_id).await?)
+    }
+
+    /// Records that the learner revealed the scenario's expected answers; idempotent, keeping
+    /// the first time.
+    pub async fn record_reveal(
+        &self,
+        learner: &str,
+        scenario: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let (learner, scenario) = (learner.to_owned(), scenario.to_owned());
+        self.write(
+            Job::Reveal,
+            Reveal {
+                learner,
+                scenario,
+                at,
+            },
+        )
+        .await
+    }
+
+    /// Whether the learner has revealed the scenario's expected answers.
+    pub async fn revealed(&self, learner: &str, scenario: &str) -> Result<bool, StoreError> {
+        Ok(reveals::exists(&self.readers, learner, scenario).await?)
+    }
+
+    /// Whether the learner has any attempt at the scenario.
+    pub async fn has_attempted(&self, learner: &str, scenario: &str) -> Result<bool, StoreError> {
+        Ok(attempts::exists_for(&self.readers, learner, scenario).await?)
+    }
+
+    /// How many attempts are stored (for tests and the durability check).
+    pub async fn count_attempts(&self) -> Result<i64, StoreError> {
+        Ok(attempts::count(&self.readers).await?)
+    }
+
+    /// Waits for the writes queued so far to commit, then closes the writer and the read
+    /// connections. Later writes fail with [`StoreError::WriterGone`].
+    pub async fn close(&self) {
+        // If the writer already stopped the send fails; either way, wait until it has.
+        let _ = self.writer.send(Job::Close).await;
+        self.writer.closed().await;
+        self.readers.close().await;
+    }
+
+    /// `PRAGMA journal_mode`, `synchronous` and `foreign_keys` as the writer sees them.
+    #[doc(hidden)]
+    pub async fn pragmas(&self) -> Result<(String, i64, i64), StoreError> {
+        self.write(Job::Pragmas, ()).await
+    }
+
+    /// Queues a write for the writer task and waits for the outcome of its transaction.
+    async fn write<I, O>(&self, job: fn(Task<I, O>) -> Job, input: I) -> Result<O, StoreError> {
+        let (task, outcome) = Task::new(input);
+        self.writer
+            .send(job(task))
+            .await
+            .map_err(|_| StoreError::WriterGone)?;
+        outcome.await.map_err(|_| StoreError::WriterGone)?
+    }
+}

@@ -1,0 +1,113 @@
+//! The values the store takes and the typed rows it returns.
+
+/// A graded answer to store, with the rubric version it was graded against.
+#[derive(Debug, Clone)]
+pub struct NewAttempt {
+    /// Who answered.
+    pub learner: String,
+    /// The scenario's address, like `scenarios/gitops-drift-causing-outage`.
+    pub scenario: String,
+    /// Identifies the rubric, so the attempt is explained by the rubric it was graded by.
+    pub rubric_version: String,
+    /// The rubric as JSON; stored once per scenario and version.
+    pub rubric_json: String,
+    /// The learner's answer text.
+    pub answer: String,
+    /// The machine verdicts as JSON.
+    pub verdicts_json: String,
+    /// The score the grader gave.
+    pub score: f64,
+    /// Rubric items covered.
+    pub covered: i64,
+    /// Rubric items in the rubric.
+    pub total: i64,
+    /// Whether the learner had revealed the expected answers before submitting.
+    pub revealed_before: bool,
+    /// When the learner started, unix milliseconds, if known.
+    pub started_at: Option<i64>,
+    /// When the learner submitted, unix milliseconds.
+    pub submitted_at: i64,
+}
+
+/// The identifiers of an attempt that has been committed.
+#[derive(Debug, Clone)]
+pub struct StoredAttempt {
+    /// The row id, for joins such as [`Store::overrides`](super::Store::overrides).
+    pub id: i64,
+    /// The random id shown in URLs.
+    pub public_id: String,
+}
+
+/// A stored attempt.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Attempt {
+    /// The row id.
+    pub id: i64,
+    /// The random id shown in URLs.
+    pub public_id: String,
+    /// Who answered.
+    pub learner: String,
+    /// The scenario's address.
+    pub scenario: String,
+    /// The rubric version the answer was graded against.
+    pub rubric_version: String,
+    /// The learner's answer text.
+    pub answer: String,
+    /// The machine verdicts as JSON, never changed by overrides.
+    pub verdicts: String,
+    /// The score the grader gave.
+    pub score: f64,
+    /// Rubric items covered.
+    pub covered: i64,
+    /// Rubric items in the rubric.
+    pub total: i64,
+    /// Whether the learner had revealed the expected answers before submitting.
+    pub revealed_before: bool,
+    /// When the learner started, unix milliseconds, if known.
+    pub started_at: Option<i64>,
+    /// When the learner submitted, unix milliseconds.
+    pub submitted_at: i64,
+}
+
+/// One line of a learner's list of attempts.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttemptSummary {
+    /// The random id shown in URLs.
+    pub public_id: String,
+    /// The scenario's address.
+    pub scenario: String,
+    /// The score the grader gave.
+    pub score: f64,
+    /// Rubric items covered.
+    pub covered: i64,
+    /// Rubric items in the rubric.
+    pub total: i64,
+    /// When the learner submitted, unix milliseconds.
+    pub submitted_at: i64,
+}
+
+/// A verdict to record over the machine's for one rubric item.
+#[derive(Debug, Clone)]
+pub struct NewOverride {
+    /// The rubric item's id.
+    pub item_id: String,
+    /// `covered`, `partial`, `missed` or `review`; the database refuses anything else.
+    pub verdict: String,
+    /// Who overrode it.
+    pub by_whom: String,
+    /// When, unix milliseconds.
+    pub at: i64,
+}
+
+/// A recorded override.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Override {
+    /// The rubric item's id.
+    pub item_id: String,
+    /// `covered`, `partial`, `missed` or `review`.
+    pub verdict: String,
+    /// Who overrode it.
+    pub by_whom: String,
+    /// When, unix milliseconds.
+    pub at: i64,
+}

@@ -1,0 +1,36 @@
+//! SQL for reveals: the first time a learner chose to see a scenario's expected answers.
+
+use sqlx::{SqliteConnection, SqliteExecutor};
+
+/// Records the reveal unless one exists, keeping the first time; part of the writer's
+/// transaction.
+pub(super) async fn record(
+    conn: &mut SqliteConnection,
+    learner: &str,
+    scenario: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO reveals (learner, scenario, at) VALUES ($1, $2, $3) \
+         ON CONFLICT (learner, scenario) DO NOTHING",
+    )
+    .bind(learner)
+    .bind(scenario)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether the learner has revealed the scenario.
+pub(super) async fn exists(
+    db: impl SqliteExecutor<'_>,
+    learner: &str,
+    scenario: &str,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM reveals WHERE learner = $1 AND scenario = $2)")
+        .bind(learner)
+        .bind(scenario)
+        .fetch_one(db)
+        .await
+}

@@ -1,0 +1,193 @@
+//! The writer task: the one connection that writes. It commits every write queued while it was
+//! busy in one transaction (group commit), so concurrent writers share one sync to disk and never
+//! meet "database is locked".
+
+use sqlx::{Connection as _, SqliteConnection};
+use tokio::sync::{mpsc, oneshot};
+
+use super::model::{NewAttempt, NewOverride, StoredAttempt};
+use super::{StoreError, attempts, connect, overrides, reveals, settings};
+
+/// Most writes committed in one transaction.
+const MAX_BATCH: usize = 256;
+
+/// Writes that may wait for the writer before callers wait to queue more.
+pub(super) const QUEUE: usize = 1024;
+
+/// A write waiting for the writer, with where to send its outcome.
+#[derive(Debug)]
+pub(super) enum Job {
+    Submit(Task<Submission, StoredAttempt>),
+    Override(Task<OverrideOf, bool>),
+    Reveal(Task<Reveal, ()>),
+    SecretKey(Task<NewSetting, Vec<u8>>),
+    Pragmas(Task<(), (String, i64, i64)>),
+    /// Commit the writes queued before this, close the connection and stop.
+    Close,
+}
+
+/// An attempt with the public id chosen for it.
+#[derive(Debug)]
+pub(super) struct Submission {
+    pub(super) public_id: String,
+    pub(super) attempt: NewAttempt,
+}
+
+/// An override of an item of the learner's attempt.
+#[derive(Debug)]
+pub(super) struct OverrideOf {
+    pub(super) public_id: String,
+    pub(super) learner: String,
+    pub(super) item: NewOverride,
+}
+
+/// A learner revealing a scenario's expected answers.
+#[derive(Debug)]
+pub(super) struct Reveal {
+    pub(super) learner: String,
+    pub(super) scenario: String,
+    pub(super) at: i64,
+}
+
+/// A setting to store unless one is there already.
+#[derive(Debug)]
+pub(super) struct NewSetting {
+    pub(super) key: &'static str,
+    pub(super) value: Vec<u8>,
+}
+
+/// One write: its input, its output once run, and the caller waiting for it.
+#[derive(Debug)]
+pub(super) struct Task<I, O> {
+    input: I,
+    output: Option<O>,
+    reply: oneshot::Sender<Result<O, StoreError>>,
+}
+
+impl<I, O> Task<I, O> {
+    /// The task, and where its outcome arrives after its transaction ends.
+    pub(super) fn new(input: I) -> (Self, oneshot::Receiver<Result<O, StoreError>>) {
+        let (reply, outcome) = oneshot::channel();
+        let task = Task {
+            input,
+            output: None,
+            reply,
+        };
+        (task, outcome)
+    }
+
+    // A caller that stopped waiting (a dropped request) is no reason to fail the others, so the
+    // results of `send` are ignored.
+    fn succeed(self) {
+        if let Some(output) = self.output {
+            let _ = self.reply.send(Ok(output));
+        }
+    }
+
+    fn fail(self, err: sqlx::Error) {
+        let _ = self.reply.send(Err(err.into()));
+    }
+}
+
+impl Job {
+    async fn run(&mut self, conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+        match self {
+            Job::Submit(t) => {
+                let Submission { public_id, attempt } = &t.input;
+                t.output = Some(attempts::insert(conn, public_id, attempt).await?);
+            }
+            Job::Override(t) => {
+                let o = &t.input;
+                t.output = Some(overrides::upsert(conn, &o.public_id, &o.learner, &o.item).await?);
+            }
+            Job::Reveal(t) => {
+                let r = &t.input;
+                reveals::record(conn, &r.learner, &r.scenario, r.at).await?;
+                t.output = Some(());
+            }
+            Job::SecretKey(t) => {
+                let NewSetting { key, value } = &t.input;
+                t.output = Some(settings::get_or_insert(conn, key, value).await?);
+            }
+            Job::Pragmas(t) => t.output = Some(connect::pragmas(conn).await?),
+            Job::Close => {}
+        }
+        Ok(())
+    }
+
+    fn succeed(self) {
+        match self {
+            Job::Submit(t) => t.succeed(),
+            Job::Override(t) => t.succeed(),
+            Job::Reveal(t) => t.succeed(),
+            Job::SecretKey(t) => t.succeed(),
+            Job::Pragmas(t) => t.succeed(),
+            Job::Close => {}
+        }
+    }
+
+    fn fail(self, err: sqlx::Error) {
+        match self {
+            Job::Submit(t) => t.fail(err),
+            Job::Override(t) => t.fail(err),
+            Job::Reveal(t) => t.fail(err),
+            Job::SecretKey(t) => t.fail(err),
+            Job::Pragmas(t) => t.fail(err),
+            Job::Close => {}
+        }
+    }
+}
+
+/// Runs the writer until [`Job::Close`], or until every sender is dropped. Dropping `inbox`
+/// last tells [`mpsc::Sender::closed`] waiters that the connection is closed.
+pub(super) async fn run(mut conn: SqliteConnection, mut inbox: mpsc::Receiver<Job>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    // Waits for one write, then takes whatever else is already queued.
+    while inbox.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let close_at = batch.iter().position(|job| matches!(job, Job::Close));
+        // Writes queued after a close are dropped: their callers see `WriterGone`.
+        let after_close = close_at.map(|at| batch.split_off(at));
+        commit(&mut conn, &mut batch).await;
+        if after_close.is_some() {
+            break;
+        }
+    }
+    if let Err(err) = conn.close().await {
+        tracing::warn!(%err, "closing the database writer");
+    }
+}
+
+/// Commits the batch in one transaction and only then answers its callers. When that fails,
+/// commits its writes one by one, so one bad write does not fail the others.
+async fn commit(conn: &mut SqliteConnection, batch: &mut Vec<Job>) {
+    if batch.is_empty() {
+        return;
+    }
+    match transaction(conn, batch).await {
+        Ok(()) => batch.drain(..).for_each(Job::succeed),
+        Err(err) if batch.len() > 1 => {
+            let writes = batch.len();
+            tracing::warn!(%err, writes, "a batch failed; committing its writes one by one");
+            for mut job in batch.drain(..) {
+                match transaction(conn, std::slice::from_mut(&mut job)).await {
+                    Ok(()) => job.succeed(),
+                    Err(err) => job.fail(err),
+                }
+            }
+        }
+        Err(err) => {
+            if let Some(job) = batch.pop() {
+                job.fail(err);
+            }
+        }
+    }
+}
+
+/// Runs the jobs in one `BEGIN IMMEDIATE` transaction; on error the transaction rolls back.
+async fn transaction(conn: &mut SqliteConnection, jobs: &mut [Job]) -> Result<(), sqlx::Error> {
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    for job in jobs.iter_mut() {
+        job.run(&mut tx).await?;
+    }
+    tx.commit().await
+}

@@ -1,0 +1,368 @@
+//! The store against a real SQLite file in a fresh temporary directory per test.
+
+use firedrill::store::{NewAttempt, NewOverride, Store, StoreError};
+use tempfile::TempDir;
+
+const SCENARIO: &str = "scenarios/gitops-drift-causing-outage";
+
+/// A store on a new database file; keep the directory alive as long as the store.
+async fn fresh() -> (TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&url(&dir)).await.unwrap();
+    (dir, store)
+}
+
+fn url(dir: &TempDir) -> String {
+    format!("sqlite://{}", dir.path().join("firedrill.db").display())
+}
+
+fn attempt(learner: &str, scenario: &str, submitted_at: i64) -> NewAttempt {
+    NewAttempt {
+        learner: learner.to_owned(),
+        scenario: scenario.to_owned(),
+        rubric_version: "v1".to_owned(),
+        rubric_json: r#"{"items":["freeze-sync","diff-live"]}"#.to_owned(),
+        answer: "Pause auto-sync, diff live against Git, then roll back.".to_owned(),
+        verdicts_json: r#"{"freeze-sync":"covered","diff-live":"missed"}"#.to_owned(),
+        score: 0.5,
+        covered: 1,
+        total: 2,
+        revealed_before: false,
+        started_at: Some(submitted_at - 60_000),
+        submitted_at,
+    }
+}
+
+fn verdict(item_id: &str, verdict: &str, at: i64) -> NewOverride {
+    NewOverride {
+        item_id: item_id.to_owned(),
+        verdict: verdict.to_owned(),
+        by_whom: "ada".to_owned(),
+        at,
+    }
+}
+
+#[tokio::test]
+async fn attempt_is_visible_to_its_learner_only() {
+    let (_dir, store) = fresh().await;
+    let stored = store
+        .submit_attempt(attempt("ada", SCENARIO, 1_000))
+        .await
+        .unwrap();
+
+    let seen = store
+        .attempt(&stored.public_id, "ada")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (seen.id, seen.public_id.as_str()),
+        (stored.id, stored.public_id.as_str())
+    );
+    assert_eq!(
+        (seen.learner.as_str(), seen.scenario.as_str()),
+        ("ada", SCENARIO)
+    );
+    assert_eq!((seen.score, seen.covered, seen.total), (0.5, 1, 2));
+    assert_eq!((seen.started_at, seen.submitted_at), (Some(-59_000), 1_000));
+    assert!(!seen.revealed_before);
+    assert!(
+        store
+            .attempt(&stored.public_id, "bob")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .attempt("0123456789abcdef0123456789abcdef", "ada")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn public_ids_are_32_lowercase_hex_digits() {
+    let (_dir, store) = fresh().await;
+    let a = store
+        .submit_attempt(attempt("ada", SCENARIO, 1))
+        .await
+        .unwrap();
+    let b = store
+        .submit_attempt(attempt("ada", SCENARIO, 2))
+        .await
+        .unwrap();
+    assert_eq!(a.public_id.len(), 32);
+    assert!(
+        a.public_id
+            .bytes()
+            .all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
+    );
+    assert_ne!(a.public_id, b.public_id);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_concurrent_submissions_all_commit() {
+    let (_dir, store) = fresh().await;
+    let tasks: Vec<_> = (0..200)
+        .map(|i| {
+            let store = store.clone();
+            let learner = format!("learner-{}", i % 7);
+            tokio::spawn(async move { store.submit_attempt(attempt(&learner, SCENARIO, i)).await })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for task in tasks {
+        ids.push(task.await.unwrap().unwrap().id);
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 200);
+    assert_eq!(store.count_attempts().await.unwrap(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_succeed_while_writes_commit() {
+    let (_dir, store) = fresh().await;
+    let spawn_write = |i| {
+        let store = store.clone();
+        tokio::spawn(async move { store.submit_attempt(attempt("ada", SCENARIO, i)).await })
+    };
+    let spawn_read = |_| {
+        let store = store.clone();
+        tokio::spawn(async move { store.attempts_of("ada", 500).await })
+    };
+    let writes: Vec<_> = (0..100).map(spawn_write).collect();
+    let reads: Vec<_> = (0..100).map(spawn_read).collect();
+    for read in reads {
+        assert!(read.await.unwrap().unwrap().len() <= 100);
+    }
+    for write in writes {
+        write.await.unwrap().unwrap();
+    }
+    assert_eq!(store.attempts_of("ada", 500).await.unwrap().len(), 100);
+}
+
+#[tokio::test]
+async fn attempts_of_lists_the_learners_newest_first_up_to_the_limit() {
+    let (_dir, store) = fresh().await;
+    for at in [30, 10, 20] {
+        store
+            .submit_attempt(attempt("ada", SCENARIO, at))
+            .await
+            .unwrap();
+    }
+    store
+        .submit_attempt(attempt("bob", SCENARIO, 40))
+        .await
+        .unwrap();
+
+    let listed = store.attempts_of("ada", 2).await.unwrap();
+    let times: Vec<i64> = listed.iter().map(|a| a.submitted_at).collect();
+    assert_eq!(times, [30, 20]);
+    assert_eq!(store.attempts_of("ada", 10).await.unwrap().len(), 3);
+    assert!(store.attempts_of("carol", 10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn has_attempted_is_per_learner_and_scenario() {
+    let (_dir, store) = fresh().await;
+    store
+        .submit_attempt(attempt("ada", SCENARIO, 1))
+        .await
+        .unwrap();
+    assert!(store.has_attempted("ada", SCENARIO).await.unwrap());
+    assert!(!store.has_attempted("bob", SCENARIO).await.unwrap());
+    assert!(!store.has_attempted("ada", "scenarios/other").await.unwrap());
+}
+
+#[tokio::test]
+async fn attempts_sharing_a_rubric_version_both_commit() {
+    let (_dir, store) = fresh().await;
+    let mut second = attempt("bob", SCENARIO, 2);
+    second.rubric_json = r#"{"items":["a different text for the same version"]}"#.to_owned();
+    store
+        .submit_attempt(attempt("ada", SCENARIO, 1))
+        .await
+        .unwrap();
+    store.submit_attempt(second).await.unwrap();
+    assert_eq!(store.count_attempts().await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn override_replaces_the_previous_one_and_keeps_the_machine_verdict_column_untouched() {
+    let (_dir, store) = fresh().await;
+    let stored = store
+        .submit_attempt(attempt("ada", SCENARIO, 1))
+        .await
+        .unwrap();
+    let id = &stored.public_id;
+
+    assert!(
+        store
+            .set_override(id, "ada", verdict("diff-live", "partial", 5))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .set_override(id, "ada", verdict("diff-live", "covered", 6))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .set_override(id, "ada", verdict("freeze-sync", "review", 7))
+            .await
+            .unwrap()
+    );
+
+    let overrides = store.overrides(stored.id).await.unwrap();
+    let got: Vec<_> = overrides
+        .iter()
+        .map(|o| (o.item_id.as_str(), o.verdict.as_str(), o.at))
+        .collect();
+    assert_eq!(
+        got,
+        [("diff-live", "covered", 6), ("freeze-sync", "review", 7)]
+    );
+    let seen = store.attempt(id, "ada").await.unwrap().unwrap();
+    assert_eq!(seen.verdicts, attempt("ada", SCENARIO, 1).verdicts_json);
+}
+
+#[tokio::test]
+async fn override_of_another_learners_attempt_is_refused_and_not_recorded() {
+    let (_dir, store) = fresh().await;
+    let stored = store
+        .submit_attempt(attempt("ada", SCENARIO, 1))
+        .await
+        .unwrap();
+
+    let bob = store.set_override(&stored.public_id, "bob", verdict("diff-live", "covered", 5));
+    assert!(!bob.await.unwrap());
+    let nobody = store.set_override("no-such-attempt", "ada", verdict("diff-live", "covered", 5));
+    assert!(!nobody.await.unwrap());
+    assert!(store.overrides(stored.id).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn override_with_an_unknown_verdict_is_refused_by_the_database() {
+    let (_dir, store) = fresh().await;
+    let stored = store
+        .submit_attempt(attempt("ada", SCENARIO, 1))
+        .await
+        .unwrap();
+    let result = store
+        .set_override(&stored.public_id, "ada", verdict("diff-live", "great", 5))
+        .await;
+    assert!(matches!(result, Err(StoreError::Sqlx(_))), "{result:?}");
+    assert!(store.overrides(stored.id).await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_bad_write_in_a_batch_does_not_fail_the_others() {
+    let (_dir, store) = fresh().await;
+    let first = store
+        .submit_attempt(attempt("ada", SCENARIO, 0))
+        .await
+        .unwrap();
+    let bad = {
+        let (store, id) = (store.clone(), first.public_id.clone());
+        tokio::spawn(async move {
+            store
+                .set_override(&id, "ada", verdict("x", "great", 1))
+                .await
+        })
+    };
+    let good: Vec<_> = (1..=50)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move { store.submit_attempt(attempt("ada", SCENARIO, i)).await })
+        })
+        .collect();
+    assert!(bad.await.unwrap().is_err());
+    for task in good {
+        task.await.unwrap().unwrap();
+    }
+    assert_eq!(store.count_attempts().await.unwrap(), 51);
+}
+
+#[tokio::test]
+async fn reveal_is_recorded_once() {
+    let (_dir, store) = fresh().await;
+    assert!(!store.revealed("ada", SCENARIO).await.unwrap());
+    store.record_reveal("ada", SCENARIO, 100).await.unwrap();
+    store.record_reveal("ada", SCENARIO, 200).await.unwrap();
+    assert!(store.revealed("ada", SCENARIO).await.unwrap());
+    assert!(!store.revealed("bob", SCENARIO).await.unwrap());
+    assert!(!store.revealed("ada", "scenarios/other").await.unwrap());
+}
+
+#[tokio::test]
+async fn secret_key_survives_reopening() {
+    let (dir, store) = fresh().await;
+    let key = store.secret_key().await.unwrap();
+    assert_eq!(key.len(), 64);
+    assert_eq!(store.secret_key().await.unwrap(), key);
+    store.close().await;
+
+    let reopened = Store::open(&url(&dir)).await.unwrap();
+    assert_eq!(reopened.secret_key().await.unwrap(), key);
+    reopened.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_first_uses_of_the_secret_key_agree() {
+    let (_dir, store) = fresh().await;
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.secret_key().await.unwrap() })
+        })
+        .collect();
+    let first = store.secret_key().await.unwrap();
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), first);
+    }
+}
+
+#[tokio::test]
+async fn reopening_keeps_attempts() {
+    let (dir, store) = fresh().await;
+    let stored = store
+        .submit_attempt(attempt("ada", SCENARIO, 1))
+        .await
+        .unwrap();
+    store.close().await;
+
+    let reopened = Store::open(&url(&dir)).await.unwrap();
+    assert_eq!(reopened.count_attempts().await.unwrap(), 1);
+    assert!(
+        reopened
+            .attempt(&stored.public_id, "ada")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    reopened.close().await;
+}
+
+#[tokio::test]
+async fn writes_after_close_fail_with_writer_gone() {
+    let (_dir, store) = fresh().await;
+    let other_handle = store.clone();
+    store.close().await;
+    let result = other_handle.record_reveal("ada", SCENARIO, 1).await;
+    assert!(matches!(result, Err(StoreError::WriterGone)), "{result:?}");
+    store.close().await; // closing twice is harmless
+}
+
+#[tokio::test]
+async fn pragmas_are_wal_full_and_foreign_keys() {
+    let (_dir, store) = fresh().await;
+    let (journal_mode, synchronous, foreign_keys) = store.pragmas().await.unwrap();
+    assert_eq!(journal_mode, "wal");
+    assert_eq!(synchronous, 2, "2 is FULL");
+    assert_eq!(foreign_keys, 1);
+}
