@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::config::{CheckArgs, EvalArgs, Format, GradeArgs, ServeArgs};
+use crate::config::{CheckArgs, EvalArgs, Format, GradeArgs, ServeArgs, Split};
 use crate::content::{self, Site};
 use crate::grading::{Grade, Rubric, eval};
 

@@ -81,4 +81,16 @@ pub struct EvalArgs {
     /// Folder of labelled answer sets, one `<scenario-slug>.yaml` per scenario.
     #[arg(default_value = "eval")]
     pub dir: PathBuf,
+    /// Which answers: all, `dev` (1st, 3rd, 5th... of each file, for tuning) or `holdout` (the
+    /// others, to check that tuning generalises).
+    #[arg(long, value_enum, default_value_t = Split::All)]
+    pub split: Split,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Split {
+    #[default]
+    All,
+    Dev,
+    Holdout,
 }
