@@ -134,8 +134,18 @@ pub fn eval(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     for path in files {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read `{}`", path.display()))?;
-        let set: eval::EvalSet = serde_norway::from_str(&text)
+        let mut set: eval::EvalSet = serde_norway::from_str(&text)
             .with_context(|| format!("`{}` is not a valid answer set", path.display()))?;
+        set.answers = std::mem::take(&mut set.answers)
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| match args.split {
+                Split::All => true,
+                Split::Dev => i % 2 == 0,
+                Split::Holdout => i % 2 == 1,
+            })
+            .map(|(_, a)| a)
+            .collect();
         let rubric = rubric_for(&site, &set.scenario)?;
         pairs.extend(eval::pairs(&set, &rubric).map_err(anyhow::Error::msg)?);
     }
