@@ -8,8 +8,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Context;
 use axum::Router;
+use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::{HeaderName, HeaderValue, Request, header};
-use axum::routing::get;
+use axum::routing::{get, post};
+use axum_extra::extract::cookie::Key;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -20,21 +22,38 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::ServeArgs;
 use crate::content::Site;
+use crate::store::Store;
 use crate::web::headers::SecurityHeadersLayer;
-use crate::web::pages;
 use crate::web::published::Published;
+use crate::web::{attempts, pages};
 
 /// Shared state handed to every handler.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AppState {
     content: Arc<Published>,
+    pub store: Store,
+    /// Signs the learner cookie.
+    key: Key,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("content", &self.content)
+            .field("store", &self.store)
+            .finish_non_exhaustive()
+    }
 }
 
 impl AppState {
-    pub fn new(site: Site) -> Self {
-        Self {
+    /// State over loaded content and an open store, whose secret signs cookies.
+    pub async fn new(site: Site, store: Store) -> anyhow::Result<Self> {
+        let key = Key::from(&store.secret_key().await?);
+        Ok(Self {
             content: Arc::new(Published::new(site)),
-        }
+            store,
+            key,
+        })
     }
 
     /// The content currently served.
@@ -42,6 +61,15 @@ impl AppState {
         Arc::clone(&self.content)
     }
 }
+
+impl FromRef<AppState> for Key {
+    fn from_ref(state: &AppState) -> Self {
+        state.key.clone()
+    }
+}
+
+/// Largest request body accepted; answers have their own, smaller limit in characters.
+const BODY_LIMIT: usize = 256 * 1024;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -80,6 +108,11 @@ fn routes(state: AppState, static_dir: &Path) -> Router {
         .route("/", get(pages::catalogue))
         .route("/wiki", get(pages::wiki_index))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/attempts", get(attempts::history).post(attempts::submit))
+        .route("/attempts/{id}", get(attempts::show))
+        .route("/attempts/{id}/overrides", post(attempts::set_override))
+        .route("/reveals", post(attempts::reveal))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .nest("/static", static_files)
         .fallback(get(pages::page))
         .with_state(state)
@@ -115,7 +148,11 @@ pub fn asset_version(static_dir: &Path) -> String {
 /// Serves until Ctrl-C or SIGTERM, then finishes requests in flight.
 pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
     crate::templates::set_asset_version(asset_version(&args.static_dir));
-    let app = with_layers!(routes(AppState::new(site), &args.static_dir));
+    let store = Store::open(&args.database)
+        .await
+        .with_context(|| format!("cannot open the database `{}`", args.database))?;
+    let state = AppState::new(site, store.clone()).await?;
+    let app = with_layers!(routes(state, &args.static_dir));
     let app = tower::ServiceExt::map_response(app, |r: axum::http::Response<_>| {
         r.map(axum::body::Body::new)
     });
@@ -123,10 +160,12 @@ pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     tracing::info!("firedrill listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, tower::make::Shared::new(app))
+    let served = axum::serve(listener, tower::make::Shared::new(app))
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .context("server failed")
+        .context("server failed");
+    store.close().await;
+    served
 }
 
 async fn shutdown_signal() {

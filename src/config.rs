@@ -37,6 +37,13 @@ pub struct ContentArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub content: ContentArgs,
+    /// Database URL; the SQLite file is created and migrated on start.
+    #[arg(
+        long,
+        env = "FIREDRILL_DATABASE",
+        default_value = "sqlite://firedrill.db"
+    )]
+    pub database: String,
     /// Address to listen on.
     #[arg(long, env = "FIREDRILL_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,

@@ -9,6 +9,17 @@ use crate::templates::{ErrorPage, Layout};
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// A form without this browser's token: most likely a forged cross-site request.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// A malformed request, with a message for the user.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// The request is larger than the server accepts.
+    #[error("payload too large: {0}")]
+    TooLarge(String),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     #[error(transparent)]
     Template(#[from] askama::Error),
     #[error(transparent)]
@@ -23,7 +34,16 @@ impl IntoResponse for AppError {
                 "Page not found",
                 "There is no page at this address.",
             ),
-            AppError::Template(_) | AppError::Internal(_) => {
+            AppError::Forbidden(message) => {
+                (StatusCode::FORBIDDEN, "This form has expired", *message)
+            }
+            AppError::BadRequest(message) => {
+                (StatusCode::BAD_REQUEST, "Bad request", message.as_str())
+            }
+            AppError::TooLarge(message) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "Too large", message.as_str())
+            }
+            AppError::Template(_) | AppError::Internal(_) | AppError::Store(_) => {
                 tracing::error!(error = %self, "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,

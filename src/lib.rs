@@ -12,6 +12,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod grading;
+pub mod random;
 pub mod store;
 pub mod telemetry;
 pub mod templates;

@@ -16,6 +16,7 @@ use bytes::Bytes;
 use crate::content::catalogue::{Facets, Filter};
 use crate::content::section::SectionRole;
 use crate::content::{Page, Section};
+use crate::grading::{TrapHit, Verdict};
 
 static ASSET_VERSION: OnceLock<String> = OnceLock::new();
 
@@ -84,6 +85,104 @@ pub struct CataloguePage<'a> {
 #[template(path = "scenario_article.html")]
 pub struct ScenarioArticle<'a> {
     pub page: &'a Page,
+    /// Spoiler sections are placeholders: the learner has neither answered nor revealed.
+    pub locked: bool,
+}
+
+impl ScenarioArticle<'_> {
+    /// Where the per-request answer form goes: before the first spoiler, or else before the
+    /// navigation, or else at the end.
+    fn answer_slot_before(&self, index: impl std::borrow::Borrow<usize>) -> bool {
+        let index = *index.borrow();
+        let sections = &self.page.sections;
+        let slot = sections
+            .iter()
+            .position(|s| s.role.is_spoiler())
+            .or_else(|| {
+                sections
+                    .iter()
+                    .position(|s| s.role == SectionRole::WikiNavigation)
+            })
+            .unwrap_or(sections.len());
+        index == slot
+    }
+}
+
+/// Where the answer form goes in a scenario article.
+pub const ANSWER_SLOT: &str = "<!--firedrill:answer-->";
+
+/// The answer form, rendered per request (it carries the learner's token).
+#[derive(Debug, Template)]
+#[template(path = "answer_form.html")]
+pub struct AnswerForm<'a> {
+    pub slug: &'a str,
+    pub csrf: &'a str,
+    /// Unix milliseconds when the form was served, to time the attempt.
+    pub started: i64,
+    pub answer: &'a str,
+    pub error: Option<&'a str>,
+    pub max_chars: usize,
+    pub locked: bool,
+    pub attempted: bool,
+}
+
+/// One item on the attempt page.
+#[derive(Debug)]
+pub struct ItemView {
+    pub id: String,
+    pub text: String,
+    pub machine: Verdict,
+    /// The human override, when there is one.
+    pub human: Option<Verdict>,
+    pub reason: String,
+    pub evidence: Vec<String>,
+}
+
+impl ItemView {
+    pub fn verdict(&self) -> Verdict {
+        self.human.unwrap_or(self.machine)
+    }
+}
+
+/// The result of one attempt.
+#[derive(Debug, Template)]
+#[template(path = "attempt.html")]
+pub struct AttemptPage<'a> {
+    pub layout: Layout,
+    pub title: &'a str,
+    pub scenario_url: &'a str,
+    pub public_id: &'a str,
+    pub csrf: &'a str,
+    pub submitted: String,
+    pub covered: usize,
+    pub total: usize,
+    pub percent: u32,
+    pub machine_percent: u32,
+    pub items: Vec<ItemView>,
+    pub traps: Vec<TrapHit>,
+    /// The answer as HTML: escaped, with the evidence marked.
+    pub answer_html: String,
+    pub revealed_before: bool,
+    /// The scenario with its answers, pre-rendered.
+    pub article: &'a str,
+}
+
+/// One row of the learner's history.
+#[derive(Debug)]
+pub struct AttemptRow {
+    pub public_id: String,
+    pub title: String,
+    pub submitted: String,
+    pub percent: u32,
+    pub covered: i64,
+    pub total: i64,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "attempts.html")]
+pub struct AttemptsPage {
+    pub layout: Layout,
+    pub rows: Vec<AttemptRow>,
 }
 
 #[derive(Debug, Template)]
@@ -95,9 +194,9 @@ pub struct WikiArticle<'a> {
 /// Where [`framed`] puts the article inside the rendered frame.
 const ARTICLE_SLOT: &str = "<!--firedrill:article-->";
 
-/// A pre-rendered article in a freshly rendered frame. The article's bytes are shared, not
-/// copied: the response body is the frame's head, the article, then the frame's tail.
-pub fn framed(layout: Layout, title: &str, article: &Bytes) -> Response {
+/// Pre-rendered parts in a freshly rendered frame. The parts' bytes are shared, not copied: the
+/// response body is the frame's head, the parts, then the frame's tail.
+pub fn framed(layout: Layout, title: &str, parts: impl IntoIterator<Item = Bytes>) -> Response {
     let frame = ContentPage {
         layout,
         title,
@@ -110,14 +209,11 @@ pub fn framed(layout: Layout, title: &str, article: &Bytes) -> Response {
     let Some((head, tail)) = html.split_once(ARTICLE_SLOT) else {
         return render_failed(&"the page frame has no article slot");
     };
-    let body = Chunks(
-        [
-            Bytes::copy_from_slice(head.as_bytes()),
-            article.clone(),
-            Bytes::copy_from_slice(tail.as_bytes()),
-        ]
-        .into(),
-    );
+    let mut chunks = VecDeque::with_capacity(5);
+    chunks.push_back(Bytes::copy_from_slice(head.as_bytes()));
+    chunks.extend(parts);
+    chunks.push_back(Bytes::copy_from_slice(tail.as_bytes()));
+    let body = Chunks(chunks);
     (
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         Body::new(body),

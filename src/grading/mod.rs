@@ -397,3 +397,32 @@ fn trap_hit(trap: &TrapItem, answer: &Answer<'_>) -> Option<TrapHit> {
             .collect(),
     })
 }
+
+#[cfg(test)]
+mod debug_models {
+    #[test]
+    #[ignore]
+    fn print_item_models() {
+        let site = crate::content::load(std::path::Path::new("content")).unwrap();
+        for slug in [
+            "gitops-drift-causing-outage",
+            "config-drift-detected",
+            "nodes-notready-after-upgrade",
+            "tls-certificate-expired",
+        ] {
+            let page = site.scenario(slug).unwrap();
+            let r = super::Rubric::of(&page.slug, page.scenario.as_ref().unwrap());
+            for i in r
+                .items
+                .iter()
+                .map(|i| (&i.id, &i.model))
+                .chain(r.traps.iter().map(|t| (&t.id, &t.model)))
+            {
+                println!("{}", i.0);
+                for c in &i.1.concepts {
+                    println!("    {:5.2} {}", c.weight, c.label);
+                }
+            }
+        }
+    }
+}

@@ -1150,3 +1150,19 @@ pub fn groups_at(stems: &[&str], at: usize) -> Vec<(usize, usize)> {
     }
     found
 }
+#[cfg(test)]
+mod debug_phr {
+    #[test]
+    #[ignore]
+    fn lossy() {
+        for (name, _, phrases) in super::GROUPS {
+            for p in *phrases {
+                let s = super::content_stems(&super::text::tokenize(p));
+                let n = super::text::tokenize(p).len();
+                if s.len() < n {
+                    println!("{name}: {p:?} -> {s:?}");
+                }
+            }
+        }
+    }
+}

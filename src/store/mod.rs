@@ -14,7 +14,7 @@ mod attempts;
 mod connect;
 mod model;
 mod overrides;
-mod random;
+use crate::random;
 mod reveals;
 mod settings;
 mod writer;

@@ -1,12 +1,21 @@
 //! Catalogue, scenario pages, wiki pages and the 404 page.
 
+use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::SignedCookieJar;
+use bytes::Bytes;
 
 use crate::app::AppState;
+use crate::content::Page;
 use crate::content::catalogue::{self, Facets, Filter};
-use crate::templates::{self, CataloguePage, ErrorPage, Layout, WikiIndexPage};
+use crate::error::AppError;
+use crate::templates::{self, AnswerForm, CataloguePage, ErrorPage, Layout, WikiIndexPage};
+use crate::web::attempts::MAX_ANSWER_CHARS;
+use crate::web::identity::Learner;
+use crate::web::published::Article;
+use crate::web::view;
 
 pub async fn catalogue(State(state): State<AppState>, Query(filter): Query<Filter>) -> Response {
     let content = state.content();
@@ -33,17 +42,77 @@ pub async fn wiki_index(State(state): State<AppState>) -> Response {
 }
 
 /// Any page of the content tree, at its path without `.md`; otherwise the helpful 404.
-pub async fn page(State(state): State<AppState>, uri: Uri) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    jar: SignedCookieJar,
+    uri: Uri,
+) -> Result<Response, AppError> {
     let content = state.content();
     let path = uri.path();
     let Some((page, article)) = content.page(path.strip_suffix(".md").unwrap_or(path)) else {
-        return not_found(path);
+        return Ok(not_found(path));
     };
-    let (section, title) = match page.scenario {
-        Some(_) => ("scenarios", page.short_title()),
-        None => ("wiki", page.title.as_str()),
+    if let Article::Wiki(html) = article {
+        return Ok(templates::framed(
+            Layout::in_section("wiki"),
+            &page.title,
+            [html.clone()],
+        ));
+    }
+    let (learner, jar) = Learner::get_or_create(jar);
+    let view = ScenarioView {
+        learner: &learner,
+        answer: "",
+        error: None,
+        started: None,
     };
-    templates::framed(Layout::in_section(section), title, article)
+    Ok((jar, scenario_response(&state, page, article, view).await?).into_response())
+}
+
+/// What the scenario page shows this learner in its answer form.
+#[derive(Debug)]
+pub struct ScenarioView<'a> {
+    pub learner: &'a Learner,
+    /// The answer to put back in the form (after a refused submission).
+    pub answer: &'a str,
+    pub error: Option<&'a str>,
+    pub started: Option<i64>,
+}
+
+/// A scenario page: answers hidden until the learner has answered or revealed them.
+pub async fn scenario_response(
+    state: &AppState,
+    page: &Page,
+    article: &Article,
+    view: ScenarioView<'_>,
+) -> Result<Response, AppError> {
+    let Article::Scenario { locked, unlocked } = article else {
+        return Err(AppError::NotFound);
+    };
+    let attempted = state
+        .store
+        .has_attempted(&view.learner.id, &page.slug)
+        .await?;
+    let revealed = attempted || state.store.revealed(&view.learner.id, &page.slug).await?;
+    let form = AnswerForm {
+        slug: &page.slug,
+        csrf: &view.learner.csrf,
+        started: view.started.unwrap_or_else(view::now_ms),
+        answer: view.answer,
+        error: view.error,
+        max_chars: MAX_ANSWER_CHARS,
+        locked: !revealed,
+        attempted,
+    }
+    .render()?;
+    let [head, tail] = if revealed { unlocked } else { locked };
+    let response = templates::framed(
+        Layout::in_section("scenarios"),
+        page.short_title(),
+        [head.clone(), Bytes::from(form), tail.clone()],
+    );
+    // The page carries the learner's form token: never store it in a shared cache.
+    Ok(([(header::CACHE_CONTROL, "private, no-cache")], response).into_response())
 }
 
 /// The helpful 404 for any address nothing is published at.

@@ -133,7 +133,7 @@ const CHECKLIST = [
 
 const SPOILER_IDS = ['expected-investigation-path', 'root-cause', 'what-a-strong-answer-includes'];
 
-test('seed scenario page: sections, spoilers, copy buttons, no browser errors', async (t) => {
+test('seed scenario page: sections, reveal, copy buttons, no browser errors', async (t) => {
   const { context, page, problems } = await openPage();
   try {
     const res = await page.goto(SEED);
@@ -147,25 +147,21 @@ test('seed scenario page: sections, spoilers, copy buttons, no browser errors', 
       await assertVisible(page.getByText('self-heal is fighting with an HPA'), 'the prompt text');
     });
 
-    await t.test('spoilers are closed, then revealed by clicking their summary', async () => {
+    await t.test('answers are hidden, then revealed with the reveal button', async () => {
+      const locked = page.locator('section.spoiler-locked');
+      const ids = await locked.evaluateAll((els) => els.map((el) => el.id));
+      for (const id of SPOILER_IDS) assert.ok(ids.includes(id), `missing locked spoiler #${id}; found ${ids}`);
+      assert.equal(await page.getByText('Knowledge of ignoreDifferences').count(), 0, 'checklist in the page before reveal');
+      assert.equal(await page.getByText('Check ArgoCD app status', { exact: true }).count(), 0, 'steps in the page before reveal');
+
+      await Promise.all([
+        page.waitForURL(/#answer$/),
+        page.getByRole('button', { name: 'Reveal the answers without answering' }).click(),
+      ]);
       const spoilers = page.locator('details.spoiler');
-      const ids = await spoilers.evaluateAll((els) => els.map((el) => el.id));
-      assert.ok(ids.length >= 3, `expected at least 3 details.spoiler, found ${ids.length}: ${ids}`);
-      for (const id of SPOILER_IDS) assert.ok(ids.includes(id), `missing details.spoiler#${id}; found ${ids}`);
-
-      const openBefore = await spoilers.evaluateAll((els) => els.filter((el) => el.open).map((el) => el.id));
-      assert.deepEqual(openBefore, [], 'spoilers open before any click');
-      await assertHidden(page.getByText('Knowledge of ignoreDifferences'), 'checklist item "Knowledge of ignoreDifferences"');
-      await assertHidden(page.getByText('Check ArgoCD app status', { exact: true }), 'step title "Check ArgoCD app status"');
-
-      const count = await spoilers.count();
-      for (let i = 0; i < count; i++) {
-        const details = spoilers.nth(i);
-        await details.locator(':scope > summary').click();
-        await details.and(page.locator('[open]')).waitFor({ state: 'attached' });
-      }
-      const notOpen = await spoilers.evaluateAll((els) => els.filter((el) => !el.hasAttribute('open')).map((el) => el.id));
-      assert.deepEqual(notOpen, [], 'details.spoiler without the open attribute after clicking');
+      const openIds = await spoilers.evaluateAll((els) => els.filter((el) => el.open).map((el) => el.id));
+      for (const id of SPOILER_IDS) assert.ok(openIds.includes(id), `details.spoiler#${id} not open after reveal; open: ${openIds}`);
+      assert.equal(await page.locator('section.spoiler-locked').count(), 0, 'locked spoilers after reveal');
 
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: SCREENSHOT, fullPage: true });

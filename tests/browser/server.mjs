@@ -4,7 +4,8 @@
 // point FIREDRILL_BIN at an existing binary.
 
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { existsSync, mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,9 +50,12 @@ export async function startServer() {
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  // A fresh database for every server, so tests never see each other's attempts.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-browser-'));
+  const database = `sqlite://${path.join(dataDir, 'test.db')}`;
   const child = spawn(
     bin,
-    ['serve', '--content', path.join(repoRoot, 'content'), '--bind', `127.0.0.1:${port}`],
+    ['serve', '--content', path.join(repoRoot, 'content'), '--database', database, '--bind', `127.0.0.1:${port}`],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
 

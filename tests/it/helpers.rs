@@ -7,11 +7,17 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use firedrill::app::{AppState, router};
 use firedrill::content::{Site, SourceFile};
+use firedrill::store::Store;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 pub struct TestApp {
     router: Router,
+    pub store: Store,
+    /// Holds the database file for the test's lifetime.
+    _dir: tempfile::TempDir,
+    /// The learner cookie, once the app has set one (like a browser keeps it).
+    cookie: std::sync::Mutex<Option<String>>,
 }
 
 pub struct TestResponse {
@@ -22,12 +28,13 @@ pub struct TestResponse {
 
 impl TestApp {
     /// The bundled `content/` folder.
-    pub fn bundled() -> Self {
+    pub async fn bundled() -> Self {
         Self::with_site(firedrill::content::load(&repo("content")).expect("bundled content loads"))
+            .await
     }
 
     /// Content made of `(path, markdown)` pairs.
-    pub fn with_files(files: &[(&str, &str)]) -> Self {
+    pub async fn with_files(files: &[(&str, &str)]) -> Self {
         let files: Vec<SourceFile> = files
             .iter()
             .map(|(p, t)| SourceFile {
@@ -35,12 +42,20 @@ impl TestApp {
                 bytes: t.as_bytes().to_vec(),
             })
             .collect();
-        Self::with_site(Site::build(&files))
+        Self::with_site(Site::build(&files)).await
     }
 
-    fn with_site(site: Site) -> Self {
+    /// A fresh SQLite file in a temporary folder for each app.
+    async fn with_site(site: Site) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let store = Store::open(&url).await.unwrap();
+        let state = AppState::new(site, store.clone()).await.unwrap();
         Self {
-            router: router(AppState::new(site), &repo("static")),
+            router: router(state, &repo("static")),
+            store,
+            _dir: dir,
+            cookie: std::sync::Mutex::new(None),
         }
     }
 
@@ -59,8 +74,19 @@ impl TestApp {
         .await
     }
 
-    pub async fn request(&self, request: Request<Body>) -> TestResponse {
+    /// Sends a request with this client's cookie, keeping any cookie the response sets.
+    pub async fn request(&self, mut request: Request<Body>) -> TestResponse {
+        if let Some(cookie) = self.cookie.lock().unwrap().clone() {
+            request
+                .headers_mut()
+                .entry(header::COOKIE)
+                .or_insert(cookie.parse().unwrap());
+        }
         let response = self.router.clone().oneshot(request).await.unwrap();
+        if let Some(set) = response.headers().get(header::SET_COOKIE) {
+            let pair = set.to_str().unwrap().split(';').next().unwrap().to_owned();
+            *self.cookie.lock().unwrap() = Some(pair);
+        }
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
@@ -70,6 +96,52 @@ impl TestApp {
             body: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }
+}
+
+impl TestApp {
+    /// POSTs a urlencoded form.
+    pub async fn post_form(&self, uri: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let body = serde_urlencoded_body(fields);
+        let request = Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.request(request).await
+    }
+
+    /// The learner cookie's value, if one was set.
+    pub fn cookie_value(&self) -> Option<String> {
+        let pair = self.cookie.lock().unwrap().clone()?;
+        Some(pair.split_once('=')?.1.to_owned())
+    }
+
+    /// The learner id inside the cookie: the signed value ends `<id>.<csrf>`, 32 hex digits each.
+    pub fn learner_id(&self) -> String {
+        let value = self.cookie_value().expect("a learner cookie");
+        let (head, _csrf) = value.rsplit_once('.').unwrap();
+        head[head.len() - 32..].to_owned()
+    }
+
+    /// Forgets the cookie, like another browser.
+    pub fn forget_cookie(&self) {
+        *self.cookie.lock().unwrap() = None;
+    }
+
+    /// The form token in the last page that had one.
+    pub fn csrf_in(page: &TestResponse) -> String {
+        let at = page
+            .body
+            .find(r#"name="csrf" value=""#)
+            .expect("page has a form token")
+            + r#"name="csrf" value=""#.len();
+        page.body[at..at + 32].to_owned()
+    }
+}
+
+fn serde_urlencoded_body(fields: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish()
 }
 
 impl TestResponse {

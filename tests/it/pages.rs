@@ -8,7 +8,7 @@ const SEED: &str = "/scenarios/gitops-drift-causing-outage";
 
 #[tokio::test]
 async fn catalogue_lists_every_scenario_with_level_topics_and_domain() {
-    let res = TestApp::bundled().get("/").await;
+    let res = TestApp::bundled().await.get("/").await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.header(header::CONTENT_TYPE), "text/html; charset=utf-8");
     res.assert_contains(&[
@@ -29,7 +29,7 @@ async fn catalogue_lists_every_scenario_with_level_topics_and_domain() {
 
 #[tokio::test]
 async fn catalogue_filters_by_level_topic_domain_and_search() {
-    let app = TestApp::bundled();
+    let app = TestApp::bundled().await;
     let cases = [
         ("/?level=L1", "tls-certificate-expired", 1),
         ("/?topic=gitops", "gitops-drift-causing-outage", 2),
@@ -67,22 +67,69 @@ async fn catalogue_filters_by_level_topic_domain_and_search() {
     selected.assert_contains(&[r#"<option value="L3" selected>"#, "Clear filters"]);
 }
 
+/// What only a learner who answered or revealed may see.
+const SEED_SPOILERS: [&str; 4] = [
+    "Check ArgoCD app status",
+    "HPA scales up -&gt; ArgoCD reverts",
+    "Knowledge of <code>ignoreDifferences</code> to resolve sync loops",
+    "#     ignoreDifferences:",
+];
+
 #[tokio::test]
-async fn seed_page_shows_every_section() {
-    let res = TestApp::bundled().get(SEED).await;
+async fn seed_page_shows_the_incident_and_hides_the_answers_until_revealed() {
+    let app = TestApp::bundled().await;
+    let res = app.get(SEED).await;
     assert_eq!(res.status, StatusCode::OK);
     res.assert_contains(&[
         "<h1>GitOps Drift Causing Outage</h1>",
         "L2: Operations",
-        // Visible sections.
-        r#"id="the-prompt""#, "<blockquote>", "self-heal is fighting with an HPA",
-        r#"id="initial-report""#, "flapping between 3 and 10 replicas",
-        r#"id="constraints""#, "<strong>Time pressure</strong>",
-        r#"id="observable-evidence""#, "a diff on <code>spec.replicas</code>",
-        // Spoilers, collapsed behind a reveal.
-        r#"<details class="spoiler" id="expected-investigation-path">"#,
-        r#"<details class="spoiler" id="root-cause">"#,
-        r#"<details class="spoiler" id="what-a-strong-answer-includes">"#,
+        r#"id="the-prompt""#,
+        "<blockquote>",
+        "self-heal is fighting with an HPA",
+        r#"id="initial-report""#,
+        "flapping between 3 and 10 replicas",
+        r#"id="constraints""#,
+        "<strong>Time pressure</strong>",
+        r#"id="observable-evidence""#,
+        "a diff on <code>spec.replicas</code>",
+        // Spoilers are placeholders, behind an explicit reveal.
+        r#"<section class="spoiler spoiler-locked" id="expected-investigation-path">"#,
+        r#"<section class="spoiler spoiler-locked" id="root-cause">"#,
+        r#"<section class="spoiler spoiler-locked" id="what-a-strong-answer-includes">"#,
+        "Reveal the answers without answering",
+        r#"<form method="post" action="/attempts" class="answer-form">"#,
+        r#"id="wiki-navigation""#,
+        "Related content",
+        "Pages that link here",
+    ]);
+    for spoiler in SEED_SPOILERS {
+        assert!(!res.body.contains(spoiler), "{spoiler} shown before reveal");
+    }
+    assert!(res.header(header::SET_COOKIE).contains("HttpOnly"));
+}
+
+#[tokio::test]
+async fn revealing_shows_every_section_of_the_seed_and_is_recorded() {
+    let app = TestApp::bundled().await;
+    let page = app.get(SEED).await;
+    let csrf = TestApp::csrf_in(&page);
+    let res = app
+        .post_form(
+            "/reveals",
+            &[("csrf", &csrf), ("scenario", "gitops-drift-causing-outage")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        res.header(header::LOCATION),
+        "/scenarios/gitops-drift-causing-outage#answer"
+    );
+    let res = app.get(SEED).await;
+    res.assert_contains(&SEED_SPOILERS);
+    res.assert_contains(&[
+        r#"<details class="spoiler" id="expected-investigation-path" open>"#,
+        r#"<details class="spoiler" id="root-cause" open>"#,
+        r#"<details class="spoiler" id="what-a-strong-answer-includes" open>"#,
         // Investigation steps: numbered, labelled, commands in code blocks with a copy button.
         r#"<li class="step" id="step-1">"#, r#"<li class="step" id="step-6">"#,
         r#"<span class="step-title">Check ArgoCD app status</span>"#,
@@ -90,24 +137,21 @@ async fn seed_page_shows_every_section() {
         r#"<span class="badge badge-fix badge-fix-permanent">PERMANENT FIX</span>"#,
         r#"<button type="button" class="copy" hidden>Copy</button><pre><code class="language-bash">argocd app get grokdevops</code></pre>"#,
         "<code>spec.replicas: 3 (Git) vs 8 (live, set by HPA)</code>",
-        "#     ignoreDifferences:",
-        "HPA scales up -&gt; ArgoCD reverts",
-        "Knowledge of <code>ignoreDifferences</code> to resolve sync loops",
         "Post-incident: audit all ArgoCD-managed deployments that also have HPAs",
-        // Navigation.
-        r#"id="wiki-navigation""#, "Related content", "Pages that link here",
     ]);
+    assert!(!res.body.contains("Reveal the answers without answering"));
+    let learner = app.learner_id();
     assert!(
-        !res.body
-            .contains("<details class=\"spoiler\" id=\"the-prompt\""),
-        "the prompt is not a spoiler"
+        app.store
+            .revealed(&learner, "gitops-drift-causing-outage")
+            .await
+            .unwrap()
     );
-    assert!(!res.body.contains(" open>"), "spoilers start collapsed");
 }
 
 #[tokio::test]
 async fn related_content_has_badges_and_marks_missing_targets() {
-    let res = TestApp::bundled().get(SEED).await;
+    let res = TestApp::bundled().await.get(SEED).await;
     res.assert_contains(&[
         r#"<a href="/topics/gitops">GitOps</a>"#,
         r#"<span class="badge badge-kind">Topic Pack</span>"#,
@@ -121,7 +165,7 @@ async fn related_content_has_badges_and_marks_missing_targets() {
 
 #[tokio::test]
 async fn backlinks_merge_listed_titles_with_pages_that_link_here() {
-    let app = TestApp::bundled();
+    let app = TestApp::bundled().await;
     let seed = app.get(SEED).await;
     // The listed "Gitops" is the GitOps topic page, which links here: one entry, now linked.
     seed.assert_contains(&[
@@ -140,7 +184,7 @@ async fn backlinks_merge_listed_titles_with_pages_that_link_here() {
 
 #[tokio::test]
 async fn wiki_pages_render_with_navigation_and_an_index() {
-    let app = TestApp::bundled();
+    let app = TestApp::bundled().await;
     let topic = app.get("/topics/gitops").await;
     assert_eq!(topic.status, StatusCode::OK);
     topic.assert_contains(&[
@@ -170,7 +214,7 @@ async fn wiki_pages_render_with_navigation_and_an_index() {
 
 #[tokio::test]
 async fn unknown_addresses_get_a_helpful_404() {
-    let app = TestApp::bundled();
+    let app = TestApp::bundled().await;
     let res = app.get("/scenarios/no-such-drill").await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     res.assert_contains(&["Page not found", r#"<a href="/">Browse all scenarios</a>"#]);
@@ -207,7 +251,7 @@ const HOSTILE: &str = r##"# Scenario: Hostile <script>alert('title')</script>
 
 #[tokio::test]
 async fn hostile_page_is_rendered_inert() {
-    let app = TestApp::with_files(&[("scenarios/hostile.md", HOSTILE)]);
+    let app = TestApp::with_files(&[("scenarios/hostile.md", HOSTILE)]).await;
     let res = app.get("/scenarios/hostile").await;
     assert_eq!(res.status, StatusCode::OK);
     for tag in tags(&res.body) {
@@ -246,7 +290,7 @@ fn tags(html: &str) -> Vec<&str> {
 
 #[tokio::test]
 async fn static_files_are_cached_and_pages_compressed_with_request_ids() {
-    let app = TestApp::bundled();
+    let app = TestApp::bundled().await;
     let css = app.get("/static/style.css").await;
     assert_eq!(css.status, StatusCode::OK);
     assert_eq!(

@@ -1,18 +1,18 @@
-//! Random bytes from the operating system, for public ids and keys.
+//! Random bytes from the operating system, for public ids, identities and keys.
 
 /// `N` random bytes.
-pub(super) fn bytes<const N: usize>() -> Result<[u8; N], getrandom::Error> {
+pub fn bytes<const N: usize>() -> Result<[u8; N], getrandom::Error> {
     let mut bytes = [0; N];
     getrandom::fill(&mut bytes)?;
     Ok(bytes)
 }
 
 /// A random 128-bit id in lowercase hex: 32 characters, unguessable, fit for URLs.
-pub(super) fn public_id() -> Result<String, getrandom::Error> {
+pub fn public_id() -> Result<String, getrandom::Error> {
     Ok(hex(&bytes::<16>()?))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let digits = |b: &u8| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0x0f)]];
     bytes.iter().flat_map(digits).map(char::from).collect()

@@ -1,0 +1,321 @@
+//! The learner flow: submit an answer, see the attempt, correct a verdict, list attempts, and
+//! reveal a scenario's answers without answering.
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::SignedCookieJar;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::grading::{Grade, Verdict};
+use crate::store::{NewAttempt, NewOverride};
+use crate::templates::{self, AttemptPage, AttemptRow, AttemptsPage, ItemView, Layout};
+use crate::web::identity::Learner;
+use crate::web::{pages, published::Article, view};
+
+/// The most characters an answer may have.
+pub const MAX_ANSWER_CHARS: usize = 20_000;
+
+/// The answer form as posted.
+#[derive(Debug, Deserialize)]
+pub struct AnswerForm {
+    csrf: String,
+    scenario: String,
+    answer: String,
+    #[serde(default)]
+    started: Option<i64>,
+}
+
+/// A valid submission: a known scenario and a non-empty answer within the limit.
+#[derive(Debug)]
+struct Submission {
+    answer: String,
+    started: Option<i64>,
+}
+
+/// Why a submission was refused.
+#[derive(Debug)]
+enum Invalid {
+    Empty,
+    TooLong(usize),
+}
+
+impl TryFrom<&AnswerForm> for Submission {
+    type Error = Invalid;
+
+    fn try_from(form: &AnswerForm) -> Result<Self, Invalid> {
+        let chars = form.answer.chars().count();
+        if form.answer.trim().is_empty() {
+            return Err(Invalid::Empty);
+        }
+        if chars > MAX_ANSWER_CHARS {
+            return Err(Invalid::TooLong(chars));
+        }
+        // Browsers send CRLF line ends; offsets are reported against what is stored.
+        Ok(Self {
+            answer: form.answer.replace("\r\n", "\n"),
+            started: form.started,
+        })
+    }
+}
+
+/// POST /attempts: grades and stores the answer, then redirects to the attempt (303).
+pub async fn submit(
+    State(state): State<AppState>,
+    jar: SignedCookieJar,
+    form: Result<Form<AnswerForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(rejection)?;
+    let learner = Learner::from_jar(&jar)
+        .filter(|l| l.accepts(&form.csrf))
+        .ok_or(AppError::Forbidden(FORGED))?;
+    let content = state.content();
+    let (page, article, rubric) = content.scenario(&form.scenario).ok_or(AppError::NotFound)?;
+    let submission = match Submission::try_from(&form) {
+        Ok(submission) => submission,
+        Err(invalid) => {
+            let (status, message) = match invalid {
+                Invalid::Empty => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Write an answer before submitting: it is empty.".to_owned(),
+                ),
+                Invalid::TooLong(n) => (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!(
+                        "Your answer is {n} characters long; the limit is {MAX_ANSWER_CHARS}. Shorten it and submit again."
+                    ),
+                ),
+            };
+            let view = pages::ScenarioView {
+                learner: &learner,
+                answer: &form.answer,
+                error: Some(&message),
+                started: form.started,
+            };
+            return Ok((
+                status,
+                pages::scenario_response(&state, page, article, view).await?,
+            )
+                .into_response());
+        }
+    };
+    let grade = rubric.grade(&submission.answer);
+    let now = view::now_ms();
+    let stored = state
+        .store
+        .submit_attempt(NewAttempt {
+            learner: learner.id.clone(),
+            scenario: page.slug.clone(),
+            rubric_version: rubric.version.clone(),
+            rubric_json: serde_json::to_string(rubric).map_err(anyhow::Error::from)?,
+            revealed_before: state.store.revealed(&learner.id, &page.slug).await?,
+            verdicts_json: serde_json::to_string(&grade).map_err(anyhow::Error::from)?,
+            score: grade.score,
+            covered: grade.covered as i64,
+            total: grade.total as i64,
+            answer: submission.answer,
+            started_at: submission.started.filter(|s| *s > 0 && *s <= now),
+            submitted_at: now,
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/attempts/{}", stored.public_id)).into_response())
+}
+
+const FORGED: &str =
+    "The form did not come from this browser's session. Reload the page and submit again.";
+
+/// A form that could not be read: too large, or malformed.
+fn rejection(rejection: FormRejection) -> AppError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::TooLarge(format!(
+            "The form is larger than the server accepts. Answers are limited to {MAX_ANSWER_CHARS} characters."
+        ))
+    } else {
+        AppError::BadRequest(format!(
+            "The form could not be read ({}). Reload the page and try again.",
+            rejection.body_text()
+        ))
+    }
+}
+
+/// GET /attempts/{id}: the score, each item's verdict with evidence, and the scenario's answers.
+pub async fn show(
+    State(state): State<AppState>,
+    jar: SignedCookieJar,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let learner = Learner::from_jar(&jar).ok_or(AppError::NotFound)?;
+    let attempt = state
+        .store
+        .attempt(&id, &learner.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let grade: Grade = serde_json::from_str(&attempt.verdicts).map_err(anyhow::Error::from)?;
+    let overrides = state.store.overrides(attempt.id).await?;
+    let items: Vec<ItemView> = grade
+        .items
+        .iter()
+        .map(|item| ItemView {
+            id: item.id.clone(),
+            text: item.text.clone(),
+            machine: item.verdict,
+            human: overrides
+                .iter()
+                .find(|o| o.item_id == item.id)
+                .and_then(|o| Verdict::parse(&o.verdict)),
+            reason: item.reason.clone(),
+            evidence: item.evidence.iter().map(|e| e.text.clone()).collect(),
+        })
+        .collect();
+    let content = state.content();
+    let scenario = content.scenario(&attempt.scenario);
+    let title = scenario.map_or(attempt.scenario.as_str(), |(p, _, _)| p.short_title());
+    let scenario_url = scenario.map_or_else(|| "/".to_owned(), |(p, _, _)| p.url.clone());
+    let article = match scenario.map(|(_, a, _)| a) {
+        Some(Article::Scenario { unlocked, .. }) => format!(
+            "{}{}",
+            String::from_utf8_lossy(&unlocked[0]),
+            String::from_utf8_lossy(&unlocked[1])
+        ),
+        _ => String::new(),
+    };
+    let weights: Vec<f32> = grade.items.iter().map(|i| i.weight).collect();
+    let page = AttemptPage {
+        layout: Layout::in_section("scenarios"),
+        title,
+        scenario_url: &scenario_url,
+        public_id: &attempt.public_id,
+        csrf: &learner.csrf,
+        submitted: view::date_time(attempt.submitted_at),
+        covered: items
+            .iter()
+            .filter(|i| i.verdict() == Verdict::Covered)
+            .count(),
+        total: items.len(),
+        percent: view::percent(
+            &items.iter().map(ItemView::verdict).collect::<Vec<_>>(),
+            &weights,
+        ),
+        machine_percent: view::percent(
+            &items.iter().map(|i| i.machine).collect::<Vec<_>>(),
+            &weights,
+        ),
+        answer_html: view::highlight(
+            &attempt.answer,
+            grade
+                .items
+                .iter()
+                .flat_map(|i| &i.evidence)
+                .chain(grade.traps.iter().flat_map(|t| &t.evidence)),
+        ),
+        revealed_before: attempt.revealed_before,
+        items,
+        traps: grade.traps,
+        article: &article,
+    };
+    Ok(templates::page(&page))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OverrideForm {
+    csrf: String,
+    item: String,
+    verdict: String,
+}
+
+/// POST /attempts/{id}/overrides: the learner's own verdict on one item, kept beside the
+/// machine's.
+pub async fn set_override(
+    State(state): State<AppState>,
+    jar: SignedCookieJar,
+    Path(id): Path<String>,
+    form: Result<Form<OverrideForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(rejection)?;
+    let learner = Learner::from_jar(&jar)
+        .filter(|l| l.accepts(&form.csrf))
+        .ok_or(AppError::Forbidden(FORGED))?;
+    let verdict = Verdict::parse(&form.verdict)
+        .filter(|v| *v != Verdict::Review)
+        .ok_or(AppError::NotFound)?;
+    let recorded = state
+        .store
+        .set_override(
+            &id,
+            &learner.id,
+            NewOverride {
+                item_id: form.item.clone(),
+                verdict: verdict.as_str().to_owned(),
+                by_whom: "self".to_owned(),
+                at: view::now_ms(),
+            },
+        )
+        .await?;
+    if !recorded {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to(&format!("/attempts/{id}#item-{}", form.item)).into_response())
+}
+
+/// GET /attempts: the learner's history.
+pub async fn history(
+    State(state): State<AppState>,
+    jar: SignedCookieJar,
+) -> Result<Response, AppError> {
+    let rows = match Learner::from_jar(&jar) {
+        Some(learner) => state.store.attempts_of(&learner.id, 200).await?,
+        None => Vec::new(),
+    };
+    let content = state.content();
+    let rows = rows
+        .into_iter()
+        .map(|a| AttemptRow {
+            title: content.scenario(&a.scenario).map_or_else(
+                || a.scenario.clone(),
+                |(p, _, _)| p.short_title().to_owned(),
+            ),
+            submitted: view::date_time(a.submitted_at),
+            percent: (a.score * 100.0).round() as u32,
+            public_id: a.public_id,
+            covered: a.covered,
+            total: a.total,
+        })
+        .collect();
+    let page = AttemptsPage {
+        layout: Layout::in_section("attempts"),
+        rows,
+    };
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        templates::page(&page),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RevealForm {
+    csrf: String,
+    scenario: String,
+}
+
+/// POST /reveals: records that the learner revealed a scenario's answers, then shows them.
+pub async fn reveal(
+    State(state): State<AppState>,
+    jar: SignedCookieJar,
+    form: Result<Form<RevealForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(rejection)?;
+    let learner = Learner::from_jar(&jar)
+        .filter(|l| l.accepts(&form.csrf))
+        .ok_or(AppError::Forbidden(FORGED))?;
+    let content = state.content();
+    let (page, _, _) = content.scenario(&form.scenario).ok_or(AppError::NotFound)?;
+    state
+        .store
+        .record_reveal(&learner.id, &page.slug, view::now_ms())
+        .await?;
+    Ok(Redirect::to(&format!("{}#answer", page.url)).into_response())
+}

@@ -1,0 +1,217 @@
+//! The learner flow through the router against a real SQLite file: submit, redirect, attempt
+//! page with evidence, override, history, and the refusals (forgery, too large, empty).
+
+use axum::http::{StatusCode, header};
+
+use crate::helpers::TestApp;
+
+const SEED: &str = "/scenarios/gitops-drift-causing-outage";
+const SLUG: &str = "gitops-drift-causing-outage";
+const ANSWER: &str = "ArgoCD and the HPA are fighting over spec.replicas: Argo keeps reverting the HPA's value.\n\
+This is a common GitOps pitfall, not a bug. I'd add ignoreDifferences for /spec/replicas to the Application \
+manifest in Git so the fix is durable.\n<script>alert(1)</script>";
+
+/// Opens the seed page and submits `answer` with the page's token.
+async fn submit(app: &TestApp, answer: &str) -> crate::helpers::TestResponse {
+    let page = app.get(SEED).await;
+    let csrf = TestApp::csrf_in(&page);
+    app.post_form(
+        "/attempts",
+        &[
+            ("csrf", &csrf),
+            ("scenario", SLUG),
+            ("answer", answer),
+            ("started", "1"),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn submitting_stores_the_attempt_and_redirects_to_its_page_with_evidence() {
+    let app = TestApp::bundled().await;
+    let res = submit(&app, ANSWER).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let location = res.header(header::LOCATION).to_owned();
+    assert!(
+        location.starts_with("/attempts/") && location.len() == "/attempts/".len() + 32,
+        "{location}"
+    );
+    assert_eq!(app.store.count_attempts().await.unwrap(), 1);
+
+    let page = app.get(&location).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains(&[
+        "checklist items covered",
+        r#"<span class="badge badge-verdict-covered">covered</span> <span class="verdict-text">Quick identification of the HPA vs ArgoCD conflict</span>"#,
+        "<mark>fighting</mark>",
+        "<mark>ignoreDifferences</mark>",
+        "&lt;script&gt;alert(1)&lt;/script&gt;",
+        // The answers are shown after an attempt.
+        "Check ArgoCD app status",
+        "Your assessment:",
+    ]);
+    assert!(
+        !page.body.contains("<script>alert(1)"),
+        "the answer is escaped"
+    );
+    let stored = app
+        .store
+        .attempt(&location["/attempts/".len()..], &app.learner_id())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.scenario, SLUG);
+    assert_eq!(stored.rubric_version.len(), 12);
+    assert_eq!(stored.started_at, Some(1));
+    assert!(!stored.revealed_before);
+    // The scenario page now shows the answers too.
+    app.get(SEED).await.assert_contains(&[
+        "HPA scales up -&gt; ArgoCD reverts",
+        "You have answered this scenario before",
+    ]);
+}
+
+#[tokio::test]
+async fn an_override_changes_the_shown_score_and_keeps_the_machine_verdict() {
+    let app = TestApp::bundled().await;
+    let location = submit(&app, ANSWER)
+        .await
+        .header(header::LOCATION)
+        .to_owned();
+    let before = app.get(&location).await;
+    let csrf = TestApp::csrf_in(&before);
+    let item = "post-incident-audit-all-argocd-managed";
+    assert!(before.body.contains(&format!(r#"id="item-{item}""#)));
+    let res = app
+        .post_form(
+            &format!("{location}/overrides"),
+            &[("csrf", &csrf), ("item", item), ("verdict", "covered")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let after = app.get(&location).await;
+    after.assert_contains(&[
+        "You marked this covered; the grader said ",
+        "your corrections below changed it",
+    ]);
+    let percent = |body: &str| {
+        body.split(r#"<span class="score-percent">"#)
+            .nth(1)
+            .unwrap()
+            .split('%')
+            .next()
+            .unwrap()
+            .parse::<u32>()
+            .unwrap()
+    };
+    assert!(percent(&after.body) > percent(&before.body));
+    let stored = app
+        .store
+        .attempt(&location["/attempts/".len()..], &app.learner_id())
+        .await
+        .unwrap()
+        .unwrap();
+    let overrides = app.store.overrides(stored.id).await.unwrap();
+    assert_eq!(
+        (
+            overrides[0].item_id.as_str(),
+            overrides[0].verdict.as_str(),
+            overrides[0].by_whom.as_str()
+        ),
+        (item, "covered", "self")
+    );
+    let machine: firedrill::grading::Grade = serde_json::from_str(&stored.verdicts).unwrap();
+    let kept = machine.items.iter().find(|i| i.id == item).unwrap();
+    assert_ne!(
+        kept.verdict,
+        firedrill::grading::Verdict::Covered,
+        "the machine verdict is kept as it was"
+    );
+}
+
+#[tokio::test]
+async fn history_lists_the_learners_attempts_newest_first() {
+    let app = TestApp::bundled().await;
+    assert!(app.get("/attempts").await.body.contains("No attempts yet"));
+    submit(&app, "HPA and ArgoCD fight; use ignoreDifferences").await;
+    let second = submit(&app, ANSWER)
+        .await
+        .header(header::LOCATION)
+        .to_owned();
+    let res = app.get("/attempts").await;
+    assert_eq!(
+        res.body.matches("GitOps Drift Causing Outage</a>").count(),
+        2
+    );
+    let first_link = res
+        .body
+        .find("/attempts/")
+        .map(|at| &res.body[at..at + 42])
+        .unwrap();
+    assert_eq!(first_link, second);
+}
+
+#[tokio::test]
+async fn another_learner_cannot_see_an_attempt() {
+    let app = TestApp::bundled().await;
+    let location = submit(&app, ANSWER)
+        .await
+        .header(header::LOCATION)
+        .to_owned();
+    app.forget_cookie();
+    app.get(SEED).await;
+    let res = app.get(&location).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(!res.body.contains("checklist items covered"));
+    assert!(app.get("/attempts").await.body.contains("No attempts yet"));
+}
+
+#[tokio::test]
+async fn a_form_without_the_learners_token_is_refused_and_nothing_is_stored() {
+    let app = TestApp::bundled().await;
+    app.get(SEED).await;
+    for csrf in ["", "0123456789abcdef0123456789abcdef"] {
+        let res = app
+            .post_form(
+                "/attempts",
+                &[("csrf", csrf), ("scenario", SLUG), ("answer", ANSWER)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        res.assert_contains(&["did not come from this browser"]);
+    }
+    app.forget_cookie();
+    let res = app
+        .post_form("/reveals", &[("csrf", "x"), ("scenario", SLUG)])
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.store.count_attempts().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn an_answer_over_the_limit_gets_413_with_a_clear_message() {
+    let app = TestApp::bundled().await;
+    let long = "a".repeat(20_001);
+    let res = submit(&app, &long).await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    res.assert_contains(&["Your answer is 20001 characters long; the limit is 20000"]);
+    let huge = "b".repeat(300 * 1024);
+    let res = submit(&app, &huge).await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    res.assert_contains(&["Answers are limited to 20000 characters"]);
+    assert_eq!(app.store.count_attempts().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn an_empty_answer_gets_the_form_back_with_a_message() {
+    let app = TestApp::bundled().await;
+    let res = submit(&app, "  \n ").await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    res.assert_contains(&[
+        "Write an answer before submitting: it is empty.",
+        r#"aria-invalid="true""#,
+        "self-heal is fighting with an HPA",
+    ]);
+    assert_eq!(app.store.count_attempts().await.unwrap(), 0);
+}
