@@ -85,7 +85,7 @@ mod tests {
     fn evidence_is_marked_and_everything_else_escaped() {
         let html = highlight(
             "use <b>ignoreDifferences</b> & HPA",
-            [span(7, 24), span(32, 35), span(8, 10)].iter(),
+            [span(7, 24), span(31, 34), span(8, 10)].iter(),
         );
         assert_eq!(
             html,
