@@ -15,6 +15,8 @@ pub struct Learner {
     pub id: String,
     /// The token forms carry in their `csrf` field.
     pub csrf: String,
+    /// Made for this request: the learner has no attempts or reveals yet.
+    pub fresh: bool,
 }
 
 impl Learner {
@@ -26,6 +28,7 @@ impl Learner {
         (valid(id) && valid(csrf)).then(|| Self {
             id: id.to_owned(),
             csrf: csrf.to_owned(),
+            fresh: false,
         })
     }
 
@@ -43,6 +46,7 @@ impl Learner {
         let learner = Self {
             id: hex(),
             csrf: hex(),
+            fresh: true,
         };
         let jar = jar.add(learner.cookie());
         (learner, jar)
