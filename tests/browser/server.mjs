@@ -36,9 +36,10 @@ function freePort() {
  * cwd = repo root (the server serves /static from ./static) and waits until
  * GET /healthz answers 200.
  *
- * @returns {Promise<{baseUrl: string, stop: () => Promise<void>}>}
+ * @param {{database?: string}} [options] reuse a database (to restart on the same data)
+ * @returns {Promise<{baseUrl: string, database: string, stop: () => Promise<void>, kill: () => Promise<void>}>}
  */
-export async function startServer() {
+export async function startServer(options = {}) {
   const bin = process.env.FIREDRILL_BIN || path.join(repoRoot, 'target', 'debug', 'firedrill');
   if (!existsSync(bin)) {
     throw new Error(
@@ -51,8 +52,8 @@ export async function startServer() {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   // A fresh database for every server, so tests never see each other's attempts.
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-browser-'));
-  const database = `sqlite://${path.join(dataDir, 'test.db')}`;
+  const database =
+    options.database ?? `sqlite://${path.join(mkdtempSync(path.join(os.tmpdir(), 'firedrill-browser-')), 'test.db')}`;
   const child = spawn(
     bin,
     ['serve', '--content', path.join(repoRoot, 'content'), '--database', database, '--bind', `127.0.0.1:${port}`],
@@ -82,6 +83,13 @@ export async function startServer() {
     clearTimeout(timer);
   };
 
+  // SIGKILL: no graceful shutdown, like a crash or a power cut of the process.
+  const kill = async () => {
+    if (exited) return;
+    child.kill('SIGKILL');
+    await exitPromise;
+  };
+
   const output = () =>
     `--- stderr ---\n${stderr.trim() || '(empty)'}\n--- stdout ---\n${stdout.trim() || '(empty)'}`;
 
@@ -101,7 +109,7 @@ export async function startServer() {
     try {
       const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(1_000) });
       await res.arrayBuffer();
-      if (res.status === 200) return { baseUrl, stop };
+      if (res.status === 200) return { baseUrl, database, stop, kill };
       lastProblem = `GET /healthz answered ${res.status}`;
     } catch (err) {
       lastProblem = `GET /healthz failed: ${err.cause?.code ?? err.message}`;
