@@ -10,6 +10,13 @@ use super::thesaurus::{self, Class, META_WORDS, THESAURUS};
 pub struct Concept {
     pub label: String,
     pub weight: f32,
+    /// A generic word ("check", "fix"): it never counts as an idea on its own.
+    pub generic: bool,
+    /// A technical idea from the item's own text.
+    pub technical: bool,
+    /// A technical idea no other item of the rubric has: the item's point. Without it the item
+    /// is at most partly covered.
+    pub distinctive: bool,
     /// Stem sequences; `true` when the phrase carries its own negation ("not a bug").
     pub phrases: Vec<(Vec<String>, bool)>,
 }
@@ -60,6 +67,35 @@ impl ItemModel {
     }
 }
 
+/// Scales each idea's weight by how distinctive it is within the rubric: an idea that several
+/// items share (the product name, "fix") says less about any one of them than the idea only
+/// one item has (`ignoreDifferences`, "version skew").
+pub fn weigh_by_distinctiveness<'m>(models: impl Iterator<Item = &'m mut ItemModel>) {
+    let mut models: Vec<&mut ItemModel> = models.collect();
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for m in &models {
+        for c in &m.concepts {
+            *counts.entry(c.label.clone()).or_default() += 1;
+        }
+    }
+    for m in &mut models {
+        for c in &mut m.concepts {
+            let shared = counts.get(&c.label).copied().unwrap_or(1).max(1) as f32;
+            c.weight /= shared.powf(DISTINCTIVENESS);
+            c.distinctive = c.technical && shared <= 1.0;
+            if c.distinctive {
+                c.weight *= DISTINCTIVE_BOOST;
+            }
+        }
+    }
+}
+
+/// How much more an item's own technical idea weighs than its other ideas.
+const DISTINCTIVE_BOOST: f32 = 2.0;
+
+/// How strongly sharing an idea with other items lowers its weight (0: not at all).
+const DISTINCTIVENESS: f32 = 0.5;
+
 /// The ideas in some item text: thesaurus phrases where they match, other content words alone.
 fn concepts_of(text: &str, scale: f32) -> Vec<Concept> {
     let tokens = text::tokenize(text);
@@ -93,6 +129,9 @@ fn concepts_of(text: &str, scale: f32) -> Vec<Concept> {
                 Concept {
                     label: word.to_owned(),
                     weight: Class::Normal.weight() * scale,
+                    generic: scale < 1.0,
+                    technical: false,
+                    distinctive: false,
                     phrases: vec![(vec![word.to_owned()], false)],
                 }
             }
@@ -113,6 +152,9 @@ fn group_concept(g: usize, scale: f32) -> Concept {
     Concept {
         label: group.name.to_owned(),
         weight: group.class.weight() * scale,
+        generic: group.class == Class::Generic || scale < 1.0,
+        technical: group.class == Class::Technical && scale >= 1.0,
+        distinctive: false,
         phrases: group
             .phrases
             .iter()
@@ -145,20 +187,22 @@ pub struct Answer<'t> {
     pub tokens: Vec<Token>,
     /// Indices of the content (non-stop) tokens.
     content: Vec<usize>,
-    listed_sentences: Vec<usize>,
+    /// Per token: in a keyword list, an outline heading or buzzword filler.
+    listed: Vec<bool>,
 }
 
 impl<'t> Answer<'t> {
     /// Tokenizes `text`; `rubric_stems` are all stems the rubric's items look for.
     pub fn new(text: &'t str, rubric_stems: &[&str]) -> Self {
-        let tokens = text::tokenize(text);
+        let mut tokens = text::tokenize(text);
+        correct_typos(&mut tokens, rubric_stems);
         let content = (0..tokens.len()).filter(|&i| !tokens[i].stop).collect();
-        let listed_sentences = keyword_lists(&tokens, rubric_stems);
+        let listed = keyword_lists(text, &tokens, rubric_stems);
         Self {
             text,
             tokens,
             content,
-            listed_sentences,
+            listed,
         }
     }
 
@@ -182,7 +226,7 @@ impl<'t> Answer<'t> {
                         sentence: t.sentence,
                         negated,
                         code: t.code,
-                        listed: self.listed_sentences.contains(&t.sentence),
+                        listed: self.listed[first],
                     });
                 }
             }
@@ -233,10 +277,98 @@ impl<'t> Answer<'t> {
     }
 }
 
-/// Sentences that are bare keyword lists: at least three content words, no function words, and
-/// nearly all of them words the rubric looks for.
-fn keyword_lists(tokens: &[Token], rubric_stems: &[&str]) -> Vec<usize> {
-    let mut lists = Vec::new();
+/// Reads a misspelt word as the rubric word it is one edit away from (`ignoreDiferences`,
+/// `kubelt`, `certficate`): only words of five letters or more, with the same first letter.
+fn correct_typos(tokens: &mut [Token], rubric_stems: &[&str]) {
+    let known: std::collections::HashSet<&str> = rubric_stems.iter().copied().collect();
+    let mut cache: std::collections::HashMap<String, Option<&str>> =
+        std::collections::HashMap::new();
+    for t in tokens.iter_mut() {
+        if t.stop || t.stem.len() < 5 || known.contains(t.stem.as_str()) {
+            continue;
+        }
+        let fix = *cache.entry(t.stem.clone()).or_insert_with(|| {
+            let mut candidates = known
+                .iter()
+                .copied()
+                .filter(|k| k.len() >= 5 && one_edit_apart(&t.stem, k));
+            let first = candidates.next();
+            // Ambiguous: leave it.
+            first.filter(|_| candidates.next().is_none())
+        });
+        if let Some(fix) = fix {
+            t.stem = fix.to_owned();
+        }
+    }
+}
+
+/// Whether two words differ by one insertion, deletion, substitution or swap of neighbours,
+/// keeping their first letter.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.first() != b.first() || a.len().abs_diff(b.len()) > 1 || a == b {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (&a[prefix..], &b[prefix..]);
+    match ra.len().cmp(&rb.len()) {
+        std::cmp::Ordering::Equal => {
+            ra[1..] == rb[1..]
+                || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+        }
+        std::cmp::Ordering::Less => ra == &rb[1..],
+        std::cmp::Ordering::Greater => &ra[1..] == rb,
+    }
+}
+
+/// Phrases that introduce name-dropping rather than a finding, an action or a reason: a
+/// sentence holding one of them lists vocabulary ("leverage X", "keep X in mind", "best
+/// practices around X", "the key concepts are X, Y").
+const FILLER: &[&str] = &[
+    "leverag",
+    "best practice",
+    "keep in mind",
+    "key concepts",
+    "key terms",
+    "keywords",
+    "buzzword",
+    "usual suspects",
+    "playbook is",
+    "comfortable with",
+    "to bear",
+    "important areas",
+    "accounted for",
+    "aligned with",
+    "principles",
+    "mindset",
+    "hygiene",
+    "awareness of",
+    "intersection of",
+    "toolkit",
+    "holistic",
+    "the usual list",
+    "touching the",
+    "lifecycle",
+    "is a symptom of",
+];
+
+/// Stems of verbs that give a listed term a role ("check X", "delete Y").
+const ACTION_STEMS: &[&str] = &[
+    "check", "run", "delet", "remov", "set", "patch", "add", "hold", "paus", "disabl", "enabl",
+    "roll", "revert", "restart", "curl", "describ", "cordon", "drain", "upgrad", "downgrad", "pin",
+    "commit", "merg", "rais", "ask", "confirm", "watch", "grep", "find", "stop", "move", "appli",
+    "renew", "scale", "compar", "look", "read", "verifi", "inspect", "fetch", "creat", "write",
+    "show", "say", "put", "fight", "reset", "need", "requir", "bump", "edit", "page", "alert",
+    "wait", "leav", "keep", "tell", "drop", "expect", "point", "switch", "flip",
+];
+
+/// Marks tokens that name-drop: bare keyword lists (a whole sentence of rubric terms, or three or
+/// more short comma/slash/hashtag-separated items without a verb), outline lines and labelled
+/// headings with no content under them, and sentences of buzzword filler.
+fn keyword_lists(text: &str, tokens: &[Token], rubric_stems: &[&str]) -> Vec<bool> {
+    let mut listed = vec![false; tokens.len()];
+    let is_verb = |t: &Token| !t.code && ACTION_STEMS.contains(&t.stem.as_str());
+    let is_word = |t: &Token| !t.stop && !t.stem.chars().all(|c| c.is_ascii_digit());
     let mut i = 0;
     while i < tokens.len() {
         let sentence = tokens[i].sentence;
@@ -245,17 +377,134 @@ fn keyword_lists(tokens: &[Token], rubric_stems: &[&str]) -> Vec<usize> {
             .position(|t| t.sentence != sentence)
             .map_or(tokens.len(), |p| i + p);
         let words = &tokens[i..end];
-        let content: Vec<&Token> = words.iter().filter(|t| !t.stop).collect();
+        let code = words.iter().any(|t| t.code);
+        let content: Vec<&Token> = words.iter().filter(|t| is_word(t)).collect();
         let key = content
             .iter()
             .filter(|t| rubric_stems.contains(&t.stem.as_str()))
             .count();
-        let stops = words.len() - content.len();
-        let code = words.iter().any(|t| t.code);
-        if !code && content.len() >= 3 && stops == 0 && key * 10 >= content.len() * 7 {
-            lists.push(sentence);
+        let stops = words.len() - words.iter().filter(|t| !t.stop).count();
+        let lower = text[words[0].start..words[words.len() - 1].end].to_lowercase();
+        let whole = (!code && content.len() >= 3 && stops == 0 && key * 10 >= content.len() * 7)
+            || FILLER.iter().any(|f| lower.contains(f))
+            // An outline line or a heading: a few words, no verb, no command.
+            || (!code
+                && !content.is_empty()
+                && content.len() <= 3
+                && !words.iter().any(is_verb)
+                && key > 0);
+        if whole {
+            listed[i..end].iter_mut().for_each(|l| *l = true);
+        } else {
+            mark_list_runs(text, tokens, i, end, &is_verb, &is_word, &mut listed);
         }
         i = end;
     }
-    lists
+    listed
+}
+
+/// Within one sentence, marks runs of three or more short items separated by `,` `/` `#` `+`
+/// `|` `:` or "and"/"or" (a bare enumeration of terms), unless most items have a verb.
+fn mark_list_runs(
+    text: &str,
+    tokens: &[Token],
+    start: usize,
+    end: usize,
+    is_verb: &dyn Fn(&Token) -> bool,
+    is_word: &dyn Fn(&Token) -> bool,
+    listed: &mut [bool],
+) {
+    // Items as token ranges.
+    let mut items: Vec<(usize, usize)> = Vec::new();
+    let mut from = start;
+    for j in start..end {
+        let word = text[tokens[j].start..tokens[j].end].to_lowercase();
+        let conj = word == "and" || word == "or";
+        let sep_before = j > start
+            && text[tokens[j - 1].end..tokens[j].start].contains([',', '/', '#', '+', '|', ':']);
+        if conj || sep_before {
+            if j > from {
+                items.push((from, j));
+            }
+            from = if conj { j + 1 } else { j };
+        }
+    }
+    if end > from {
+        items.push((from, end));
+    }
+    let short = |&(a, b): &(usize, usize)| {
+        let n = tokens[a..b].iter().filter(|t| is_word(t)).count();
+        (1..=3).contains(&n) && !tokens[a..b].iter().any(|t| is_verb(t) || t.code)
+    };
+    let mut k = 0;
+    while k < items.len() {
+        let run = items[k..].iter().take_while(|it| short(it)).count();
+        if run >= 3 {
+            for &(a, b) in &items[k..k + run] {
+                listed[a..b].iter_mut().for_each(|l| *l = true);
+            }
+        }
+        k += run.max(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed_words(answer: &str, rubric: &[&str]) -> Vec<String> {
+        let a = Answer::new(answer, rubric);
+        a.tokens
+            .iter()
+            .zip(&a.listed)
+            .filter(|(_, l)| **l)
+            .map(|(t, _)| t.stem.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_comma_separated_run_of_terms_is_name_dropping_but_a_sentence_with_verbs_is_not() {
+        let rubric = ["hpa", "argocd", "ignor", "differ", "webhook", "git"];
+        let listed = listed_words(
+            "I fixed the outage. Key ideas: HPA, ArgoCD, ignoreDifferences, webhooks, Git.",
+            &rubric,
+        );
+        assert!(listed.contains(&"hpa".to_owned()) && listed.contains(&"webhook".to_owned()));
+        assert!(!listed.contains(&"fix".to_owned()));
+        let prose = "The HPA scales to 8, Argo reverts it to 3 from Git, and the pods churn.";
+        assert!(listed_words(prose, &rubric).is_empty());
+    }
+
+    #[test]
+    fn buzzword_filler_marks_its_sentence_as_listed() {
+        let listed = listed_words(
+            "I would leverage ignoreDifferences as a best practice. Then patch it.",
+            &["ignor", "differ"],
+        );
+        assert!(listed.contains(&"ignor".to_owned()));
+        assert!(!listed.contains(&"patch".to_owned()));
+    }
+
+    #[test]
+    fn a_misspelt_rubric_word_is_read_as_the_word_it_is_one_edit_from() {
+        let a = Answer::new(
+            "add ignoreDiferences to the Aplication",
+            &["differ", "applic"],
+        );
+        let stems: Vec<&str> = a.tokens.iter().map(|t| t.stem.as_str()).collect();
+        assert_eq!(stems, ["add", "ignor", "differ", "to", "the", "applic"]);
+        assert!(one_edit_apart("kubelt", "kubelet") && one_edit_apart("contianerd", "containerd"));
+        assert!(!one_edit_apart("replica", "replica") && !one_edit_apart("ready", "steady"));
+    }
+
+    #[test]
+    fn an_idea_shared_by_several_items_weighs_less_than_an_items_own_idea() {
+        let mut a = ItemModel::new("HPA vs ArgoCD conflict", "", &[], &[]);
+        let mut b = ItemModel::new("audit ArgoCD apps with ignoreDifferences", "", &[], &[]);
+        weigh_by_distinctiveness([&mut a, &mut b].into_iter());
+        let weight =
+            |m: &ItemModel, l: &str| m.concepts.iter().find(|c| c.label == l).unwrap().weight;
+        assert!(weight(&b, "ignore-differences") > weight(&b, "argocd"));
+        assert!(weight(&a, "hpa") > weight(&a, "argocd"));
+    }
 }

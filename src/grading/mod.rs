@@ -140,6 +140,8 @@ impl Rubric {
                 })
                 .collect()
         };
+        let mut items = items;
+        matcher::weigh_by_distinctiveness(items.iter_mut().map(|i| &mut i.model));
         let traps = scenario
             .traps
             .iter()
@@ -227,8 +229,10 @@ fn version_of(items: &[Item], scenario: &Scenario, slug: &str) -> String {
 }
 
 /// Share of an item's weight that must be found for each verdict.
-const COVERED_AT: f32 = 0.6;
+const COVERED_AT: f32 = 0.55;
 const PARTIAL_AT: f32 = 0.3;
+/// How much more an idea found in code (a command, a manifest) counts than one in prose.
+const CODE_WEIGHT: f32 = 1.5;
 
 fn grade_item(item: &Item, answer: &Answer<'_>) -> ItemGrade {
     let also = answer.also_hits(&item.model);
@@ -261,15 +265,30 @@ fn grade_item(item: &Item, answer: &Answer<'_>) -> ItemGrade {
         .iter()
         .map(|h| item.model.concepts[h.concept].label.as_str())
         .collect();
-    let verdict = if share >= COVERED_AT {
+    // The item's distinctive ideas: each must be found for "covered"; one found only where the
+    // answer rejects it means the answer rejects the item.
+    let distinctive: Vec<usize> = (0..item.model.concepts.len())
+        .filter(|&c| item.model.concepts[c].distinctive)
+        .collect();
+    let has_point = distinctive
+        .iter()
+        .all(|&c| window.iter().any(|h| h.concept == c));
+    let rejected = distinctive.iter().any(|&c| {
+        hits.iter()
+            .any(|h| h.concept == c && h.negated && !h.listed)
+            && !usable.iter().any(|h| h.concept == c)
+    });
+    let verdict = if share >= COVERED_AT && has_point && !rejected {
         Verdict::Covered
-    } else if negated_share >= COVERED_AT && hits.iter().any(|h| h.negated) {
+    } else if rejected || (negated_share >= COVERED_AT && hits.iter().any(|h| h.negated)) {
         Verdict::Review
     } else if share >= PARTIAL_AT
-        && (found.len() >= 2
+        && ((has_point && !distinctive.is_empty())
             || window
                 .iter()
-                .any(|h| item.model.concepts[h.concept].weight >= 2.0))
+                .filter(|h| !item.model.concepts[h.concept].generic)
+                .count()
+                >= 2)
     {
         Verdict::Partial
     } else {
@@ -297,7 +316,7 @@ fn finish(item: &Item, verdict: Verdict, mut evidence: Vec<Evidence>, reason: St
 }
 
 /// The best-scoring group of hits within three consecutive sentences (lines), one hit per idea;
-/// an idea found in code counts double, up to the whole item.
+/// an idea found in code counts `CODE_WEIGHT` times, up to the whole item.
 fn best_window(model: &ItemModel, hits: &[Hit]) -> (f32, Vec<Hit>) {
     let total = model.total_weight().max(f32::EPSILON);
     let mut best = (0.0, Vec::new());
@@ -313,7 +332,7 @@ fn best_window(model: &ItemModel, hits: &[Hit]) -> (f32, Vec<Hit>) {
         }
         let weight: f32 = chosen
             .iter()
-            .map(|h| model.concepts[h.concept].weight * if h.code { 1.5 } else { 1.0 })
+            .map(|h| model.concepts[h.concept].weight * if h.code { CODE_WEIGHT } else { 1.0 })
             .sum();
         let share = (weight / total).min(1.0);
         if share > best.0 {
@@ -396,33 +415,4 @@ fn trap_hit(trap: &TrapItem, answer: &Answer<'_>) -> Option<TrapHit> {
             .map(|h| evidence(answer, h.first, h.last))
             .collect(),
     })
-}
-
-#[cfg(test)]
-mod debug_models {
-    #[test]
-    #[ignore]
-    fn print_item_models() {
-        let site = crate::content::load(std::path::Path::new("content")).unwrap();
-        for slug in [
-            "gitops-drift-causing-outage",
-            "config-drift-detected",
-            "nodes-notready-after-upgrade",
-            "tls-certificate-expired",
-        ] {
-            let page = site.scenario(slug).unwrap();
-            let r = super::Rubric::of(&page.slug, page.scenario.as_ref().unwrap());
-            for i in r
-                .items
-                .iter()
-                .map(|i| (&i.id, &i.model))
-                .chain(r.traps.iter().map(|t| (&t.id, &t.model)))
-            {
-                println!("{}", i.0);
-                for c in &i.1.concepts {
-                    println!("    {:5.2} {}", c.weight, c.label);
-                }
-            }
-        }
-    }
 }

@@ -299,7 +299,16 @@ fn mark_negations(text: &str, tokens: &mut [Token]) {
                 let paired = PAIRED_NEGATORS
                     .iter()
                     .any(|(a, b)| w == *a && tokens.get(j + 1).is_some_and(|n| word(n) == *b));
-                if NEGATORS.contains(&w.as_str()) || paired {
+                let hyphenated = NEGATORS.contains(&w.as_str())
+                    && tokens
+                        .get(j + 1)
+                        .is_some_and(|n| &text[tokens[j].end..n.start] == "-");
+                if hyphenated {
+                    // "not-Ready", "no-op": the negation is part of one word.
+                    if let Some(n) = tokens.get_mut(j + 1) {
+                        n.negated = true;
+                    }
+                } else if NEGATORS.contains(&w.as_str()) || paired {
                     negating = true;
                 } else if negating {
                     tokens[j].negated = true;
@@ -360,6 +369,13 @@ mod tests {
             .map(|t| t.stem.as_str())
             .collect();
         assert_eq!(negated, ["use", "ignor", "differ"]);
+        let tokens = tokenize("Alert when it is not-Ready for an hour and on expiry.");
+        let negated: Vec<_> = tokens
+            .iter()
+            .filter(|t| t.negated)
+            .map(|t| t.stem.as_str())
+            .collect();
+        assert_eq!(negated, ["readi"]);
         let tokens = tokenize("Restarting the ingress controller won't help.");
         assert!(tokens.iter().all(|t| t.negated));
     }

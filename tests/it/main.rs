@@ -2,5 +2,6 @@
 
 mod attempts;
 mod cli;
+mod grading;
 mod helpers;
 mod pages;

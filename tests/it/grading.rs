@@ -1,0 +1,32 @@
+//! The grader against the labelled answers in `eval/`: a ratchet on the figures measured so far
+//! (kappa 0.637 overall on 2026-11-28), so a change that makes grading worse fails here.
+
+use firedrill::grading::{Rubric, eval};
+
+use crate::helpers::repo;
+
+#[test]
+fn grader_agreement_with_the_labelled_answers_does_not_regress() {
+    let site = firedrill::content::load(&repo("content")).unwrap();
+    let mut pairs = Vec::new();
+    for entry in std::fs::read_dir(repo("eval")).unwrap().flatten() {
+        if entry.path().extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let set: eval::EvalSet =
+            serde_norway::from_str(&std::fs::read_to_string(entry.path()).unwrap()).unwrap();
+        let page = site.scenario(&set.scenario).unwrap();
+        let rubric = Rubric::of(&page.slug, page.scenario.as_ref().unwrap());
+        pairs.extend(eval::pairs(&set, &rubric).unwrap());
+    }
+    assert!(pairs.len() >= 800, "{} labelled pairs", pairs.len());
+    let overall = eval::Scores::of(&pairs);
+    assert!(overall.kappa >= 0.62, "kappa {:.3}", overall.kappa);
+    assert!(overall.f1 >= 0.77, "F1 {:.3}", overall.f1);
+    let code = eval::Scores::of(
+        pairs
+            .iter()
+            .filter(|p| p.slices.iter().any(|s| s == "code")),
+    );
+    assert!(code.kappa >= 0.8, "code slice kappa {:.3}", code.kappa);
+}
