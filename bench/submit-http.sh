@@ -21,8 +21,10 @@ trap cleanup EXIT
 FIREDRILL_LOG=error target/release/firedrill serve --content content --database "sqlite://$work/http.db" --bind 127.0.0.1:18082 &
 pid=$!
 for _ in $(seq 100); do curl -sf -o /dev/null http://127.0.0.1:18082/healthz && break; sleep 0.1; done
-page=$(curl -s -D "$work/headers" http://127.0.0.1:18082/scenarios/gitops-drift-causing-outage)
+# A learner identity is made by the first form post.
+curl -s -o /dev/null -D "$work/headers" --data 'csrf=new&scenario=gitops-drift-causing-outage' http://127.0.0.1:18082/reveals
 export FIREDRILL_COOKIE=$(grep -i '^set-cookie:' "$work/headers" | sed 's/^[^:]*: //; s/;.*//' | tr -d '\r')
+page=$(curl -s -b "$FIREDRILL_COOKIE" http://127.0.0.1:18082/scenarios/gitops-drift-causing-outage)
 export FIREDRILL_CSRF=$(grep -o 'name="csrf" value="[0-9a-f]*"' <<<"$page" | head -1 | sed 's/.*value="//; s/"//')
 
 raw_runs=() http_runs=()

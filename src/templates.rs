@@ -118,7 +118,7 @@ pub struct AnswerForm<'a> {
     pub slug: &'a str,
     pub csrf: &'a str,
     /// Unix milliseconds when the form was served, to time the attempt.
-    pub started: i64,
+    pub started: &'a str,
     pub answer: &'a str,
     pub error: Option<&'a str>,
     pub max_chars: usize,
@@ -197,23 +197,30 @@ const ARTICLE_SLOT: &str = "<!--firedrill:article-->";
 /// Pre-rendered parts in a freshly rendered frame. The parts' bytes are shared, not copied: the
 /// response body is the frame's head, the parts, then the frame's tail.
 pub fn framed(layout: Layout, title: &str, parts: impl IntoIterator<Item = Bytes>) -> Response {
-    let frame = ContentPage {
+    match frame(layout, title) {
+        Ok([head, tail]) => html_response([head].into_iter().chain(parts).chain([tail])),
+        Err(err) => render_failed(&err),
+    }
+}
+
+/// The page frame around an article, as the HTML before and after it.
+pub fn frame(layout: Layout, title: &str) -> askama::Result<[Bytes; 2]> {
+    let html = ContentPage {
         layout,
         title,
         article: ARTICLE_SLOT,
-    };
-    let html = match frame.render() {
-        Ok(html) => html,
-        Err(err) => return render_failed(&err),
-    };
-    let Some((head, tail)) = html.split_once(ARTICLE_SLOT) else {
-        return render_failed(&"the page frame has no article slot");
-    };
-    let mut chunks = VecDeque::with_capacity(5);
-    chunks.push_back(Bytes::copy_from_slice(head.as_bytes()));
-    chunks.extend(parts);
-    chunks.push_back(Bytes::copy_from_slice(tail.as_bytes()));
-    let body = Chunks(chunks);
+    }
+    .render()?;
+    let (head, tail) = html.split_once(ARTICLE_SLOT).unwrap_or((&html, ""));
+    Ok([
+        Bytes::copy_from_slice(head.as_bytes()),
+        Bytes::copy_from_slice(tail.as_bytes()),
+    ])
+}
+
+/// An HTML response whose body is the given chunks, in order, shared rather than copied.
+pub fn html_response(chunks: impl IntoIterator<Item = Bytes>) -> Response {
+    let body = Chunks(chunks.into_iter().collect());
     (
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         Body::new(body),

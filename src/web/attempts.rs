@@ -3,7 +3,7 @@
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::SignedCookieJar;
 use serde::Deserialize;
@@ -66,12 +66,11 @@ impl TryFrom<&AnswerForm> for Submission {
 pub async fn submit(
     State(state): State<AppState>,
     jar: SignedCookieJar,
+    headers: HeaderMap,
     form: Result<Form<AnswerForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form.map_err(rejection)?;
-    let learner = Learner::from_jar(&jar)
-        .filter(|l| l.accepts(&form.csrf))
-        .ok_or(AppError::Forbidden(FORGED))?;
+    let (learner, jar) = Learner::for_post(jar, &headers, &form.csrf).map_err(AppError::Forbidden)?;
     let content = state.content();
     let (page, article, rubric) = content.scenario(&form.scenario).ok_or(AppError::NotFound)?;
     let submission = match Submission::try_from(&form) {
@@ -97,6 +96,7 @@ pub async fn submit(
             };
             return Ok((
                 status,
+                jar,
                 pages::scenario_response(&state, page, article, view).await?,
             )
                 .into_response());
@@ -121,11 +121,9 @@ pub async fn submit(
             submitted_at: now,
         })
         .await?;
-    Ok(Redirect::to(&format!("/attempts/{}", stored.public_id)).into_response())
+    Ok((jar, Redirect::to(&format!("/attempts/{}", stored.public_id))).into_response())
 }
 
-const FORGED: &str =
-    "The form did not come from this browser's session. Reload the page and submit again.";
 
 /// A form that could not be read: too large, or malformed.
 fn rejection(rejection: FormRejection) -> AppError {
@@ -231,13 +229,12 @@ pub struct OverrideForm {
 pub async fn set_override(
     State(state): State<AppState>,
     jar: SignedCookieJar,
+    headers: HeaderMap,
     Path(id): Path<String>,
     form: Result<Form<OverrideForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form.map_err(rejection)?;
-    let learner = Learner::from_jar(&jar)
-        .filter(|l| l.accepts(&form.csrf))
-        .ok_or(AppError::Forbidden(FORGED))?;
+    let (learner, _) = Learner::for_post(jar, &headers, &form.csrf).map_err(AppError::Forbidden)?;
     let verdict = Verdict::parse(&form.verdict)
         .filter(|v| *v != Verdict::Review)
         .ok_or(AppError::NotFound)?;
@@ -305,17 +302,16 @@ pub struct RevealForm {
 pub async fn reveal(
     State(state): State<AppState>,
     jar: SignedCookieJar,
+    headers: HeaderMap,
     form: Result<Form<RevealForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form.map_err(rejection)?;
-    let learner = Learner::from_jar(&jar)
-        .filter(|l| l.accepts(&form.csrf))
-        .ok_or(AppError::Forbidden(FORGED))?;
+    let (learner, jar) = Learner::for_post(jar, &headers, &form.csrf).map_err(AppError::Forbidden)?;
     let content = state.content();
     let (page, _, _) = content.scenario(&form.scenario).ok_or(AppError::NotFound)?;
     state
         .store
         .record_reveal(&learner.id, &page.slug, view::now_ms())
         .await?;
-    Ok(Redirect::to(&format!("{}#answer", page.url)).into_response())
+    Ok((jar, Redirect::to(&format!("{}#answer", page.url))).into_response())
 }

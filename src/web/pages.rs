@@ -52,21 +52,18 @@ pub async fn page(
     let Some((page, article)) = content.page(path.strip_suffix(".md").unwrap_or(path)) else {
         return Ok(not_found(path));
     };
-    if let Article::Wiki(html) = article {
-        return Ok(templates::framed(
-            Layout::in_section("wiki"),
-            &page.title,
-            [html.clone()],
-        ));
+    if let Article::Wiki { framed, .. } = article {
+        return Ok(templates::html_response([framed.clone()]));
     }
-    let (learner, jar) = Learner::get_or_create(jar);
+    // No identity is made on a page view: a visitor gets one with their first form post.
+    let learner = Learner::from_jar(&jar).unwrap_or_else(Learner::visitor);
     let view = ScenarioView {
         learner: &learner,
         answer: "",
         error: None,
         started: None,
     };
-    Ok((jar, scenario_response(&state, page, article, view).await?).into_response())
+    scenario_response(&state, page, article, view).await
 }
 
 /// What the scenario page shows this learner in its answer form.
@@ -86,31 +83,50 @@ pub async fn scenario_response(
     article: &Article,
     view: ScenarioView<'_>,
 ) -> Result<Response, AppError> {
-    let Article::Scenario { locked, unlocked } = article else {
+    let Article::Scenario {
+        locked,
+        unlocked,
+        framed,
+    } = article
+    else {
         return Err(AppError::NotFound);
     };
-    let attempted = state
-        .store
-        .has_attempted(&view.learner.id, &page.slug)
-        .await?;
-    let revealed = attempted || state.store.revealed(&view.learner.id, &page.slug).await?;
-    let form = AnswerForm {
-        slug: &page.slug,
-        csrf: &view.learner.csrf,
-        started: view.started.unwrap_or_else(view::now_ms),
-        answer: view.answer,
-        error: view.error,
-        max_chars: MAX_ANSWER_CHARS,
-        locked: !revealed,
-        attempted,
-    }
-    .render()?;
-    let [head, tail] = if revealed { unlocked } else { locked };
-    let response = templates::framed(
-        Layout::in_section("scenarios"),
-        page.short_title(),
-        [head.clone(), Bytes::from(form), tail.clone()],
-    );
+    // A learner made for this request has nothing stored yet: no need to ask the database.
+    let learner = view.learner;
+    let attempted = !learner.fresh && state.store.has_attempted(&learner.id, &page.slug).await?;
+    let revealed =
+        attempted || (!learner.fresh && state.store.revealed(&learner.id, &page.slug).await?);
+    let started = view.started.unwrap_or_else(view::now_ms);
+    let response = if view.error.is_none() && view.answer.is_empty() {
+        // The usual case: everything pre-rendered, only the token and time filled in.
+        let [head, tail] = if revealed {
+            &framed.unlocked
+        } else {
+            &framed.locked
+        };
+        let form = framed.forms[usize::from(!revealed)][usize::from(attempted)]
+            .fill(&learner.csrf, started);
+        templates::html_response([head.clone(), form, tail.clone()])
+    } else {
+        let started = started.to_string();
+        let form = AnswerForm {
+            slug: &page.slug,
+            csrf: &learner.csrf,
+            started: &started,
+            answer: view.answer,
+            error: view.error,
+            max_chars: MAX_ANSWER_CHARS,
+            locked: !revealed,
+            attempted,
+        }
+        .render()?;
+        let [head, tail] = if revealed { unlocked } else { locked };
+        templates::framed(
+            Layout::in_section("scenarios"),
+            page.short_title(),
+            [head.clone(), Bytes::from(form), tail.clone()],
+        )
+    };
     // The page carries the learner's form token: never store it in a shared cache.
     Ok(([(header::CACHE_CONTROL, "private, no-cache")], response).into_response())
 }

@@ -1,5 +1,6 @@
 //! The content as served: the loaded site, each page's article HTML rendered once when the
-//! content loads (scenarios twice: with answers hidden and shown), and each scenario's rubric.
+//! content loads (scenarios twice: with answers hidden and shown), each also framed as a whole
+//! page so serving one renders no template, and each scenario's rubric.
 
 use std::collections::HashMap;
 
@@ -8,16 +9,78 @@ use bytes::Bytes;
 
 use crate::content::{Page, Site};
 use crate::grading::Rubric;
-use crate::templates::{ANSWER_SLOT, ScenarioArticle, WikiArticle};
+use crate::templates::{self, ANSWER_SLOT, AnswerForm, Layout, ScenarioArticle, WikiArticle};
+use crate::web::attempts::MAX_ANSWER_CHARS;
 
-/// A rendered article. Scenario articles are split where the per-request answer form goes.
+/// A rendered article: alone (to embed), and framed as a page. Scenario articles are split
+/// where the per-request answer form goes.
 #[derive(Debug, Clone)]
 pub enum Article {
-    Wiki(Bytes),
+    Wiki {
+        article: Bytes,
+        framed: Bytes,
+    },
     Scenario {
         locked: [Bytes; 2],
         unlocked: [Bytes; 2],
+        framed: Box<FramedScenario>,
     },
+}
+
+/// A scenario page in its frame, split where the answer form goes, with answers hidden and
+/// shown; and the answer form as a stencil for each state of the learner.
+#[derive(Debug, Clone)]
+pub struct FramedScenario {
+    pub locked: [Bytes; 2],
+    pub unlocked: [Bytes; 2],
+    /// Indexed by `[locked as usize][attempted as usize]`.
+    pub forms: [[Stencil; 2]; 2],
+}
+
+/// Rendered HTML with holes for the learner's form token and the time it was served.
+#[derive(Debug, Clone)]
+pub struct Stencil(Vec<(String, Option<Hole>)>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hole {
+    Csrf,
+    Started,
+}
+
+/// Stand-ins rendered into the form: control characters no template or content produces.
+const CSRF_HOLE: char = '\u{1}';
+const STARTED_HOLE: char = '\u{2}';
+
+impl Stencil {
+    fn new(html: &str) -> Self {
+        let mut pieces = Vec::new();
+        let mut rest = html;
+        while let Some(at) = rest.find([CSRF_HOLE, STARTED_HOLE]) {
+            let hole = if rest[at..].starts_with(CSRF_HOLE) {
+                Hole::Csrf
+            } else {
+                Hole::Started
+            };
+            pieces.push((rest[..at].to_owned(), Some(hole)));
+            rest = &rest[at + 1..];
+        }
+        pieces.push((rest.to_owned(), None));
+        Self(pieces)
+    }
+
+    /// The HTML with the holes filled.
+    pub fn fill(&self, csrf: &str, started: i64) -> Bytes {
+        let mut out = String::with_capacity(self.0.iter().map(|(p, _)| p.len() + 32).sum());
+        for (piece, hole) in &self.0 {
+            out.push_str(piece);
+            match hole {
+                Some(Hole::Csrf) => out.push_str(csrf),
+                Some(Hole::Started) => out.push_str(&started.to_string()),
+                None => {}
+            }
+        }
+        Bytes::from(out)
+    }
 }
 
 /// A loaded site with its pre-rendered articles (by page URL) and rubrics (by scenario slug).
@@ -73,7 +136,10 @@ impl Published {
 
 fn render_article(page: &Page) -> askama::Result<Article> {
     if page.scenario.is_none() {
-        return Ok(Article::Wiki(Bytes::from(WikiArticle { page }.render()?)));
+        let article = Bytes::from(WikiArticle { page }.render()?);
+        let [head, tail] = templates::frame(Layout::in_section("wiki"), &page.title)?;
+        let framed = Bytes::from([&head[..], &article[..], &tail[..]].concat());
+        return Ok(Article::Wiki { article, framed });
     }
     let split = |locked| -> askama::Result<[Bytes; 2]> {
         let html = ScenarioArticle { page, locked }.render()?;
@@ -83,8 +149,54 @@ fn render_article(page: &Page) -> askama::Result<Article> {
             Bytes::copy_from_slice(tail.as_bytes()),
         ])
     };
+    let (locked, unlocked) = (split(true)?, split(false)?);
+    let [head, tail] = templates::frame(Layout::in_section("scenarios"), page.short_title())?;
+    let wrap = |[a, b]: &[Bytes; 2]| {
+        [
+            Bytes::from([&head[..], &a[..]].concat()),
+            Bytes::from([&b[..], &tail[..]].concat()),
+        ]
+    };
+    let (csrf, started) = (CSRF_HOLE.to_string(), STARTED_HOLE.to_string());
+    let form = |locked, attempted| -> askama::Result<Stencil> {
+        let form = AnswerForm {
+            slug: &page.slug,
+            csrf: &csrf,
+            started: &started,
+            answer: "",
+            error: None,
+            max_chars: MAX_ANSWER_CHARS,
+            locked,
+            attempted,
+        };
+        Ok(Stencil::new(&form.render()?))
+    };
+    let forms = [
+        [form(false, false)?, form(false, true)?],
+        [form(true, false)?, form(true, true)?],
+    ];
+    let framed = FramedScenario {
+        locked: wrap(&locked),
+        unlocked: wrap(&unlocked),
+        forms,
+    };
     Ok(Article::Scenario {
-        locked: split(true)?,
-        unlocked: split(false)?,
+        locked,
+        unlocked,
+        framed: Box::new(framed),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stencil_fills_every_hole() {
+        let stencil = Stencil::new("<input value=\"\u{1}\"><input value=\"\u{2}\"><i>\u{1}</i>");
+        assert_eq!(
+            &stencil.fill("abc", 42)[..],
+            b"<input value=\"abc\"><input value=\"42\"><i>abc</i>"
+        );
+    }
 }

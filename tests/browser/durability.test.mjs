@@ -9,11 +9,17 @@ import { startServer } from './server.mjs';
 const SEED = '/scenarios/gitops-drift-causing-outage';
 const CLIENTS = 32;
 
-/** A learner session: its cookie and form token, from a first visit to the seed page. */
+/** A learner session: its cookie and form token. The identity is made by a first form post. */
 async function session(baseUrl) {
-  const res = await fetch(baseUrl + SEED);
-  const cookie = res.headers.get('set-cookie').split(';')[0];
-  const html = await res.text();
+  const reveal = await fetch(baseUrl + '/reveals', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ csrf: 'new', scenario: 'gitops-drift-causing-outage' }),
+    redirect: 'manual',
+  });
+  assert.equal(reveal.status, 303);
+  const cookie = reveal.headers.get('set-cookie').split(';')[0];
+  const html = await (await fetch(baseUrl + SEED, { headers: { cookie } })).text();
   const csrf = html.match(/name="csrf" value="([0-9a-f]{32})"/)[1];
   return { cookie, csrf };
 }

@@ -170,15 +170,15 @@ async fn another_learner_cannot_see_an_attempt() {
 #[tokio::test]
 async fn a_form_without_the_learners_token_is_refused_and_nothing_is_stored() {
     let app = TestApp::bundled().await;
-    app.get(SEED).await;
-    for csrf in ["", "0123456789abcdef0123456789abcdef"] {
+    submit(&app, ANSWER).await; // this browser now has an identity and its own token
+    for csrf in ["", "new", "0123456789abcdef0123456789abcdef"] {
         let res = app
             .post_form(
                 "/attempts",
                 &[("csrf", csrf), ("scenario", SLUG), ("answer", ANSWER)],
             )
             .await;
-        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "token {csrf:?}");
         res.assert_contains(&["did not come from this browser"]);
     }
     app.forget_cookie();
@@ -186,7 +186,38 @@ async fn a_form_without_the_learners_token_is_refused_and_nothing_is_stored() {
         .post_form("/reveals", &[("csrf", "x"), ("scenario", SLUG)])
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    assert_eq!(app.store.count_attempts().await.unwrap(), 0);
+    assert_eq!(app.store.count_attempts().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_post_from_another_site_is_refused_even_with_a_valid_token() {
+    let app = TestApp::bundled().await;
+    for (name, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let body = format!("csrf=new&scenario={SLUG}&answer=hello");
+        let request = axum::http::Request::post("/attempts")
+            .header(header::HOST, "localhost:8080")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(name, value)
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        let res = app.request(request).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{name}: {value}");
+        res.assert_contains(&["sent from another site"]);
+    }
+    let same = axum::http::Request::post("/attempts")
+        .header(header::HOST, "localhost:8080")
+        .header(header::ORIGIN, "http://localhost:8080")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(format!(
+            "csrf=new&scenario={SLUG}&answer=hello"
+        )))
+        .unwrap();
+    assert_eq!(app.request(same).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.store.count_attempts().await.unwrap(), 1);
 }
 
 #[tokio::test]

@@ -127,14 +127,12 @@ impl TestApp {
         *self.cookie.lock().unwrap() = None;
     }
 
-    /// The form token in the last page that had one.
+    /// The form token in a page.
     pub fn csrf_in(page: &TestResponse) -> String {
-        let at = page
-            .body
-            .find(r#"name="csrf" value=""#)
-            .expect("page has a form token")
-            + r#"name="csrf" value=""#.len();
-        page.body[at..at + 32].to_owned()
+        let marker = r#"name="csrf" value=""#;
+        let at = page.body.find(marker).expect("page has a form token") + marker.len();
+        let end = page.body[at..].find('"').unwrap();
+        page.body[at..at + end].to_owned()
     }
 }
 

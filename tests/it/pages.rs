@@ -105,7 +105,9 @@ async fn seed_page_shows_the_incident_and_hides_the_answers_until_revealed() {
     for spoiler in SEED_SPOILERS {
         assert!(!res.body.contains(spoiler), "{spoiler} shown before reveal");
     }
-    assert!(res.header(header::SET_COOKIE).contains("HttpOnly"));
+    // No identity is made for a page view; the form carries the new-visitor token.
+    assert_eq!(res.header(header::SET_COOKIE), "");
+    assert_eq!(TestApp::csrf_in(&res), "new");
 }
 
 #[tokio::test]
@@ -120,6 +122,11 @@ async fn revealing_shows_every_section_of_the_seed_and_is_recorded() {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let cookie = res.header(header::SET_COOKIE);
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     assert_eq!(
         res.header(header::LOCATION),
         "/scenarios/gitops-drift-causing-outage#answer"
