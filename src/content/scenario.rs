@@ -82,6 +82,8 @@ pub struct Scenario {
     pub key_concepts: Vec<Concept>,
     pub traps: Vec<Trap>,
     pub follow_ups: Vec<Item>,
+    /// Problems found in the sections (line, message), reported as warnings.
+    pub problems: Vec<(usize, String)>,
 }
 
 impl Scenario {
@@ -124,9 +126,21 @@ impl Builder<'_> {
                 scenario.root_cause = Some(block(events));
                 scenario.root_causes.extend(self.items(events, rendered));
             }
-            SectionRole::Checklist => scenario
-                .rubric
-                .extend(self.items(events, rendered).map(rubric_item)),
+            SectionRole::Checklist => {
+                let annotations: Vec<_> = list_items(events)
+                    .into_iter()
+                    .map(|(item, _)| annotation(item))
+                    .collect();
+                for (item, annotation) in self.items(events, rendered).zip(annotations) {
+                    let mut rubric = rubric_item(item);
+                    match annotation {
+                        Ok(Some(a)) => a.apply(&mut rubric),
+                        Ok(None) => {}
+                        Err(message) => scenario.problems.push((rubric.line, message)),
+                    }
+                    scenario.rubric.push(rubric);
+                }
+            }
             SectionRole::StrongAnswer => scenario.model_answer = Some(block(events)),
             SectionRole::KeyConcepts => {
                 scenario
@@ -229,6 +243,84 @@ fn split_label(item: &[Spanned<'_>]) -> (String, String) {
     (text.trim().to_owned(), String::new())
 }
 
+/// An author's tuning of a checklist item, written as an HTML comment after it so that it does
+/// not show on a code host: `<!-- weight: 2; also: "scale the deployment", "kubectl scale";
+/// not: "scale to zero" -->`.
+#[derive(Debug, Default, PartialEq)]
+pub struct Annotation {
+    pub weight: Option<f32>,
+    pub also: Vec<String>,
+    pub not: Vec<String>,
+}
+
+impl Annotation {
+    fn apply(self, item: &mut RubricItem) {
+        if let Some(weight) = self.weight {
+            item.weight = weight;
+        }
+        item.also = self.also;
+        item.not = self.not;
+    }
+
+    /// Parses the inside of the comment.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut annotation = Self::default();
+        for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let (key, value) = part.split_once(':').ok_or_else(|| {
+                format!(
+                    "annotation `{part}` has no `:`: write `key: value` (keys: weight, also, not)"
+                )
+            })?;
+            let phrases = || {
+                value
+                    .split(',')
+                    .map(|p| p.trim().trim_matches('"').trim().to_owned())
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+            };
+            match key.trim() {
+                "weight" => {
+                    let weight: f32 = value.trim().parse().map_err(|_| {
+                        format!("annotation weight `{}` is not a number", value.trim())
+                    })?;
+                    if !(weight > 0.0 && weight <= 100.0) {
+                        return Err(format!(
+                            "annotation weight `{weight}` must be above 0 and at most 100"
+                        ));
+                    }
+                    annotation.weight = Some(weight);
+                }
+                "also" => annotation.also = phrases(),
+                "not" => annotation.not = phrases(),
+                other => {
+                    return Err(format!(
+                        "unknown annotation `{other}`: use weight, also or not"
+                    ));
+                }
+            }
+        }
+        Ok(annotation)
+    }
+}
+
+/// The annotation comment inside a list item, if any.
+fn annotation(item: &[Spanned<'_>]) -> Result<Option<Annotation>, String> {
+    let comment = item.iter().find_map(|(event, _)| match event {
+        Event::InlineHtml(html) | Event::Html(html) if html.trim_start().starts_with("<!--") => {
+            Some(html.as_ref())
+        }
+        _ => None,
+    });
+    let Some(comment) = comment else {
+        return Ok(None);
+    };
+    let inner = comment
+        .trim()
+        .trim_start_matches("<!--")
+        .trim_end_matches("-->");
+    Annotation::parse(inner).map(Some)
+}
+
 fn rubric_item(item: Item) -> RubricItem {
     RubricItem {
         id: item_id(&item.text),
@@ -300,6 +392,32 @@ mod tests {
                 "{md}"
             );
         }
+    }
+
+    #[test]
+    fn annotations_tune_weight_and_phrases() {
+        let a = Annotation::parse(
+            r#" weight: 2; also: "scale the deployment", kubectl scale; not: "scale to zero" "#,
+        )
+        .unwrap();
+        assert_eq!(
+            a,
+            Annotation {
+                weight: Some(2.0),
+                also: vec!["scale the deployment".into(), "kubectl scale".into()],
+                not: vec!["scale to zero".into()]
+            }
+        );
+        assert!(
+            Annotation::parse("weight: heavy")
+                .unwrap_err()
+                .contains("`heavy` is not a number")
+        );
+        assert!(
+            Annotation::parse("colour: red")
+                .unwrap_err()
+                .contains("unknown annotation `colour`")
+        );
     }
 
     #[test]

@@ -428,6 +428,9 @@ fn render(doc: &Document<'_>, targets: &Targets<'_>, diagnostics: &mut Vec<Diagn
     }
     if let Some(s) = scenario.as_mut() {
         scenario::dedupe_ids(&mut s.rubric);
+        for (line, message) in &s.problems {
+            diagnostics.push(Diagnostic::warning(doc.path, *line, message.clone()));
+        }
     }
     page.search_text = search_text(&page, scenario.as_ref());
     page.scenario = scenario;

@@ -457,3 +457,39 @@ fn parallel_build_gives_the_same_site_as_one_thread() {
     );
     assert!(one.by_url("/s8").is_none());
 }
+
+#[test]
+fn annotations_are_honoured_and_malformed_ones_reported_at_their_line() {
+    let text = "# Scenario: Tuned\n\n## The Prompt\n\nGo.\n\n## What a Strong Answer Includes\n\n\
+- Scales the deployment back down <!-- weight: 3; also: \"kubectl scale\"; not: \"scale to zero\" -->\n\
+- Checks the rollout history <!-- colour: red -->\n";
+    let site = Site::build(&[file("t.md", text)]);
+    let rubric = &site
+        .scenario("t")
+        .unwrap()
+        .scenario
+        .as_ref()
+        .unwrap()
+        .rubric;
+    assert_eq!(rubric[0].weight, 3.0);
+    assert_eq!(rubric[0].also, ["kubectl scale"]);
+    assert_eq!(rubric[0].not, ["scale to zero"]);
+    assert_eq!(rubric[0].text, "Scales the deployment back down");
+    let d = &site.diagnostics[0];
+    assert_eq!((d.line, d.severity), (10, super::Severity::Warning));
+    assert!(
+        d.message.contains("unknown annotation `colour`"),
+        "{}",
+        d.message
+    );
+
+    let page = site.scenario("t").unwrap();
+    let grader = crate::grading::Rubric::of("t", page.scenario.as_ref().unwrap());
+    let grade = grader
+        .grade("I'd run kubectl scale deploy/web --replicas=3 and check the rollout history.");
+    assert_eq!(grade.items[0].verdict, crate::grading::Verdict::Covered);
+    assert_eq!(
+        grade.items[0].reason,
+        "matches an evidence phrase the author gave"
+    );
+}
