@@ -38,14 +38,21 @@ fn answer() -> String {
 }
 
 fn grading(c: &mut Criterion) {
-    let site = Site::build(&[SourceFile { path: "ten.md".into(), bytes: SCENARIO.as_bytes().to_vec() }]);
+    let site = Site::build(&[SourceFile {
+        path: "ten.md".into(),
+        bytes: SCENARIO.as_bytes().to_vec(),
+    }]);
     let page = site.scenario("ten").expect("the scenario loads");
     let rubric = Rubric::of(&page.slug, page.scenario.as_ref().unwrap());
     assert_eq!(rubric.items.len(), 10);
     let answer = answer();
     let mut group = c.benchmark_group("grade_3000_chars_10_items");
-    group.bench_function("tokenize_only", |b| b.iter(|| black_box(text::tokenize(black_box(&answer)))));
-    group.bench_function("grade", |b| b.iter(|| black_box(rubric.grade(black_box(&answer)))));
+    group.bench_function("tokenize_only", |b| {
+        b.iter(|| black_box(text::tokenize(black_box(&answer))))
+    });
+    group.bench_function("grade", |b| {
+        b.iter(|| black_box(rubric.grade(black_box(&answer))))
+    });
     group.finish();
 }
 

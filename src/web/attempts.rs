@@ -70,7 +70,8 @@ pub async fn submit(
     form: Result<Form<AnswerForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form.map_err(rejection)?;
-    let (learner, jar) = Learner::for_post(jar, &headers, &form.csrf).map_err(AppError::Forbidden)?;
+    let (learner, jar) =
+        Learner::for_post(jar, &headers, &form.csrf).map_err(AppError::Forbidden)?;
     let content = state.content();
     let (page, article, rubric) = content.scenario(&form.scenario).ok_or(AppError::NotFound)?;
     let submission = match Submission::try_from(&form) {
@@ -121,9 +122,12 @@ pub async fn submit(
             submitted_at: now,
         })
         .await?;
-    Ok((jar, Redirect::to(&format!("/attempts/{}", stored.public_id))).into_response())
+    Ok((
+        jar,
+        Redirect::to(&format!("/attempts/{}", stored.public_id)),
+    )
+        .into_response())
 }
-
 
 /// A form that could not be read: too large, or malformed.
 fn rejection(rejection: FormRejection) -> AppError {
@@ -306,7 +310,8 @@ pub async fn reveal(
     form: Result<Form<RevealForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form.map_err(rejection)?;
-    let (learner, jar) = Learner::for_post(jar, &headers, &form.csrf).map_err(AppError::Forbidden)?;
+    let (learner, jar) =
+        Learner::for_post(jar, &headers, &form.csrf).map_err(AppError::Forbidden)?;
     let content = state.content();
     let (page, _, _) = content.scenario(&form.scenario).ok_or(AppError::NotFound)?;
     state

@@ -24,8 +24,13 @@ fn same_site(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-    origin.split_once("://").is_some_and(|(_, authority)| authority == host)
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    origin
+        .split_once("://")
+        .is_some_and(|(_, authority)| authority == host)
 }
 
 const COOKIE: &str = "firedrill_learner";
@@ -58,13 +63,21 @@ impl Learner {
 
     /// A visitor without an identity yet, as shown in pages.
     pub fn visitor() -> Self {
-        Self { id: String::new(), csrf: NEW_VISITOR.to_owned(), fresh: true }
+        Self {
+            id: String::new(),
+            csrf: NEW_VISITOR.to_owned(),
+            fresh: true,
+        }
     }
 
     /// The learner behind a form post: this browser's, if its token matches; or, for a browser
     /// without one posting [`NEW_VISITOR`], a new identity whose cookie is added to the jar.
     /// Posts from other sites are refused either way.
-    pub fn for_post(jar: SignedCookieJar, headers: &HeaderMap, token: &str) -> Result<(Self, SignedCookieJar), &'static str> {
+    pub fn for_post(
+        jar: SignedCookieJar,
+        headers: &HeaderMap,
+        token: &str,
+    ) -> Result<(Self, SignedCookieJar), &'static str> {
         if !same_site(headers) {
             return Err("This form was sent from another site, so it was refused.");
         }
@@ -73,12 +86,19 @@ impl Learner {
             None if token == NEW_VISITOR => {
                 // One read from the OS random source for both values. It does not fail on a
                 // running system, and a predictable id is no option.
-                let bytes = random::bytes::<32>().expect("the operating system's random source failed");
-                let learner = Self { id: random::hex(&bytes[..16]), csrf: random::hex(&bytes[16..]), fresh: true };
+                let bytes =
+                    random::bytes::<32>().expect("the operating system's random source failed");
+                let learner = Self {
+                    id: random::hex(&bytes[..16]),
+                    csrf: random::hex(&bytes[16..]),
+                    fresh: true,
+                };
                 let jar = jar.add(learner.cookie());
                 Ok((learner, jar))
             }
-            _ => Err("The form did not come from this browser's session. Reload the page and submit again."),
+            _ => Err(
+                "The form did not come from this browser's session. Reload the page and submit again.",
+            ),
         }
     }
 
