@@ -17,6 +17,7 @@ pub struct Concept {
     /// A technical idea no other item of the rubric has: the item's point. Without it the item
     /// is at most partly covered.
     pub distinctive: bool,
+
     /// Stem sequences; `true` when the phrase carries its own negation ("not a bug").
     pub phrases: Vec<(Vec<String>, bool)>,
 }
@@ -25,6 +26,9 @@ pub struct Concept {
 #[derive(Debug, Clone, Default)]
 pub struct ItemModel {
     pub concepts: Vec<Concept>,
+    /// The item asks the answer *not* to do something ("Does not force-delete the pod"): its
+    /// ideas count where the answer rejects them, and doing the thing counts against it.
+    pub negative: bool,
     pub also: Vec<Vec<String>>,
     pub not: Vec<Vec<String>>,
 }
@@ -33,8 +37,9 @@ impl ItemModel {
     /// Builds the model of an item from its text; `context` (an explanation) adds ideas at half
     /// weight.
     pub fn new(text: &str, context: &str, also: &[String], not: &[String]) -> Self {
-        let mut concepts = concepts_of(text, 1.0);
-        for extra in concepts_of(context, 0.5) {
+        let negative = is_negative(text);
+        let mut concepts = concepts_of(text, 1.0, negative);
+        for extra in concepts_of(context, 0.5, false) {
             if !concepts.iter().any(|c| c.label == extra.label) {
                 concepts.push(extra);
             }
@@ -48,6 +53,7 @@ impl ItemModel {
         };
         Self {
             concepts,
+            negative,
             also: stems(also),
             not: stems(not),
         }
@@ -96,14 +102,24 @@ const DISTINCTIVE_BOOST: f32 = 2.0;
 /// How strongly sharing an idea with other items lowers its weight (0: not at all).
 const DISTINCTIVENESS: f32 = 0.5;
 
+/// Whether an item is a "does not" item: a negation among its first words.
+fn is_negative(text: &str) -> bool {
+    text::tokenize(text)
+        .iter()
+        .take(3)
+        .any(|t| text::is_negator(&text[t.start..t.end].to_lowercase()))
+}
+
 /// The ideas in some item text: thesaurus phrases where they match, other content words alone.
-fn concepts_of(text: &str, scale: f32) -> Vec<Concept> {
+/// Negated words are contrasts ("not just via the CLI") and left out, unless the whole item is
+/// a negative one.
+fn concepts_of(text: &str, scale: f32, keep_negated: bool) -> Vec<Concept> {
     let tokens = text::tokenize(text);
     let words: Vec<&Token> = tokens
         .iter()
         .filter(|t| {
             !t.stop
-                && !t.negated
+                && (keep_negated || !t.negated)
                 && !text::is_negator(&text[t.start..t.end].to_lowercase())
                 && !is_meta_stem(&t.stem)
         })
@@ -357,9 +373,9 @@ const ACTION_STEMS: &[&str] = &[
     "check", "run", "delet", "remov", "set", "patch", "add", "hold", "paus", "disabl", "enabl",
     "roll", "revert", "restart", "curl", "describ", "cordon", "drain", "upgrad", "downgrad", "pin",
     "commit", "merg", "rais", "ask", "confirm", "watch", "grep", "find", "stop", "move", "appli",
-    "renew", "scale", "compar", "look", "read", "verifi", "inspect", "fetch", "creat", "write",
-    "show", "say", "put", "fight", "reset", "need", "requir", "bump", "edit", "page", "alert",
-    "wait", "leav", "keep", "tell", "drop", "expect", "point", "switch", "flip",
+    "scale", "compar", "look", "read", "verifi", "inspect", "fetch", "creat", "write", "show",
+    "say", "put", "fight", "reset", "need", "requir", "bump", "edit", "wait", "leav", "keep",
+    "tell", "drop", "expect", "switch", "flip",
 ];
 
 /// Marks tokens that name-drop: bare keyword lists (a whole sentence of rubric terms, or three or

@@ -245,7 +245,15 @@ fn grade_item(item: &Item, answer: &Answer<'_>) -> ItemGrade {
             "matches an evidence phrase the author gave".to_owned(),
         );
     }
-    let hits = answer.hits(&item.model);
+    // For a "does not" item, rejecting the action is the evidence, and doing it counts against.
+    let hits: Vec<Hit> = answer
+        .hits(&item.model)
+        .into_iter()
+        .map(|mut h| {
+            h.negated ^= item.model.negative;
+            h
+        })
+        .collect();
     let usable: Vec<Hit> = hits
         .iter()
         .copied()
