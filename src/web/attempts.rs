@@ -241,7 +241,22 @@ pub async fn set_override(
     let (learner, _) = Learner::for_post(jar, &headers, &form.csrf).map_err(AppError::Forbidden)?;
     let verdict = Verdict::parse(&form.verdict)
         .filter(|v| *v != Verdict::Review)
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "`{}` is not a verdict: use covered, partial or missed",
+                form.verdict
+            ))
+        })?;
+    // Only the items the attempt was graded on can be assessed; anything else is not there.
+    let attempt = state
+        .store
+        .attempt(&id, &learner.id)
+        .await?
         .ok_or(AppError::NotFound)?;
+    let grade: Grade = serde_json::from_str(&attempt.verdicts).map_err(anyhow::Error::from)?;
+    if !grade.items.iter().any(|i| i.id == form.item) {
+        return Err(AppError::NotFound);
+    }
     let recorded = state
         .store
         .set_override(

@@ -90,6 +90,23 @@ async fn an_override_changes_the_shown_score_and_keeps_the_machine_verdict() {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
+    for (item, verdict, status) in [
+        ("no-such-item", "covered", StatusCode::NOT_FOUND),
+        (item, "excellent", StatusCode::BAD_REQUEST),
+    ] {
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("item", item),
+            ("verdict", verdict),
+        ];
+        assert_eq!(
+            app.post_form(&format!("{location}/overrides"), &fields)
+                .await
+                .status,
+            status,
+            "{item} {verdict}"
+        );
+    }
     let after = app.get(&location).await;
     after.assert_contains(&[
         "You marked this covered; the grader said ",
