@@ -17,6 +17,9 @@ pub struct Concept {
     /// A technical idea no other item of the rubric has: the item's point. Without it the item
     /// is at most partly covered.
     pub distinctive: bool,
+    /// A non-generic idea of the item's own text that no other item of the rubric has. An item
+    /// with such ideas is not covered by ideas it shares with other items alone.
+    pub own: bool,
 
     /// Stem sequences; `true` when the phrase carries its own negation ("not a bug").
     pub phrases: Vec<(Vec<String>, bool)>,
@@ -89,6 +92,7 @@ pub fn weigh_by_distinctiveness<'m>(models: impl Iterator<Item = &'m mut ItemMod
             let shared = counts.get(&c.label).copied().unwrap_or(1).max(1) as f32;
             c.weight /= shared.powf(DISTINCTIVENESS);
             c.distinctive = c.technical && shared <= 1.0;
+            c.own = !c.generic && shared <= 1.0;
             if c.distinctive {
                 c.weight *= DISTINCTIVE_BOOST;
             }
@@ -148,6 +152,7 @@ fn concepts_of(text: &str, scale: f32, keep_negated: bool) -> Vec<Concept> {
                     generic: scale < 1.0,
                     technical: false,
                     distinctive: false,
+                    own: false,
                     phrases: vec![(vec![word.to_owned()], false)],
                 }
             }
@@ -171,12 +176,15 @@ fn group_concept(g: usize, scale: f32) -> Concept {
         generic: group.class == Class::Generic || scale < 1.0,
         technical: group.class == Class::Technical && scale >= 1.0,
         distinctive: false,
+        own: false,
         phrases: group
             .phrases
             .iter()
             .cloned()
             .zip(group.negative_phrases.iter().copied())
-            .filter(|(p, _)| !p.is_empty())
+            .zip(&group.loose)
+            .filter(|((p, _), loose)| !p.is_empty() && !**loose)
+            .map(|(phrase, _)| phrase)
             .collect(),
     }
 }

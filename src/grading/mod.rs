@@ -278,14 +278,17 @@ fn grade_item(item: &Item, answer: &Answer<'_>) -> ItemGrade {
     let distinctive: Vec<usize> = (0..item.model.concepts.len())
         .filter(|&c| item.model.concepts[c].distinctive)
         .collect();
-    let has_point = distinctive
-        .iter()
-        .all(|&c| window.iter().any(|h| h.concept == c));
-    let rejected = distinctive.iter().any(|&c| {
-        hits.iter()
-            .any(|h| h.concept == c && h.negated && !h.listed)
-            && !usable.iter().any(|h| h.concept == c)
-    });
+    let has_point = makes_point(&item.model, &window);
+    // The answer denies the whole idea in one sentence ("ArgoCD isn't fighting the HPA") and
+    // affirms it only from words scattered over several: the denial is what it says.
+    let scattered = window.iter().any(|h| h.sentence != window[0].sentence);
+    let denied = scattered && denies_in_one_sentence(&item.model, &hits);
+    let rejected = denied
+        || distinctive.iter().any(|&c| {
+            hits.iter()
+                .any(|h| h.concept == c && h.negated && !h.listed)
+                && !usable.iter().any(|h| h.concept == c)
+        });
     let verdict = if share >= COVERED_AT && has_point && !rejected {
         Verdict::Covered
     } else if rejected || (negated_share >= COVERED_AT && hits.iter().any(|h| h.negated)) {
@@ -324,10 +327,11 @@ fn finish(item: &Item, verdict: Verdict, mut evidence: Vec<Evidence>, reason: St
 }
 
 /// The best-scoring group of hits within three consecutive sentences (lines), one hit per idea;
-/// an idea found in code counts `CODE_WEIGHT` times, up to the whole item.
+/// an idea found in code counts `CODE_WEIGHT` times, up to the whole item. A window that makes
+/// the item's point (its distinctive ideas, and one of its own) beats one that only scores.
 fn best_window(model: &ItemModel, hits: &[Hit]) -> (f32, Vec<Hit>) {
     let total = model.total_weight().max(f32::EPSILON);
-    let mut best = (0.0, Vec::new());
+    let mut best: ((bool, f32, f32), Vec<Hit>) = ((false, 0.0, 0.0), Vec::new());
     for start in hits.iter().map(|h| h.sentence) {
         let mut chosen: Vec<Hit> = Vec::new();
         for hit in hits
@@ -343,11 +347,47 @@ fn best_window(model: &ItemModel, hits: &[Hit]) -> (f32, Vec<Hit>) {
             .map(|h| model.concepts[h.concept].weight * if h.code { CODE_WEIGHT } else { 1.0 })
             .sum();
         let share = (weight / total).min(1.0);
-        if share > best.0 {
-            best = (share, chosen);
+        let key = (makes_point(model, &chosen), share, weight);
+        if key.partial_cmp(&best.0) == Some(std::cmp::Ordering::Greater) {
+            best = (key, chosen);
         }
     }
-    best
+    (best.0.1, best.1)
+}
+
+/// Whether one sentence names the item's point with every hit negated, enough for "covered".
+fn denies_in_one_sentence(model: &ItemModel, hits: &[Hit]) -> bool {
+    let total = model.total_weight().max(f32::EPSILON);
+    let negated: Vec<Hit> = hits
+        .iter()
+        .copied()
+        .filter(|h| h.negated && !h.listed)
+        .collect();
+    negated.iter().any(|first| {
+        let mut chosen: Vec<Hit> = Vec::new();
+        for h in negated.iter().filter(|h| h.sentence == first.sentence) {
+            if !chosen.iter().any(|c| c.concept == h.concept) {
+                chosen.push(*h);
+            }
+        }
+        let weight: f32 = chosen
+            .iter()
+            .map(|h| model.concepts[h.concept].weight)
+            .sum();
+        makes_point(model, &chosen) && weight / total >= COVERED_AT
+    })
+}
+
+/// Whether a window holds every distinctive idea of the item and, if the item has ideas no other
+/// item shares, one of them: ideas shared with other items (the product name) do not make it.
+fn makes_point(model: &ItemModel, window: &[Hit]) -> bool {
+    let has = |c: usize| window.iter().any(|h| h.concept == c);
+    let concepts = &model.concepts;
+    (0..concepts.len())
+        .filter(|&c| concepts[c].distinctive)
+        .all(has)
+        && (!concepts.iter().any(|c| c.own)
+            || (0..concepts.len()).any(|c| concepts[c].own && has(c)))
 }
 
 fn evidence(answer: &Answer<'_>, first: usize, last: usize) -> Evidence {

@@ -280,19 +280,59 @@ fn camel_parts(word: &str) -> Vec<(usize, &str)> {
     parts
 }
 
+/// Negators that deny a verb: the short subject before them is denied with it ("ArgoCD isn't
+/// fighting the HPA").
+const VERBAL_NEGATORS: &[&str] = &[
+    "not",
+    "never",
+    "don't",
+    "dont",
+    "won't",
+    "wont",
+    "wouldn't",
+    "wouldnt",
+    "shouldn't",
+    "shouldnt",
+    "can't",
+    "cant",
+    "cannot",
+    "didn't",
+    "doesn't",
+    "isn't",
+    "aren't",
+];
+
+/// Words that point back at what the previous clause named ("..., but I wouldn't spend any time
+/// *there*").
+const ANAPHORS: &[&str] = &[
+    "it", "that", "there", "them", "those", "this", "these", "either",
+];
+
+/// Words that make a clause a condition.
+const CONDITIONALS: &[&str] = &["if", "unless", "whether"];
+
+/// Words for the one answering: "I wouldn't", "we don't".
+const SPEAKERS: &[&str] = &[
+    "i", "i'd", "i'll", "i'm", "we", "we'd", "we'll", "you", "you'd",
+];
+
 /// Marks tokens that a negation in their clause applies to.
 fn mark_negations(text: &str, tokens: &mut [Token]) {
+    let word = |t: &Token| text[t.start..t.end].to_lowercase().replace('’', "'");
     let mut i = 0;
+    let mut previous: Option<usize> = None;
     while i < tokens.len() {
         let clause_end = clause_end(text, tokens, i);
         let clause = &text[tokens[i].start..tokens[clause_end - 1].end];
         let lower = clause.to_lowercase().replace('’', "'");
+        // Where the clause's negation starts, if it has one.
+        let mut negated_from: Option<usize> = None;
         if CLAUSE_NEGATORS.iter().any(|n| lower.contains(n)) {
             tokens[i..clause_end]
                 .iter_mut()
                 .for_each(|t| t.negated = true);
+            negated_from = Some(i);
         } else {
-            let word = |t: &Token| text[t.start..t.end].to_lowercase().replace('’', "'");
             let mut negating = false;
             for j in i..clause_end {
                 let w = word(&tokens[j]);
@@ -303,19 +343,70 @@ fn mark_negations(text: &str, tokens: &mut [Token]) {
                     && tokens
                         .get(j + 1)
                         .is_some_and(|n| &text[tokens[j].end..n.start] == "-");
-                if hyphenated {
+                // "NotReady", "NoSchedule": a negation inside an identifier is part of its name.
+                let in_identifier = NEGATORS.contains(&w.as_str())
+                    && tokens.get(j + 1).is_some_and(|n| n.start == tokens[j].end);
+                // "not only", "isn't the only way": the rest is affirmed, not denied.
+                let not_only = NEGATORS.contains(&w.as_str())
+                    && tokens[j + 1..clause_end.min(j + 3)]
+                        .iter()
+                        .any(|n| word(n) == "only");
+                if in_identifier || (not_only && !negating) {
+                    continue;
+                } else if hyphenated {
                     // "not-Ready", "no-op": the negation is part of one word.
                     if let Some(n) = tokens.get_mut(j + 1) {
                         n.negated = true;
                     }
                 } else if NEGATORS.contains(&w.as_str()) || paired {
+                    // "fails if crictl doesn't report v1": a condition to test, not a denial.
+                    let conditional = tokens[i..j]
+                        .iter()
+                        .any(|t| CONDITIONALS.contains(&word(t).as_str()));
+                    if conditional && !negating {
+                        continue;
+                    }
+                    if !negating {
+                        negated_from = Some(j);
+                        if VERBAL_NEGATORS.contains(&w.as_str()) {
+                            negate_subject(tokens, i, j);
+                        }
+                    }
                     negating = true;
                 } else if negating {
                     tokens[j].negated = true;
                 }
             }
         }
+        // A short denial that points back ("but I wouldn't spend any time there") denies the
+        // clause before it in the same sentence.
+        if let (Some(from), Some(prev)) = (negated_from, previous) {
+            let rest = &tokens[from..clause_end];
+            let points_back = rest.iter().any(|t| ANAPHORS.contains(&word(t).as_str()));
+            let short = rest.iter().filter(|t| !t.stop).count() <= 6;
+            // The speaker's own decision, not a further claim about the same subject ("Argo
+            // reports the drift, won't revert it").
+            let speaker = tokens[i..from]
+                .iter()
+                .any(|t| SPEAKERS.contains(&word(t).as_str()));
+            if points_back && short && speaker && tokens[prev].sentence == tokens[i].sentence {
+                tokens[prev..i].iter_mut().for_each(|t| t.negated = true);
+            }
+        }
+        previous = Some(i);
         i = clause_end;
+    }
+}
+
+/// Negates the subject of a denied verb: the words of the clause before the negation, when they
+/// are few enough to be a subject (`ArgoCD isn't`, `the HPA doesn't`).
+fn negate_subject(tokens: &mut [Token], clause_start: usize, negator: usize) {
+    let subject = &tokens[clause_start..negator];
+    let content = subject.iter().filter(|t| !t.stop).count();
+    if (1..=3).contains(&content) {
+        tokens[clause_start..negator]
+            .iter_mut()
+            .for_each(|t| t.negated = true);
     }
 }
 
@@ -328,6 +419,9 @@ fn clause_end(text: &str, tokens: &[Token], from: usize) -> usize {
         let word = &text[tokens[j].start..tokens[j].end];
         if between.contains([',', ';', ':', '(', ')', '—', '–'])
             || between.contains(" - ")
+            || between.contains(['→', '⇒', '≠'])
+            || between.contains("->")
+            || between.contains("=>")
             || word.eq_ignore_ascii_case("but")
         {
             break;
@@ -378,6 +472,35 @@ mod tests {
         assert_eq!(negated, ["readi"]);
         let tokens = tokenize("Restarting the ingress controller won't help.");
         assert!(tokens.iter().all(|t| t.negated));
+    }
+
+    fn negated(text: &str) -> Vec<String> {
+        tokenize(text)
+            .into_iter()
+            .filter(|t| t.negated)
+            .map(|t| t.stem)
+            .collect()
+    }
+
+    #[test]
+    fn a_denied_verb_denies_its_short_subject_and_a_pointing_back_denial_its_clause() {
+        let denied = negated("ArgoCD isn't fighting the HPA.");
+        assert!(
+            ["argo", "fight", "hpa"]
+                .iter()
+                .all(|w| denied.contains(&(*w).to_owned()))
+        );
+        let denied = negated("People bring up webhooks, but I wouldn't spend any time there.");
+        assert!(denied.contains(&"webhook".to_owned()));
+        let kept = negated("Argo only reports the drift, won't revert it.");
+        assert!(!kept.contains(&"report".to_owned()));
+    }
+
+    #[test]
+    fn conditions_identifiers_and_not_only_are_not_denials() {
+        assert!(negated("Fail the upgrade if crictl doesn't report v1.").is_empty());
+        assert!(negated("The NotReady nodes run containerd 1.5.").is_empty());
+        assert!(negated("The autoscaler isn't the only cause of a diff.").is_empty());
     }
 
     #[test]

@@ -34,6 +34,9 @@ pub struct Group {
     pub phrases: Vec<Vec<String>>,
     /// Phrases that contain a negation themselves ("not a bug"): they match negated text.
     pub negative_phrases: Vec<bool>,
+    /// Phrases that reduce to a single word: they help read item texts but are not looked for
+    /// in answers.
+    pub loose: Vec<bool>,
 }
 
 use Class::{Generic, Normal, Technical};
@@ -53,6 +56,9 @@ const GROUPS: &[(&str, Class, &[&str])] = &[
             "autoscale",
             "autoscaled",
             "scaler",
+            "scale automatically",
+            "scales automatically",
+            "automatic scaling",
         ],
     ),
     (
@@ -128,6 +134,22 @@ const GROUPS: &[(&str, Class, &[&str])] = &[
             "reverted",
             "undo",
             "undoing",
+            "undoes",
+            "reset",
+            "resets",
+            "resetting",
+            "put it back",
+            "puts it back",
+            "putting it back",
+            "snap back",
+            "snaps back",
+            "snapping it back",
+            "snaps it back",
+            "scales it back",
+            "bounces between",
+            "bouncing between",
+            "keeps winning",
+            "locked in a loop",
             "compete",
             "competing",
             "clash",
@@ -141,6 +163,10 @@ const GROUPS: &[(&str, Class, &[&str])] = &[
             "versus",
             "against each other",
             "both managing",
+            "both writing",
+            "both write",
+            "both setting",
+            "both set",
             "two controllers",
             "both own",
             "both controlling",
@@ -325,6 +351,11 @@ const GROUPS: &[(&str, Class, &[&str])] = &[
             "check the rest",
             "find other",
             "query",
+            "list every",
+            "list all",
+            "find every",
+            "find all",
+            "enumerate",
         ],
     ),
     (
@@ -770,7 +801,6 @@ const GROUPS: &[(&str, Class, &[&str])] = &[
             "retrigger",
             "trigger",
             "renew",
-            "renewal",
             "cmctl renew",
             "reissue",
             "re-issue",
@@ -780,7 +810,6 @@ const GROUPS: &[(&str, Class, &[&str])] = &[
             "delete the certificaterequest",
             "delete the challenge",
             "delete the order",
-            "retry",
         ],
     ),
     (
@@ -982,6 +1011,7 @@ const GROUPS: &[(&str, Class, &[&str])] = &[
             "read once",
             "envfrom",
             "env from",
+            "env",
             "hash annotation",
             "configmapgenerator",
             "running pods",
@@ -1006,14 +1036,11 @@ const GROUPS: &[(&str, Class, &[&str])] = &[
             "manual mitigation",
             "hotfix",
             "follow-up ticket",
-            "ticket",
             "time-box",
             "time-boxed",
             "timebox",
             "document the change",
-            "owner",
             "incident process",
-            "mitigation",
         ],
     ),
     (
@@ -1203,6 +1230,13 @@ pub static THESAURUS: LazyLock<Vec<Group>> = LazyLock::new(|| {
                     .map(|t| t.iter().any(|t| t.negated) || phrases_negate(t))
                     .collect(),
                 phrases: tokenized.iter().map(|t| content_stems(t)).collect(),
+                // A phrase of several words that shrinks to one content word without its function
+                // words ("get reverted", "also causes", "s client") would match that word
+                // anywhere in an answer.
+                loose: tokenized
+                    .iter()
+                    .map(|t| t.len() >= 2 && content_stems(t).len() < 2)
+                    .collect(),
             }
         })
         .collect()
