@@ -52,7 +52,7 @@ pub async fn page(
     let Some((page, article)) = content.page(path.strip_suffix(".md").unwrap_or(path)) else {
         return Ok(not_found(path));
     };
-    if let Article::Wiki { framed, .. } = article {
+    if let Article::Wiki { framed } = article {
         return Ok(templates::html_response([framed.clone()]));
     }
     // No identity is made on a page view: a visitor gets one with their first form post.

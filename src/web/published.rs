@@ -12,12 +12,11 @@ use crate::grading::Rubric;
 use crate::templates::{self, ANSWER_SLOT, AnswerForm, Layout, ScenarioArticle, WikiArticle};
 use crate::web::attempts::MAX_ANSWER_CHARS;
 
-/// A rendered article: alone (to embed), and framed as a page. Scenario articles are split
-/// where the per-request answer form goes.
+/// A rendered article framed as a page. Scenario articles are also kept alone (the attempt page
+/// embeds them) and split where the per-request answer form goes.
 #[derive(Debug, Clone)]
 pub enum Article {
     Wiki {
-        article: Bytes,
         framed: Bytes,
     },
     Scenario {
@@ -136,10 +135,10 @@ impl Published {
 
 fn render_article(page: &Page) -> askama::Result<Article> {
     if page.scenario.is_none() {
-        let article = Bytes::from(WikiArticle { page }.render()?);
+        let article = WikiArticle { page }.render()?;
         let [head, tail] = templates::frame(Layout::in_section("wiki"), &page.title)?;
-        let framed = Bytes::from([&head[..], &article[..], &tail[..]].concat());
-        return Ok(Article::Wiki { article, framed });
+        let framed = Bytes::from([&head[..], article.as_bytes(), &tail[..]].concat());
+        return Ok(Article::Wiki { framed });
     }
     let split = |locked| -> askama::Result<[Bytes; 2]> {
         let html = ScenarioArticle { page, locked }.render()?;
