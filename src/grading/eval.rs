@@ -153,9 +153,29 @@ fn kappa(pairs: &[&Pair]) -> f64 {
     }
 }
 
-/// The report: overall, per slice, per scenario and per item.
+/// Human labels (rows) against machine verdicts (columns), the machine's "review" as missed.
+pub fn confusion(pairs: &[Pair]) -> String {
+    let classes = [Verdict::Covered, Verdict::Partial, Verdict::Missed];
+    let mut out = String::from("label \\ machine   covered  partial   missed\n");
+    for label in classes {
+        let _ = write!(out, "{:<17}", label.as_str());
+        for machine in classes {
+            let n = pairs
+                .iter()
+                .filter(|p| p.label == label && p.machine == machine)
+                .count();
+            let _ = write!(out, " {n:>8}");
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+    out
+}
+
+/// The report: the confusion matrix, then scores overall, per slice, per scenario and per item.
 pub fn report(pairs: &[Pair]) -> String {
     let mut out = String::new();
+    out.push_str(&confusion(pairs));
     let line = |out: &mut String, name: &str, s: Scores| {
         let _ = writeln!(
             out,
@@ -205,4 +225,46 @@ pub fn report(pairs: &[Pair]) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair(label: Verdict, machine: Verdict) -> Pair {
+        Pair {
+            scenario: "s".into(),
+            answer: "a".into(),
+            item: "i".into(),
+            slices: vec![],
+            label,
+            machine,
+        }
+    }
+
+    #[test]
+    fn kappa_is_one_for_agreement_and_zero_for_chance() {
+        use Verdict::{Covered, Missed};
+        let agree = [
+            pair(Covered, Covered),
+            pair(Missed, Missed),
+            pair(Covered, Covered),
+            pair(Missed, Missed),
+        ];
+        assert!((Scores::of(&agree).kappa - 1.0).abs() < 1e-9);
+        let chance = [
+            pair(Covered, Covered),
+            pair(Covered, Missed),
+            pair(Missed, Covered),
+            pair(Missed, Missed),
+        ];
+        let s = Scores::of(&chance);
+        assert!(s.kappa.abs() < 1e-9, "{}", s.kappa);
+        assert!((s.precision - 0.5).abs() < 1e-9 && (s.recall - 0.5).abs() < 1e-9);
+        assert!(
+            confusion(&chance).contains("covered                  1        0        1"),
+            "{}",
+            confusion(&chance)
+        );
+    }
 }
