@@ -82,17 +82,24 @@ impl ItemModel {
 pub fn weigh_by_distinctiveness<'m>(models: impl Iterator<Item = &'m mut ItemModel>) {
     let mut models: Vec<&mut ItemModel> = models.collect();
     let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // Ideas another item only mentions in passing (its explanation) do not take away an item's
+    // point.
+    let mut core: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for m in &models {
         for c in &m.concepts {
             *counts.entry(c.label.clone()).or_default() += 1;
+            if !c.generic {
+                *core.entry(c.label.clone()).or_default() += 1;
+            }
         }
     }
     for m in &mut models {
         for c in &mut m.concepts {
             let shared = counts.get(&c.label).copied().unwrap_or(1).max(1) as f32;
             c.weight /= shared.powf(DISTINCTIVENESS);
-            c.distinctive = c.technical && shared <= 1.0;
-            c.own = !c.generic && shared <= 1.0;
+            let core = core.get(&c.label).copied().unwrap_or(1) as f32;
+            c.distinctive = c.technical && core <= 1.0;
+            c.own = !c.generic && core <= 1.0;
             if c.distinctive {
                 c.weight *= DISTINCTIVE_BOOST;
             }
@@ -519,6 +526,19 @@ mod tests {
         assert_eq!(stems, ["add", "ignor", "differ", "to", "the", "applic"]);
         assert!(one_edit_apart("kubelt", "kubelet") && one_edit_apart("contianerd", "containerd"));
         assert!(!one_edit_apart("replica", "replica") && !one_edit_apart("ready", "steady"));
+    }
+
+    #[test]
+    fn an_idea_another_item_only_explains_with_does_not_take_away_an_items_point() {
+        let mut a = ItemModel::new("Git is the source of truth", "", &[], &[]);
+        let mut b = ItemModel::new("Backport", "a path back to the source of truth", &[], &[]);
+        weigh_by_distinctiveness([&mut a, &mut b].into_iter());
+        let truth = a
+            .concepts
+            .iter()
+            .find(|c| c.label == "source-of-truth")
+            .unwrap();
+        assert!(truth.distinctive && truth.own);
     }
 
     #[test]

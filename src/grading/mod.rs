@@ -295,11 +295,12 @@ fn grade_item(item: &Item, answer: &Answer<'_>) -> ItemGrade {
         Verdict::Review
     } else if share >= PARTIAL_AT
         && ((has_point && !distinctive.is_empty())
-            || window
+            || (window
                 .iter()
                 .filter(|h| !item.model.concepts[h.concept].generic)
                 .count()
-                >= 2)
+                >= 2
+                && has_own(&item.model, &window)))
     {
         Verdict::Partial
     } else {
@@ -376,6 +377,12 @@ fn denies_in_one_sentence(model: &ItemModel, hits: &[Hit]) -> bool {
             .sum();
         makes_point(model, &chosen) && weight / total >= COVERED_AT
     })
+}
+
+/// Whether a window holds one of the item's own ideas, if it has any: ideas it shares with other
+/// items (the product names) are not even part of its point.
+fn has_own(model: &ItemModel, window: &[Hit]) -> bool {
+    !model.concepts.iter().any(|c| c.own) || window.iter().any(|h| model.concepts[h.concept].own)
 }
 
 /// Whether a window holds every distinctive idea of the item and, if the item has ideas no other
@@ -463,4 +470,44 @@ fn trap_hit(trap: &TrapItem, answer: &Answer<'_>) -> Option<TrapHit> {
             .map(|h| evidence(answer, h.first, h.last))
             .collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(texts: &[&str]) -> Vec<Item> {
+        let mut items: Vec<Item> = texts
+            .iter()
+            .map(|t| Item {
+                id: (*t).to_owned(),
+                text: (*t).to_owned(),
+                weight: 1.0,
+                model: ItemModel::new(t, "", &[], &[]),
+            })
+            .collect();
+        matcher::weigh_by_distinctiveness(items.iter_mut().map(|i| &mut i.model));
+        items
+    }
+
+    #[test]
+    fn naming_only_the_ideas_an_item_shares_with_others_is_not_partial() {
+        let items = items(&[
+            "Quick identification of the HPA vs ArgoCD conflict",
+            "Post-incident: audit all ArgoCD-managed deployments that also have HPAs",
+        ]);
+        let stems: Vec<&str> = items.iter().flat_map(|i| i.model.stems()).collect();
+        let grade = |answer: &str| {
+            let answer = Answer::new(answer, &stems);
+            grade_item(&items[1], &answer).verdict
+        };
+        assert_eq!(
+            grade("The HPA scales the deployment up and Argo scales it down."),
+            Verdict::Missed
+        );
+        assert_ne!(
+            grade("Afterwards, audit every Argo app that has an HPA."),
+            Verdict::Missed
+        );
+    }
 }
