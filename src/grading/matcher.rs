@@ -20,18 +20,37 @@ pub struct Concept {
     /// A non-generic idea of the item's own text that no other item of the rubric has. An item
     /// with such ideas is not covered by ideas it shares with other items alone.
     pub own: bool,
+    /// How a negation in the answer bears on this idea.
+    pub negation: Negation,
+    /// The item names this idea in a list of parallel ones ("readiness and expiry", "Order and
+    /// Challenge"): the list's index among the item's lists.
+    pub list: Option<usize>,
+    /// How many members of its list this idea names (`CertificateRequest`, `Order` and
+    /// `Challenge` are all one idea).
+    pub steps: usize,
 
     /// Stem sequences; `true` when the phrase carries its own negation ("not a bug").
     pub phrases: Vec<(Vec<String>, bool)>,
+}
+
+/// How a negation in the answer bears on an idea of an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Negation {
+    /// A negated mention does not count ("I would not use ignoreDifferences").
+    #[default]
+    Rejects,
+    /// The action a "does not" item forbids: a rejected mention counts, doing it counts against.
+    Flips,
+    /// Either way counts: an object of a forbidden action ("the pod" in "does not delete the
+    /// pod"), or what an item says is lacking ("containerd lacking the v1 API": "containerd
+    /// doesn't serve the v1 API" says it).
+    Neutral,
 }
 
 /// What an item needs: its ideas, plus author-given phrases that count or must not count.
 #[derive(Debug, Clone, Default)]
 pub struct ItemModel {
     pub concepts: Vec<Concept>,
-    /// The item asks the answer *not* to do something ("Does not force-delete the pod"): its
-    /// ideas count where the answer rejects them, and doing the thing counts against it.
-    pub negative: bool,
     pub also: Vec<Vec<String>>,
     pub not: Vec<Vec<String>>,
 }
@@ -56,7 +75,6 @@ impl ItemModel {
         };
         Self {
             concepts,
-            negative,
             also: stems(also),
             not: stems(not),
         }
@@ -137,8 +155,19 @@ fn concepts_of(text: &str, scale: f32, keep_negated: bool) -> Vec<Concept> {
         .collect();
     let stems: Vec<&str> = words.iter().map(|t| t.stem.as_str()).collect();
     let mut concepts: Vec<Concept> = Vec::new();
+    // Ideas after "lacking"/"missing" are what the item says is absent.
+    let lacking = words
+        .iter()
+        .position(|t| LACK_WORDS.contains(&text[t.start..t.end].to_lowercase().as_str()));
+    let mut forbidden = false;
+    // Each named idea in order: its index in `concepts`, its words, whether it is a thesaurus
+    // idea; generic ones are left out.
+    let mut named: Vec<(usize, usize, usize, bool)> = Vec::new();
+    // Words of generic ideas ("check" in "preflight check and a canary").
+    let mut filler = vec![false; words.len()];
     let mut at = 0;
     while at < stems.len() {
+        let start = at;
         let found = thesaurus::groups_at(&stems, at);
         // The longest phrase wins; among equals, the group listed first.
         let longest = found.iter().map(|(_, len)| *len).max().unwrap_or(0);
@@ -160,16 +189,109 @@ fn concepts_of(text: &str, scale: f32, keep_negated: bool) -> Vec<Concept> {
                     technical: false,
                     distinctive: false,
                     own: false,
+                    negation: Negation::Rejects,
+                    list: None,
+                    steps: 0,
                     phrases: vec![(vec![word.to_owned()], false)],
                 }
             }
         };
-        if !concepts.iter().any(|c| c.label == concept.label) {
-            concepts.push(concept);
+        let mut concept = concept;
+        let word = words[start];
+        if keep_negated && word.negated {
+            // The first idea of the negated clause is the forbidden action; the rest its objects.
+            concept.negation = if forbidden {
+                Negation::Neutral
+            } else {
+                Negation::Flips
+            };
+            forbidden = true;
+        } else if lacking.is_some_and(|l| start > l) {
+            concept.negation = Negation::Neutral;
         }
+        let generic = concept.generic;
+        let group = !found.is_empty();
+        let index = match concepts.iter().position(|c| c.label == concept.label) {
+            Some(i) => i,
+            None => {
+                concepts.push(concept);
+                concepts.len() - 1
+            }
+        };
+        if generic {
+            filler[start..at].iter_mut().for_each(|f| *f = true);
+        } else {
+            named.push((index, start, at, group));
+        }
+    }
+    if scale >= 1.0 {
+        mark_lists(text, &words, &filler, &named, &mut concepts);
     }
     concepts
 }
+
+/// Marks ideas the item names side by side, joined only by `,` "and" "or" ("readiness and
+/// expiry", "server-side defaults, mutating webhooks"): such an item is covered only when
+/// enough of them are found. A list names at least one thesaurus idea ("safe and quick" is no
+/// list), and its last member is not a verb taking an object ("reason and reproduces the
+/// request").
+fn mark_lists(
+    text: &str,
+    words: &[&Token],
+    filler: &[bool],
+    named: &[(usize, usize, usize, bool)],
+    concepts: &mut [Concept],
+) {
+    let joined = |a: &(usize, usize, usize, bool), b: &(usize, usize, usize, bool)| {
+        // Generic words may end a member ("preflight check and a canary") but nothing else
+        // may come between.
+        if a.2 > b.1 || !filler[a.2..b.1].iter().all(|&f| f) {
+            return false;
+        }
+        let compound = (a.2..b.1).all(|w| {
+            text[words[w - 1].end..words[w].start]
+                .chars()
+                .all(|c| c.is_whitespace() || c == '-')
+        });
+        let between = text[words[b.1 - 1].end..words[b.1].start].to_lowercase();
+        let glue = between
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>();
+        compound
+            && glue
+                .iter()
+                .all(|w| ["and", "or", "a", "an", "the"].contains(w))
+            && (between.contains(',') || glue.iter().any(|w| *w == "and" || *w == "or"))
+    };
+    let mut lists = 0;
+    let mut k = 0;
+    while k + 1 < named.len() {
+        let run = named[k..]
+            .windows(2)
+            .take_while(|w| joined(&w[0], &w[1]))
+            .count();
+        let last = &named[k + run];
+        let object_follows = text[words[last.2 - 1].end..]
+            .split(|c: char| !c.is_alphanumeric())
+            .find(|w| !w.is_empty())
+            .is_some_and(|w| ["the", "a", "an", "it", "its"].contains(&w.to_lowercase().as_str()));
+        if run == 0 || object_follows || !named[k..=k + run].iter().any(|n| n.3) {
+            k += run.max(1);
+            continue;
+        }
+        for n in &named[k..=k + run] {
+            let c = &mut concepts[n.0];
+            c.list = Some(lists);
+            c.steps += 1;
+        }
+        lists += 1;
+        k += run + 1;
+    }
+}
+
+/// Words by which an item says something is absent.
+const LACK_WORDS: &[&str] = &["lack", "lacks", "lacking", "missing"];
 
 fn is_meta_stem(stem: &str) -> bool {
     META_WORDS.iter().any(|m| text::stem(m) == stem)
@@ -184,6 +306,9 @@ fn group_concept(g: usize, scale: f32) -> Concept {
         technical: group.class == Class::Technical && scale >= 1.0,
         distinctive: false,
         own: false,
+        negation: Negation::Rejects,
+        list: None,
+        steps: 0,
         phrases: group
             .phrases
             .iter()
@@ -416,7 +541,25 @@ fn keyword_lists(text: &str, tokens: &[Token], rubric_stems: &[&str]) -> Vec<boo
             .count();
         let stops = words.len() - words.iter().filter(|t| !t.stop).count();
         let lower = text[words[0].start..words[words.len() - 1].end].to_lowercase();
-        let whole = (!code && content.len() >= 3 && stops == 0 && key * 10 >= content.len() * 7)
+        // "Classic HPA-vs-GitOps conflict." is a sentence: a list has separators or no full stop.
+        let after = &text[words[words.len() - 1].end..];
+        let full_stop =
+            after.starts_with('.') && after[1..].chars().next().is_none_or(char::is_whitespace);
+        let gaps: Vec<&str> = words
+            .windows(2)
+            .map(|w| &text[w[0].end..w[1].start])
+            .collect();
+        let separated = gaps
+            .iter()
+            .any(|g| g.contains([',', '/', '|', '#', '+', ';', ':']));
+        // One identifier (`certmanager_certificate_expiration_timestamp_seconds.`) is a term.
+        let one_word = !gaps.iter().any(|g| g.contains(char::is_whitespace));
+        let terms = !full_stop || separated || one_word;
+        let whole = (!code
+            && terms
+            && content.len() >= 3
+            && stops == 0
+            && key * 10 >= content.len() * 7)
             || FILLER.iter().any(|f| lower.contains(f))
             // An outline line or a heading: a few words, no verb, no command.
             || (!code
@@ -539,6 +682,56 @@ mod tests {
             .find(|c| c.label == "source-of-truth")
             .unwrap();
         assert!(truth.distinctive && truth.own);
+    }
+
+    #[test]
+    fn a_short_sentence_with_a_full_stop_is_not_a_keyword_list() {
+        let rubric = ["classic", "hpa", "gitop", "conflict", "acm", "cmctl"];
+        assert!(listed_words("Classic HPA-vs-GitOps conflict.", &rubric).is_empty());
+        assert!(!listed_words("HPA. ACME. cmctl.", &rubric).is_empty());
+        assert!(!listed_words("Classic, HPA, GitOps, conflict.", &rubric).is_empty());
+    }
+
+    #[test]
+    fn a_does_not_item_flips_only_its_forbidden_action_and_a_lacking_item_ignores_negation() {
+        let m = ItemModel::new(
+            "Does not force-delete the StatefulSet pod on an unreachable node, to avoid two \
+             brokers with one identity",
+            "",
+            &[],
+            &[],
+        );
+        let rule = |l: &str| m.concepts.iter().find(|c| c.label == l).unwrap().negation;
+        assert_eq!(rule("force-delete"), Negation::Flips);
+        assert_eq!(rule("pod"), Negation::Neutral);
+        assert_eq!(rule("ident"), Negation::Rejects);
+        let m = ItemModel::new("Identifies containerd lacking the CRI v1 API", "", &[], &[]);
+        let cri = m.concepts.iter().find(|c| c.label == "cri-v1").unwrap();
+        assert_eq!(cri.negation, Negation::Neutral);
+    }
+
+    #[test]
+    fn parallel_ideas_joined_by_and_or_commas_form_a_list_but_verbs_and_adjectives_do_not() {
+        let lists = |t: &str| {
+            ItemModel::new(t, "", &[], &[])
+                .concepts
+                .iter()
+                .filter(|c| c.list.is_some())
+                .map(|c| (c.label.clone(), c.steps))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            lists("Adds alerting on certificate readiness and expiry well before the deadline"),
+            [("readiness".to_owned(), 1), ("expiry".to_owned(), 1)]
+        );
+        assert!(
+            lists(
+                "Follows Certificate, CertificateRequest, Order and Challenge to the failing step"
+            )
+            .contains(&("cert-chain".to_owned(), 3))
+        );
+        assert!(lists("Reads the Challenge reason and reproduces the HTTP-01 request").is_empty());
+        assert!(lists("Rolling kubelet back is safe and quick").is_empty());
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod thesaurus;
 use serde::{Deserialize, Serialize};
 
 use crate::content::scenario::{Scenario, TrapKind};
-use matcher::{Answer, Hit, ItemModel};
+use matcher::{Answer, Hit, ItemModel, Negation};
 
 /// The machine's (or a human's) judgment of one item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -250,7 +250,49 @@ fn grade_item(item: &Item, answer: &Answer<'_>) -> ItemGrade {
         .hits(&item.model)
         .into_iter()
         .map(|mut h| {
-            h.negated ^= item.model.negative;
+            match item.model.concepts[h.concept].negation {
+                Negation::Rejects => {}
+                Negation::Flips => h.negated = !h.negated,
+                Negation::Neutral => h.negated = false,
+            }
+            h
+        })
+        .collect();
+    // Doing the forbidden action next to the harm the item names ("force-deleting it starts a
+    // second broker with the same identity") explains why not to: it is the rejection.
+    // The harm is two of the item's other ideas ("second broker", "same identity"), so that the
+    // object alone ("force delete the Kafka pod") is not one.
+    let harm_ideas = |sentence: usize| {
+        let mut ideas: Vec<usize> = hits
+            .iter()
+            .filter(|h| {
+                let c = &item.model.concepts[h.concept];
+                h.sentence == sentence
+                    && c.negation == Negation::Rejects
+                    && !c.generic
+                    && !h.negated
+                    && !h.listed
+            })
+            .map(|h| h.concept)
+            .collect();
+        ideas.sort_unstable();
+        ideas.dedup();
+        ideas.len()
+    };
+    let harmful: Vec<usize> = hits
+        .iter()
+        .map(|h| h.sentence)
+        .filter(|&s| harm_ideas(s) >= 2)
+        .collect();
+    let hits: Vec<Hit> = hits
+        .into_iter()
+        .map(|mut h| {
+            if item.model.concepts[h.concept].negation == Negation::Flips
+                && h.negated
+                && harmful.contains(&h.sentence)
+            {
+                h.negated = false;
+            }
             h
         })
         .collect();
@@ -290,7 +332,11 @@ fn grade_item(item: &Item, answer: &Answer<'_>) -> ItemGrade {
                 && !usable.iter().any(|h| h.concept == c)
         });
     let verdict = if share >= COVERED_AT && has_point && !rejected {
-        Verdict::Covered
+        if names_enough_of_each_list(&item.model, answer, &usable, &window) {
+            Verdict::Covered
+        } else {
+            Verdict::Partial
+        }
     } else if rejected || (negated_share >= COVERED_AT && hits.iter().any(|h| h.negated)) {
         Verdict::Review
     } else if share >= PARTIAL_AT
@@ -354,6 +400,48 @@ fn best_window(model: &ItemModel, hits: &[Hit]) -> (f32, Vec<Hit>) {
         }
     }
     (best.0.1, best.1)
+}
+
+/// Whether a window names, of each list of parallel ideas in the item, all of a pair and at least
+/// two of a longer list ("Certificate, CertificateRequest, Order and Challenge" is not followed
+/// by one step). One idea naming several members counts as many as distinct phrases of it are
+/// found near the window.
+fn names_enough_of_each_list(
+    model: &ItemModel,
+    answer: &Answer<'_>,
+    usable: &[Hit],
+    window: &[Hit],
+) -> bool {
+    let Some(from) = window.iter().map(|h| h.sentence).min() else {
+        return true;
+    };
+    let lists = model.concepts.iter().filter_map(|c| c.list).max();
+    (0..lists.map_or(0, |l| l + 1)).all(|list| {
+        let members: Vec<usize> = (0..model.concepts.len())
+            .filter(|&c| model.concepts[c].list == Some(list))
+            .collect();
+        let size: usize = members.iter().map(|&c| model.concepts[c].steps).sum();
+        let found: usize = members
+            .iter()
+            .map(|&c| {
+                let mut phrases: Vec<Vec<&str>> = usable
+                    .iter()
+                    .filter(|h| h.concept == c && h.sentence >= from && h.sentence <= from + 2)
+                    .map(|h| {
+                        answer.tokens[h.first..=h.last]
+                            .iter()
+                            .filter(|t| !t.stop)
+                            .map(|t| t.stem.as_str())
+                            .collect()
+                    })
+                    .collect();
+                phrases.sort();
+                phrases.dedup();
+                phrases.len().min(model.concepts[c].steps)
+            })
+            .sum();
+        found >= size.min(2)
+    })
 }
 
 /// Whether one sentence names the item's point with every hit negated, enough for "covered".
@@ -488,6 +576,58 @@ mod tests {
             .collect();
         matcher::weigh_by_distinctiveness(items.iter_mut().map(|i| &mut i.model));
         items
+    }
+
+    fn grader(texts: &[&str]) -> impl Fn(usize, &str) -> Verdict {
+        let items = items(texts);
+        move |i, answer| {
+            let stems: Vec<&str> = items.iter().flat_map(|i| i.model.stems()).collect();
+            grade_item(&items[i], &Answer::new(answer, &stems)).verdict
+        }
+    }
+
+    #[test]
+    fn an_item_naming_parallel_ideas_is_partly_covered_by_one_of_them() {
+        let grade = grader(&[
+            "Adds alerting on certificate readiness and expiry well before the deadline",
+            "Verifies the served certificate's expiry date with openssl s_client first",
+        ]);
+        assert_eq!(
+            grade(
+                0,
+                "Add an alert when a certificate is close to expiry, 14 days before."
+            ),
+            Verdict::Partial
+        );
+        assert_eq!(
+            grade(
+                0,
+                "Alert when a certificate has not been Ready for an hour, and on expiry 14 days before."
+            ),
+            Verdict::Covered
+        );
+    }
+
+    #[test]
+    fn explaining_the_harm_of_a_forbidden_action_rejects_it() {
+        let grade = grader(&[
+            "Does not force-delete the StatefulSet pod on an unreachable node, to avoid two brokers with one identity",
+            "Reads kubelet logs on the node with journalctl",
+        ]);
+        assert_eq!(
+            grade(
+                0,
+                "Leave the broker pod alone. Force-deleting it would start a second broker with the same identity."
+            ),
+            Verdict::Covered
+        );
+        assert_ne!(
+            grade(
+                0,
+                "Force delete the Kafka pod so it reschedules on a healthy node."
+            ),
+            Verdict::Covered
+        );
     }
 
     #[test]

@@ -308,6 +308,11 @@ const ANAPHORS: &[&str] = &[
     "it", "that", "there", "them", "those", "this", "these", "either",
 ];
 
+/// Words that start a subordinate clause, whose subject follows them.
+const SUBORDINATORS: &[&str] = &[
+    "when", "whenever", "once", "until", "while", "because", "since", "that", "where",
+];
+
 /// Words that make a clause a condition.
 const CONDITIONALS: &[&str] = &["if", "unless", "whether"];
 
@@ -369,7 +374,7 @@ fn mark_negations(text: &str, tokens: &mut [Token]) {
                     if !negating {
                         negated_from = Some(j);
                         if VERBAL_NEGATORS.contains(&w.as_str()) {
-                            negate_subject(tokens, i, j);
+                            negate_subject(text, tokens, i, j);
                         }
                     }
                     negating = true;
@@ -400,7 +405,14 @@ fn mark_negations(text: &str, tokens: &mut [Token]) {
 
 /// Negates the subject of a denied verb: the words of the clause before the negation, when they
 /// are few enough to be a subject (`ArgoCD isn't`, `the HPA doesn't`).
-fn negate_subject(tokens: &mut [Token], clause_start: usize, negator: usize) {
+fn negate_subject(text: &str, tokens: &mut [Token], clause_start: usize, negator: usize) {
+    // "Alert when a certificate has not been Ready": the subject starts after "when".
+    let clause_start = (clause_start..negator)
+        .rev()
+        .find(|&j| {
+            SUBORDINATORS.contains(&text[tokens[j].start..tokens[j].end].to_lowercase().as_str())
+        })
+        .map_or(clause_start, |j| j + 1);
     let subject = &tokens[clause_start..negator];
     let content = subject.iter().filter(|t| !t.stop).count();
     if (1..=3).contains(&content) {
@@ -494,6 +506,13 @@ mod tests {
         assert!(denied.contains(&"webhook".to_owned()));
         let kept = negated("Argo only reports the drift, won't revert it.");
         assert!(!kept.contains(&"report".to_owned()));
+    }
+
+    #[test]
+    fn the_subject_of_a_denied_verb_starts_after_when() {
+        let denied = negated("Alert when a certificate has not been Ready for an hour.");
+        assert!(!denied.contains(&"alert".to_owned()));
+        assert!(denied.contains(&"certif".to_owned()));
     }
 
     #[test]

@@ -316,6 +316,7 @@ const GROUPS: &[(&str, Class, &[&str])] = &[
             "server-side apply",
             "server side apply",
             "defaulted by the api",
+            "api server fills in",
         ],
     ),
     (
@@ -747,6 +748,8 @@ const GROUPS: &[(&str, Class, &[&str])] = &[
             "cmctl status",
             "issuance chain",
             "acme order",
+            "signing request",
+            "domain validation",
         ],
     ),
     (

@@ -1,6 +1,6 @@
 //! The grader against the labelled answers in `eval/`: a ratchet on the figures measured so far
-//! (2026-11-28: kappa 0.718 overall, precision 1.000 on keyword stuffing and 0.881 on negated
-//! ideas), so a change that makes grading worse fails here.
+//! held to the targets of the answers issue: Cohen's kappa >= 0.75 overall, precision >= 0.9 on
+//! the keyword-stuffing and negation slices (2026-11-28: 0.750, 1.000, 0.905).
 
 use firedrill::grading::{Rubric, eval};
 
@@ -22,8 +22,8 @@ fn grader_agreement_with_the_labelled_answers_does_not_regress() {
     }
     assert!(pairs.len() >= 800, "{} labelled pairs", pairs.len());
     let overall = eval::Scores::of(&pairs);
-    assert!(overall.kappa >= 0.70, "kappa {:.3}", overall.kappa);
-    assert!(overall.f1 >= 0.84, "F1 {:.3}", overall.f1);
+    assert!(overall.kappa >= 0.75, "kappa {:.3}", overall.kappa);
+    assert!(overall.f1 >= 0.87, "F1 {:.3}", overall.f1);
     let code = eval::Scores::of(
         pairs
             .iter()
@@ -36,7 +36,7 @@ fn grader_agreement_with_the_labelled_answers_does_not_regress() {
             .filter(|p| p.slices.iter().any(|s| s == "stuffing")),
     );
     assert!(
-        stuffing.precision >= 0.95,
+        stuffing.precision >= 0.9,
         "stuffing precision {:.3}",
         stuffing.precision
     );
@@ -46,7 +46,7 @@ fn grader_agreement_with_the_labelled_answers_does_not_regress() {
             .filter(|p| p.slices.iter().any(|s| s == "negation")),
     );
     assert!(
-        negation.precision >= 0.87,
+        negation.precision >= 0.9,
         "negation precision {:.3}",
         negation.precision
     );
