@@ -493,3 +493,21 @@ fn annotations_are_honoured_and_malformed_ones_reported_at_their_line() {
         "matches an evidence phrase the author gave"
     );
 }
+
+#[test]
+fn a_scenario_with_only_a_model_answer_is_graded_against_its_sentences() {
+    let text = "# Interview: Bare\n\n## The Prompt\n\nGo.\n\n## Strong Answer\n\n> \"First I would check the kubelet logs on the node with journalctl. Then I would roll the kubelet back to the previous minor version. Short.\"\n";
+    let site = Site::build(&[file("b.md", text)]);
+    let page = site.scenario("b").unwrap();
+    let rubric = crate::grading::Rubric::of("b", page.scenario.as_ref().unwrap());
+    let texts: Vec<_> = rubric.items.iter().map(|i| i.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "First I would check the kubelet logs on the node with journalctl.",
+            "Then I would roll the kubelet back to the previous minor version."
+        ]
+    );
+    let grade = rubric.grade("journalctl -u kubelet on the node shows the logs");
+    assert_eq!(grade.items[0].verdict, crate::grading::Verdict::Covered);
+}

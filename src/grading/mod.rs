@@ -117,7 +117,24 @@ pub struct Grade {
 impl Rubric {
     /// The rubric of a scenario: its checklist, or without one its key concepts; its traps.
     pub fn of(slug: &str, scenario: &Scenario) -> Self {
-        let items: Vec<Item> = if scenario.rubric.is_empty() {
+        let model_answer = scenario
+            .model_answer
+            .as_ref()
+            .map_or("", |b| b.text.as_str());
+        let items: Vec<Item> = if !scenario.rubric.is_empty() {
+            scenario
+                .rubric
+                .iter()
+                .map(|r| Item {
+                    id: r.id.clone(),
+                    text: r.text.clone(),
+                    weight: r.weight,
+                    model: ItemModel::new(&r.text, "", &r.also, &r.not),
+                })
+                .collect()
+        } else if !scenario.key_concepts.is_empty() {
+            // Without a checklist: each key concept, explained by its own text. (Adding the model
+            // answer's sentences as context diluted every concept: kappa 0.750 -> 0.688.)
             scenario
                 .key_concepts
                 .iter()
@@ -129,14 +146,14 @@ impl Rubric {
                 })
                 .collect()
         } else {
-            scenario
-                .rubric
-                .iter()
-                .map(|r| Item {
-                    id: r.id.clone(),
-                    text: r.text.clone(),
-                    weight: r.weight,
-                    model: ItemModel::new(&r.text, "", &r.also, &r.not),
+            // Only a model answer: each of its sentences is an item.
+            sentences(model_answer)
+                .filter(|s| s.split_whitespace().count() >= 5)
+                .map(|s| Item {
+                    id: crate::content::scenario::item_id(s),
+                    text: s.to_owned(),
+                    weight: 1.0,
+                    model: ItemModel::new(s, "", &[], &[]),
                 })
                 .collect()
         };
@@ -202,6 +219,13 @@ impl Rubric {
             traps,
         }
     }
+}
+
+/// The sentences of a text, trimmed.
+fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    text.split_inclusive(['.', '!', '?', '\n'])
+        .map(|s| s.trim().trim_matches('"').trim())
+        .filter(|s| !s.is_empty())
 }
 
 /// A short stable hash (FNV-1a) of everything that affects verdicts.
