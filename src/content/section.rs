@@ -114,12 +114,6 @@ pub fn list_item_ranges(events: &[Spanned<'_>]) -> Vec<(Range<usize>, usize)> {
     items
 }
 
-/// Events of the first top-level block of a kind, e.g. the first blockquote.
-pub fn is_blockquote_only(events: &[Spanned<'_>]) -> bool {
-    matches!(events.first(), Some((Event::Start(Tag::BlockQuote(_)), _)))
-        && matches!(events.last(), Some((Event::End(TagEnd::BlockQuote(_)), _)))
-}
-
 /// A `###` part of a section: its heading text, the heading's byte offset, and its events.
 pub type Subsection<'e, 'a> = (String, usize, &'e [Spanned<'a>]);
 

@@ -10,7 +10,7 @@ mod thesaurus;
 
 use serde::{Deserialize, Serialize};
 
-use crate::content::scenario::{Scenario, TrapKind};
+use crate::content::scenario::Scenario;
 use matcher::{Answer, Hit, ItemModel, Negation};
 
 /// The machine's (or a human's) judgment of one item.
@@ -170,7 +170,6 @@ impl Rubric {
             })
             .collect();
         let version = version_of(&items, scenario, slug);
-        let _ = TrapKind::Trap;
         Self {
             scenario: slug.to_owned(),
             version,
