@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod diagnostics;
 pub mod document;
 pub mod investigation;
+pub mod lint;
 pub mod markdown;
 pub mod meta;
 pub mod navigation;

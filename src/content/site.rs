@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::diagnostics::{Diagnostic, Summary};
 use super::document::{self, Document, RawSection, scenario_prefix};
+use super::lint;
 use super::markdown::{self, Href, Spanned};
 use super::meta::Meta;
 use super::navigation::{self, Backlink, RelatedLink};
@@ -202,7 +203,7 @@ fn build_page(
     if doc.is_scenario {
         check_scenario(&doc, diagnostics)?;
     }
-    Ok(render(&doc, targets, diagnostics))
+    render(&doc, targets, diagnostics)
 }
 
 fn decode(file: &SourceFile) -> Result<&str, Diagnostic> {
@@ -349,7 +350,11 @@ fn join(from: &str, relative: &str) -> Option<String> {
 }
 
 /// Renders one document into a page, warning about links to missing pages.
-fn render(doc: &Document<'_>, targets: &Targets<'_>, diagnostics: &mut Vec<Diagnostic>) -> Page {
+fn render(
+    doc: &Document<'_>,
+    targets: &Targets<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Page, Diagnostic> {
     // Resolve each link once; rendering, navigation and backlinks all ask again.
     let mut resolved: Vec<(&str, Href)> = Vec::new();
     let mut outgoing = Vec::new();
@@ -426,15 +431,23 @@ fn render(doc: &Document<'_>, targets: &Targets<'_>, diagnostics: &mut Vec<Diagn
             line: section.line,
         });
     }
+    let mut problems = lint::related(doc.path, &page.related);
     if let Some(s) = scenario.as_mut() {
+        problems.extend(lint::scenario(doc.path, s, &page.sections));
         scenario::dedupe_ids(&mut s.rubric);
-        for (line, message) in &s.problems {
-            diagnostics.push(Diagnostic::warning(doc.path, *line, message.clone()));
-        }
     }
     page.search_text = search_text(&page, scenario.as_ref());
     page.scenario = scenario;
-    page
+    // Errors keep the page from being served; the first is the caller's to report.
+    let mut first_error = None;
+    for problem in problems {
+        if problem.is_error() && first_error.is_none() {
+            first_error = Some(problem);
+        } else {
+            diagnostics.push(problem);
+        }
+    }
+    first_error.map_or(Ok(page), Err)
 }
 
 fn search_text(page: &Page, scenario: Option<&Scenario>) -> String {

@@ -459,11 +459,12 @@ fn parallel_build_gives_the_same_site_as_one_thread() {
 }
 
 #[test]
-fn annotations_are_honoured_and_malformed_ones_reported_at_their_line() {
+fn annotations_are_honoured() {
     let text = "# Scenario: Tuned\n\n## The Prompt\n\nGo.\n\n## What a Strong Answer Includes\n\n\
 - Scales the deployment back down <!-- weight: 3; also: \"kubectl scale\"; not: \"scale to zero\" -->\n\
-- Checks the rollout history <!-- colour: red -->\n";
+- Checks the rollout history first\n";
     let site = Site::build(&[file("t.md", text)]);
+    assert!(site.diagnostics.is_empty(), "{:?}", site.diagnostics);
     let rubric = &site
         .scenario("t")
         .unwrap()
@@ -475,13 +476,6 @@ fn annotations_are_honoured_and_malformed_ones_reported_at_their_line() {
     assert_eq!(rubric[0].also, ["kubectl scale"]);
     assert_eq!(rubric[0].not, ["scale to zero"]);
     assert_eq!(rubric[0].text, "Scales the deployment back down");
-    let d = &site.diagnostics[0];
-    assert_eq!((d.line, d.severity), (10, super::Severity::Warning));
-    assert!(
-        d.message.contains("unknown annotation `colour`"),
-        "{}",
-        d.message
-    );
 
     let page = site.scenario("t").unwrap();
     let grader = crate::grading::Rubric::of("t", page.scenario.as_ref().unwrap());
@@ -491,6 +485,63 @@ fn annotations_are_honoured_and_malformed_ones_reported_at_their_line() {
     assert_eq!(
         grade.items[0].reason,
         "matches an evidence phrase the author gave"
+    );
+}
+
+#[test]
+fn a_malformed_annotation_is_an_error_at_its_item() {
+    let text = "# Scenario: Tuned\n\n## The Prompt\n\nGo.\n\n## What a Strong Answer Includes\n\n\
+- Scales the deployment back down\n\
+- Checks the rollout history first <!-- colour: red -->\n";
+    let out = report(&[file("t.md", text)]);
+    assert!(
+        out.starts_with("t.md:10: error: unknown annotation `colour`: use weight, also or not"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("checked 1 file: 1 error, 0 warnings"),
+        "{out}"
+    );
+}
+
+#[test]
+fn investigation_path_without_steps_is_a_warning_at_its_heading() {
+    let text = "# Scenario: S\n\n## The Prompt\n\nGo.\n\n## Expected Investigation Path\n\nLook around and think hard.\n\n## Strong Answer\n\n> I would.\n";
+    let out = report(&[file("s.md", text)]);
+    assert!(
+        out.starts_with("s.md:7: warning: the investigation path has no recognisable steps"),
+        "{out}"
+    );
+}
+
+#[test]
+fn vague_and_duplicate_checklist_items_are_warnings_at_their_lines() {
+    let text = "# Scenario: S\n\n## The Prompt\n\nGo.\n\n## What a Strong Answer Includes\n\n\
+- Rollback\n\
+- Identifies the bad deploy from the rollout history\n\
+- Identifies the bad deploy from the rollout history\n";
+    let out = report(&[file("s.md", text)]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with(
+            "s.md:9: warning: checklist item `Rollback` is too vague to grade (1 word)"
+        ),
+        "{out}"
+    );
+    assert!(lines[1].starts_with("s.md:11: warning: checklist item `Identifies the bad deploy from the rollout history` repeats the item on line 10"), "{out}");
+}
+
+#[test]
+fn related_content_lines_that_do_not_parse_are_warnings() {
+    let text = "# Page\n\n## Wiki Navigation\n\n### Related Content\n\n- [GitOps](gitops.md) (Topic Pack, L1) — GitOps\n- just some words\n";
+    let out = report(&[file("p.md", text), file("gitops.md", "# GitOps\n")]);
+    assert!(
+        out.starts_with("p.md:8: warning: related-content line `just some words` does not parse"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("checked 2 files: 0 errors, 1 warning"),
+        "{out}"
     );
 }
 
