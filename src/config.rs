@@ -23,6 +23,33 @@ pub enum Command {
     Grade(GradeArgs),
     /// Measure the grader against labelled answers (precision, recall, F1, kappa).
     Eval(EvalArgs),
+    /// Write a new, ready-to-edit page.
+    New(NewArgs),
+}
+
+/// What `new` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewKind {
+    Scenario,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct NewArgs {
+    #[command(flatten)]
+    pub content: ContentArgs,
+    /// What to write.
+    pub kind: NewKind,
+    /// The title; the file is named after it.
+    pub title: String,
+    /// Level, e.g. `L2` or `L2: Operations`.
+    #[arg(long, default_value = "L2: Operations")]
+    pub level: String,
+    /// Topic.
+    #[arg(long, default_value = "Incident Response")]
+    pub topic: String,
+    /// Domain.
+    #[arg(long, default_value = "Operations")]
+    pub domain: String,
 }
 
 /// Where the content lives.

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Check(args) => firedrill::commands::check(&args),
         Command::Grade(args) => firedrill::commands::grade(&args),
         Command::Eval(args) => firedrill::commands::eval(&args),
+        Command::New(args) => firedrill::commands::new(&args),
     };
     result.unwrap_or_else(|err| {
         eprintln!("error: {err:#}");

@@ -13,6 +13,7 @@ pub mod scenario;
 pub mod section;
 pub mod site;
 pub mod source;
+pub mod stub;
 
 #[cfg(test)]
 mod tests;

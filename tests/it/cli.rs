@@ -68,3 +68,54 @@ fn check_reads_the_content_folder_from_the_environment_and_prints_json() {
     assert_eq!(report["diagnostics"][0]["line"], 3);
     assert_eq!(report["diagnostics"][0]["severity"], "warning");
 }
+
+#[test]
+fn new_scenario_writes_a_file_that_passes_check_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().to_str().unwrap();
+    let args = [
+        "new",
+        "scenario",
+        "DNS TTL Too Long During Failover",
+        "--content",
+        content,
+        "--level",
+        "L3: Advanced",
+        "--topic",
+        "DNS",
+    ];
+    let (code, out) = firedrill(&args);
+    assert_eq!(code, 0, "{out}");
+    let path = dir
+        .path()
+        .join("scenarios/dns-ttl-too-long-during-failover.md");
+    assert_eq!(out.trim(), format!("wrote {}", path.display()));
+
+    let (code, out) = firedrill(&["check", "--content", content]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.ends_with("checked 1 file: 0 errors, 0 warnings\n"),
+        "{out}"
+    );
+    let site = firedrill::content::load(dir.path()).unwrap();
+    let page = site.scenario("dns-ttl-too-long-during-failover").unwrap();
+    assert_eq!(page.meta.level.as_ref().unwrap().code, "L3");
+    let scenario = page.scenario.as_ref().unwrap();
+    assert_eq!(
+        (
+            scenario.rubric.len(),
+            scenario.investigation.len(),
+            scenario.evidence.len()
+        ),
+        (4, 3, 3)
+    );
+
+    std::fs::write(&path, "edited by the author").unwrap();
+    let (code, _) = firedrill(&args);
+    assert_eq!(code, 1);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "edited by the author",
+        "never overwritten"
+    );
+}
