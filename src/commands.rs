@@ -12,17 +12,21 @@ use crate::grading::{Grade, Rubric, eval};
 /// `firedrill check`: prints every diagnostic, then a summary; exit 1 on any error.
 pub fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let site = content::load(&args.content.content)?;
-    let summary = site.summary();
+    let tests = content::source::read_matching(&args.content.content, RUBRIC_TESTS)?;
+    let mut diagnostics = site.diagnostics.clone();
+    diagnostics.extend(tests.iter().flat_map(|file| rubric_tests(&site, file)));
+    diagnostics.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    let summary = content::Summary::of(site.files + tests.len(), &diagnostics);
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Text => {
-            for diagnostic in &site.diagnostics {
+            for diagnostic in &diagnostics {
                 writeln!(out, "{diagnostic}")?;
             }
             writeln!(out, "{summary}")?;
         }
         Format::Json => {
-            let report = serde_json::json!({ "diagnostics": site.diagnostics, "summary": summary });
+            let report = serde_json::json!({ "diagnostics": diagnostics, "summary": summary });
             writeln!(out, "{report:#}")?;
         }
     }
@@ -31,6 +35,40 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Rubric tests sit next to their scenario: `scenarios/x.md` and `scenarios/x.tests.yaml`.
+const RUBRIC_TESTS: &str = ".tests.yaml";
+
+/// The disagreements between a rubric-test file and the grader.
+fn rubric_tests(site: &Site, file: &content::SourceFile) -> Vec<content::Diagnostic> {
+    let scenario_path = format!(
+        "{}.md",
+        file.path.strip_suffix(RUBRIC_TESTS).unwrap_or(&file.path)
+    );
+    let Some(page) = site.scenarios().find(|p| p.path == scenario_path) else {
+        return vec![content::Diagnostic::error(
+            &file.path,
+            1,
+            format!(
+                "rubric tests for `{scenario_path}`, which is not a scenario that loads: name the file after its scenario"
+            ),
+        )];
+    };
+    let Ok(yaml) = std::str::from_utf8(&file.bytes) else {
+        return vec![content::Diagnostic::error(
+            &file.path,
+            1,
+            "file is not valid UTF-8: save it as UTF-8",
+        )];
+    };
+    let rubric = Rubric::of(
+        &page.slug,
+        page.scenario
+            .as_ref()
+            .expect("scenario pages have a scenario"),
+    );
+    crate::grading::samples::check(&file.path, yaml, &rubric)
 }
 
 /// `firedrill serve`: loads content (logging its problems) and serves until Ctrl-C or SIGTERM.

@@ -8,16 +8,20 @@ use super::site::SourceFile;
 
 /// Every `.md` file under `root`, sorted by path, with paths relative to `root` using `/`.
 pub fn read_dir(root: &Path) -> anyhow::Result<Vec<SourceFile>> {
+    read_matching(root, ".md")
+}
+
+/// Every file under `root` whose name ends with `suffix` (hidden files skipped), sorted by path.
+pub fn read_matching(root: &Path, suffix: &str) -> anyhow::Result<Vec<SourceFile>> {
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
         let entry =
             entry.with_context(|| format!("cannot read content folder `{}`", root.display()))?;
-        let is_markdown = entry.path().extension().is_some_and(|e| e == "md");
-        let hidden = entry
-            .file_name()
-            .to_str()
-            .is_some_and(|n| n.starts_with('.'));
-        if !entry.file_type().is_file() || !is_markdown || hidden {
+        let name = entry.file_name().to_str().unwrap_or("");
+        let wanted = name.ends_with(suffix) && !name.starts_with('.');
+        // `x.tests.md` is not content; rubric tests are `x.tests.yaml`.
+        let is_test_page = suffix == ".md" && name.ends_with(".tests.md");
+        if !entry.file_type().is_file() || !wanted || is_test_page {
             continue;
         }
         let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());

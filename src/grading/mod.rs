@@ -5,6 +5,7 @@
 
 pub mod eval;
 mod matcher;
+pub mod samples;
 pub mod text;
 mod thesaurus;
 

@@ -22,7 +22,7 @@ fn check_on_bundled_content_passes_with_warnings_only() {
         out.lines()
             .last()
             .unwrap()
-            .starts_with("checked 6 files: 0 errors,"),
+            .starts_with("checked 10 files: 0 errors,"),
         "{out}"
     );
     assert!(out.contains("scenarios/gitops-drift-causing-outage.md:70: warning: link to missing page `../drills/gitops-argocd.md`"), "{out}");
@@ -117,5 +117,27 @@ fn new_scenario_writes_a_file_that_passes_check_and_never_overwrites() {
         std::fs::read_to_string(&path).unwrap(),
         "edited by the author",
         "never overwritten"
+    );
+}
+
+#[test]
+fn check_reports_a_wrong_rubric_test_expectation_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("scenarios")).unwrap();
+    let seed = std::fs::read(crate::helpers::repo(
+        "content/scenarios/gitops-drift-causing-outage.md",
+    ))
+    .unwrap();
+    std::fs::write(dir.path().join("scenarios/seed.md"), seed).unwrap();
+    let tests = "- answer: |\n    The HPA and ArgoCD fight over replicas.\n  expect:\n    quick-identification-of-the-hpa-vs: covered\n    post-incident-audit-all-argocd-managed: covered\n";
+    std::fs::write(dir.path().join("scenarios/seed.tests.yaml"), tests).unwrap();
+    std::fs::write(dir.path().join("scenarios/orphan.tests.yaml"), "[]").unwrap();
+    let (code, out) = firedrill(&["check", "--content", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("scenarios/orphan.tests.yaml:1: error: rubric tests for `scenarios/orphan.md`, which is not a scenario"), "{out}");
+    assert!(out.contains("scenarios/seed.tests.yaml:5: error: sample 1 expects `covered` for `post-incident-audit-all-argocd-managed` but the grader says `missed`"), "{out}");
+    assert!(
+        !out.contains("seed.tests.yaml:4:"),
+        "the met expectation is not reported: {out}"
     );
 }
