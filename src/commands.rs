@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::config::{CheckArgs, EvalArgs, Format, GradeArgs, NewArgs, ServeArgs, Split};
+use crate::config::{
+    CheckArgs, EvalArgs, Format, GradeArgs, NewArgs, RescoreArgs, ServeArgs, Split,
+};
 use crate::content::{self, Site};
 use crate::grading::{Grade, Rubric, eval};
 
@@ -231,5 +233,104 @@ pub fn new(args: &NewArgs) -> anyhow::Result<ExitCode> {
     file.write_all(content::stub::scenario(&meta).as_bytes())
         .with_context(|| format!("cannot write `{}`", path.display()))?;
     println!("wrote {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `firedrill rescore [SCENARIO] [--apply]`: grades stored attempts again against the current
+/// rubrics and lists the scores that would change; `--apply` stores the new grades and records
+/// the rubric version on each attempt.
+pub fn rescore(args: &RescoreArgs) -> anyhow::Result<ExitCode> {
+    let site = content::load(&args.content.content)?;
+    let slug = match &args.scenario {
+        Some(s) => Some(
+            site.scenario(s)
+                .with_context(|| format!("no scenario `{s}` in the content folder"))?
+                .slug
+                .clone(),
+        ),
+        None => None,
+    };
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let store = crate::store::Store::open(&args.database)
+            .await
+            .with_context(|| format!("cannot open the database `{}`", args.database))?;
+        let result = rescore_all(&site, &store, slug.as_deref(), args.apply).await;
+        store.close().await;
+        result
+    })
+}
+
+async fn rescore_all(
+    site: &Site,
+    store: &crate::store::Store,
+    slug: Option<&str>,
+    apply: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    let (mut checked, mut outdated, mut changed) = (0, 0, 0);
+    let mut rubrics: std::collections::HashMap<String, Option<Rubric>> =
+        std::collections::HashMap::new();
+    for attempt in store.all_attempts(slug).await? {
+        checked += 1;
+        let rubric = rubrics.entry(attempt.scenario.clone()).or_insert_with(|| {
+            site.scenario(&attempt.scenario)
+                .and_then(|p| Some(Rubric::of(&p.slug, p.scenario.as_ref()?)))
+                .filter(|r| !r.items.is_empty())
+        });
+        let Some(rubric) = rubric else {
+            writeln!(
+                out,
+                "{} {}: the scenario is gone or has no checklist; left as it is",
+                attempt.public_id, attempt.scenario
+            )?;
+            continue;
+        };
+        if attempt.rubric_version == rubric.version {
+            continue;
+        }
+        outdated += 1;
+        let grade = rubric.grade(&attempt.answer);
+        let (old, new) = (
+            (attempt.score * 100.0).round() as i64,
+            (grade.score * 100.0).round() as i64,
+        );
+        if old != new {
+            changed += 1;
+            writeln!(
+                out,
+                "{} {}: {old}% -> {new}% ({:+}), {} of {} covered",
+                attempt.public_id,
+                attempt.scenario,
+                new - old,
+                grade.covered,
+                grade.total
+            )?;
+        }
+        if apply {
+            store
+                .regrade(crate::store::Regraded {
+                    id: attempt.id,
+                    scenario: attempt.scenario.clone(),
+                    rubric_version: rubric.version.clone(),
+                    rubric_json: serde_json::to_string(&*rubric)?,
+                    verdicts_json: serde_json::to_string(&grade)?,
+                    score: grade.score,
+                    covered: grade.covered as i64,
+                    total: grade.total as i64,
+                    at: crate::web::view::now_ms(),
+                })
+                .await?;
+        }
+    }
+    let action = if apply {
+        "rescored"
+    } else {
+        "would be rescored (run with --apply to store them)"
+    };
+    writeln!(
+        out,
+        "{checked} attempts checked: {outdated} graded against an older rubric {action}; {changed} scores change"
+    )?;
     Ok(ExitCode::SUCCESS)
 }

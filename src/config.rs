@@ -25,6 +25,26 @@ pub enum Command {
     Eval(EvalArgs),
     /// Write a new, ready-to-edit page.
     New(NewArgs),
+    /// Show how stored attempts' scores change under the current rubrics; `--apply` stores them.
+    Rescore(RescoreArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RescoreArgs {
+    #[command(flatten)]
+    pub content: ContentArgs,
+    /// Database URL.
+    #[arg(
+        long,
+        env = "FIREDRILL_DATABASE",
+        default_value = "sqlite://firedrill.db"
+    )]
+    pub database: String,
+    /// Only this scenario's attempts (slug or path); all scenarios when omitted.
+    pub scenario: Option<String>,
+    /// Store the new grades and rubric versions; without it nothing is changed.
+    #[arg(long)]
+    pub apply: bool,
 }
 
 /// What `new` can write.

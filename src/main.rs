@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Command::Grade(args) => firedrill::commands::grade(&args),
         Command::Eval(args) => firedrill::commands::eval(&args),
         Command::New(args) => firedrill::commands::new(&args),
+        Command::Rescore(args) => firedrill::commands::rescore(&args),
     };
     result.unwrap_or_else(|err| {
         eprintln!("error: {err:#}");

@@ -2,7 +2,7 @@
 
 use sqlx::{SqliteConnection, SqliteExecutor};
 
-use super::model::{Attempt, AttemptSummary, NewAttempt, StoredAttempt};
+use super::model::{Attempt, AttemptSummary, NewAttempt, Regraded, StoredAttempt};
 
 /// Inserts the attempt, and its rubric version when new; part of the writer's transaction.
 pub(super) async fn insert(
@@ -20,17 +20,76 @@ async fn insert_rubric_version(
     conn: &mut SqliteConnection,
     attempt: &NewAttempt,
 ) -> Result<(), sqlx::Error> {
+    rubric_version(
+        conn,
+        &attempt.scenario,
+        &attempt.rubric_version,
+        &attempt.rubric_json,
+        attempt.submitted_at,
+    )
+    .await
+}
+
+/// Records a rubric version unless it is known already.
+async fn rubric_version(
+    conn: &mut SqliteConnection,
+    scenario: &str,
+    version: &str,
+    rubric: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO rubric_versions (scenario, version, rubric, created_at) \
          VALUES ($1, $2, $3, $4) ON CONFLICT (scenario, version) DO NOTHING",
     )
-    .bind(&attempt.scenario)
-    .bind(&attempt.rubric_version)
-    .bind(&attempt.rubric_json)
-    .bind(attempt.submitted_at)
+    .bind(scenario)
+    .bind(version)
+    .bind(rubric)
+    .bind(at)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Stores an attempt's new grade and the rubric version it came from; part of the writer's
+/// transaction.
+pub(super) async fn regrade(conn: &mut SqliteConnection, r: &Regraded) -> Result<(), sqlx::Error> {
+    rubric_version(
+        &mut *conn,
+        &r.scenario,
+        &r.rubric_version,
+        &r.rubric_json,
+        r.at,
+    )
+    .await?;
+    sqlx::query(
+        "UPDATE attempts SET rubric_version = $1, verdicts = $2, score = $3, covered = $4, \
+         total = $5 WHERE id = $6",
+    )
+    .bind(&r.rubric_version)
+    .bind(&r.verdicts_json)
+    .bind(r.score)
+    .bind(r.covered)
+    .bind(r.total)
+    .bind(r.id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Every attempt, or a scenario's, oldest first.
+pub(super) async fn all(
+    db: impl SqliteExecutor<'_>,
+    scenario: Option<&str>,
+) -> Result<Vec<Attempt>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, public_id, learner, scenario, rubric_version, answer, verdicts, score, \
+         covered, total, revealed_before, started_at, submitted_at \
+         FROM attempts WHERE scenario = COALESCE($1, scenario) ORDER BY id",
+    )
+    .bind(scenario)
+    .fetch_all(db)
+    .await
 }
 
 async fn insert_attempt(

@@ -23,7 +23,9 @@ use anyhow::Context as _;
 use sqlx::sqlite::SqlitePool;
 use tokio::sync::mpsc;
 
-pub use model::{Attempt, AttemptSummary, NewAttempt, NewOverride, Override, StoredAttempt};
+pub use model::{
+    Attempt, AttemptSummary, NewAttempt, NewOverride, Override, Regraded, StoredAttempt,
+};
 use writer::{Job, NewSetting, OverrideOf, Reveal, Submission, Task};
 
 /// The `settings` key of the key that signs cookies.
@@ -172,6 +174,16 @@ impl Store {
     /// Whether the learner has any attempt at the scenario.
     pub async fn has_attempted(&self, learner: &str, scenario: &str) -> Result<bool, StoreError> {
         Ok(attempts::exists_for(&self.readers, learner, scenario).await?)
+    }
+
+    /// Every attempt, or only a scenario's, oldest first (for rescoring).
+    pub async fn all_attempts(&self, scenario: Option<&str>) -> Result<Vec<Attempt>, StoreError> {
+        Ok(attempts::all(&self.readers, scenario).await?)
+    }
+
+    /// Stores an attempt's new grade with the rubric version it came from.
+    pub async fn regrade(&self, regraded: Regraded) -> Result<(), StoreError> {
+        self.write(Job::Regrade, regraded).await
     }
 
     /// How many attempts are stored (for tests and the durability check).

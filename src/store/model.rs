@@ -111,3 +111,18 @@ pub struct Override {
     /// When, unix milliseconds.
     pub at: i64,
 }
+
+/// An attempt graded again against the scenario's current rubric.
+#[derive(Debug, Clone)]
+pub struct Regraded {
+    pub id: i64,
+    pub scenario: String,
+    pub rubric_version: String,
+    pub rubric_json: String,
+    pub verdicts_json: String,
+    pub score: f64,
+    pub covered: i64,
+    pub total: i64,
+    /// Unix milliseconds, recorded as the rubric version's first use if it is new.
+    pub at: i64,
+}

@@ -5,7 +5,7 @@
 use sqlx::{Connection as _, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
-use super::model::{NewAttempt, NewOverride, StoredAttempt};
+use super::model::{NewAttempt, NewOverride, Regraded, StoredAttempt};
 use super::{StoreError, attempts, connect, overrides, reveals, settings};
 
 /// Most writes committed in one transaction.
@@ -18,6 +18,7 @@ pub(super) const QUEUE: usize = 1024;
 #[derive(Debug)]
 pub(super) enum Job {
     Submit(Task<Submission, StoredAttempt>),
+    Regrade(Task<Regraded, ()>),
     Override(Task<OverrideOf, bool>),
     Reveal(Task<Reveal, ()>),
     SecretKey(Task<NewSetting, Vec<u8>>),
@@ -96,6 +97,10 @@ impl Job {
                 let Submission { public_id, attempt } = &t.input;
                 t.output = Some(attempts::insert(conn, public_id, attempt).await?);
             }
+            Job::Regrade(t) => {
+                attempts::regrade(conn, &t.input).await?;
+                t.output = Some(());
+            }
             Job::Override(t) => {
                 let o = &t.input;
                 t.output = Some(overrides::upsert(conn, &o.public_id, &o.learner, &o.item).await?);
@@ -118,6 +123,7 @@ impl Job {
     fn succeed(self) {
         match self {
             Job::Submit(t) => t.succeed(),
+            Job::Regrade(t) => t.succeed(),
             Job::Override(t) => t.succeed(),
             Job::Reveal(t) => t.succeed(),
             Job::SecretKey(t) => t.succeed(),
@@ -129,6 +135,7 @@ impl Job {
     fn fail(self, err: sqlx::Error) {
         match self {
             Job::Submit(t) => t.fail(err),
+            Job::Regrade(t) => t.fail(err),
             Job::Override(t) => t.fail(err),
             Job::Reveal(t) => t.fail(err),
             Job::SecretKey(t) => t.fail(err),

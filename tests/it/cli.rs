@@ -141,3 +141,75 @@ fn check_reports_a_wrong_rubric_test_expectation_at_its_line() {
         "the met expectation is not reported: {out}"
     );
 }
+
+/// Stores one attempt graded against an older rubric, as if the scenario had since been edited.
+async fn stored_attempt(url: &str) -> String {
+    let store = firedrill::store::Store::open(url).await.unwrap();
+    let stored = store
+        .submit_attempt(firedrill::store::NewAttempt {
+            learner: "learner".into(),
+            scenario: "gitops-drift-causing-outage".into(),
+            rubric_version: "000000000000".into(),
+            rubric_json: "{}".into(),
+            answer: "ArgoCD and the HPA are fighting over spec.replicas. Add ignoreDifferences to the Application manifest in Git so it is durable.".into(),
+            verdicts_json: r#"{"score":0.0,"covered":0,"total":6,"items":[],"traps":[]}"#.into(),
+            score: 0.0,
+            covered: 0,
+            total: 6,
+            revealed_before: false,
+            started_at: None,
+            submitted_at: 1,
+        })
+        .await
+        .unwrap();
+    store.close().await;
+    stored.public_id
+}
+
+#[tokio::test]
+async fn rescore_shows_changes_and_stores_them_only_with_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("r.db").display());
+    let id = stored_attempt(&url).await;
+    let content = crate::helpers::repo("content");
+    let args = |apply: bool| {
+        let mut args = vec![
+            "rescore",
+            "--content",
+            content.to_str().unwrap(),
+            "--database",
+            &url,
+        ];
+        if apply {
+            args.push("--apply");
+        }
+        args.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>| firedrill(&args.iter().map(String::as_str).collect::<Vec<_>>());
+
+    let (code, out) = run(args(false));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!("{id} gitops-drift-causing-outage: 0% -> ")),
+        "{out}"
+    );
+    assert!(out.ends_with("1 attempts checked: 1 graded against an older rubric would be rescored (run with --apply to store them); 1 scores change\n"), "{out}");
+    let store = firedrill::store::Store::open(&url).await.unwrap();
+    let before = store.attempt(&id, "learner").await.unwrap().unwrap();
+    assert_eq!(
+        (before.rubric_version.as_str(), before.score),
+        ("000000000000", 0.0),
+        "a dry run changes nothing"
+    );
+    store.close().await;
+
+    let (code, out) = run(args(true));
+    assert_eq!(code, 0, "{out}");
+    let store = firedrill::store::Store::open(&url).await.unwrap();
+    let after = store.attempt(&id, "learner").await.unwrap().unwrap();
+    assert_ne!(after.rubric_version, "000000000000");
+    assert!(after.score > 0.0 && after.covered > 0, "{after:?}");
+    store.close().await;
+    let (_, out) = run(args(false));
+    assert!(out.ends_with("1 attempts checked: 0 graded against an older rubric would be rescored (run with --apply to store them); 0 scores change\n"), "{out}");
+}
