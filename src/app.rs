@@ -34,6 +34,8 @@ pub struct AppState {
     pub store: Store,
     /// Signs the learner cookie.
     key: Key,
+    /// Author statistics are shown to everyone: until accounts exist, only on a loopback bind.
+    pub statistics_open: bool,
 }
 
 impl std::fmt::Debug for AppState {
@@ -53,7 +55,14 @@ impl AppState {
             content: Arc::new(Published::new(site)),
             store,
             key,
+            statistics_open: false,
         })
+    }
+
+    /// Shows author statistics to every visitor (for a loopback bind, until accounts exist).
+    pub fn with_open_statistics(mut self, open: bool) -> Self {
+        self.statistics_open = open;
+        self
     }
 
     /// The content currently served.
@@ -112,6 +121,7 @@ fn routes(state: AppState, static_dir: &Path) -> Router {
         .route("/attempts/{id}", get(attempts::show))
         .route("/attempts/{id}/overrides", post(attempts::set_override))
         .route("/reveals", post(attempts::reveal))
+        .route("/stats/{slug}", get(pages::statistics))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .nest("/static", static_files)
         .fallback(get(pages::page))
@@ -151,7 +161,9 @@ pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
     let store = Store::open(&args.database)
         .await
         .with_context(|| format!("cannot open the database `{}`", args.database))?;
-    let state = AppState::new(site, store.clone()).await?;
+    let state = AppState::new(site, store.clone())
+        .await?
+        .with_open_statistics(args.bind.ip().is_loopback());
     let app = with_layers!(routes(state, &args.static_dir));
     let app = tower::ServiceExt::map_response(app, |r: axum::http::Response<_>| {
         r.map(axum::body::Body::new)

@@ -13,6 +13,7 @@ pub mod content;
 pub mod error;
 pub mod grading;
 pub mod random;
+pub mod stats;
 pub mod store;
 pub mod telemetry;
 pub mod templates;

@@ -365,3 +365,94 @@ impl PageView for Page {
         self.scenario.is_some() && self.sections.iter().any(|s| s.role.is_spoiler())
     }
 }
+
+/// The author statistics page of one scenario.
+#[derive(Debug, Template)]
+#[template(path = "stats.html")]
+pub struct StatsPage<'a> {
+    pub layout: Layout,
+    pub title: &'a str,
+    pub url: &'a str,
+    pub stats: crate::stats::ScenarioStats,
+}
+
+/// One bar of the score histogram, in SVG units.
+#[derive(Debug)]
+pub struct HistogramBar {
+    pub x: u32,
+    pub y: u32,
+    pub height: u32,
+    pub count: usize,
+    pub label: String,
+    pub short: String,
+}
+
+/// One checklist item's row in the items chart, in SVG units.
+#[derive(Debug)]
+pub struct ItemRow {
+    pub number: usize,
+    pub text: String,
+    pub y: u32,
+    pub hit_width: u32,
+    pub override_width: u32,
+    pub hit_percent: u32,
+    pub override_percent: u32,
+    pub graded: usize,
+}
+
+const BAR_MAX: f64 = 130.0;
+const ROW_WIDTH: f64 = 260.0;
+
+impl StatsPage<'_> {
+    fn percent(&self, share: &f64) -> u32 {
+        (share * 100.0).round() as u32
+    }
+
+    fn histogram(&self) -> Vec<HistogramBar> {
+        let max = self
+            .stats
+            .histogram
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(0)
+            .max(1) as f64;
+        (0..10)
+            .map(|i| {
+                let count = self.stats.histogram[i];
+                let height = (count as f64 / max * BAR_MAX).round() as u32;
+                let top = if i == 9 { 100 } else { i * 10 + 9 };
+                HistogramBar {
+                    x: 5 + i as u32 * 41,
+                    y: 150 - height,
+                    height,
+                    count,
+                    label: format!("{}-{top}%", i * 10),
+                    short: format!("{}", i * 10),
+                }
+            })
+            .collect()
+    }
+
+    fn item_rows(&self) -> Vec<ItemRow> {
+        self.stats
+            .items
+            .iter()
+            .enumerate()
+            .map(|(n, item)| ItemRow {
+                number: n + 1,
+                text: item.text.clone(),
+                y: 16 + n as u32 * 30,
+                hit_width: (item.hit_rate * ROW_WIDTH).round() as u32,
+                override_width: (item.override_rate * ROW_WIDTH).round() as u32,
+                hit_percent: (item.hit_rate * 100.0).round() as u32,
+                override_percent: (item.override_rate * 100.0).round() as u32,
+                graded: item.graded,
+            })
+            .collect()
+    }
+
+    fn items_height(&self) -> u32 {
+        10 + self.stats.items.len() as u32 * 30
+    }
+}

@@ -146,6 +146,14 @@ impl Store {
         Ok(overrides::of_attempt(&self.readers, attempt_id).await?)
     }
 
+    /// Every override of a scenario's attempts, as (attempt id, item id), for statistics.
+    pub async fn overrides_of_scenario(
+        &self,
+        scenario: &str,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        Ok(overrides::of_scenario(&self.readers, scenario).await?)
+    }
+
     /// Records that the learner revealed the scenario's expected answers; idempotent, keeping
     /// the first time.
     pub async fn record_reveal(

@@ -44,3 +44,17 @@ pub(super) async fn of_attempt(
     .fetch_all(db)
     .await
 }
+
+/// Every override of a scenario's attempts, as (attempt id, item id).
+pub(super) async fn of_scenario(
+    db: impl SqliteExecutor<'_>,
+    scenario: &str,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.attempt_id, o.item_id FROM overrides o \
+         JOIN attempts a ON a.id = o.attempt_id WHERE a.scenario = $1",
+    )
+    .bind(scenario)
+    .fetch_all(db)
+    .await
+}

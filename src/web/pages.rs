@@ -142,3 +142,29 @@ fn not_found(path: &str) -> Response {
     };
     (StatusCode::NOT_FOUND, templates::page(&page)).into_response()
 }
+
+/// GET /stats/{slug}: the author statistics of a scenario (only while statistics are open).
+pub async fn statistics(
+    State(state): State<AppState>,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+) -> Result<Response, AppError> {
+    if !state.statistics_open {
+        return Err(AppError::NotFound);
+    }
+    let content = state.content();
+    let (page, _, rubric) = content.scenario(&slug).ok_or(AppError::NotFound)?;
+    let attempts = state.store.all_attempts(Some(&page.slug)).await?;
+    let grades: Vec<(i64, crate::grading::Grade)> = attempts
+        .iter()
+        .filter_map(|a| Some((a.id, serde_json::from_str(&a.verdicts).ok()?)))
+        .collect();
+    let overrides = state.store.overrides_of_scenario(&page.slug).await?;
+    let stats = crate::stats::compute(rubric, &grades, &overrides);
+    let view = templates::StatsPage {
+        layout: Layout::in_section("scenarios"),
+        title: page.short_title(),
+        url: &page.url,
+        stats,
+    };
+    Ok(templates::page(&view))
+}

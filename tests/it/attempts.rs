@@ -263,3 +263,50 @@ async fn an_empty_answer_gets_the_form_back_with_a_message() {
     ]);
     assert_eq!(app.store.count_attempts().await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn author_statistics_chart_attempts_hit_rates_and_overrides() {
+    let app = TestApp::bundled().await;
+    let empty = app.get("/stats/gitops-drift-causing-outage").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    empty.assert_contains(&["0 attempts", "No attempts yet."]);
+    let first = submit(&app, ANSWER)
+        .await
+        .header(header::LOCATION)
+        .to_owned();
+    submit(&app, "<script>alert('stats')</script> no idea").await;
+    let page = app.get(&first).await;
+    let csrf = TestApp::csrf_in(&page);
+    let item = "post-incident-audit-all-argocd-managed";
+    app.post_form(
+        &format!("{first}/overrides"),
+        &[("csrf", &csrf), ("item", item), ("verdict", "covered")],
+    )
+    .await;
+
+    let res = app.get("/stats/gitops-drift-causing-outage").await;
+    assert_eq!(res.status, StatusCode::OK);
+    res.assert_contains(&[
+        "2 attempts",
+        r#"<svg class="chart" viewBox="0 0 420 170" role="img""#,
+        "<td>Post-incident: audit all ArgoCD-managed deployments that also have HPAs</td><td>0%</td><td>50%</td><td>2</td>",
+        "<td>Quick identification of the HPA vs ArgoCD conflict</td><td>50%</td><td>0%</td><td>2</td>",
+    ]);
+    assert!(
+        !res.body.contains("<script>alert('stats')"),
+        "answers never reach the page"
+    );
+    assert_eq!(
+        app.get("/stats/no-such-scenario").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn author_statistics_are_hidden_unless_open() {
+    let app = TestApp::bundled_closed_statistics().await;
+    assert_eq!(
+        app.get("/stats/gitops-drift-causing-outage").await.status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -33,6 +33,15 @@ impl TestApp {
             .await
     }
 
+    /// The bundled content with author statistics closed, as on a non-loopback bind.
+    pub async fn bundled_closed_statistics() -> Self {
+        let mut app = Self::bundled().await;
+        let site = firedrill::content::load(&repo("content")).unwrap();
+        let state = AppState::new(site, app.store.clone()).await.unwrap();
+        app.router = router(state, &repo("static"));
+        app
+    }
+
     /// Content made of `(path, markdown)` pairs.
     pub async fn with_files(files: &[(&str, &str)]) -> Self {
         let files: Vec<SourceFile> = files
@@ -50,7 +59,10 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let store = Store::open(&url).await.unwrap();
-        let state = AppState::new(site, store.clone()).await.unwrap();
+        let state = AppState::new(site, store.clone())
+            .await
+            .unwrap()
+            .with_open_statistics(true);
         Self {
             router: router(state, &repo("static")),
             store,
