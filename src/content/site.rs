@@ -178,7 +178,14 @@ pub fn url_for(path: &str) -> String {
 }
 
 /// Addresses the portal itself uses; a page there could never be reached.
-const RESERVED: [&str; 3] = ["/wiki", "/healthz", "/static"];
+const RESERVED: [&str; 6] = [
+    "/wiki",
+    "/healthz",
+    "/static",
+    "/attempts",
+    "/reveals",
+    "/stats",
+];
 
 fn build_page(
     file: &SourceFile,
@@ -304,10 +311,15 @@ fn check_scenario(doc: &Document<'_>, diagnostics: &mut Vec<Diagnostic>) -> Resu
             "scenario without a prompt: add a `## The Prompt` section saying what the learner is asked",
         ));
     }
-    let gradeable = doc.section(SectionRole::Checklist).is_some()
-        || doc.section(SectionRole::StrongAnswer).is_some();
+    let gradeable = [
+        SectionRole::Checklist,
+        SectionRole::StrongAnswer,
+        SectionRole::KeyConcepts,
+    ]
+    .into_iter()
+    .any(|role| doc.section(role).is_some());
     if !gradeable {
-        diagnostics.push(Diagnostic::warning(doc.path, doc.title_line, "scenario has neither a checklist nor a strong answer, so answers cannot be scored: add `## What a Strong Answer Includes` with one bullet per rubric item"));
+        diagnostics.push(Diagnostic::warning(doc.path, doc.title_line, "scenario has no checklist, strong answer or key concepts, so answers cannot be scored: add `## What a Strong Answer Includes` with one bullet per rubric item"));
     }
     Ok(())
 }

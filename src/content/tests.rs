@@ -331,7 +331,9 @@ fn scenario_without_checklist_or_strong_answer_is_a_warning() {
         "# Scenario: Ungraded\n\n## The Prompt\n\nWhat now?\n",
     )]);
     assert!(
-        out.starts_with("s.md:1: warning: scenario has neither a checklist nor a strong answer"),
+        out.starts_with(
+            "s.md:1: warning: scenario has no checklist, strong answer or key concepts"
+        ),
         "{out}"
     );
     assert!(
@@ -561,4 +563,16 @@ fn a_scenario_with_only_a_model_answer_is_graded_against_its_sentences() {
     );
     let grade = rubric.grade("journalctl -u kubelet on the node shows the logs");
     assert_eq!(grade.items[0].verdict, crate::grading::Verdict::Covered);
+}
+
+#[test]
+fn pages_at_the_portals_own_addresses_are_errors() {
+    for path in ["attempts/x.md", "stats.md", "wiki.md", "static/a.md"] {
+        let out = report(&[file(path, "# A page\n")]);
+        assert!(
+            out.starts_with(&format!("{path}:1: error: `/"))
+                && out.contains("is reserved for the portal"),
+            "{out}"
+        );
+    }
 }
