@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Context;
+use arc_swap::ArcSwap;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::{HeaderName, HeaderValue, Request, header};
@@ -30,12 +31,16 @@ use crate::web::{attempts, pages};
 /// Shared state handed to every handler.
 #[derive(Clone)]
 pub struct AppState {
-    content: Arc<Published>,
+    /// Swapped whole when content reloads in watch mode; requests hold the version they started
+    /// with.
+    content: Arc<ArcSwap<Published>>,
     pub store: Store,
     /// Signs the learner cookie.
     key: Key,
     /// Author statistics are shown to everyone: until accounts exist, only on a loopback bind.
     pub statistics_open: bool,
+    /// Watch mode: pages show their file's problems to the author.
+    pub watching: bool,
 }
 
 impl std::fmt::Debug for AppState {
@@ -52,10 +57,11 @@ impl AppState {
     pub async fn new(site: Site, store: Store) -> anyhow::Result<Self> {
         let key = Key::from(&store.secret_key().await?);
         Ok(Self {
-            content: Arc::new(Published::new(site)),
+            content: Arc::new(ArcSwap::from_pointee(Published::new(site))),
             store,
             key,
             statistics_open: false,
+            watching: false,
         })
     }
 
@@ -67,7 +73,12 @@ impl AppState {
 
     /// The content currently served.
     pub fn content(&self) -> Arc<Published> {
-        Arc::clone(&self.content)
+        self.content.load_full()
+    }
+
+    /// Serves `published` from now on; requests in flight finish with what they had.
+    pub fn replace_content(&self, published: Published) {
+        self.content.store(Arc::new(published));
     }
 }
 
@@ -161,9 +172,18 @@ pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
     let store = Store::open(&args.database)
         .await
         .with_context(|| format!("cannot open the database `{}`", args.database))?;
-    let state = AppState::new(site, store.clone())
+    let mut state = AppState::new(site, store.clone())
         .await?
         .with_open_statistics(args.bind.ip().is_loopback());
+    state.watching = args.watch;
+    // Dropping the watcher stops it, so it lives as long as the server.
+    let _watcher = match args.watch {
+        true => Some(crate::watch::spawn(
+            args.content.content.clone(),
+            state.clone(),
+        )?),
+        false => None,
+    };
     let app = with_layers!(routes(state, &args.static_dir));
     let app = tower::ServiceExt::map_response(app, |r: axum::http::Response<_>| {
         r.map(axum::body::Body::new)

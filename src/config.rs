@@ -94,6 +94,9 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "FIREDRILL_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
+    /// Reload content when a file changes, and show each page's problems on it.
+    #[arg(long, env = "FIREDRILL_WATCH")]
+    pub watch: bool,
     /// Folder of static assets (stylesheet, script).
     #[arg(long, env = "FIREDRILL_STATIC", default_value = "static", hide = true)]
     pub static_dir: PathBuf,

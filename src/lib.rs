@@ -17,4 +17,5 @@ pub mod stats;
 pub mod store;
 pub mod telemetry;
 pub mod templates;
+pub mod watch;
 pub mod web;

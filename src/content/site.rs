@@ -108,13 +108,18 @@ impl Site {
         }
         relink_failed(files, &targets, &mut pages);
         add_backlinks(&mut pages);
+        Self::from_parts(pages, diagnostics, files.len())
+    }
+
+    /// A site from its pages, with the indexes built and the diagnostics sorted.
+    fn from_parts(pages: Vec<Page>, mut diagnostics: Vec<Diagnostic>, files: usize) -> Self {
         diagnostics.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
         let by_url = pages
             .iter()
             .enumerate()
             .map(|(i, p)| (p.url.clone(), i))
             .collect();
-        // Duplicates were left out above, so every scenario's slug is its own.
+        // Duplicates were left out when building, so every scenario's slug is its own.
         let by_slug = pages
             .iter()
             .enumerate()
@@ -126,8 +131,37 @@ impl Site {
             by_url,
             by_slug,
             diagnostics,
-            files: files.len(),
+            files,
         }
+    }
+
+    /// This site, with the pages of `previous` kept for files that now have errors: while an
+    /// author fixes a file, learners go on seeing its last good version.
+    pub fn keep_last_good(self, previous: &Site) -> Self {
+        let Site {
+            mut pages,
+            diagnostics,
+            files,
+            ..
+        } = self;
+        for diagnostic in diagnostics.iter().filter(|d| d.is_error()) {
+            let broken = &diagnostic.path;
+            if !pages.iter().any(|p| &p.path == broken)
+                && let Some(good) = previous.pages.iter().find(|p| &p.path == broken)
+                && !pages.iter().any(|p| p.url == good.url)
+            {
+                pages.push(good.clone());
+            }
+        }
+        Self::from_parts(pages, diagnostics, files)
+    }
+
+    /// The problems found in one file.
+    pub fn diagnostics_of<'s>(
+        &'s self,
+        path: &'s str,
+    ) -> impl Iterator<Item = &'s Diagnostic> + 's {
+        self.diagnostics.iter().filter(move |d| d.path == path)
     }
 
     pub fn pages(&self) -> &[Page] {

@@ -576,3 +576,21 @@ fn pages_at_the_portals_own_addresses_are_errors() {
         );
     }
 }
+
+#[test]
+fn a_broken_file_keeps_its_last_good_page_and_a_new_broken_file_stays_out() {
+    let good = Site::build(&[file("a.md", "# A\n\nGood.\n"), file("b.md", "# B\n")]);
+    let broken = Site::build(&[
+        file("a.md", "no title any more\n"),
+        file("b.md", "# B\n"),
+        file("c.md", "also broken\n"),
+    ]);
+    let site = broken.keep_last_good(&good);
+    assert!(site.by_url("/a").unwrap().intro_html.contains("Good."));
+    assert!(site.by_url("/c").is_none());
+    assert_eq!(
+        site.diagnostics_of("a.md").count(),
+        1,
+        "the problem is still reported"
+    );
+}

@@ -49,22 +49,80 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let content = state.content();
     let path = uri.path();
-    let Some((page, article)) = content.page(path.strip_suffix(".md").unwrap_or(path)) else {
-        return Ok(not_found(path));
+    let found = content.page(path.strip_suffix(".md").unwrap_or(path));
+    let response = match found {
+        None => not_found(path),
+        Some((_, Article::Wiki { framed })) => templates::html_response([framed.clone()]),
+        Some((page, article)) => {
+            // No identity is made on a page view: a visitor gets one with their first form post.
+            let learner = Learner::from_jar(&jar).unwrap_or_else(Learner::visitor);
+            let view = ScenarioView {
+                learner: &learner,
+                answer: "",
+                error: None,
+                started: None,
+            };
+            scenario_response(&state, page, article, view).await?
+        }
     };
-    if let Article::Wiki { framed } = article {
-        return Ok(templates::html_response([framed.clone()]));
+    if !state.watching {
+        return Ok(response);
     }
-    // No identity is made on a page view: a visitor gets one with their first form post.
-    let learner = Learner::from_jar(&jar).unwrap_or_else(Learner::visitor);
-    let view = ScenarioView {
-        learner: &learner,
-        answer: "",
-        error: None,
-        started: None,
-    };
-    scenario_response(&state, page, article, view).await
+    // Watch mode: the author sees the file's problems on the page (or on the 404 of a new file).
+    let file = found.map_or_else(
+        || format!("{}.md", path.trim_matches('/')),
+        |(p, _)| p.path.clone(),
+    );
+    Ok(with_problems(
+        response,
+        content.site.diagnostics_of(&file).collect(),
+        &file,
+    )
+    .await)
 }
+
+/// The response with a box listing `problems` at the top of the main column.
+async fn with_problems(
+    response: Response,
+    problems: Vec<&crate::content::Diagnostic>,
+    file: &str,
+) -> Response {
+    if problems.is_empty() {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The page could not be read back.",
+        )
+            .into_response();
+    };
+    let html = String::from_utf8_lossy(&bytes);
+    let mut notice =
+        String::from(r#"<aside class="author-problems" role="status"><h2>Problems in "#);
+    crate::content::markdown::escape_into(&mut notice, file);
+    notice.push_str(" (watch mode: learners see the last good version)</h2><ul>");
+    for d in problems {
+        notice.push_str("<li>");
+        crate::content::markdown::escape_into(
+            &mut notice,
+            &format!("line {}: {}: {}", d.line, d.severity, d.message),
+        );
+        notice.push_str("</li>");
+    }
+    notice.push_str("</ul></aside>");
+    let body = match html.split_once(MAIN_OPEN) {
+        Some((head, rest)) => format!("{head}{MAIN_OPEN}{notice}{rest}"),
+        None => format!("{notice}{html}"),
+    };
+    let mut response = Response::from_parts(parts, axum::body::Body::from(body));
+    response.headers_mut().remove(header::CONTENT_LENGTH);
+    response
+}
+
+/// Where the main column starts in `base.html`.
+const MAIN_OPEN: &str = r#"<main id="main" class="wrap">"#;
 
 /// What the scenario page shows this learner in its answer form.
 #[derive(Debug)]

@@ -36,7 +36,8 @@ function freePort() {
  * cwd = repo root (the server serves /static from ./static) and waits until
  * GET /healthz answers 200.
  *
- * @param {{database?: string}} [options] reuse a database (to restart on the same data)
+ * @param {{database?: string, content?: string, args?: string[]}} [options] reuse a database (to
+ *   restart on the same data), serve another content folder, pass more arguments
  * @returns {Promise<{baseUrl: string, database: string, stop: () => Promise<void>, kill: () => Promise<void>}>}
  */
 export async function startServer(options = {}) {
@@ -56,7 +57,7 @@ export async function startServer(options = {}) {
     options.database ?? `sqlite://${path.join(mkdtempSync(path.join(os.tmpdir(), 'firedrill-browser-')), 'test.db')}`;
   const child = spawn(
     bin,
-    ['serve', '--content', path.join(repoRoot, 'content'), '--database', database, '--bind', `127.0.0.1:${port}`],
+    ['serve', '--content', options.content ?? path.join(repoRoot, 'content'), '--database', database, '--bind', `127.0.0.1:${port}`, ...(options.args ?? [])],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
 

@@ -1,0 +1,59 @@
+//! Watch mode: reloads the content folder when a file changes, within a fraction of a second,
+//! without a restart. A file with errors keeps its last good version for learners.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use notify::{RecursiveMode, Watcher};
+use tokio::sync::mpsc;
+
+use crate::app::AppState;
+use crate::web::published::Published;
+
+/// Changes within this window after the first are taken together (editors write in steps).
+const SETTLE: Duration = Duration::from_millis(100);
+
+/// Starts watching `dir`; the returned watcher must be kept alive.
+pub fn spawn(dir: PathBuf, state: AppState) -> anyhow::Result<notify::RecommendedWatcher> {
+    let (tx, mut rx) = mpsc::channel::<()>(1);
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if event.is_ok_and(|e| !e.kind.is_access()) {
+            // A full channel already means "reload": nothing is lost by dropping this one.
+            let _ = tx.try_send(());
+        }
+    })
+    .context("cannot start watching the content folder")?;
+    watcher
+        .watch(&dir, RecursiveMode::Recursive)
+        .with_context(|| format!("cannot watch `{}`", dir.display()))?;
+    tracing::info!("watching `{}` for changes", dir.display());
+    tokio::spawn(async move {
+        while rx.recv().await.is_some() {
+            tokio::time::sleep(SETTLE).await;
+            while rx.try_recv().is_ok() {}
+            reload(&dir, &state).await;
+        }
+    });
+    Ok(watcher)
+}
+
+async fn reload(dir: &std::path::Path, state: &AppState) {
+    let previous = state.content();
+    let dir = dir.to_owned();
+    let loaded = tokio::task::spawn_blocking(move || crate::content::load(&dir)).await;
+    let site = match loaded {
+        Ok(Ok(site)) => site.keep_last_good(&previous.site),
+        Ok(Err(err)) => return tracing::error!("reloading content failed: {err:#}"),
+        Err(err) => return tracing::error!("reloading content failed: {err}"),
+    };
+    for diagnostic in &site.diagnostics {
+        tracing::warn!("{diagnostic}");
+    }
+    tracing::info!(
+        pages = site.pages().len(),
+        "content reloaded: {}",
+        site.summary()
+    );
+    state.replace_content(Published::new(site));
+}
