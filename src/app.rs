@@ -169,9 +169,9 @@ pub fn asset_version(static_dir: &Path) -> String {
 /// Serves until Ctrl-C or SIGTERM, then finishes requests in flight.
 pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
     crate::templates::set_asset_version(asset_version(&args.static_dir));
-    let store = Store::open(&args.database)
+    let store = Store::open(&args.database.database)
         .await
-        .with_context(|| format!("cannot open the database `{}`", args.database))?;
+        .with_context(|| format!("cannot open the database `{}`", args.database.database))?;
     let mut state = AppState::new(site, store.clone())
         .await?
         .with_open_statistics(args.bind.ip().is_loopback());

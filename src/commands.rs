@@ -252,9 +252,9 @@ pub fn rescore(args: &RescoreArgs) -> anyhow::Result<ExitCode> {
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let store = crate::store::Store::open(&args.database)
+        let store = crate::store::Store::open(&args.database.database)
             .await
-            .with_context(|| format!("cannot open the database `{}`", args.database))?;
+            .with_context(|| format!("cannot open the database `{}`", args.database.database))?;
         let result = rescore_all(&site, &store, slug.as_deref(), args.apply).await;
         store.close().await;
         result

@@ -33,13 +33,8 @@ pub enum Command {
 pub struct RescoreArgs {
     #[command(flatten)]
     pub content: ContentArgs,
-    /// Database URL.
-    #[arg(
-        long,
-        env = "FIREDRILL_DATABASE",
-        default_value = "sqlite://firedrill.db"
-    )]
-    pub database: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
     /// Only this scenario's attempts (slug or path); all scenarios when omitted.
     pub scenario: Option<String>,
     /// Store the new grades and rubric versions; without it nothing is changed.
@@ -80,17 +75,24 @@ pub struct ContentArgs {
     pub content: PathBuf,
 }
 
+/// Where attempts are stored.
 #[derive(Debug, Clone, Args)]
-pub struct ServeArgs {
-    #[command(flatten)]
-    pub content: ContentArgs,
-    /// Database URL; the SQLite file is created and migrated on start.
+pub struct DatabaseArgs {
+    /// Database URL; a SQLite file is created and migrated when missing.
     #[arg(
         long,
         env = "FIREDRILL_DATABASE",
         default_value = "sqlite://firedrill.db"
     )]
     pub database: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub content: ContentArgs,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
     /// Address to listen on.
     #[arg(long, env = "FIREDRILL_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
