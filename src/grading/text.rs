@@ -50,33 +50,12 @@ pub fn is_stopword(lower: &str) -> bool {
 
 /// Whether a lowercased word negates what follows it.
 pub fn is_negator(word: &str) -> bool {
-    NEGATORS.contains(&word)
+    NOMINAL_NEGATORS.contains(&word) || VERBAL_NEGATORS.contains(&word)
 }
 
-/// Words that negate what follows them in the same clause.
-const NEGATORS: &[&str] = &[
-    "not",
-    "no",
-    "never",
-    "don't",
-    "dont",
-    "won't",
-    "wont",
-    "wouldn't",
-    "wouldnt",
-    "shouldn't",
-    "shouldnt",
-    "can't",
-    "cant",
-    "cannot",
-    "without",
-    "nor",
-    "neither",
-    "didn't",
-    "doesn't",
-    "isn't",
-    "aren't",
-];
+/// Words that negate what follows them in the same clause without denying a verb; every
+/// [`VERBAL_NEGATORS`] word negates too.
+const NOMINAL_NEGATORS: &[&str] = &["no", "without", "nor", "neither"];
 
 /// Words that negate only when followed by another: "instead of", "rather than".
 const PAIRED_NEGATORS: &[(&str, &str)] = &[("instead", "of"), ("rather", "than")];
@@ -344,15 +323,15 @@ fn mark_negations(text: &str, tokens: &mut [Token]) {
                 let paired = PAIRED_NEGATORS
                     .iter()
                     .any(|(a, b)| w == *a && tokens.get(j + 1).is_some_and(|n| word(n) == *b));
-                let hyphenated = NEGATORS.contains(&w.as_str())
+                let hyphenated = is_negator(&w)
                     && tokens
                         .get(j + 1)
                         .is_some_and(|n| &text[tokens[j].end..n.start] == "-");
                 // "NotReady", "NoSchedule": a negation inside an identifier is part of its name.
-                let in_identifier = NEGATORS.contains(&w.as_str())
-                    && tokens.get(j + 1).is_some_and(|n| n.start == tokens[j].end);
+                let in_identifier =
+                    is_negator(&w) && tokens.get(j + 1).is_some_and(|n| n.start == tokens[j].end);
                 // "not only", "isn't the only way": the rest is affirmed, not denied.
-                let not_only = NEGATORS.contains(&w.as_str())
+                let not_only = is_negator(&w)
                     && tokens[j + 1..clause_end.min(j + 3)]
                         .iter()
                         .any(|n| word(n) == "only");
@@ -363,7 +342,7 @@ fn mark_negations(text: &str, tokens: &mut [Token]) {
                     if let Some(n) = tokens.get_mut(j + 1) {
                         n.negated = true;
                     }
-                } else if NEGATORS.contains(&w.as_str()) || paired {
+                } else if is_negator(&w) || paired {
                     // "fails if crictl doesn't report v1": a condition to test, not a denial.
                     let conditional = tokens[i..j]
                         .iter()
