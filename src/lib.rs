@@ -6,6 +6,7 @@
 //! - [`app`] wires state, routes and tower-http layers; [`commands`] implements the CLI that
 //!   [`config`] parses.
 
+pub mod accounts;
 pub mod app;
 pub mod commands;
 pub mod config;

@@ -17,6 +17,7 @@ mod overrides;
 use crate::random;
 mod reveals;
 mod settings;
+mod users;
 mod writer;
 
 use anyhow::Context as _;
@@ -24,8 +25,10 @@ use sqlx::sqlite::SqlitePool;
 use tokio::sync::mpsc;
 
 pub use model::{
-    Attempt, AttemptSummary, NewAttempt, NewOverride, Override, Regraded, StoredAttempt,
+    Attempt, AttemptSummary, NewAttempt, NewOverride, NewSession, NewUser, Override, Regraded,
+    RoleChange, Session, StoredAttempt, User,
 };
+pub use users::learner_key;
 use writer::{Job, NewSetting, OverrideOf, Reveal, Submission, Task};
 
 /// The `settings` key of the key that signs cookies.
@@ -192,6 +195,49 @@ impl Store {
     /// Stores an attempt's new grade with the rubric version it came from.
     pub async fn regrade(&self, regraded: Regraded) -> Result<(), StoreError> {
         self.write(Job::Regrade, regraded).await
+    }
+
+    /// Creates an account; `None` when the name is taken (names compare without case).
+    pub async fn create_user(&self, user: NewUser) -> Result<Option<i64>, StoreError> {
+        self.write(Job::CreateUser, user).await
+    }
+
+    /// The account with this name (compared without case).
+    pub async fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
+        Ok(users::by_name(&self.readers, name).await?)
+    }
+
+    /// Every account, by name.
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        Ok(users::all(&self.readers).await?)
+    }
+
+    /// Gives the named user a role; refused when it would leave no admin.
+    pub async fn set_role(&self, name: &str, role: &str) -> Result<RoleChange, StoreError> {
+        self.write(Job::SetRole, (name.to_owned(), role.to_owned()))
+            .await
+    }
+
+    /// Starts a session (see [`NewSession`]): expired sessions are deleted and the browser's
+    /// anonymous attempts move to the user, in the same transaction.
+    pub async fn start_session(&self, session: NewSession) -> Result<(), StoreError> {
+        self.write(Job::StartSession, session).await
+    }
+
+    /// The session with this token hash and its user, however old: expiry is the caller's rule.
+    pub async fn session(&self, token_hash: &[u8]) -> Result<Option<Session>, StoreError> {
+        Ok(users::session(&self.readers, token_hash).await?)
+    }
+
+    /// Records that the session was used at `at` (for idle expiry).
+    pub async fn touch_session(&self, token_hash: &[u8], at: i64) -> Result<(), StoreError> {
+        self.write(Job::TouchSession, (token_hash.to_vec(), at))
+            .await
+    }
+
+    /// Ends the session: its cookie signs nobody in any more.
+    pub async fn end_session(&self, token_hash: &[u8]) -> Result<(), StoreError> {
+        self.write(Job::EndSession, token_hash.to_vec()).await
     }
 
     /// How many attempts are stored (for tests and the durability check).

@@ -126,3 +126,106 @@ pub struct Regraded {
     /// Unix milliseconds, recorded as the rubric version's first use if it is new.
     pub at: i64,
 }
+
+/// An account to create.
+#[derive(Clone)]
+pub struct NewUser {
+    /// Unique, compared without regard to case.
+    pub name: String,
+    /// The Argon2id hash in PHC string format, never the password.
+    pub password_hash: String,
+    /// `learner`, `interviewer`, `author` or `admin`; the database refuses anything else.
+    pub role: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A stored account.
+#[derive(Clone, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub name: String,
+    /// The Argon2id hash in PHC string format.
+    pub password_hash: String,
+    pub role: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds of the last sign-in, if any.
+    pub last_sign_in_at: Option<i64>,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What became of a role change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleChange {
+    Changed,
+    NoSuchUser,
+    /// Refused: the change would leave no admin.
+    LastAdmin,
+}
+
+/// A session to start for a user who has just signed in.
+#[derive(Clone)]
+pub struct NewSession {
+    /// SHA-256 of the token in the cookie.
+    pub token_hash: Vec<u8>,
+    pub user_id: i64,
+    /// The token the session's forms carry.
+    pub csrf: String,
+    /// Unix milliseconds.
+    pub at: i64,
+    /// The anonymous learner id of this browser, whose attempts and reveals move to the user.
+    pub adopt: Option<String>,
+    /// Sessions last seen before this (unix milliseconds) are deleted on the way.
+    pub expired_before: i64,
+}
+
+impl std::fmt::Debug for NewSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSession")
+            .field("user_id", &self.user_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A stored session with its user.
+#[derive(Clone, sqlx::FromRow)]
+pub struct Session {
+    pub user_id: i64,
+    pub name: String,
+    pub role: String,
+    /// The token the session's forms carry.
+    pub csrf: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds.
+    pub last_seen_at: i64,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user_id", &self.user_id)
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}

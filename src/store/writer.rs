@@ -5,8 +5,10 @@
 use sqlx::{Connection as _, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
-use super::model::{NewAttempt, NewOverride, Regraded, StoredAttempt};
-use super::{StoreError, attempts, connect, overrides, reveals, settings};
+use super::model::{
+    NewAttempt, NewOverride, NewSession, NewUser, Regraded, RoleChange, StoredAttempt,
+};
+use super::{StoreError, attempts, connect, overrides, reveals, settings, users};
 
 /// Most writes committed in one transaction.
 const MAX_BATCH: usize = 256;
@@ -23,6 +25,11 @@ pub(super) enum Job {
     Reveal(Task<Reveal, ()>),
     SecretKey(Task<NewSetting, Vec<u8>>),
     Pragmas(Task<(), (String, i64, i64)>),
+    CreateUser(Task<NewUser, Option<i64>>),
+    SetRole(Task<(String, String), RoleChange>),
+    StartSession(Task<NewSession, ()>),
+    TouchSession(Task<(Vec<u8>, i64), ()>),
+    EndSession(Task<Vec<u8>, ()>),
     /// Commit the writes queued before this, close the connection and stop.
     Close,
 }
@@ -90,6 +97,26 @@ impl<I, O> Task<I, O> {
     }
 }
 
+/// Runs `$body` with `$t` bound to the job's task, whatever its kind (nothing for a close).
+macro_rules! each_task {
+    ($job:expr, $t:ident => $body:expr) => {
+        match $job {
+            Job::Submit($t) => $body,
+            Job::Regrade($t) => $body,
+            Job::Override($t) => $body,
+            Job::Reveal($t) => $body,
+            Job::SecretKey($t) => $body,
+            Job::Pragmas($t) => $body,
+            Job::CreateUser($t) => $body,
+            Job::SetRole($t) => $body,
+            Job::StartSession($t) => $body,
+            Job::TouchSession($t) => $body,
+            Job::EndSession($t) => $body,
+            Job::Close => {}
+        }
+    };
+}
+
 impl Job {
     async fn run(&mut self, conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
         match self {
@@ -115,33 +142,35 @@ impl Job {
                 t.output = Some(settings::get_or_insert(conn, key, value).await?);
             }
             Job::Pragmas(t) => t.output = Some(connect::pragmas(conn).await?),
+            Job::CreateUser(t) => t.output = Some(users::insert(conn, &t.input).await?),
+            Job::SetRole(t) => {
+                let (name, role) = &t.input;
+                t.output = Some(users::set_role(conn, name, role).await?);
+            }
+            Job::StartSession(t) => {
+                users::start_session(conn, &t.input).await?;
+                t.output = Some(());
+            }
+            Job::TouchSession(t) => {
+                let (token_hash, at) = &t.input;
+                users::touch_session(conn, token_hash, *at).await?;
+                t.output = Some(());
+            }
+            Job::EndSession(t) => {
+                users::end_session(conn, &t.input).await?;
+                t.output = Some(());
+            }
             Job::Close => {}
         }
         Ok(())
     }
 
     fn succeed(self) {
-        match self {
-            Job::Submit(t) => t.succeed(),
-            Job::Regrade(t) => t.succeed(),
-            Job::Override(t) => t.succeed(),
-            Job::Reveal(t) => t.succeed(),
-            Job::SecretKey(t) => t.succeed(),
-            Job::Pragmas(t) => t.succeed(),
-            Job::Close => {}
-        }
+        each_task!(self, t => t.succeed());
     }
 
     fn fail(self, err: sqlx::Error) {
-        match self {
-            Job::Submit(t) => t.fail(err),
-            Job::Regrade(t) => t.fail(err),
-            Job::Override(t) => t.fail(err),
-            Job::Reveal(t) => t.fail(err),
-            Job::SecretKey(t) => t.fail(err),
-            Job::Pragmas(t) => t.fail(err),
-            Job::Close => {}
-        }
+        each_task!(self, t => t.fail(err));
     }
 }
 
