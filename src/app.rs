@@ -1,16 +1,19 @@
 //! Application state, the one route table, the tower-http layers, and serving with graceful
 //! shutdown.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{DefaultHasher, Hash, Hasher as _};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use anyhow::Context;
 use arc_swap::ArcSwap;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRef};
-use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef};
+use axum::serve::IncomingStream;
+use tokio::net::TcpListener;
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
 use axum::routing::{get, post};
 use axum_extra::extract::cookie::Key;
 use tower_http::compression::CompressionLayer;
@@ -19,14 +22,18 @@ use tower_http::request_id::{
 };
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::accounts::Hasher;
 use crate::config::ServeArgs;
 use crate::content::Site;
 use crate::store::Store;
 use crate::web::headers::SecurityHeadersLayer;
+use crate::web::identity::SessionPolicy;
+use crate::web::limits::{Limits, Rates};
 use crate::web::published::Published;
-use crate::web::{attempts, pages};
+use crate::web::{attempts, auth, pages};
 
 /// Shared state handed to every handler.
 #[derive(Clone)]
@@ -35,12 +42,45 @@ pub struct AppState {
     /// with.
     content: Arc<ArcSwap<Published>>,
     pub store: Store,
-    /// Signs the learner cookie.
+    /// Signs the anonymous learner cookie.
     key: Key,
-    /// Author statistics are shown to everyone: until accounts exist, only on a loopback bind.
-    pub statistics_open: bool,
-    /// Watch mode: pages show their file's problems to the author.
+    /// Watch mode: pages show their file's problems to authors.
     pub watching: bool,
+    /// Watch mode on a loopback address (one author's own machine): every visitor is shown the
+    /// problems, no sign-in needed.
+    pub problems_for_all: bool,
+    pub sessions: SessionPolicy,
+    /// Anyone may create a learner account.
+    pub signup_open: bool,
+    /// Requests come through a reverse proxy: the client address is the last one in
+    /// `X-Forwarded-For`.
+    pub behind_proxy: bool,
+    /// Requests (other than live streams) taking longer are answered 408.
+    pub request_timeout: Duration,
+    pub hasher: Hasher,
+    pub limits: Arc<Limits>,
+}
+
+/// How the server treats accounts, sessions and abusive clients.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub sessions: SessionPolicy,
+    pub signup_open: bool,
+    pub behind_proxy: bool,
+    pub rates: Rates,
+    pub request_timeout: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            sessions: SessionPolicy::default(),
+            signup_open: true,
+            behind_proxy: false,
+            rates: Rates::default(),
+            request_timeout: Duration::from_secs(30),
+        }
+    }
 }
 
 impl std::fmt::Debug for AppState {
@@ -54,21 +94,26 @@ impl std::fmt::Debug for AppState {
 
 impl AppState {
     /// State over loaded content and an open store, whose secret signs cookies.
-    pub async fn new(site: Site, store: Store) -> anyhow::Result<Self> {
+    pub async fn new(site: Site, store: Store, settings: Settings) -> anyhow::Result<Self> {
         let key = Key::from(&store.secret_key().await?);
         Ok(Self {
             content: Arc::new(ArcSwap::from_pointee(Published::new(site))),
             store,
             key,
-            statistics_open: false,
             watching: false,
+            problems_for_all: false,
+            sessions: settings.sessions,
+            signup_open: settings.signup_open,
+            behind_proxy: settings.behind_proxy,
+            request_timeout: settings.request_timeout,
+            hasher: Hasher::for_this_machine(),
+            limits: Arc::new(Limits::new(settings.rates)),
         })
     }
 
-    /// Shows author statistics to every visitor (for a loopback bind, until accounts exist).
-    pub fn with_open_statistics(mut self, open: bool) -> Self {
-        self.statistics_open = open;
-        self
+    /// The key that signs the anonymous learner cookie.
+    pub fn key(&self) -> &Key {
+        &self.key
     }
 
     /// The content currently served.
@@ -133,7 +178,16 @@ fn routes(state: AppState, static_dir: &Path) -> Router {
         .route("/attempts/{id}/overrides", post(attempts::set_override))
         .route("/reveals", post(attempts::reveal))
         .route("/stats/{slug}", get(pages::statistics))
+        .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
+        .route("/sign-up", get(auth::sign_up_page).post(auth::sign_up))
+        .route("/sign-out", post(auth::sign_out))
+        .route("/admin/users", get(auth::users))
+        .route("/admin/users/{name}/role", post(auth::set_role))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            state.request_timeout,
+        ))
         .nest("/static", static_files)
         .fallback(get(pages::page))
         .with_state(state)
@@ -172,10 +226,10 @@ pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
     let store = Store::open(&args.database.database)
         .await
         .with_context(|| format!("cannot open the database `{}`", args.database.database))?;
-    let mut state = AppState::new(site, store.clone())
-        .await?
-        .with_open_statistics(args.bind.ip().is_loopback());
+    let mut state = AppState::new(site, store.clone(), args.settings()).await?;
     state.watching = args.watch;
+    state.problems_for_all = args.watch && args.bind.ip().is_loopback();
+    tokio::spawn(forget_idle_clients(Arc::clone(&state.limits)));
     // Dropping the watcher stops it, so it lives as long as the server.
     let _watcher = match args.watch {
         true => Some(crate::watch::spawn(
@@ -192,12 +246,30 @@ pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     tracing::info!("firedrill listening on http://{}", listener.local_addr()?);
-    let served = axum::serve(listener, tower::make::Shared::new(app))
+    // Each connection's service knows the peer's address, for per-client rate limits.
+    let make = tower::service_fn(move |incoming: IncomingStream<'_, TcpListener>| {
+        let peer = ConnectInfo(*incoming.remote_addr());
+        let service = tower::ServiceExt::map_request(app.clone(), move |mut r: Request<_>| {
+            r.extensions_mut().insert(peer);
+            r
+        });
+        std::future::ready(Ok::<_, std::convert::Infallible>(service))
+    });
+    let served = axum::serve(listener, make)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server failed");
     store.close().await;
     served
+}
+
+/// Every minute, lets the rate limiters forget clients that have been quiet.
+async fn forget_idle_clients(limits: Arc<Limits>) {
+    let mut every = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        limits.forget_idle();
+    }
 }
 
 async fn shutdown_signal() {

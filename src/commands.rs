@@ -1,5 +1,8 @@
 //! The commands behind the CLI: each returns what `main` turns into an exit code.
 
+mod users;
+pub use users::user;
+
 use std::io::Write;
 use std::process::ExitCode;
 

@@ -2,8 +2,11 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::accounts::Role;
 
 /// Practise incident response on realistic Markdown scenarios.
 #[derive(Debug, Parser)]
@@ -27,6 +30,35 @@ pub enum Command {
     New(NewArgs),
     /// Show how stored attempts' scores change under the current rubrics; `--apply` stores them.
     Rescore(RescoreArgs),
+    /// Manage accounts: add a user, change a role, list users.
+    User(UserArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(subcommand)]
+    pub command: UserCommand,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from standard input; when standard input is a
+    /// terminal or empty, one is generated and printed once.
+    Add {
+        name: String,
+        #[arg(long, value_enum, default_value_t = Role::Learner)]
+        role: Role,
+    },
+    /// Give a user another role.
+    Role {
+        name: String,
+        #[arg(value_enum)]
+        role: Role,
+    },
+    /// List users with their roles and last sign-in.
+    List,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -99,9 +131,70 @@ pub struct ServeArgs {
     /// Reload content when a file changes, and show each page's problems on it.
     #[arg(long, env = "FIREDRILL_WATCH")]
     pub watch: bool,
+    /// The address people use to reach the portal; an `https://` one makes session cookies
+    /// `Secure`.
+    #[arg(long, env = "FIREDRILL_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Whether anyone may create a learner account.
+    #[arg(long, env = "FIREDRILL_SIGNUP", value_enum, default_value_t = Signup::Open)]
+    pub signup: Signup,
+    /// Trust the last address in `X-Forwarded-For` as the client's (set when a reverse proxy
+    /// is in front and it appends that header).
+    #[arg(long, env = "FIREDRILL_BEHIND_PROXY")]
+    pub behind_proxy: bool,
+    /// A session unused this many minutes ends.
+    #[arg(long, env = "FIREDRILL_SESSION_IDLE_MINUTES", default_value_t = 24 * 60)]
+    pub session_idle_minutes: u64,
+    /// A session ends this many minutes after sign-in, however busy.
+    #[arg(long, env = "FIREDRILL_SESSION_MAX_MINUTES", default_value_t = 7 * 24 * 60)]
+    pub session_max_minutes: u64,
+    /// Sign-in tries a minute per client address and per account name (0: no limit).
+    #[arg(long, env = "FIREDRILL_SIGN_IN_RATE", default_value_t = 10)]
+    pub sign_in_rate: u32,
+    /// Accounts created a minute per client address (0: no limit).
+    #[arg(long, env = "FIREDRILL_SIGN_UP_RATE", default_value_t = 5)]
+    pub sign_up_rate: u32,
+    /// Answers submitted a minute per client address (0: no limit).
+    #[arg(long, env = "FIREDRILL_SUBMIT_RATE", default_value_t = 30)]
+    pub submit_rate: u32,
+    /// Seconds a request may take before it is answered 408 (live streams excepted).
+    #[arg(long, env = "FIREDRILL_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
     /// Folder of static assets (stylesheet, script).
     #[arg(long, env = "FIREDRILL_STATIC", default_value = "static", hide = true)]
     pub static_dir: PathBuf,
+}
+
+impl ServeArgs {
+    /// The server settings these flags ask for.
+    pub fn settings(&self) -> crate::app::Settings {
+        let minutes = |m: u64| Duration::from_secs(m.saturating_mul(60));
+        crate::app::Settings {
+            sessions: crate::web::identity::SessionPolicy {
+                idle: minutes(self.session_idle_minutes),
+                absolute: minutes(self.session_max_minutes),
+                https: self
+                    .public_url
+                    .as_deref()
+                    .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://")),
+            },
+            signup_open: self.signup == Signup::Open,
+            behind_proxy: self.behind_proxy,
+            rates: crate::web::limits::Rates {
+                sign_in: self.sign_in_rate,
+                sign_up: self.sign_up_rate,
+                submit: self.submit_rate,
+            },
+            request_timeout: Duration::from_secs(self.request_timeout),
+        }
+    }
+}
+
+/// Whether anyone may create an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Signup {
+    Open,
+    Closed,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]

@@ -1,7 +1,7 @@
 //! One error type for handlers: logs the cause, shows the user a clear page without internals.
 
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::templates::{ErrorPage, Layout};
 
@@ -15,6 +15,18 @@ pub enum AppError {
     /// A malformed request, with a message for the user.
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// Only signed-in users may see this; they are sent to sign in, then back to this path.
+    #[error("sign in required")]
+    SignIn(String),
+    /// The signed-in user's role does not allow this.
+    #[error("not allowed for this role")]
+    NotAllowed,
+    /// Too many requests of this kind from this client; try again after the duration.
+    #[error("rate limited")]
+    TooMany(std::time::Duration),
+    /// Too many password checks are queued; try again shortly.
+    #[error("busy")]
+    Busy,
     /// The request is larger than the server accepts.
     #[error("payload too large: {0}")]
     TooLarge(String),
@@ -28,7 +40,32 @@ pub enum AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        let retry_after = match &self {
+            AppError::SignIn(next) => return sign_in_redirect(next),
+            AppError::TooMany(wait) => Some(wait.as_secs().max(1)),
+            AppError::Busy => Some(2),
+            _ => None,
+        };
+        let waiting;
         let (status, title, message) = match &self {
+            AppError::SignIn(_) => unreachable!("answered above"),
+            AppError::NotAllowed => (
+                StatusCode::FORBIDDEN,
+                "Not available to your account",
+                "Your account's role does not allow this page. Ask an admin if you need it.",
+            ),
+            AppError::TooMany(wait) => {
+                waiting = format!(
+                    "Too many tries in a short time. Wait {} seconds, then try again.",
+                    wait.as_secs().max(1)
+                );
+                (StatusCode::TOO_MANY_REQUESTS, "Slow down", waiting.as_str())
+            }
+            AppError::Busy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Busy",
+                "Many people are signing in right now. Try again in a few seconds.",
+            ),
             AppError::NotFound => (
                 StatusCode::NOT_FOUND,
                 "Page not found",
@@ -59,6 +96,18 @@ impl IntoResponse for AppError {
             message,
             path: None,
         };
-        (status, crate::templates::page(&page)).into_response()
+        let mut response = (status, crate::templates::page(&page)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
+}
+
+/// 303 to the sign-in page, which returns to `next` (a path on this site) afterwards.
+fn sign_in_redirect(next: &str) -> Response {
+    let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    Redirect::to(&format!("/sign-in?next={next}")).into_response()
 }

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => firedrill::commands::eval(&args),
         Command::New(args) => firedrill::commands::new(&args),
         Command::Rescore(args) => firedrill::commands::rescore(&args),
+        Command::User(args) => firedrill::commands::user(&args),
     };
     result.unwrap_or_else(|err| {
         eprintln!("error: {err:#}");

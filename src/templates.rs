@@ -183,12 +183,119 @@ pub struct AttemptRow {
 pub struct AttemptsPage {
     pub layout: Layout,
     pub rows: Vec<AttemptRow>,
+    pub signed_in: bool,
 }
 
 #[derive(Debug, Template)]
 #[template(path = "wiki_article.html")]
 pub struct WikiArticle<'a> {
     pub page: &'a Page,
+}
+
+/// Where the header shows who is signed in; filled per request by [`personal`].
+pub const ACCOUNT_SLOT: &str = "<!--firedrill:account-->";
+
+/// The header's account links: sign in, or the user's name, their role's pages and sign out.
+#[derive(Debug, Template)]
+#[template(path = "account_nav.html")]
+pub struct AccountNav<'a> {
+    pub account: Option<&'a crate::web::identity::Account>,
+    pub csrf: &'a str,
+}
+
+/// The account links for a visitor who is not signed in: the same for everyone, rendered once.
+static SIGNED_OUT_NAV: std::sync::LazyLock<Bytes> = std::sync::LazyLock::new(|| {
+    let nav = AccountNav {
+        account: None,
+        csrf: "",
+    };
+    Bytes::from(nav.render().unwrap_or_default())
+});
+
+/// The header's account links for this learner (or a visitor without identity).
+pub fn account_nav(learner: Option<&crate::web::identity::Learner>) -> Bytes {
+    match learner.and_then(|l| Some((l.account.as_ref()?, &l.csrf))) {
+        Some((account, csrf)) => {
+            let nav = AccountNav {
+                account: Some(account),
+                csrf,
+            };
+            nav.render().map(Bytes::from).unwrap_or_default()
+        }
+        None => SIGNED_OUT_NAV.clone(),
+    }
+}
+
+/// An HTML response of the given chunks with the account links put into the header: the
+/// first chunk holding [`ACCOUNT_SLOT`] is split there (sharing its bytes, not copying them).
+pub fn personal(nav: Bytes, chunks: impl IntoIterator<Item = Bytes>) -> Response {
+    let finder = memchr::memmem::Finder::new(ACCOUNT_SLOT.as_bytes());
+    let mut out = Vec::with_capacity(6);
+    let mut nav = Some(nav);
+    for chunk in chunks {
+        match nav.as_ref().and_then(|_| finder.find(&chunk)) {
+            Some(at) => {
+                out.push(chunk.slice(..at));
+                out.extend(nav.take());
+                out.push(chunk.slice(at + ACCOUNT_SLOT.len()..));
+            }
+            None => out.push(chunk),
+        }
+    }
+    html_response(out)
+}
+
+/// A page rendered for this learner: [`page`] with the account links in the header.
+pub fn page_for<T: Template>(learner: Option<&crate::web::identity::Learner>, template: &T) -> Response {
+    match template.render() {
+        Ok(html) => personal(account_nav(learner), [Bytes::from(html)]),
+        Err(err) => render_failed(&err),
+    }
+}
+
+/// The sign-in page.
+#[derive(Debug, Template)]
+#[template(path = "sign_in.html")]
+pub struct SignInPage<'a> {
+    pub layout: Layout,
+    pub csrf: &'a str,
+    /// Where to go after signing in: a path on this site.
+    pub next: &'a str,
+    pub name: &'a str,
+    pub error: Option<&'a str>,
+    pub signup_open: bool,
+    pub signed_in_as: Option<&'a str>,
+}
+
+/// The sign-up page.
+#[derive(Debug, Template)]
+#[template(path = "sign_up.html")]
+pub struct SignUpPage<'a> {
+    pub layout: Layout,
+    pub csrf: &'a str,
+    pub name: &'a str,
+    pub error: Option<&'a str>,
+    pub open: bool,
+}
+
+/// One account in the admin's list.
+#[derive(Debug)]
+pub struct UserRow {
+    pub name: String,
+    pub role: String,
+    pub created: String,
+    pub last_sign_in: String,
+}
+
+/// The admin's list of users, with a role form per user.
+#[derive(Debug, Template)]
+#[template(path = "admin_users.html")]
+pub struct AdminUsersPage<'a> {
+    pub layout: Layout,
+    pub csrf: &'a str,
+    pub users: Vec<UserRow>,
+    pub roles: [crate::accounts::Role; 4],
+    pub message: Option<&'a str>,
 }
 
 /// Where [`framed`] puts the article inside the rendered frame.

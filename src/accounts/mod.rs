@@ -3,13 +3,13 @@
 
 mod hasher;
 
-pub use hasher::{Busy, Hasher};
+pub use hasher::{Busy, Hasher, hash_now};
 
 use std::fmt;
 
 /// What a user may do. Each role can do what the roles before it can, except that an author's
 /// pages and an interviewer's console are separate: an admin has both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
 pub enum Role {
     /// Answers scenarios and sees their own attempts.
     Learner,
@@ -112,7 +112,8 @@ pub fn check_password(password: &str, name: &str) -> Result<(), String> {
 }
 
 /// A password read from a form or standard input: never printed by `Debug`.
-#[derive(Clone)]
+#[derive(Clone, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Password(pub String);
 
 impl fmt::Debug for Password {

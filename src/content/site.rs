@@ -212,13 +212,18 @@ pub fn url_for(path: &str) -> String {
 }
 
 /// Addresses the portal itself uses; a page there could never be reached.
-const RESERVED: [&str; 6] = [
+const RESERVED: [&str; 11] = [
     "/wiki",
     "/healthz",
     "/static",
     "/attempts",
     "/reveals",
     "/stats",
+    "/sign-in",
+    "/sign-up",
+    "/sign-out",
+    "/admin",
+    "/interviews",
 ];
 
 fn build_page(

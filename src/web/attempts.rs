@@ -13,7 +13,8 @@ use crate::error::AppError;
 use crate::grading::{Grade, Verdict};
 use crate::store::{NewAttempt, NewOverride};
 use crate::templates::{self, AttemptPage, AttemptRow, AttemptsPage, ItemView, Layout};
-use crate::web::identity::Learner;
+use crate::web::identity::Visitor;
+use crate::web::limits::Client;
 use crate::web::{pages, published::Article, view};
 
 /// The most characters an answer may have.
@@ -65,13 +66,16 @@ impl TryFrom<&AnswerForm> for Submission {
 /// POST /attempts: grades and stores the answer, then redirects to the attempt (303).
 pub async fn submit(
     State(state): State<AppState>,
+    visitor: Visitor,
+    Client(client): Client,
     jar: SignedCookieJar,
     headers: HeaderMap,
     form: Result<Form<AnswerForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form.map_err(rejection)?;
-    let (learner, jar) =
-        Learner::for_post(jar, &headers, &form.csrf).map_err(AppError::Forbidden)?;
+    visitor.check_post(&headers, &form.csrf)?;
+    state.limits.submit(client)?;
+    let (learner, jar) = visitor.for_post(jar, &headers, &form.csrf)?;
     let content = state.content();
     let (page, article, rubric) = content.scenario(&form.scenario).ok_or(AppError::NotFound)?;
     let submission = match Submission::try_from(&form) {
@@ -130,7 +134,7 @@ pub async fn submit(
 }
 
 /// A form that could not be read: too large, or malformed.
-fn rejection(rejection: FormRejection) -> AppError {
+pub(crate) fn rejection(rejection: FormRejection) -> AppError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::TooLarge(format!(
             "The form is larger than the server accepts. Answers are limited to {MAX_ANSWER_CHARS} characters."
@@ -146,10 +150,10 @@ fn rejection(rejection: FormRejection) -> AppError {
 /// GET /attempts/{id}: the score, each item's verdict with evidence, and the scenario's answers.
 pub async fn show(
     State(state): State<AppState>,
-    jar: SignedCookieJar,
+    visitor: Visitor,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let learner = Learner::from_jar(&jar).ok_or(AppError::NotFound)?;
+    let learner = visitor.0.as_ref().ok_or(AppError::NotFound)?;
     let attempt = state
         .store
         .attempt(&id, &learner.id)
@@ -218,7 +222,7 @@ pub async fn show(
         traps: grade.traps,
         article: &article,
     };
-    Ok(templates::page(&page))
+    Ok(templates::page_for(Some(learner), &page))
 }
 
 #[derive(Debug, Deserialize)]
@@ -232,13 +236,15 @@ pub struct OverrideForm {
 /// machine's.
 pub async fn set_override(
     State(state): State<AppState>,
-    jar: SignedCookieJar,
+    visitor: Visitor,
     headers: HeaderMap,
     Path(id): Path<String>,
     form: Result<Form<OverrideForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form.map_err(rejection)?;
-    let (learner, _) = Learner::for_post(jar, &headers, &form.csrf).map_err(AppError::Forbidden)?;
+    visitor.check_post(&headers, &form.csrf)?;
+    // Only a learner with attempts can have this one.
+    let learner = visitor.0.ok_or(AppError::NotFound)?;
     let verdict = Verdict::parse(&form.verdict)
         .filter(|v| *v != Verdict::Review)
         .ok_or_else(|| {
@@ -279,9 +285,9 @@ pub async fn set_override(
 /// GET /attempts: the learner's history.
 pub async fn history(
     State(state): State<AppState>,
-    jar: SignedCookieJar,
+    visitor: Visitor,
 ) -> Result<Response, AppError> {
-    let rows = match Learner::from_jar(&jar) {
+    let rows = match &visitor.0 {
         Some(learner) => state.store.attempts_of(&learner.id, 200).await?,
         None => Vec::new(),
     };
@@ -303,10 +309,11 @@ pub async fn history(
     let page = AttemptsPage {
         layout: Layout::in_section("attempts"),
         rows,
+        signed_in: visitor.account().is_some(),
     };
     Ok((
         [(header::CACHE_CONTROL, "no-store")],
-        templates::page(&page),
+        templates::page_for(visitor.0.as_ref(), &page),
     )
         .into_response())
 }
@@ -320,13 +327,13 @@ pub struct RevealForm {
 /// POST /reveals: records that the learner revealed a scenario's answers, then shows them.
 pub async fn reveal(
     State(state): State<AppState>,
+    visitor: Visitor,
     jar: SignedCookieJar,
     headers: HeaderMap,
     form: Result<Form<RevealForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form.map_err(rejection)?;
-    let (learner, jar) =
-        Learner::for_post(jar, &headers, &form.csrf).map_err(AppError::Forbidden)?;
+    let (learner, jar) = visitor.for_post(jar, &headers, &form.csrf)?;
     let content = state.content();
     let (page, _, _) = content.scenario(&form.scenario).ok_or(AppError::NotFound)?;
     state

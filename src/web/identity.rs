@@ -1,18 +1,161 @@
-//! Who is asking: until accounts exist, a learner is an anonymous random id kept in a signed,
-//! HttpOnly cookie, together with the token their forms must send back (cross-site request
-//! forgery protection: another site can neither read the cookie nor forge its signature).
+//! Who is asking. A signed-in learner is found by the random token in the session cookie, whose
+//! hash is looked up in the database (so signing out ends it everywhere); anyone else is an
+//! anonymous learner whose random id sits in a signed, HttpOnly cookie. Either way the learner
+//! has a token their forms must send back: cross-site request forgery protection, as another
+//! site can neither read the cookies nor guess the token.
 //!
-//! The identity is made on a visitor's first form post, not on every page view: pages for
-//! visitors without one carry [`NEW_VISITOR`] as their token, which is accepted only from a
+//! An anonymous identity is made on a visitor's first form post, not on every page view: pages
+//! for visitors without one carry [`NEW_VISITOR`] as their token, which is accepted only from a
 //! browser that has no identity yet and only from this site's own pages (the `Origin` and
 //! `Sec-Fetch-Site` headers browsers send on every POST).
 
-use axum_extra::extract::SignedCookieJar;
-use axum_extra::extract::cookie::{Cookie, SameSite};
+use std::time::Duration;
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
+use axum_extra::extract::SignedCookieJar;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use sha2::{Digest, Sha256};
 
+use crate::accounts::Role;
+use crate::app::AppState;
+use crate::error::AppError;
 use crate::random;
+use crate::store::{NewSession, learner_key};
+use crate::web::view;
+
+const ANONYMOUS_COOKIE: &str = "firedrill_learner";
+const SESSION_COOKIE: &str = "firedrill_session";
+
+/// The form token on pages served to a browser without an identity.
+pub const NEW_VISITOR: &str = "new";
+
+/// A session's last use is written at most this often (idle expiry needs no finer grain).
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+/// How long sessions last, and whether their cookie is `Secure`.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    /// A session unused this long has ended.
+    pub idle: Duration,
+    /// A session this old has ended, however busy.
+    pub absolute: Duration,
+    /// The site is served over HTTPS (its public URL says so).
+    pub https: bool,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self {
+            idle: Duration::from_secs(24 * 3600),
+            absolute: Duration::from_secs(7 * 24 * 3600),
+            https: false,
+        }
+    }
+}
+
+/// A signed-in user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub user_id: i64,
+    pub name: String,
+    pub role: Role,
+    /// SHA-256 of the session token.
+    session: Vec<u8>,
+}
+
+/// A learner: anonymous, or signed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Learner {
+    /// The key of their attempts and reveals: a random id, or `user:<id>`.
+    pub id: String,
+    /// The token forms carry in their `csrf` field.
+    pub csrf: String,
+    /// Made for this request: the learner has no attempts or reveals yet.
+    pub fresh: bool,
+    pub account: Option<Account>,
+}
+
+/// The learner making a request, if the browser has an identity; extracted from the cookies.
+#[derive(Debug, Clone)]
+pub struct Visitor(pub Option<Learner>);
+
+impl FromRequestParts<AppState> for Visitor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if let Some(account) = signed_in(&parts.headers, state).await? {
+            return Ok(Visitor(Some(account)));
+        }
+        let jar = SignedCookieJar::from_headers(&parts.headers, state.key().clone());
+        Ok(Visitor(anonymous(&jar)))
+    }
+}
+
+impl Visitor {
+    /// The signed-in account, if any.
+    pub fn account(&self) -> Option<&Account> {
+        self.0.as_ref()?.account.as_ref()
+    }
+
+    /// The learner, or a visitor without an identity as shown in pages.
+    pub fn or_new(self) -> Learner {
+        self.0.unwrap_or_else(|| Learner {
+            id: String::new(),
+            csrf: NEW_VISITOR.to_owned(),
+            fresh: true,
+            account: None,
+        })
+    }
+
+    /// The account if it has a role `allowed` accepts. Anyone signed out is sent to sign in
+    /// (and back to `here` after); a signed-in user without the role is refused.
+    pub fn require(&self, allowed: fn(Role) -> bool, here: &str) -> Result<&Account, AppError> {
+        match self.account() {
+            Some(account) if allowed(account.role) => Ok(account),
+            Some(_) => Err(AppError::NotAllowed),
+            None => Err(AppError::SignIn(here.to_owned())),
+        }
+    }
+
+    /// Refuses a form post that did not come from this browser's own pages: it must be
+    /// same-site and carry this browser's token (or [`NEW_VISITOR`] from a browser without an
+    /// identity).
+    pub fn check_post(&self, headers: &HeaderMap, token: &str) -> Result<(), AppError> {
+        if !same_site(headers) {
+            return Err(AppError::Forbidden(
+                "This form was sent from another site, so it was refused.",
+            ));
+        }
+        match &self.0 {
+            Some(learner) if learner.accepts(token) => Ok(()),
+            None if token == NEW_VISITOR => Ok(()),
+            _ => Err(AppError::Forbidden(
+                "The form did not come from this browser's session. Reload the page and submit again.",
+            )),
+        }
+    }
+
+    /// The learner behind a form post (see [`Visitor::check_post`]); for a browser without an
+    /// identity, a new anonymous one whose cookie is added to the jar.
+    pub fn for_post(
+        self,
+        jar: SignedCookieJar,
+        headers: &HeaderMap,
+        token: &str,
+    ) -> Result<(Learner, SignedCookieJar), AppError> {
+        self.check_post(headers, token)?;
+        match self.0 {
+            Some(learner) => Ok((learner, jar)),
+            None => {
+                let learner = Learner::new_anonymous();
+                let jar = jar.add(learner.anonymous_cookie());
+                Ok((learner, jar))
+            }
+        }
+    }
+}
 
 /// Whether a POST comes from this site's own pages: browsers send `Sec-Fetch-Site` and `Origin`
 /// with every POST; other clients (tests, scripts) send neither and are judged by the token.
@@ -33,77 +176,86 @@ fn same_site(headers: &HeaderMap) -> bool {
         .is_some_and(|(_, authority)| authority == host)
 }
 
-const COOKIE: &str = "firedrill_learner";
+/// The anonymous learner of this browser, if its signed cookie is valid.
+fn anonymous(jar: &SignedCookieJar) -> Option<Learner> {
+    let value = jar.get(ANONYMOUS_COOKIE)?;
+    let (id, csrf) = value.value().split_once('.')?;
+    (is_hex(id, 32) && is_hex(csrf, 32)).then(|| Learner {
+        id: id.to_owned(),
+        csrf: csrf.to_owned(),
+        fresh: false,
+        account: None,
+    })
+}
 
-/// The form token on pages served to a browser without an identity.
-pub const NEW_VISITOR: &str = "new";
+fn is_hex(s: &str, len: usize) -> bool {
+    s.len() == len && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
 
-/// An anonymous learner.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Learner {
-    pub id: String,
-    /// The token forms carry in their `csrf` field.
-    pub csrf: String,
-    /// Made for this request: the learner has no attempts or reveals yet.
-    pub fresh: bool,
+/// The signed-in learner, if the session cookie names a live session.
+async fn signed_in(headers: &HeaderMap, state: &AppState) -> Result<Option<Learner>, AppError> {
+    let jar = CookieJar::from_headers(headers);
+    let Some(token) = jar.get(SESSION_COOKIE).map(Cookie::value) else {
+        return Ok(None);
+    };
+    if !is_hex(token, 64) {
+        return Ok(None);
+    }
+    let hash = token_hash(token);
+    let Some(session) = state.store.session(&hash).await? else {
+        return Ok(None);
+    };
+    let now = view::now_ms();
+    let policy = state.sessions;
+    let idle = now - session.last_seen_at > millis(policy.idle);
+    let old = now - session.created_at > millis(policy.absolute);
+    let Some(role) = Role::parse(&session.role) else {
+        return Ok(None);
+    };
+    if idle || old {
+        return Ok(None);
+    }
+    if now - session.last_seen_at > TOUCH_EVERY_MS {
+        // Bookkeeping for idle expiry; the page does not wait for it.
+        let (store, hash) = (state.store.clone(), hash.clone());
+        tokio::spawn(async move { store.touch_session(&hash, now).await });
+    }
+    Ok(Some(Learner {
+        id: learner_key(session.user_id),
+        csrf: session.csrf,
+        fresh: false,
+        account: Some(Account {
+            user_id: session.user_id,
+            name: session.name,
+            role,
+            session: hash,
+        }),
+    }))
+}
+
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
 }
 
 impl Learner {
-    /// The learner of this browser, or `None` when it has no valid cookie.
-    pub fn from_jar(jar: &SignedCookieJar) -> Option<Self> {
-        let value = jar.get(COOKIE)?;
-        let (id, csrf) = value.value().split_once('.')?;
-        let valid = |s: &str| s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit());
-        (valid(id) && valid(csrf)).then(|| Self {
-            id: id.to_owned(),
-            csrf: csrf.to_owned(),
-            fresh: false,
-        })
-    }
-
-    /// A visitor without an identity yet, as shown in pages.
-    pub fn visitor() -> Self {
+    fn new_anonymous() -> Self {
+        // One read from the OS random source for both values. It does not fail on a running
+        // system, and a predictable id is no option.
+        let bytes = random::bytes::<32>().expect("the operating system's random source failed");
         Self {
-            id: String::new(),
-            csrf: NEW_VISITOR.to_owned(),
+            id: random::hex(&bytes[..16]),
+            csrf: random::hex(&bytes[16..]),
             fresh: true,
+            account: None,
         }
     }
 
-    /// The learner behind a form post: this browser's, if its token matches; or, for a browser
-    /// without one posting [`NEW_VISITOR`], a new identity whose cookie is added to the jar.
-    /// Posts from other sites are refused either way.
-    pub fn for_post(
-        jar: SignedCookieJar,
-        headers: &HeaderMap,
-        token: &str,
-    ) -> Result<(Self, SignedCookieJar), &'static str> {
-        if !same_site(headers) {
-            return Err("This form was sent from another site, so it was refused.");
-        }
-        match Self::from_jar(&jar) {
-            Some(learner) if learner.accepts(token) => Ok((learner, jar)),
-            None if token == NEW_VISITOR => {
-                // One read from the OS random source for both values. It does not fail on a
-                // running system, and a predictable id is no option.
-                let bytes =
-                    random::bytes::<32>().expect("the operating system's random source failed");
-                let learner = Self {
-                    id: random::hex(&bytes[..16]),
-                    csrf: random::hex(&bytes[16..]),
-                    fresh: true,
-                };
-                let jar = jar.add(learner.cookie());
-                Ok((learner, jar))
-            }
-            _ => Err(
-                "The form did not come from this browser's session. Reload the page and submit again.",
-            ),
-        }
-    }
-
-    fn cookie(&self) -> Cookie<'static> {
-        Cookie::build((COOKIE, format!("{}.{}", self.id, self.csrf)))
+    fn anonymous_cookie(&self) -> Cookie<'static> {
+        Cookie::build((ANONYMOUS_COOKIE, format!("{}.{}", self.id, self.csrf)))
             .path("/")
             .http_only(true)
             .same_site(SameSite::Lax)
@@ -121,5 +273,102 @@ impl Learner {
                 .zip(self.csrf.bytes())
                 .fold(0u8, |acc, (a, b)| acc | (a ^ b))
                 == 0
+    }
+}
+
+/// Signs a user in: a new session (a new random token, whatever cookie the browser had),
+/// adopting this browser's anonymous attempts. Returns the cookies to send: the session
+/// cookie set, the anonymous one removed, and any earlier session ended.
+pub async fn sign_in(
+    state: &AppState,
+    visitor: Visitor,
+    headers: &HeaderMap,
+    user_id: i64,
+) -> Result<CookieJar, AppError> {
+    let bytes = random::bytes::<48>().map_err(|e| anyhow::anyhow!("random source: {e}"))?;
+    let (token, csrf) = (random::hex(&bytes[..32]), random::hex(&bytes[32..]));
+    let now = view::now_ms();
+    let policy = state.sessions;
+    let adopt = match &visitor.0 {
+        Some(learner) if learner.account.is_none() => Some(learner.id.clone()),
+        _ => None,
+    };
+    if let Some(account) = visitor.account() {
+        state.store.end_session(&account.session).await?;
+    }
+    state
+        .store
+        .start_session(NewSession {
+            token_hash: token_hash(&token),
+            user_id,
+            csrf,
+            at: now,
+            adopt,
+            expired_before: now - millis(policy.idle),
+        })
+        .await?;
+    let session = Cookie::build((SESSION_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(policy.https || forwarded_https(headers))
+        .max_age(time::Duration::seconds(
+            i64::try_from(policy.absolute.as_secs()).unwrap_or(i64::MAX),
+        ))
+        .build();
+    Ok(CookieJar::new()
+        .add(session)
+        .add(removal(ANONYMOUS_COOKIE)))
+}
+
+/// Signs out: ends the session in the database, so its cookie signs nobody in any more, even
+/// if a copy was kept. Returns the cookies to send (the session cookie removed).
+pub async fn sign_out(state: &AppState, visitor: &Visitor) -> Result<CookieJar, AppError> {
+    if let Some(account) = visitor.account() {
+        state.store.end_session(&account.session).await?;
+    }
+    Ok(CookieJar::new().add(removal(SESSION_COOKIE)))
+}
+
+/// A cookie that makes the browser forget the one with this name.
+fn removal(name: &'static str) -> Cookie<'static> {
+    let mut cookie = Cookie::build((name, "")).path("/").build();
+    cookie.make_removal();
+    cookie
+}
+
+/// Whether a proxy in front says the request came over HTTPS. Only ever adds `Secure`, so a
+/// client that lies about it harms nobody but itself.
+fn forwarded_https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn tokens_are_compared_whole() {
+        let learner = Learner::new_anonymous();
+        assert!(learner.accepts(&learner.csrf.clone()));
+        assert!(!learner.accepts(&learner.csrf[..31]));
+        assert!(!learner.accepts(NEW_VISITOR));
+    }
+
+    #[test]
+    fn posts_from_another_origin_or_site_are_not_same_site() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_static("drill.example"));
+        assert!(same_site(&headers));
+        headers.insert(header::ORIGIN, HeaderValue::from_static("https://drill.example"));
+        assert!(same_site(&headers));
+        headers.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
+        assert!(!same_site(&headers));
+        headers.remove(header::ORIGIN);
+        headers.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(!same_site(&headers));
     }
 }

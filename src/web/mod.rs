@@ -2,7 +2,9 @@
 
 pub mod attempts;
 pub mod headers;
+pub mod auth;
 pub mod identity;
+pub mod limits;
 pub mod pages;
 pub mod published;
 pub mod view;

@@ -4,7 +4,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::SignedCookieJar;
 use bytes::Bytes;
 
 use crate::app::AppState;
@@ -13,11 +12,16 @@ use crate::content::catalogue::{self, Facets, Filter};
 use crate::error::AppError;
 use crate::templates::{self, AnswerForm, CataloguePage, ErrorPage, Layout, WikiIndexPage};
 use crate::web::attempts::MAX_ANSWER_CHARS;
-use crate::web::identity::Learner;
+use crate::accounts::Role;
+use crate::web::identity::{Learner, Visitor};
 use crate::web::published::Article;
 use crate::web::view;
 
-pub async fn catalogue(State(state): State<AppState>, Query(filter): Query<Filter>) -> Response {
+pub async fn catalogue(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(filter): Query<Filter>,
+) -> Response {
     let content = state.content();
     let site = &content.site;
     let page = CataloguePage {
@@ -27,35 +31,38 @@ pub async fn catalogue(State(state): State<AppState>, Query(filter): Query<Filte
         total: site.scenarios().count(),
         filter: &filter,
     };
-    templates::page(&page)
+    templates::page_for(visitor.0.as_ref(), &page)
 }
 
-pub async fn wiki_index(State(state): State<AppState>) -> Response {
+pub async fn wiki_index(State(state): State<AppState>, visitor: Visitor) -> Response {
     let content = state.content();
     let site = &content.site;
     let mut pages: Vec<_> = site.wiki_pages().collect();
     pages.sort_by_key(|p| p.title.to_lowercase());
-    templates::page(&WikiIndexPage {
+    let page = WikiIndexPage {
         layout: Layout::in_section("wiki"),
         pages,
-    })
+    };
+    templates::page_for(visitor.0.as_ref(), &page)
 }
 
 /// Any page of the content tree, at its path without `.md`; otherwise the helpful 404.
 pub async fn page(
     State(state): State<AppState>,
-    jar: SignedCookieJar,
+    visitor: Visitor,
     uri: Uri,
 ) -> Result<Response, AppError> {
     let content = state.content();
     let path = uri.path();
     let found = content.page(path.strip_suffix(".md").unwrap_or(path));
+    let nav = templates::account_nav(visitor.0.as_ref());
+    let author = visitor.account().is_some_and(|a| a.role.is_author());
     let response = match found {
-        None => not_found(path),
-        Some((_, Article::Wiki { framed })) => templates::html_response([framed.clone()]),
+        None => not_found(nav, path),
+        Some((_, Article::Wiki { framed })) => templates::personal(nav, [framed.clone()]),
         Some((page, article)) => {
             // No identity is made on a page view: a visitor gets one with their first form post.
-            let learner = Learner::from_jar(&jar).unwrap_or_else(Learner::visitor);
+            let learner = visitor.or_new();
             let view = ScenarioView {
                 learner: &learner,
                 answer: "",
@@ -65,7 +72,7 @@ pub async fn page(
             scenario_response(&state, page, article, view).await?
         }
     };
-    if !state.watching {
+    if !state.watching || !(author || state.problems_for_all) {
         return Ok(response);
     }
     // Watch mode: the author sees the file's problems on the page (or on the 404 of a new file).
@@ -102,7 +109,7 @@ async fn with_problems(
     let mut notice =
         String::from(r#"<aside class="author-problems" role="status"><h2>Problems in "#);
     crate::content::markdown::escape_into(&mut notice, file);
-    notice.push_str(" (watch mode: learners see the last good version)</h2><ul>");
+    notice.push_str(" (watch mode, shown to authors: learners see the last good version)</h2><ul>");
     for d in problems {
         notice.push_str("<li>");
         crate::content::markdown::escape_into(
@@ -151,6 +158,7 @@ pub async fn scenario_response(
     };
     // A learner made for this request has nothing stored yet: no need to ask the database.
     let learner = view.learner;
+    let nav = templates::account_nav(Some(learner));
     let attempted = !learner.fresh && state.store.has_attempted(&learner.id, &page.slug).await?;
     let revealed =
         attempted || (!learner.fresh && state.store.revealed(&learner.id, &page.slug).await?);
@@ -164,7 +172,7 @@ pub async fn scenario_response(
         };
         let form = framed.forms[usize::from(!revealed)][usize::from(attempted)]
             .fill(&learner.csrf, started);
-        templates::html_response([head.clone(), form, tail.clone()])
+        templates::personal(nav, [head.clone(), form, tail.clone()])
     } else {
         let started = started.to_string();
         let form = AnswerForm {
@@ -179,18 +187,16 @@ pub async fn scenario_response(
         }
         .render()?;
         let [head, tail] = if revealed { unlocked } else { locked };
-        templates::framed(
-            Layout::in_section("scenarios"),
-            page.short_title(),
-            [head.clone(), Bytes::from(form), tail.clone()],
-        )
+        let frame = templates::frame(Layout::in_section("scenarios"), page.short_title())?;
+        let [top, bottom] = frame;
+        templates::personal(nav, [top, head.clone(), Bytes::from(form), tail.clone(), bottom])
     };
     // The page carries the learner's form token: never store it in a shared cache.
     Ok(([(header::CACHE_CONTROL, "private, no-cache")], response).into_response())
 }
 
 /// The helpful 404 for any address nothing is published at.
-fn not_found(path: &str) -> Response {
+fn not_found(nav: Bytes, path: &str) -> Response {
     let page = ErrorPage {
         layout: Layout::default(),
         status: 404,
@@ -198,17 +204,24 @@ fn not_found(path: &str) -> Response {
         message: "There is no page at this address.",
         path: Some(path),
     };
-    (StatusCode::NOT_FOUND, templates::page(&page)).into_response()
+    match page.render() {
+        Ok(html) => (
+            StatusCode::NOT_FOUND,
+            templates::personal(nav, [Bytes::from(html)]),
+        )
+            .into_response(),
+        Err(err) => AppError::from(err).into_response(),
+    }
 }
 
-/// GET /stats/{slug}: the author statistics of a scenario (only while statistics are open).
+/// GET /stats/{slug}: the author statistics of a scenario (authors and admins).
 pub async fn statistics(
     State(state): State<AppState>,
+    visitor: Visitor,
+    uri: Uri,
     axum::extract::Path(slug): axum::extract::Path<String>,
 ) -> Result<Response, AppError> {
-    if !state.statistics_open {
-        return Err(AppError::NotFound);
-    }
+    visitor.require(Role::is_author, uri.path())?;
     let content = state.content();
     let (page, _, rubric) = content.scenario(&slug).ok_or(AppError::NotFound)?;
     let attempts = state.store.all_attempts(Some(&page.slug)).await?;
@@ -224,5 +237,5 @@ pub async fn statistics(
         url: &page.url,
         stats,
     };
-    Ok(templates::page(&view))
+    Ok(templates::page_for(visitor.0.as_ref(), &view))
 }

@@ -1,11 +1,13 @@
 //! `TestApp`: the router over some content, and small request helpers.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use firedrill::app::{AppState, router};
+use firedrill::accounts::{Password, Role};
+use firedrill::app::{AppState, Settings, router};
 use firedrill::content::{Site, SourceFile};
 use firedrill::store::Store;
 use http_body_util::BodyExt;
@@ -16,8 +18,8 @@ pub struct TestApp {
     pub store: Store,
     /// Holds the database file for the test's lifetime.
     _dir: tempfile::TempDir,
-    /// The learner cookie, once the app has set one (like a browser keeps it).
-    cookie: std::sync::Mutex<Option<String>>,
+    /// The cookies the app has set, by name (like a browser keeps them).
+    cookies: std::sync::Mutex<BTreeMap<String, String>>,
 }
 
 pub struct TestResponse {
@@ -33,13 +35,10 @@ impl TestApp {
             .await
     }
 
-    /// The bundled content with author statistics closed, as on a non-loopback bind.
-    pub async fn bundled_closed_statistics() -> Self {
-        let mut app = Self::bundled().await;
-        let site = firedrill::content::load(&repo("content")).unwrap();
-        let state = AppState::new(site, app.store.clone()).await.unwrap();
-        app.router = router(state, &repo("static"));
-        app
+    /// The bundled content served with these settings.
+    pub async fn bundled_with(settings: Settings) -> Self {
+        let site = firedrill::content::load(&repo("content")).expect("bundled content loads");
+        Self::with_site_and(site, settings).await
     }
 
     /// Content made of `(path, markdown)` pairs.
@@ -54,21 +53,63 @@ impl TestApp {
         Self::with_site(Site::build(&files)).await
     }
 
-    /// A fresh SQLite file in a temporary folder for each app.
     async fn with_site(site: Site) -> Self {
+        Self::with_site_and(site, Settings::default()).await
+    }
+
+    /// A fresh SQLite file in a temporary folder for each app.
+    async fn with_site_and(site: Site, settings: Settings) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let store = Store::open(&url).await.unwrap();
-        let state = AppState::new(site, store.clone())
-            .await
-            .unwrap()
-            .with_open_statistics(true);
+        let state = AppState::new(site, store.clone(), settings).await.unwrap();
         Self {
             router: router(state, &repo("static")),
             store,
             _dir: dir,
-            cookie: std::sync::Mutex::new(None),
+            cookies: std::sync::Mutex::new(BTreeMap::new()),
         }
+    }
+
+    /// The same app seen from another browser: no cookies.
+    pub fn another_browser(&self) -> Self {
+        Self {
+            router: self.router.clone(),
+            store: self.store.clone(),
+            _dir: tempfile::tempdir().unwrap(),
+            cookies: std::sync::Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// Creates an account straight in the store; returns its password.
+    pub async fn add_user(&self, name: &str, role: Role) -> String {
+        let password = format!("{name}-correct-horse");
+        let user = firedrill::store::NewUser {
+            name: name.to_owned(),
+            password_hash: firedrill::accounts::hash_now(&Password(password.clone())),
+            role: role.as_str().to_owned(),
+            created_at: 1,
+        };
+        self.store.create_user(user).await.unwrap().expect("a new name");
+        password
+    }
+
+    /// Signs in through the form, as a browser would; returns the response to the POST.
+    pub async fn sign_in(&self, name: &str, password: &str) -> TestResponse {
+        let form = self.get("/sign-in").await;
+        let csrf = Self::csrf_in(&form);
+        self.post_form(
+            "/sign-in",
+            &[("csrf", &csrf), ("name", name), ("password", password)],
+        )
+        .await
+    }
+
+    /// Creates an account with this role and signs in as it.
+    pub async fn signed_in_as(&self, name: &str, role: Role) {
+        let password = self.add_user(name, role).await;
+        let response = self.sign_in(name, &password).await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
     }
 
     pub async fn get(&self, uri: &str) -> TestResponse {
@@ -86,18 +127,26 @@ impl TestApp {
         .await
     }
 
-    /// Sends a request with this client's cookie, keeping any cookie the response sets.
+    /// Sends a request with this client's cookies, keeping the cookies the response sets and
+    /// forgetting those it removes.
     pub async fn request(&self, mut request: Request<Body>) -> TestResponse {
-        if let Some(cookie) = self.cookie.lock().unwrap().clone() {
+        let cookies = self.cookie_header();
+        if !cookies.is_empty() {
             request
                 .headers_mut()
                 .entry(header::COOKIE)
-                .or_insert(cookie.parse().unwrap());
+                .or_insert(cookies.parse().unwrap());
         }
         let response = self.router.clone().oneshot(request).await.unwrap();
-        if let Some(set) = response.headers().get(header::SET_COOKIE) {
-            let pair = set.to_str().unwrap().split(';').next().unwrap().to_owned();
-            *self.cookie.lock().unwrap() = Some(pair);
+        for set in response.headers().get_all(header::SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            let (name, value) = set.split(';').next().unwrap().split_once('=').unwrap();
+            let mut jar = self.cookies.lock().unwrap();
+            if set.contains("Max-Age=0") {
+                jar.remove(name);
+            } else {
+                jar.insert(name.to_owned(), value.to_owned());
+            }
         }
         let status = response.status();
         let headers = response.headers().clone();
@@ -121,10 +170,27 @@ impl TestApp {
         self.request(request).await
     }
 
-    /// The learner cookie's value, if one was set.
+    /// The `Cookie` header this browser sends.
+    pub fn cookie_header(&self) -> String {
+        let jar = self.cookies.lock().unwrap();
+        let pairs: Vec<String> = jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        pairs.join("; ")
+    }
+
+    /// The anonymous learner cookie's value, if one was set.
     pub fn cookie_value(&self) -> Option<String> {
-        let pair = self.cookie.lock().unwrap().clone()?;
-        Some(pair.split_once('=')?.1.to_owned())
+        self.cookie("firedrill_learner")
+    }
+
+    /// A cookie's value, if the app set one.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().unwrap().get(name).cloned()
+    }
+
+    /// Sets a cookie, as a client replaying one would.
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        let mut jar = self.cookies.lock().unwrap();
+        jar.insert(name.to_owned(), value.to_owned());
     }
 
     /// The learner id inside the cookie: the signed value ends `<id>.<csrf>`, 32 hex digits each.
@@ -134,9 +200,9 @@ impl TestApp {
         head[head.len() - 32..].to_owned()
     }
 
-    /// Forgets the cookie, like another browser.
+    /// Forgets the cookies, like another browser.
     pub fn forget_cookie(&self) {
-        *self.cookie.lock().unwrap() = None;
+        self.cookies.lock().unwrap().clear();
     }
 
     /// The form token in a page.

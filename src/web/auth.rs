@@ -1,0 +1,277 @@
+//! Sign up, sign in, sign out, and the admin's list of users.
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::accounts::{self, Password, Role};
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::store::{NewUser, RoleChange};
+use crate::templates::{self, AdminUsersPage, Layout, SignInPage, SignUpPage, UserRow};
+use crate::web::attempts::rejection;
+use crate::web::identity::{self, Visitor};
+use crate::web::limits::Client;
+use crate::web::view;
+
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Where to go after signing in: `next` if it is a path on this site, else the catalogue.
+/// (An absolute or protocol-relative URL would make this an open redirect.)
+fn local_path(next: Option<&str>) -> &str {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains(['\\', '\r', '\n']) => p,
+        _ => "/",
+    }
+}
+
+/// A page with form tokens: never cached.
+fn private(response: Response) -> Response {
+    ([(header::CACHE_CONTROL, "no-store")], response).into_response()
+}
+
+/// GET /sign-in
+pub async fn sign_in_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(query): Query<NextQuery>,
+) -> Response {
+    let learner = visitor.clone().or_new();
+    let page = SignInPage {
+        layout: Layout::default(),
+        csrf: &learner.csrf,
+        next: local_path(query.next.as_deref()),
+        name: "",
+        error: None,
+        signup_open: state.signup_open,
+        signed_in_as: visitor.account().map(|a| a.name.as_str()),
+    };
+    private(templates::page_for(visitor.0.as_ref(), &page))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignInForm {
+    csrf: String,
+    name: String,
+    password: Password,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// POST /sign-in: checks the password off the async runtime, then starts a new session.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Client(client): Client,
+    headers: HeaderMap,
+    form: Result<Form<SignInForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(rejection)?;
+    visitor.check_post(&headers, &form.csrf)?;
+    let name = form.name.trim();
+    state.limits.sign_in(client, name)?;
+    let user = state.store.user(name).await?;
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let matches = state
+        .hasher
+        .verify(form.password, hash)
+        .await
+        .map_err(|_| AppError::Busy)?;
+    let user = match user {
+        Some(user) if matches => user,
+        _ => {
+            let learner = visitor.clone().or_new();
+            let page = SignInPage {
+                layout: Layout::default(),
+                csrf: &learner.csrf,
+                next: local_path(form.next.as_deref()),
+                name,
+                error: Some("That user name and password do not match an account."),
+                signup_open: state.signup_open,
+                signed_in_as: visitor.account().map(|a| a.name.as_str()),
+            };
+            let page = templates::page_for(visitor.0.as_ref(), &page);
+            return Ok(private((StatusCode::UNPROCESSABLE_ENTITY, page).into_response()));
+        }
+    };
+    tracing::info!(user = %user.name, "signed in");
+    let cookies = identity::sign_in(&state, visitor, &headers, user.id).await?;
+    Ok((cookies, Redirect::to(local_path(form.next.as_deref()))).into_response())
+}
+
+/// GET /sign-up
+pub async fn sign_up_page(State(state): State<AppState>, visitor: Visitor) -> Response {
+    let learner = visitor.clone().or_new();
+    let page = SignUpPage {
+        layout: Layout::default(),
+        csrf: &learner.csrf,
+        name: "",
+        error: None,
+        open: state.signup_open,
+    };
+    private(templates::page_for(visitor.0.as_ref(), &page))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignUpForm {
+    csrf: String,
+    name: String,
+    password: Password,
+    confirm: Password,
+}
+
+/// POST /sign-up: creates a learner account and signs it in.
+pub async fn sign_up(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Client(client): Client,
+    headers: HeaderMap,
+    form: Result<Form<SignUpForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(rejection)?;
+    visitor.check_post(&headers, &form.csrf)?;
+    if !state.signup_open {
+        return Err(AppError::NotAllowed);
+    }
+    state.limits.sign_up(client)?;
+    let name = form.name.trim();
+    let problem = accounts::check_name(name)
+        .and_then(|()| accounts::check_password(&form.password.0, name))
+        .and_then(|()| match form.password.0 == form.confirm.0 {
+            true => Ok(()),
+            false => Err("The two passwords differ; type the same one twice.".to_owned()),
+        });
+    let created = match problem {
+        Err(problem) => Err(problem),
+        Ok(()) => {
+            let hash = state
+                .hasher
+                .hash(form.password)
+                .await
+                .map_err(|_| AppError::Busy)?;
+            let user = NewUser {
+                name: name.to_owned(),
+                password_hash: hash,
+                role: Role::Learner.as_str().to_owned(),
+                created_at: view::now_ms(),
+            };
+            state.store.create_user(user).await?.ok_or_else(|| {
+                format!("The name `{name}` is taken; choose another.")
+            })
+        }
+    };
+    let user_id = match created {
+        Ok(id) => id,
+        Err(problem) => {
+            let learner = visitor.clone().or_new();
+            let page = SignUpPage {
+                layout: Layout::default(),
+                csrf: &learner.csrf,
+                name,
+                error: Some(&problem),
+                open: true,
+            };
+            let page = templates::page_for(visitor.0.as_ref(), &page);
+            return Ok(private((StatusCode::UNPROCESSABLE_ENTITY, page).into_response()));
+        }
+    };
+    tracing::info!(user = %name, "account created");
+    let cookies = identity::sign_in(&state, visitor, &headers, user_id).await?;
+    Ok((cookies, Redirect::to("/attempts")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    csrf: String,
+}
+
+/// POST /sign-out: ends the session server-side.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    form: Result<Form<TokenForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(rejection)?;
+    visitor.check_post(&headers, &form.csrf)?;
+    let cookies = identity::sign_out(&state, &visitor).await?;
+    Ok((cookies, Redirect::to("/")).into_response())
+}
+
+/// GET /admin/users: every account with a form to change its role (admins only).
+pub async fn users(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+    users_page(&state, &visitor, None, StatusCode::OK).await
+}
+
+async fn users_page(
+    state: &AppState,
+    visitor: &Visitor,
+    message: Option<&str>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    visitor.require(Role::is_admin, "/admin/users")?;
+    let learner = visitor.0.as_ref();
+    let users = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| UserRow {
+            name: u.name,
+            role: u.role,
+            created: view::date_time(u.created_at),
+            last_sign_in: u.last_sign_in_at.map_or_else(|| "never".to_owned(), view::date_time),
+        })
+        .collect();
+    let page = AdminUsersPage {
+        layout: Layout::default(),
+        csrf: learner.map_or("", |l| l.csrf.as_str()),
+        users,
+        roles: Role::ALL,
+        message,
+    };
+    Ok(private(
+        (status, templates::page_for(learner, &page)).into_response(),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RoleForm {
+    csrf: String,
+    role: String,
+}
+
+/// POST /admin/users/{name}/role (admins only).
+pub async fn set_role(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    form: Result<Form<RoleForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(rejection)?;
+    let admin = visitor.require(Role::is_admin, "/admin/users")?;
+    visitor.check_post(&headers, &form.csrf)?;
+    let role = Role::parse(&form.role).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "`{}` is not a role: use learner, interviewer, author or admin",
+            form.role
+        ))
+    })?;
+    match state.store.set_role(&name, role.as_str()).await? {
+        RoleChange::Changed => {
+            tracing::info!(by = %admin.name, user = %name, %role, "role changed");
+            Ok(Redirect::to("/admin/users").into_response())
+        }
+        RoleChange::NoSuchUser => Err(AppError::NotFound),
+        RoleChange::LastAdmin => {
+            let message = format!("`{name}` is the only admin; make someone else admin first.");
+            users_page(&state, &visitor, Some(&message), StatusCode::CONFLICT).await
+        }
+    }
+}
