@@ -16,6 +16,7 @@ use tokio::net::TcpListener;
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
 use axum::routing::{get, post};
 use axum_extra::extract::cookie::Key;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -151,6 +152,7 @@ macro_rules! with_layers {
             }))
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
             .layer(SecurityHeadersLayer)
+            .layer(CatchPanicLayer::custom(crate::error::panicked))
             .layer(CompressionLayer::new())
             .service($routes)
     };

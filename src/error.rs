@@ -111,3 +111,14 @@ fn sign_in_redirect(next: &str) -> Response {
     let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
     Redirect::to(&format!("/sign-in?next={next}")).into_response()
 }
+
+/// The answer to a request whose handler panicked: the generic error page; the panic message
+/// goes to the log only.
+pub fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    AppError::Internal(anyhow::anyhow!("handler panicked: {message}")).into_response()
+}

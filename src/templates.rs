@@ -481,6 +481,19 @@ pub struct StatsPage<'a> {
     pub title: &'a str,
     pub url: &'a str,
     pub stats: crate::stats::ScenarioStats,
+    /// The latest answers, newest first, without who wrote them.
+    pub recent: Vec<RecentAnswer>,
+}
+
+/// An answer shown to authors on the statistics page.
+#[derive(Debug)]
+pub struct RecentAnswer {
+    pub submitted: String,
+    pub percent: u32,
+    pub covered: i64,
+    pub total: i64,
+    /// Escaped, with the grader's evidence marked.
+    pub answer_html: String,
 }
 
 /// One bar of the score histogram, in SVG units.

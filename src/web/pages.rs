@@ -214,6 +214,9 @@ fn not_found(nav: Bytes, path: &str) -> Response {
     }
 }
 
+/// Answers shown on the statistics page.
+const RECENT_ANSWERS: usize = 10;
+
 /// GET /stats/{slug}: the author statistics of a scenario (authors and admins).
 pub async fn statistics(
     State(state): State<AppState>,
@@ -231,11 +234,31 @@ pub async fn statistics(
         .collect();
     let overrides = state.store.overrides_of_scenario(&page.slug).await?;
     let stats = crate::stats::compute(rubric, &grades, &overrides);
+    let recent = attempts
+        .iter()
+        .rev()
+        .take(RECENT_ANSWERS)
+        .map(|a| {
+            let grade = grades.iter().find(|(id, _)| *id == a.id).map(|(_, g)| g);
+            let evidence = grade.into_iter().flat_map(|g| {
+                let items = g.items.iter().flat_map(|i| &i.evidence);
+                items.chain(g.traps.iter().flat_map(|t| &t.evidence))
+            });
+            templates::RecentAnswer {
+                submitted: view::date_time(a.submitted_at),
+                percent: (a.score * 100.0).round() as u32,
+                covered: a.covered,
+                total: a.total,
+                answer_html: view::highlight(&a.answer, evidence),
+            }
+        })
+        .collect();
     let view = templates::StatsPage {
         layout: Layout::in_section("scenarios"),
         title: page.short_title(),
         url: &page.url,
         stats,
+        recent,
     };
     Ok(templates::page_for(visitor.0.as_ref(), &view))
 }

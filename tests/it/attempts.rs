@@ -295,9 +295,10 @@ async fn author_statistics_chart_attempts_hit_rates_and_overrides() {
         "<td>Post-incident: audit all ArgoCD-managed deployments that also have HPAs</td><td>0%</td><td>50%</td><td>2</td>",
         "<td>Quick identification of the HPA vs ArgoCD conflict</td><td>50%</td><td>0%</td><td>2</td>",
     ]);
+    res.assert_contains(&["&lt;script&gt;alert('stats')&lt;/script&gt; no idea"]);
     assert!(
         !res.body.contains("<script>alert('stats')"),
-        "answers never reach the page"
+        "answers are escaped"
     );
     assert_eq!(
         app.get("/stats/no-such-scenario").await.status,

@@ -1,5 +1,6 @@
 //! Integration tests: real HTTP requests through the router, no socket.
 
+mod accounts;
 mod attempts;
 mod cli;
 mod grading;
