@@ -18,7 +18,7 @@ pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-FIREDRILL_LOG=error target/release/firedrill serve --content content --database "sqlite://$work/http.db" --bind 127.0.0.1:18082 &
+FIREDRILL_LOG=error FIREDRILL_SUBMIT_RATE=0 target/release/firedrill serve --content content --database "sqlite://$work/http.db" --bind 127.0.0.1:18082 &
 pid=$!
 for _ in $(seq 100); do curl -sf -o /dev/null http://127.0.0.1:18082/healthz && break; sleep 0.1; done
 # A learner identity is made by the first form post.

@@ -1,7 +1,6 @@
 //! Application state, the one route table, the tower-http layers, and serving with graceful
 //! shutdown.
 
-use std::hash::{DefaultHasher, Hash, Hasher as _};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,18 +10,16 @@ use anyhow::Context;
 use arc_swap::ArcSwap;
 use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef};
-use axum::serve::IncomingStream;
-use tokio::net::TcpListener;
-use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode};
 use axum::routing::{get, post};
+use axum::serve::IncomingStream;
 use axum_extra::extract::cookie::Key;
+use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -30,6 +27,7 @@ use crate::accounts::Hasher;
 use crate::config::ServeArgs;
 use crate::content::Site;
 use crate::store::Store;
+use crate::web::assets::Assets;
 use crate::web::headers::SecurityHeadersLayer;
 use crate::web::identity::SessionPolicy;
 use crate::web::limits::{Limits, Rates};
@@ -160,17 +158,12 @@ macro_rules! with_layers {
 
 /// The whole application: routes, static files and layers, as a `Router` for tests to drive.
 pub fn router(state: AppState, static_dir: &Path) -> Router {
-    Router::new().fallback_service(with_layers!(routes(state, static_dir)))
+    let assets = Assets::load(static_dir);
+    Router::new().fallback_service(with_layers!(routes(state, assets)))
 }
 
 /// The route table.
-fn routes(state: AppState, static_dir: &Path) -> Router {
-    let static_files = Router::new()
-        .fallback_service(ServeDir::new(static_dir))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            IMMUTABLE,
-        ));
+fn routes(state: AppState, assets: Assets) -> Router {
     Router::new()
         .route("/", get(pages::catalogue))
         .route("/wiki", get(pages::wiki_index))
@@ -190,12 +183,10 @@ fn routes(state: AppState, static_dir: &Path) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             state.request_timeout,
         ))
-        .nest("/static", static_files)
+        .nest("/static", assets.router())
         .fallback(get(pages::page))
         .with_state(state)
 }
-
-const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 
 /// Request ids `1`, `2`, ... for this process: cheap, and enough to follow a request in the logs.
 #[derive(Debug, Clone, Default)]
@@ -208,23 +199,10 @@ impl MakeRequestId for SequentialId {
     }
 }
 
-/// A short hash of the static files, appended to their URLs so browsers can cache them forever.
-pub fn asset_version(static_dir: &Path) -> String {
-    let mut hasher = DefaultHasher::new();
-    let mut entries: Vec<_> = std::fs::read_dir(static_dir)
-        .map(|d| d.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    entries.sort();
-    for path in entries {
-        path.hash(&mut hasher);
-        std::fs::read(&path).unwrap_or_default().hash(&mut hasher);
-    }
-    format!("{:08x}", hasher.finish() as u32)
-}
-
 /// Serves until Ctrl-C or SIGTERM, then finishes requests in flight.
 pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
-    crate::templates::set_asset_version(asset_version(&args.static_dir));
+    let assets = Assets::load(&args.static_dir);
+    crate::templates::set_asset_version(assets.version.clone());
     let store = Store::open(&args.database.database)
         .await
         .with_context(|| format!("cannot open the database `{}`", args.database.database))?;
@@ -240,7 +218,7 @@ pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
         )?),
         false => None,
     };
-    let app = with_layers!(routes(state, &args.static_dir));
+    let app = with_layers!(routes(state, assets));
     let app = tower::ServiceExt::map_response(app, |r: axum::http::Response<_>| {
         r.map(axum::body::Body::new)
     });

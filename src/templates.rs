@@ -246,7 +246,10 @@ pub fn personal(nav: Bytes, chunks: impl IntoIterator<Item = Bytes>) -> Response
 }
 
 /// A page rendered for this learner: [`page`] with the account links in the header.
-pub fn page_for<T: Template>(learner: Option<&crate::web::identity::Learner>, template: &T) -> Response {
+pub fn page_for<T: Template>(
+    learner: Option<&crate::web::identity::Learner>,
+    template: &T,
+) -> Response {
     match template.render() {
         Ok(html) => personal(account_nav(learner), [Bytes::from(html)]),
         Err(err) => render_failed(&err),

@@ -40,8 +40,11 @@ pub fn hash_now(password: &Password) -> String {
 
 /// Whether `password` matches the PHC-format `hash`; a malformed hash matches nothing.
 fn verify_now(password: &Password, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .is_ok_and(|parsed| argon2().verify_password(password.0.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        argon2()
+            .verify_password(password.0.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// A hash of a random password, checked when a name is unknown so that a wrong name takes as
@@ -103,7 +106,10 @@ impl Hasher {
         .await
     }
 
-    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, Busy> {
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Busy> {
         let (reply, outcome) = oneshot::channel();
         let work: Work = Box::new(move || {
             let _ = reply.send(f());
@@ -137,12 +143,20 @@ mod tests {
         let hasher = Hasher::start(1);
         let password = Password("correct horse battery".into());
         let hash = hasher.hash(password.clone()).await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         assert!(hasher.verify(password, Some(hash.clone())).await.unwrap());
         let wrong = Password("correct horse battery!".into());
         assert!(!hasher.verify(wrong.clone(), Some(hash)).await.unwrap());
         assert!(!hasher.verify(wrong.clone(), None).await.unwrap());
-        assert!(!hasher.verify(wrong, Some("not a hash".into())).await.unwrap());
+        assert!(
+            !hasher
+                .verify(wrong, Some("not a hash".into()))
+                .await
+                .unwrap()
+        );
     }
 
     #[test]

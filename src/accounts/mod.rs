@@ -149,13 +149,20 @@ mod tests {
     #[test]
     fn passwords_need_length_and_must_differ_from_the_name() {
         assert!(check_password("correct horse battery", "ana").is_ok());
-        assert!(check_password("short", "ana").unwrap_err().contains("at least 10"));
+        assert!(
+            check_password("short", "ana")
+                .unwrap_err()
+                .contains("at least 10")
+        );
         assert!(check_password("AnaLopez12", "analopez12").is_err());
         assert!(check_password(&"x".repeat(201), "ana").is_err());
     }
 
     #[test]
     fn a_password_is_never_shown_by_debug() {
-        assert_eq!(format!("{:?}", Password("hunter22hunter22".into())), "Password(<redacted>)");
+        assert_eq!(
+            format!("{:?}", Password("hunter22hunter22".into())),
+            "Password(<redacted>)"
+        );
     }
 }

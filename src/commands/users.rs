@@ -94,7 +94,9 @@ async fn set_role(store: &Store, name: &str, role: Role) -> anyhow::Result<ExitC
 async fn list(store: &Store) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     for user in store.users().await? {
-        let last = user.last_sign_in_at.map_or_else(|| "never".to_owned(), view::date_time);
+        let last = user
+            .last_sign_in_at
+            .map_or_else(|| "never".to_owned(), view::date_time);
         writeln!(out, "{}\t{}\tlast sign-in: {last}", user.name, user.role)?;
     }
     Ok(ExitCode::SUCCESS)

@@ -25,7 +25,11 @@ pub struct NextQuery {
 /// (An absolute or protocol-relative URL would make this an open redirect.)
 fn local_path(next: Option<&str>) -> &str {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains(['\\', '\r', '\n']) => p,
+        Some(p)
+            if p.starts_with('/') && !p.starts_with("//") && !p.contains(['\\', '\r', '\n']) =>
+        {
+            p
+        }
         _ => "/",
     }
 }
@@ -96,7 +100,9 @@ pub async fn sign_in(
                 signed_in_as: visitor.account().map(|a| a.name.as_str()),
             };
             let page = templates::page_for(visitor.0.as_ref(), &page);
-            return Ok(private((StatusCode::UNPROCESSABLE_ENTITY, page).into_response()));
+            return Ok(private(
+                (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
+            ));
         }
     };
     tracing::info!(user = %user.name, "signed in");
@@ -160,9 +166,11 @@ pub async fn sign_up(
                 role: Role::Learner.as_str().to_owned(),
                 created_at: view::now_ms(),
             };
-            state.store.create_user(user).await?.ok_or_else(|| {
-                format!("The name `{name}` is taken; choose another.")
-            })
+            state
+                .store
+                .create_user(user)
+                .await?
+                .ok_or_else(|| format!("The name `{name}` is taken; choose another."))
         }
     };
     let user_id = match created {
@@ -177,7 +185,9 @@ pub async fn sign_up(
                 open: true,
             };
             let page = templates::page_for(visitor.0.as_ref(), &page);
-            return Ok(private((StatusCode::UNPROCESSABLE_ENTITY, page).into_response()));
+            return Ok(private(
+                (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
+            ));
         }
     };
     tracing::info!(user = %name, "account created");
@@ -225,7 +235,9 @@ async fn users_page(
             name: u.name,
             role: u.role,
             created: view::date_time(u.created_at),
-            last_sign_in: u.last_sign_in_at.map_or_else(|| "never".to_owned(), view::date_time),
+            last_sign_in: u
+                .last_sign_in_at
+                .map_or_else(|| "never".to_owned(), view::date_time),
         })
         .collect();
     let page = AdminUsersPage {

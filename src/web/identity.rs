@@ -316,9 +316,7 @@ pub async fn sign_in(
             i64::try_from(policy.absolute.as_secs()).unwrap_or(i64::MAX),
         ))
         .build();
-    Ok(CookieJar::new()
-        .add(session)
-        .add(removal(ANONYMOUS_COOKIE)))
+    Ok(CookieJar::new().add(session).add(removal(ANONYMOUS_COOKIE)))
 }
 
 /// Signs out: ends the session in the database, so its cookie signs nobody in any more, even
@@ -363,9 +361,15 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::HOST, HeaderValue::from_static("drill.example"));
         assert!(same_site(&headers));
-        headers.insert(header::ORIGIN, HeaderValue::from_static("https://drill.example"));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://drill.example"),
+        );
         assert!(same_site(&headers));
-        headers.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
         assert!(!same_site(&headers));
         headers.remove(header::ORIGIN);
         headers.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));

@@ -110,7 +110,10 @@ pub struct Client(pub IpAddr);
 impl FromRequestParts<AppState> for Client {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let forwarded = state
             .behind_proxy
             .then(|| parts.headers.get_all("x-forwarded-for").iter().next_back())
@@ -124,7 +127,9 @@ impl FromRequestParts<AppState> for Client {
             .map(|ConnectInfo(addr)| addr.ip());
         // Without either (a test driving the router directly) every request shares one key.
         Ok(Client(
-            forwarded.or(peer).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+            forwarded
+                .or(peer)
+                .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
         ))
     }
 }

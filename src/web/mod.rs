@@ -1,8 +1,9 @@
 //! HTTP handlers, one file per area; each extracts, calls the library and renders a template.
 
+pub mod assets;
 pub mod attempts;
-pub mod headers;
 pub mod auth;
+pub mod headers;
 pub mod identity;
 pub mod limits;
 pub mod pages;

@@ -6,13 +6,13 @@ use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 
+use crate::accounts::Role;
 use crate::app::AppState;
 use crate::content::Page;
 use crate::content::catalogue::{self, Facets, Filter};
 use crate::error::AppError;
 use crate::templates::{self, AnswerForm, CataloguePage, ErrorPage, Layout, WikiIndexPage};
 use crate::web::attempts::MAX_ANSWER_CHARS;
-use crate::accounts::Role;
 use crate::web::identity::{Learner, Visitor};
 use crate::web::published::Article;
 use crate::web::view;
@@ -189,7 +189,10 @@ pub async fn scenario_response(
         let [head, tail] = if revealed { unlocked } else { locked };
         let frame = templates::frame(Layout::in_section("scenarios"), page.short_title())?;
         let [top, bottom] = frame;
-        templates::personal(nav, [top, head.clone(), Bytes::from(form), tail.clone(), bottom])
+        templates::personal(
+            nav,
+            [top, head.clone(), Bytes::from(form), tail.clone(), bottom],
+        )
     };
     // The page carries the learner's form token: never store it in a shared cache.
     Ok(([(header::CACHE_CONTROL, "private, no-cache")], response).into_response())

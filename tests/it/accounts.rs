@@ -54,9 +54,15 @@ async fn sign_up_stores_an_argon2id_hash_and_signs_the_new_learner_in() {
     let app = TestApp::bundled().await;
     let res = sign_up(&app, "ana", "correct horse battery").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let user = app.store.user("ANA").await.unwrap().expect("the user is stored");
+    let user = app
+        .store
+        .user("ANA")
+        .await
+        .unwrap()
+        .expect("the user is stored");
     assert!(
-        user.password_hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        user.password_hash
+            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
         "{}",
         user.password_hash
     );
@@ -168,7 +174,10 @@ async fn signing_in_again_rotates_the_session_and_ends_the_old_one() {
     replay.set_cookie("firedrill_session", &first);
     let res = replay.get("/admin/users").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert_eq!(res.header(header::LOCATION), "/sign-in?next=%2Fadmin%2Fusers");
+    assert_eq!(
+        res.header(header::LOCATION),
+        "/sign-in?next=%2Fadmin%2Fusers"
+    );
 }
 
 #[tokio::test]
@@ -187,7 +196,10 @@ async fn a_signed_out_cookie_replayed_is_refused() {
 
     let replay = app.another_browser();
     replay.set_cookie("firedrill_session", &token);
-    assert_eq!(replay.get("/admin/users").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        replay.get("/admin/users").await.status,
+        StatusCode::SEE_OTHER
+    );
     replay
         .get("/")
         .await
@@ -211,7 +223,10 @@ async fn a_wrong_password_and_an_unknown_name_get_the_same_answer() {
 async fn anonymous_attempts_move_to_the_account_at_sign_in() {
     let app = TestApp::bundled().await;
     let password = app.add_user("ana", Role::Learner).await;
-    let attempt = submit(&app, ANSWER).await.header(header::LOCATION).to_owned();
+    let attempt = submit(&app, ANSWER)
+        .await
+        .header(header::LOCATION)
+        .to_owned();
     let reveal_page = app.get("/scenarios/tls-certificate-expired").await;
     let csrf = TestApp::csrf_in(&reveal_page);
     app.post_form(
@@ -248,7 +263,10 @@ async fn anonymous_attempts_move_to_the_account_at_sign_in() {
 #[tokio::test]
 async fn sign_up_adopts_this_browsers_attempts_too() {
     let app = TestApp::bundled().await;
-    let attempt = submit(&app, ANSWER).await.header(header::LOCATION).to_owned();
+    let attempt = submit(&app, ANSWER)
+        .await
+        .header(header::LOCATION)
+        .to_owned();
     sign_up(&app, "ana", "correct horse battery").await;
     app.get("/attempts").await.assert_contains(&[&attempt]);
 }
@@ -291,7 +309,10 @@ async fn learner_b_cannot_see_or_change_learner_as_attempt() {
 async fn every_protected_page_checks_the_role() {
     let app = TestApp::bundled().await;
     let pages = [
-        ("/stats/gitops-drift-causing-outage", Role::is_author as fn(Role) -> bool),
+        (
+            "/stats/gitops-drift-causing-outage",
+            Role::is_author as fn(Role) -> bool,
+        ),
         ("/admin/users", Role::is_admin),
     ];
     let anonymous = app.another_browser();
@@ -355,26 +376,41 @@ async fn an_admin_changes_roles_but_never_removes_the_last_admin() {
     page.assert_contains(&["<td>ana</td>", "<td>root</td>", r#"<option value="author""#]);
     let csrf = TestApp::csrf_in(&page);
     let res = app
-        .post_form("/admin/users/ana/role", &[("csrf", &csrf), ("role", "author")])
+        .post_form(
+            "/admin/users/ana/role",
+            &[("csrf", &csrf), ("role", "author")],
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(app.store.user("ana").await.unwrap().unwrap().role, "author");
 
     let last = app
-        .post_form("/admin/users/root/role", &[("csrf", &csrf), ("role", "learner")])
+        .post_form(
+            "/admin/users/root/role",
+            &[("csrf", &csrf), ("role", "learner")],
+        )
         .await;
     assert_eq!(last.status, StatusCode::CONFLICT);
     last.assert_contains(&["`root` is the only admin"]);
     let bad = app
-        .post_form("/admin/users/ana/role", &[("csrf", &csrf), ("role", "root")])
+        .post_form(
+            "/admin/users/ana/role",
+            &[("csrf", &csrf), ("role", "root")],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     let nobody = app
-        .post_form("/admin/users/nobody/role", &[("csrf", &csrf), ("role", "author")])
+        .post_form(
+            "/admin/users/nobody/role",
+            &[("csrf", &csrf), ("role", "author")],
+        )
         .await;
     assert_eq!(nobody.status, StatusCode::NOT_FOUND);
     let forged = app
-        .post_form("/admin/users/ana/role", &[("csrf", "new"), ("role", "admin")])
+        .post_form(
+            "/admin/users/ana/role",
+            &[("csrf", "new"), ("role", "admin")],
+        )
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert_eq!(app.store.user("ana").await.unwrap().unwrap().role, "author");

@@ -22,6 +22,7 @@ pub struct TestApp {
     cookies: std::sync::Mutex<BTreeMap<String, String>>,
 }
 
+#[derive(Clone)]
 pub struct TestResponse {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
@@ -90,7 +91,11 @@ impl TestApp {
             role: role.as_str().to_owned(),
             created_at: 1,
         };
-        self.store.create_user(user).await.unwrap().expect("a new name");
+        self.store
+            .create_user(user)
+            .await
+            .unwrap()
+            .expect("a new name");
         password
     }
 

@@ -6,3 +6,4 @@ mod cli;
 mod grading;
 mod helpers;
 mod pages;
+mod security;
