@@ -114,7 +114,8 @@ pub struct DatabaseArgs {
     #[arg(
         long,
         env = "FIREDRILL_DATABASE",
-        default_value = "sqlite://firedrill.db"
+        default_value = "sqlite://firedrill.db",
+        global = true
     )]
     pub database: String,
 }

@@ -3,7 +3,7 @@
 // The binary is NOT built here: run `cargo build` in the repository first, or
 // point FIREDRILL_BIN at an existing binary.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { existsSync, mkdtempSync } from 'node:fs';
 import net from 'node:net';
@@ -31,6 +31,24 @@ function freePort() {
   });
 }
 
+/** The firedrill binary under test. */
+function binary() {
+  return process.env.FIREDRILL_BIN || path.join(repoRoot, 'target', 'debug', 'firedrill');
+}
+
+/**
+ * Creates an account in the server's database with `firedrill user add` (the password on
+ * standard input), as an admin would.
+ */
+export function addUser(database, name, role, password) {
+  const run = spawnSync(binary(), ['user', 'add', name, '--role', role, '--database', database], {
+    cwd: repoRoot,
+    input: `${password}\n`,
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`user add ${name} failed: ${run.stderr}${run.stdout}`);
+}
+
 /**
  * Starts `<bin> serve --content <repo>/content --bind 127.0.0.1:<port>` with
  * cwd = repo root (the server serves /static from ./static) and waits until
@@ -41,7 +59,7 @@ function freePort() {
  * @returns {Promise<{baseUrl: string, database: string, stop: () => Promise<void>, kill: () => Promise<void>}>}
  */
 export async function startServer(options = {}) {
-  const bin = process.env.FIREDRILL_BIN || path.join(repoRoot, 'target', 'debug', 'firedrill');
+  const bin = binary();
   if (!existsSync(bin)) {
     throw new Error(
       `firedrill binary not found at ${bin}. ` +

@@ -213,3 +213,88 @@ async fn rescore_shows_changes_and_stores_them_only_with_apply() {
     let (_, out) = run(args(false));
     assert!(out.ends_with("1 attempts checked: 0 graded against an older rubric would be rescored (run with --apply to store them); 0 scores change\n"), "{out}");
 }
+
+/// Runs `firedrill` with `stdin` as standard input; returns the exit code and all output.
+fn firedrill_with_input(args: &[&str], stdin: &str) -> (i32, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_firedrill"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[tokio::test]
+async fn user_add_and_role_manage_accounts_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("users.db").display());
+    let db = ["--database", url.as_str()];
+    let with = |rest: &[&'static str]| [&rest[..2], &db[..], &rest[2..]].concat();
+
+    // A password on standard input is used, never printed.
+    let (code, out) = firedrill_with_input(
+        &with(&["user", "add", "root", "--role", "admin"]),
+        "correct horse battery\n",
+    );
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out, "created `root` (admin)\n");
+
+    // With nothing on standard input, a password is generated and printed once.
+    let (code, out) = firedrill_with_input(&with(&["user", "add", "ana"]), "");
+    assert_eq!(code, 0, "{out}");
+    let generated = out
+        .lines()
+        .find_map(|l| l.strip_prefix("password: "))
+        .expect("the generated password is printed")
+        .to_owned();
+    assert_eq!(generated.len(), 24);
+    assert!(out.starts_with("created `ana` (learner)\n"), "{out}");
+
+    let (code, out) = firedrill_with_input(&with(&["user", "add", "ANA"]), "another password\n");
+    assert_eq!(code, 1);
+    assert!(out.contains("error: the name `ANA` is taken"), "{out}");
+    let (code, out) = firedrill_with_input(&with(&["user", "add", "bo"]), "short\n");
+    assert_eq!(code, 1);
+    assert!(out.contains("at least 10 characters"), "{out}");
+    let (code, out) = firedrill_with_input(&with(&["user", "add", "bo", "--role", "root"]), "");
+    assert_ne!(code, 0);
+    assert!(out.contains("invalid value 'root'"), "{out}");
+
+    let (code, out) = firedrill_with_input(&with(&["user", "role", "ana", "author"]), "");
+    assert_eq!((code, out.as_str()), (0, "`ana` is now author\n"));
+    let (code, out) = firedrill_with_input(&with(&["user", "role", "root", "learner"]), "");
+    assert_eq!(code, 1);
+    assert!(out.contains("`root` is the only admin"), "{out}");
+    let (code, out) = firedrill_with_input(&with(&["user", "role", "nobody", "author"]), "");
+    assert_eq!(code, 1);
+    assert!(out.contains("no user `nobody`"), "{out}");
+
+    // The stored hashes are Argon2id, and the passwords work for signing in.
+    let store = firedrill::store::Store::open(&url).await.unwrap();
+    let ana = store.user("ana").await.unwrap().unwrap();
+    assert_eq!(ana.role, "author");
+    assert!(ana.password_hash.starts_with("$argon2id$"));
+    let hasher = firedrill::accounts::Hasher::start(1);
+    let verify = |password: &str, hash: &str| {
+        hasher.verify(
+            firedrill::accounts::Password(password.to_owned()),
+            Some(hash.to_owned()),
+        )
+    };
+    assert!(verify(&generated, &ana.password_hash).await.unwrap());
+    let root = store.user("root").await.unwrap().unwrap();
+    assert!(verify("correct horse battery", &root.password_hash).await.unwrap());
+    store.close().await;
+    let (_, out) = firedrill_with_input(&with(&["user", "list"]), "");
+    assert!(out.contains("ana\tauthor\tlast sign-in: never"), "{out}");
+}
