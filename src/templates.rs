@@ -192,9 +192,6 @@ pub struct WikiArticle<'a> {
     pub page: &'a Page,
 }
 
-/// Where the header shows who is signed in; filled per request by [`personal`].
-pub const ACCOUNT_SLOT: &str = "<!--firedrill:account-->";
-
 /// The header's account links: sign in, or the user's name, their role's pages and sign out.
 #[derive(Debug, Template)]
 #[template(path = "account_nav.html")]
@@ -203,41 +200,54 @@ pub struct AccountNav<'a> {
     pub csrf: &'a str,
 }
 
-/// The account links for a visitor who is not signed in: the same for everyone, rendered once.
-static SIGNED_OUT_NAV: std::sync::LazyLock<Bytes> = std::sync::LazyLock::new(|| {
+/// The account links for a visitor who is not signed in: the same for everyone, rendered once
+/// and put in every page by `base.html`. [`personal`] replaces them for a signed-in user.
+static SIGNED_OUT_NAV: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let nav = AccountNav {
         account: None,
         csrf: "",
     };
-    Bytes::from(nav.render().unwrap_or_default())
+    nav.render().unwrap_or_default()
 });
 
-/// The header's account links for this learner (or a visitor without identity).
-pub fn account_nav(learner: Option<&crate::web::identity::Learner>) -> Bytes {
-    match learner.and_then(|l| Some((l.account.as_ref()?, &l.csrf))) {
-        Some((account, csrf)) => {
-            let nav = AccountNav {
-                account: Some(account),
-                csrf,
-            };
-            nav.render().map(Bytes::from).unwrap_or_default()
-        }
-        None => SIGNED_OUT_NAV.clone(),
+/// Finds [`SIGNED_OUT_NAV`] in rendered pages.
+static SIGNED_OUT_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(SIGNED_OUT_NAV.as_bytes()).into_owned());
+
+impl Layout {
+    /// The header's account links as rendered for everyone (see [`personal`]).
+    pub fn signed_out_nav(&self) -> &'static str {
+        &SIGNED_OUT_NAV
     }
 }
 
-/// An HTML response of the given chunks with the account links put into the header: the
-/// first chunk holding [`ACCOUNT_SLOT`] is split there (sharing its bytes, not copying them).
-pub fn personal(nav: Bytes, chunks: impl IntoIterator<Item = Bytes>) -> Response {
-    let finder = memchr::memmem::Finder::new(ACCOUNT_SLOT.as_bytes());
+/// The header's account links for this learner: `None` for anyone not signed in, whose
+/// pages need no change.
+pub fn account_nav(learner: Option<&crate::web::identity::Learner>) -> Option<Bytes> {
+    let (account, csrf) = learner.and_then(|l| Some((l.account.as_ref()?, &l.csrf)))?;
+    let nav = AccountNav {
+        account: Some(account),
+        csrf,
+    };
+    Some(nav.render().map(Bytes::from).unwrap_or_default())
+}
+
+/// An HTML response of the given chunks, with the signed-out account links in the header
+/// replaced by `nav` when there is one. Chunks are shared, not copied: the one holding the
+/// links is split around them.
+pub fn personal(nav: Option<Bytes>, chunks: impl IntoIterator<Item = Bytes>) -> Response {
+    let Some(nav) = nav else {
+        return html_response(chunks);
+    };
+    let width = SIGNED_OUT_NAV.len();
     let mut out = Vec::with_capacity(6);
     let mut nav = Some(nav);
     for chunk in chunks {
-        match nav.as_ref().and_then(|_| finder.find(&chunk)) {
+        match nav.as_ref().and_then(|_| SIGNED_OUT_FINDER.find(&chunk)) {
             Some(at) => {
                 out.push(chunk.slice(..at));
                 out.extend(nav.take());
-                out.push(chunk.slice(at + ACCOUNT_SLOT.len()..));
+                out.push(chunk.slice(at + width..));
             }
             None => out.push(chunk),
         }

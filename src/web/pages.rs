@@ -199,7 +199,7 @@ pub async fn scenario_response(
 }
 
 /// The helpful 404 for any address nothing is published at.
-fn not_found(nav: Bytes, path: &str) -> Response {
+fn not_found(nav: Option<Bytes>, path: &str) -> Response {
     let page = ErrorPage {
         layout: Layout::default(),
         status: 404,
