@@ -172,6 +172,7 @@ fn routes(state: AppState, assets: Assets) -> Router {
         .route("/attempts/{id}", get(attempts::show))
         .route("/attempts/{id}/overrides", post(attempts::set_override))
         .route("/reveals", post(attempts::reveal))
+        .route("/stats", get(pages::statistics_index))
         .route("/stats/{slug}", get(pages::statistics))
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-up", get(auth::sign_up_page).post(auth::sign_up))

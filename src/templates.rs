@@ -498,6 +498,23 @@ pub struct StatsPage<'a> {
     pub recent: Vec<RecentAnswer>,
 }
 
+/// One scenario in the authors' list of statistics.
+#[derive(Debug)]
+pub struct StatsRow {
+    pub title: String,
+    pub slug: String,
+    pub attempts: i64,
+    pub mean_percent: u32,
+}
+
+/// The authors' list of scenarios with their attempts.
+#[derive(Debug, Template)]
+#[template(path = "stats_index.html")]
+pub struct StatsIndexPage {
+    pub layout: Layout,
+    pub rows: Vec<StatsRow>,
+}
+
 /// An answer shown to authors on the statistics page.
 #[derive(Debug)]
 pub struct RecentAnswer {

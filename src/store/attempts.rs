@@ -172,3 +172,12 @@ pub(super) async fn count(db: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Erro
         .fetch_one(db)
         .await
 }
+
+/// Per scenario: how many attempts, and their mean score.
+pub(super) async fn per_scenario(
+    db: impl SqliteExecutor<'_>,
+) -> Result<Vec<(String, i64, f64)>, sqlx::Error> {
+    sqlx::query_as("SELECT scenario, COUNT(*), AVG(score) FROM attempts GROUP BY scenario")
+        .fetch_all(db)
+        .await
+}

@@ -240,6 +240,11 @@ impl Store {
         self.write(Job::EndSession, token_hash.to_vec()).await
     }
 
+    /// Per scenario: its attempts and their mean score.
+    pub async fn attempts_per_scenario(&self) -> Result<Vec<(String, i64, f64)>, StoreError> {
+        Ok(attempts::per_scenario(&self.readers).await?)
+    }
+
     /// How many attempts are stored (for tests and the durability check).
     pub async fn count_attempts(&self) -> Result<i64, StoreError> {
         Ok(attempts::count(&self.readers).await?)

@@ -217,6 +217,35 @@ fn not_found(nav: Option<Bytes>, path: &str) -> Response {
     }
 }
 
+/// GET /stats: every scenario with its attempts and mean score, for authors.
+pub async fn statistics_index(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, AppError> {
+    visitor.require(Role::is_author, "/stats")?;
+    let counts = state.store.attempts_per_scenario().await?;
+    let content = state.content();
+    let mut rows: Vec<templates::StatsRow> = content
+        .site
+        .scenarios()
+        .map(|page| {
+            let found = counts.iter().find(|(slug, _, _)| *slug == page.slug);
+            templates::StatsRow {
+                title: page.short_title().to_owned(),
+                slug: page.slug.clone(),
+                attempts: found.map_or(0, |(_, n, _)| *n),
+                mean_percent: found.map_or(0, |(_, _, mean)| (mean * 100.0).round() as u32),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| b.attempts.cmp(&a.attempts).then(a.title.cmp(&b.title)));
+    let page = templates::StatsIndexPage {
+        layout: Layout::default(),
+        rows,
+    };
+    Ok(templates::page_for(visitor.0.as_ref(), &page))
+}
+
 /// Answers shown on the statistics page.
 const RECENT_ANSWERS: usize = 10;
 

@@ -304,4 +304,10 @@ async fn author_statistics_chart_attempts_hit_rates_and_overrides() {
         app.get("/stats/no-such-scenario").await.status,
         StatusCode::NOT_FOUND
     );
+    let index = app.get("/stats").await;
+    index.assert_contains(&[
+        r#"<a href="/stats/gitops-drift-causing-outage">"#,
+        "</a></td><td>2</td><td>",
+        r#"<a href="/stats">Statistics</a>"#,
+    ]);
 }
