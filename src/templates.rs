@@ -212,7 +212,9 @@ static SIGNED_OUT_NAV: std::sync::LazyLock<String> = std::sync::LazyLock::new(||
 
 /// Finds [`SIGNED_OUT_NAV`] in rendered pages.
 static SIGNED_OUT_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(SIGNED_OUT_NAV.as_bytes()).into_owned());
+    std::sync::LazyLock::new(|| {
+        memchr::memmem::Finder::new(SIGNED_OUT_NAV.as_bytes()).into_owned()
+    });
 
 impl Layout {
     /// The header's account links as rendered for everyone (see [`personal`]).

@@ -224,7 +224,12 @@ fn firedrill_with_input(args: &[&str], stdin: &str) -> (i32, String) {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     let text = format!(
         "{}{}",
@@ -293,7 +298,11 @@ async fn user_add_and_role_manage_accounts_from_the_command_line() {
     };
     assert!(verify(&generated, &ana.password_hash).await.unwrap());
     let root = store.user("root").await.unwrap().unwrap();
-    assert!(verify("correct horse battery", &root.password_hash).await.unwrap());
+    assert!(
+        verify("correct horse battery", &root.password_hash)
+            .await
+            .unwrap()
+    );
     store.close().await;
     let (_, out) = firedrill_with_input(&with(&["user", "list"]), "");
     assert!(out.contains("ana\tauthor\tlast sign-in: never"), "{out}");
