@@ -13,6 +13,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod grading;
+pub mod interviews;
 pub mod random;
 pub mod stats;
 pub mod store;

@@ -31,7 +31,7 @@ async fn insert_rubric_version(
 }
 
 /// Records a rubric version unless it is known already.
-async fn rubric_version(
+pub(super) async fn rubric_version(
     conn: &mut SqliteConnection,
     scenario: &str,
     version: &str,

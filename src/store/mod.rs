@@ -12,6 +12,7 @@
 
 mod attempts;
 mod connect;
+mod interviews;
 mod model;
 mod overrides;
 use crate::random;
@@ -25,8 +26,8 @@ use sqlx::sqlite::SqlitePool;
 use tokio::sync::mpsc;
 
 pub use model::{
-    Attempt, AttemptSummary, NewAttempt, NewOverride, NewSession, NewUser, Override, Regraded,
-    RoleChange, Session, StoredAttempt, User,
+    Attempt, AttemptSummary, Event, Interview, NewAttempt, NewEvent, NewInterview, NewOverride,
+    NewSession, NewUser, Override, Regraded, RoleChange, Session, StoredAttempt, User,
 };
 pub use users::learner_key;
 use writer::{Job, NewSetting, OverrideOf, Reveal, Submission, Task};
@@ -243,6 +244,66 @@ impl Store {
     /// Per scenario: its attempts and their mean score.
     pub async fn attempts_per_scenario(&self) -> Result<Vec<(String, i64, f64)>, StoreError> {
         Ok(attempts::per_scenario(&self.readers).await?)
+    }
+
+    /// Starts an interview under a fresh random public id, with its `started` event (whose
+    /// data is `started`, JSON). Returns the public id.
+    pub async fn start_interview(
+        &self,
+        new: NewInterview,
+        started: String,
+    ) -> Result<String, StoreError> {
+        let public_id = random::public_id().map_err(|err| {
+            sqlx::Error::Io(std::io::Error::other(format!("random public id: {err}")))
+        })?;
+        self.write(Job::StartInterview, (public_id.clone(), new, started))
+            .await?;
+        Ok(public_id)
+    }
+
+    /// Records an event with the interview's next sequence number; `None` once it has ended.
+    pub async fn append_event(&self, event: NewEvent) -> Result<Option<Event>, StoreError> {
+        self.write(Job::AppendEvent, event).await
+    }
+
+    /// Saves the candidate's notes; `false` once the interview has ended.
+    pub async fn save_candidate_notes(
+        &self,
+        interview_id: i64,
+        text: &str,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        self.write(Job::SaveNotes, (interview_id, text.to_owned(), at))
+            .await
+    }
+
+    /// The interview with this public id.
+    pub async fn interview(&self, public_id: &str) -> Result<Option<Interview>, StoreError> {
+        Ok(interviews::by_public_id(&self.readers, public_id).await?)
+    }
+
+    /// The interview whose candidate token has this SHA-256.
+    pub async fn interview_by_token(&self, hash: &[u8]) -> Result<Option<Interview>, StoreError> {
+        Ok(interviews::by_token_hash(&self.readers, hash).await?)
+    }
+
+    /// An interviewer's interviews (everyone's with `None`), newest first.
+    pub async fn interviews(
+        &self,
+        interviewer: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<Interview>, StoreError> {
+        Ok(interviews::list(&self.readers, interviewer, limit).await?)
+    }
+
+    /// The interview's events after sequence number `after`, in order.
+    pub async fn events(&self, interview_id: i64, after: i64) -> Result<Vec<Event>, StoreError> {
+        Ok(interviews::events(&self.readers, interview_id, after).await?)
+    }
+
+    /// How many interview events are stored (for the durability check).
+    pub async fn count_events(&self) -> Result<i64, StoreError> {
+        Ok(interviews::count_events(&self.readers).await?)
     }
 
     /// How many attempts are stored (for tests and the durability check).

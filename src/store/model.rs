@@ -229,3 +229,71 @@ impl std::fmt::Debug for Session {
             .finish_non_exhaustive()
     }
 }
+
+/// An interview to start.
+#[derive(Clone)]
+pub struct NewInterview {
+    /// SHA-256 of the candidate link's token.
+    pub candidate_token_hash: Vec<u8>,
+    pub interviewer_id: i64,
+    pub candidate: String,
+    pub scenario: String,
+    pub rubric_version: String,
+    /// The rubric as JSON; stored once per scenario and version.
+    pub rubric_json: String,
+    /// Unix milliseconds.
+    pub at: i64,
+}
+
+impl std::fmt::Debug for NewInterview {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewInterview")
+            .field("candidate", &self.candidate)
+            .field("scenario", &self.scenario)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A stored interview.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Interview {
+    pub id: i64,
+    /// The random id in the interviewer's URLs.
+    pub public_id: String,
+    pub interviewer_id: i64,
+    /// The interviewer's user name.
+    pub interviewer: String,
+    pub candidate: String,
+    pub scenario: String,
+    pub rubric_version: String,
+    /// Unix milliseconds.
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    /// The candidate's notes as last saved.
+    pub candidate_notes: String,
+    pub candidate_notes_at: Option<i64>,
+    /// The sequence number of the latest event.
+    pub last_seq: i64,
+}
+
+/// Something that happened in an interview, to record.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub interview_id: i64,
+    /// `started`, `revealed`, `ticked`, `noted` or `ended`.
+    pub kind: String,
+    /// JSON.
+    pub data: String,
+    /// Unix milliseconds.
+    pub at: i64,
+}
+
+/// A recorded interview event.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Event {
+    /// 1, 2, 3... within the interview.
+    pub seq: i64,
+    pub at: i64,
+    pub kind: String,
+    pub data: String,
+}

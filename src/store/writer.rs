@@ -6,9 +6,10 @@ use sqlx::{Connection as _, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
 use super::model::{
-    NewAttempt, NewOverride, NewSession, NewUser, Regraded, RoleChange, StoredAttempt,
+    Event, NewAttempt, NewEvent, NewInterview, NewOverride, NewSession, NewUser, Regraded,
+    RoleChange, StoredAttempt,
 };
-use super::{StoreError, attempts, connect, overrides, reveals, settings, users};
+use super::{StoreError, attempts, connect, interviews, overrides, reveals, settings, users};
 
 /// Most writes committed in one transaction.
 const MAX_BATCH: usize = 256;
@@ -30,6 +31,11 @@ pub(super) enum Job {
     StartSession(Task<NewSession, ()>),
     TouchSession(Task<(Vec<u8>, i64), ()>),
     EndSession(Task<Vec<u8>, ()>),
+    /// Public id, the interview, the `started` event's data.
+    StartInterview(Task<(String, NewInterview, String), i64>),
+    AppendEvent(Task<NewEvent, Option<Event>>),
+    /// Interview id, text, when.
+    SaveNotes(Task<(i64, String, i64), bool>),
     /// Commit the writes queued before this, close the connection and stop.
     Close,
 }
@@ -112,6 +118,9 @@ macro_rules! each_task {
             Job::StartSession($t) => $body,
             Job::TouchSession($t) => $body,
             Job::EndSession($t) => $body,
+            Job::StartInterview($t) => $body,
+            Job::AppendEvent($t) => $body,
+            Job::SaveNotes($t) => $body,
             Job::Close => {}
         }
     };
@@ -159,6 +168,15 @@ impl Job {
             Job::EndSession(t) => {
                 users::end_session(conn, &t.input).await?;
                 t.output = Some(());
+            }
+            Job::StartInterview(t) => {
+                let (public_id, new, started) = &t.input;
+                t.output = Some(interviews::insert(conn, public_id, new, started).await?);
+            }
+            Job::AppendEvent(t) => t.output = Some(interviews::append(conn, &t.input).await?),
+            Job::SaveNotes(t) => {
+                let (id, text, at) = &t.input;
+                t.output = Some(interviews::save_notes(conn, *id, text, *at).await?);
             }
             Job::Close => {}
         }

@@ -1,0 +1,175 @@
+//! SQL for interviews and their events.
+
+use sqlx::{SqliteConnection, SqliteExecutor};
+
+use super::attempts::rubric_version;
+use super::model::{Event, Interview, NewEvent, NewInterview};
+
+/// Inserts the interview, its rubric version when new, and its `started` event (seq 1). Part
+/// of the writer's transaction.
+pub(super) async fn insert(
+    conn: &mut SqliteConnection,
+    public_id: &str,
+    new: &NewInterview,
+    started: &str,
+) -> Result<i64, sqlx::Error> {
+    rubric_version(
+        &mut *conn,
+        &new.scenario,
+        &new.rubric_version,
+        &new.rubric_json,
+        new.at,
+    )
+    .await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO interviews (public_id, candidate_token_hash, interviewer_id, candidate, \
+         scenario, rubric_version, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(public_id)
+    .bind(&new.candidate_token_hash)
+    .bind(new.interviewer_id)
+    .bind(&new.candidate)
+    .bind(&new.scenario)
+    .bind(&new.rubric_version)
+    .bind(new.at)
+    .fetch_one(&mut *conn)
+    .await?;
+    let event = NewEvent {
+        interview_id: id,
+        kind: "started".to_owned(),
+        data: started.to_owned(),
+        at: new.at,
+    };
+    append(conn, &event).await?;
+    Ok(id)
+}
+
+/// Appends the event with the next sequence number; `None` when the interview has ended (or
+/// does not exist). An `ended` event ends it. Part of the writer's transaction.
+pub(super) async fn append(
+    conn: &mut SqliteConnection,
+    e: &NewEvent,
+) -> Result<Option<Event>, sqlx::Error> {
+    let seq: Option<i64> = sqlx::query_scalar(
+        "UPDATE interviews SET last_seq = last_seq + 1, \
+         ended_at = CASE WHEN $2 = 'ended' THEN $3 ELSE ended_at END \
+         WHERE id = $1 AND ended_at IS NULL RETURNING last_seq",
+    )
+    .bind(e.interview_id)
+    .bind(&e.kind)
+    .bind(e.at)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(seq) = seq else {
+        return Ok(None);
+    };
+    sqlx::query(
+        "INSERT INTO interview_events (interview_id, seq, at, kind, data) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(e.interview_id)
+    .bind(seq)
+    .bind(e.at)
+    .bind(&e.kind)
+    .bind(&e.data)
+    .execute(conn)
+    .await?;
+    Ok(Some(Event {
+        seq,
+        at: e.at,
+        kind: e.kind.clone(),
+        data: e.data.clone(),
+    }))
+}
+
+/// Replaces the candidate's notes unless the interview has ended; whether it was saved. Part
+/// of the writer's transaction.
+pub(super) async fn save_notes(
+    conn: &mut SqliteConnection,
+    interview_id: i64,
+    text: &str,
+    at: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE interviews SET candidate_notes = $2, candidate_notes_at = $3 \
+         WHERE id = $1 AND ended_at IS NULL",
+    )
+    .bind(interview_id)
+    .bind(text)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The start of every query for interviews (a macro so `concat!` can extend it).
+macro_rules! select_interviews {
+    () => {
+        "SELECT i.id, i.public_id, i.interviewer_id, u.name AS interviewer, i.candidate, \
+         i.scenario, i.rubric_version, i.started_at, i.ended_at, i.candidate_notes, \
+         i.candidate_notes_at, i.last_seq FROM interviews i JOIN users u ON u.id = i.interviewer_id"
+    };
+}
+
+/// The interview with this public id.
+pub(super) async fn by_public_id(
+    db: impl SqliteExecutor<'_>,
+    public_id: &str,
+) -> Result<Option<Interview>, sqlx::Error> {
+    sqlx::query_as(concat!(select_interviews!(), " WHERE i.public_id = $1"))
+        .bind(public_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// The interview whose candidate link has a token with this hash.
+pub(super) async fn by_token_hash(
+    db: impl SqliteExecutor<'_>,
+    hash: &[u8],
+) -> Result<Option<Interview>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        select_interviews!(),
+        " WHERE i.candidate_token_hash = $1"
+    ))
+    .bind(hash)
+    .fetch_optional(db)
+    .await
+}
+
+/// An interviewer's interviews, or everyone's, newest first, at most `limit`.
+pub(super) async fn list(
+    db: impl SqliteExecutor<'_>,
+    interviewer: Option<i64>,
+    limit: u32,
+) -> Result<Vec<Interview>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        select_interviews!(),
+        " WHERE $1 IS NULL OR i.interviewer_id = $1 ORDER BY i.started_at DESC LIMIT $2"
+    ))
+    .bind(interviewer)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// The interview's events after `after`, in order.
+pub(super) async fn events(
+    db: impl SqliteExecutor<'_>,
+    interview_id: i64,
+    after: i64,
+) -> Result<Vec<Event>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT seq, at, kind, data FROM interview_events \
+         WHERE interview_id = $1 AND seq > $2 ORDER BY seq",
+    )
+    .bind(interview_id)
+    .bind(after)
+    .fetch_all(db)
+    .await
+}
+
+/// How many interview events are stored (for the durability check).
+pub(super) async fn count_events(db: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM interview_events")
+        .fetch_one(db)
+        .await
+}
