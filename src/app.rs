@@ -31,8 +31,9 @@ use crate::web::assets::Assets;
 use crate::web::headers::SecurityHeadersLayer;
 use crate::web::identity::SessionPolicy;
 use crate::web::limits::{Limits, Rates};
+use crate::web::live::Hub;
 use crate::web::published::Published;
-use crate::web::{attempts, auth, pages};
+use crate::web::{attempts, auth, candidate, interviews, pages};
 
 /// Shared state handed to every handler.
 #[derive(Clone)]
@@ -58,6 +59,8 @@ pub struct AppState {
     pub request_timeout: Duration,
     pub hasher: Hasher,
     pub limits: Arc<Limits>,
+    /// Live interview streams.
+    pub live: Arc<Hub>,
 }
 
 /// How the server treats accounts, sessions and abusive clients.
@@ -107,6 +110,7 @@ impl AppState {
             request_timeout: settings.request_timeout,
             hasher: Hasher::for_this_machine(),
             limits: Arc::new(Limits::new(settings.rates)),
+            live: Arc::new(Hub::default()),
         })
     }
 
@@ -179,11 +183,25 @@ fn routes(state: AppState, assets: Assets) -> Router {
         .route("/sign-out", post(auth::sign_out))
         .route("/admin/users", get(auth::users))
         .route("/admin/users/{name}/role", post(auth::set_role))
+        .route("/interviews", get(interviews::list).post(interviews::start))
+        .route("/interviews/{id}", get(interviews::console))
+        .route("/interviews/{id}/reveals", post(interviews::reveal))
+        .route("/interviews/{id}/ticks", post(interviews::tick))
+        .route("/interviews/{id}/notes", post(interviews::note))
+        .route("/interviews/{id}/end", post(interviews::end))
+        .route("/interviews/{id}/scorecard", get(interviews::scorecard_page))
+        .route("/interviews/{id}/scorecard.json", get(interviews::scorecard_json))
+        .route("/interviews/{id}/scorecard.csv", get(interviews::scorecard_csv))
+        .route("/i/{token}", get(candidate::page))
+        .route("/i/{token}/notes", post(candidate::save_notes))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             state.request_timeout,
         ))
+        // Live streams last as long as the interview: no request timeout.
+        .route("/interviews/{id}/events", get(interviews::console_events))
+        .route("/i/{token}/events", get(candidate::events))
         .nest("/static", assets.router())
         .fallback(get(pages::page))
         .with_state(state)
@@ -211,6 +229,7 @@ pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
     state.watching = args.watch;
     state.problems_for_all = args.watch && args.bind.ip().is_loopback();
     tokio::spawn(forget_idle_clients(Arc::clone(&state.limits)));
+    let hub = Arc::clone(&state.live);
     // Dropping the watcher stops it, so it lives as long as the server.
     let _watcher = match args.watch {
         true => Some(crate::watch::spawn(
@@ -237,7 +256,11 @@ pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
         std::future::ready(Ok::<_, std::convert::Infallible>(service))
     });
     let served = axum::serve(listener, make)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Live streams never finish by themselves: end them, or shutdown would wait.
+            hub.close();
+        })
         .await
         .context("server failed");
     store.close().await;

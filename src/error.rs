@@ -21,6 +21,9 @@ pub enum AppError {
     /// The signed-in user's role does not allow this.
     #[error("not allowed for this role")]
     NotAllowed,
+    /// The interview has ended: nothing more can change in it.
+    #[error("gone")]
+    Gone,
     /// Too many requests of this kind from this client; try again after the duration.
     #[error("rate limited")]
     TooMany(std::time::Duration),
@@ -49,6 +52,11 @@ impl IntoResponse for AppError {
         let waiting;
         let (status, title, message) = match &self {
             AppError::SignIn(_) => unreachable!("answered above"),
+            AppError::Gone => (
+                StatusCode::GONE,
+                "This interview has ended",
+                "The interview is over, so nothing more can be added to it.",
+            ),
             AppError::NotAllowed => (
                 StatusCode::FORBIDDEN,
                 "Not available to your account",

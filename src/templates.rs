@@ -1,6 +1,8 @@
 //! Askama templates and the view structs that feed them. Content HTML was sanitized when it was
 //! loaded; everything else is escaped by askama.
 
+pub mod interviews;
+
 use std::sync::OnceLock;
 
 use std::collections::VecDeque;

@@ -212,7 +212,7 @@ pub fn url_for(path: &str) -> String {
 }
 
 /// Addresses the portal itself uses; a page there could never be reached.
-const RESERVED: [&str; 11] = [
+const RESERVED: [&str; 12] = [
     "/wiki",
     "/healthz",
     "/static",
@@ -224,6 +224,7 @@ const RESERVED: [&str; 11] = [
     "/sign-out",
     "/admin",
     "/interviews",
+    "/i",
 ];
 
 fn build_page(

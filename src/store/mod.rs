@@ -247,15 +247,18 @@ impl Store {
     }
 
     /// Starts an interview under a fresh random public id, with its `started` event (whose
-    /// data is `started`, JSON). Returns the public id.
+    /// data is `started`, JSON); the candidate token's hash is `token_hash(public id)`.
+    /// Returns the public id.
     pub async fn start_interview(
         &self,
-        new: NewInterview,
+        mut new: NewInterview,
         started: String,
+        token_hash: impl FnOnce(&str) -> Vec<u8>,
     ) -> Result<String, StoreError> {
         let public_id = random::public_id().map_err(|err| {
             sqlx::Error::Io(std::io::Error::other(format!("random public id: {err}")))
         })?;
+        new.candidate_token_hash = token_hash(&public_id);
         self.write(Job::StartInterview, (public_id.clone(), new, started))
             .await?;
         Ok(public_id)

@@ -159,7 +159,7 @@ impl Visitor {
 
 /// Whether a POST comes from this site's own pages: browsers send `Sec-Fetch-Site` and `Origin`
 /// with every POST; other clients (tests, scripts) send neither and are judged by the token.
-fn same_site(headers: &HeaderMap) -> bool {
+pub fn same_site(headers: &HeaderMap) -> bool {
     let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if fetch_site.is_some_and(|site| site != "same-origin" && site != "none") {
         return false;

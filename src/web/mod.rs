@@ -3,9 +3,12 @@
 pub mod assets;
 pub mod attempts;
 pub mod auth;
+pub mod candidate;
 pub mod headers;
 pub mod identity;
+pub mod interviews;
 pub mod limits;
+pub mod live;
 pub mod pages;
 pub mod published;
 pub mod view;

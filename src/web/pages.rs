@@ -163,6 +163,14 @@ pub async fn scenario_response(
     let revealed =
         attempted || (!learner.fresh && state.store.revealed(&learner.id, &page.slug).await?);
     let started = view.started.unwrap_or_else(view::now_ms);
+    // Interviewers also get the form that starts a live interview.
+    let interview = crate::web::interviews::start_form(
+        learner.account.as_ref(),
+        &learner.csrf,
+        &page.slug,
+    )
+    .map(Bytes::from)
+    .unwrap_or_default();
     let response = if view.error.is_none() && view.answer.is_empty() {
         // The usual case: everything pre-rendered, only the token and time filled in.
         let [head, tail] = if revealed {
@@ -172,7 +180,7 @@ pub async fn scenario_response(
         };
         let form = framed.forms[usize::from(!revealed)][usize::from(attempted)]
             .fill(&learner.csrf, started);
-        templates::personal(nav, [head.clone(), form, tail.clone()])
+        templates::personal(nav, [head.clone(), form, interview, tail.clone()])
     } else {
         let started = started.to_string();
         let form = AnswerForm {

@@ -1,0 +1,187 @@
+//! The candidate's side of a live mock incident, reached only through the unguessable link
+//! the interviewer sends: the prompt, the initial report and the constraints, the evidence the
+//! interviewer has revealed (pushed live), and a notes box saved as they type. Nothing here
+//! reads a hidden section of the scenario, and the link stops working when the interview ends.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::content::section::SectionRole;
+use crate::error::AppError;
+use crate::interviews::Happening;
+use crate::store::Interview;
+use crate::templates::{self, interviews as views};
+use crate::web::attempts::rejection;
+use crate::web::identity::same_site;
+use crate::web::interviews::{notes_frames, token_hash};
+use crate::web::live::{self, Audience, Subscription};
+use crate::web::view;
+
+/// The longest notes a candidate may keep, in characters.
+pub const MAX_NOTES: usize = 20_000;
+
+/// The sections a candidate may read from the start.
+const OPEN_SECTIONS: [SectionRole; 3] = [
+    SectionRole::Prompt,
+    SectionRole::InitialReport,
+    SectionRole::Constraints,
+];
+
+/// The interview a candidate token opens, if any (a malformed token opens nothing).
+async fn by_token(state: &AppState, token: &str) -> Result<Interview, AppError> {
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::NotFound);
+    }
+    state
+        .store
+        .interview_by_token(&token_hash(token))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Candidate pages are never cached, nor is their address sent onwards.
+fn private(response: Response) -> Response {
+    (
+        [
+            (header::CACHE_CONTROL, "no-store"),
+            (header::REFERRER_POLICY, "no-referrer"),
+        ],
+        response,
+    )
+        .into_response()
+}
+
+/// GET /i/{token}: the candidate's view, or a polite page once the interview is over.
+pub async fn page(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let interview = by_token(&state, &token).await?;
+    if interview.ended_at.is_some() {
+        let page = views::ClosedPage {
+            layout: templates::Layout::default(),
+            candidate: &interview.candidate,
+        };
+        return Ok(private(
+            (StatusCode::GONE, templates::page(&page)).into_response(),
+        ));
+    }
+    let content = state.content();
+    let (page, _, _) = content
+        .scenario(&interview.scenario)
+        .ok_or(AppError::NotFound)?;
+    let sections = page
+        .sections
+        .iter()
+        .filter(|s| OPEN_SECTIONS.contains(&s.role))
+        .map(|s| views::OpenSection {
+            heading: s.heading.clone(),
+            html: s.html.clone(),
+        })
+        .collect();
+    let events = state.store.events(interview.id, 0).await?;
+    let revealed = events
+        .iter()
+        .filter_map(|e| match serde_json::from_str(&e.data) {
+            Ok(Happening::Revealed { html, .. }) => Some(html),
+            _ => None,
+        })
+        .collect();
+    let view = views::CandidatePage {
+        layout: templates::Layout::default(),
+        title: page.short_title(),
+        candidate: &interview.candidate,
+        token: &token,
+        sections,
+        revealed,
+        notes: &interview.candidate_notes,
+        last_seq: interview.last_seq,
+        max_notes: MAX_NOTES,
+    };
+    Ok(private(templates::page(&view)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AfterQuery {
+    after: Option<i64>,
+}
+
+/// GET /i/{token}/events: reveals and the end, live.
+pub async fn events(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    Query(query): Query<AfterQuery>,
+) -> Result<Response, AppError> {
+    let interview = by_token(&state, &token).await?;
+    if interview.ended_at.is_some() {
+        return Err(AppError::Gone);
+    }
+    let sub = Subscription {
+        interview: interview.id,
+        after: live::resume_from(&headers, query.after),
+        audience: Audience::Candidate,
+        opening: Vec::new(),
+    };
+    let stream = live::stream(state.store.clone(), Arc::clone(&state.live), sub).await?;
+    Ok(private(stream.into_response()))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NotesForm {
+    text: String,
+}
+
+/// POST /i/{token}/notes: saves the candidate's notes and shows them to the interviewer, with
+/// the grader's suggestions. The token in the address is the credential; posts from other
+/// sites are refused.
+pub async fn save_notes(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    form: Result<Form<NotesForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(rejection)?;
+    if !same_site(&headers) {
+        return Err(AppError::Forbidden(
+            "This form was sent from another site, so it was refused.",
+        ));
+    }
+    let interview = by_token(&state, &token).await?;
+    let chars = form.text.chars().count();
+    if chars > MAX_NOTES {
+        return Err(AppError::TooLarge(format!(
+            "Your notes are {chars} characters long; the limit is {MAX_NOTES}."
+        )));
+    }
+    let text = form.text.replace("\r\n", "\n");
+    let at = view::now_ms();
+    if !state
+        .store
+        .save_candidate_notes(interview.id, &text, at)
+        .await?
+    {
+        return Err(AppError::Gone);
+    }
+    let content = state.content();
+    if let Some((_, _, rubric)) = content.scenario(&interview.scenario) {
+        for frame in notes_frames(rubric, &text, Some(at)) {
+            state.live.publish(interview.id, frame);
+        }
+    }
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    Ok(private(if wants_json {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        Redirect::to(&format!("/i/{token}#notes")).into_response()
+    }))
+}

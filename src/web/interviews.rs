@@ -1,0 +1,638 @@
+//! The interviewer's side of a live mock incident: start one from a scenario, run it from the
+//! console (reveal, tick, note, end), read the scorecard and export it, list past interviews.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use hmac::{Hmac, Mac};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::accounts::Role;
+use crate::app::AppState;
+use crate::content::Page;
+use crate::error::AppError;
+use crate::grading::{Grade, Rubric, Verdict};
+use crate::interviews::{Happening, Header, Logged, Reveal, Scorecard};
+use crate::random;
+use crate::store::{Interview, NewEvent, NewInterview};
+use crate::templates::{self, interviews as views};
+use crate::web::attempts::rejection;
+use crate::web::identity::{Account, Visitor};
+use crate::web::live::{self, Audience, Frame, Subscription};
+use crate::web::published::Article;
+use crate::web::view;
+
+/// The longest candidate name and interviewer note, in characters.
+const MAX_NAME: usize = 100;
+const MAX_NOTE: usize = 2_000;
+
+/// The candidate link's token: an HMAC of the interview's public id under the server's secret,
+/// so the console can show the link again without storing it. 256 bits, hex.
+pub fn candidate_token(state: &AppState, public_id: &str) -> String {
+    let mut mac = <Hmac<Sha256>>::new_from_slice(state.key().signing())
+        .expect("HMAC takes a key of any length");
+    mac.update(b"firedrill candidate link\0");
+    mac.update(public_id.as_bytes());
+    random::hex(&mac.finalize().into_bytes())
+}
+
+/// SHA-256 of a candidate token, as stored.
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// The interview if the visitor may run it: its interviewer, or an admin. Anyone else gets
+/// the same 404 as for an interview that does not exist.
+async fn owned(
+    state: &AppState,
+    visitor: &Visitor,
+    id: &str,
+    here: &str,
+) -> Result<Interview, AppError> {
+    let account = visitor.require(Role::is_interviewer, here)?;
+    let interview = state.store.interview(id).await?.ok_or(AppError::NotFound)?;
+    if interview.interviewer_id != account.user_id && !account.role.is_admin() {
+        return Err(AppError::NotFound);
+    }
+    Ok(interview)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StartForm {
+    csrf: String,
+    scenario: String,
+    candidate: String,
+}
+
+/// POST /interviews: starts an interview of a scenario with a named candidate.
+pub async fn start(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    form: Result<Form<StartForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(rejection)?;
+    let account = visitor.require(Role::is_interviewer, "/interviews")?;
+    visitor.check_post(&headers, &form.csrf)?;
+    let candidate = form.candidate.trim();
+    if candidate.is_empty() || candidate.chars().count() > MAX_NAME {
+        return Err(AppError::BadRequest(format!(
+            "Name the candidate (1 to {MAX_NAME} characters) to start an interview."
+        )));
+    }
+    let content = state.content();
+    let (page, _, rubric) = content.scenario(&form.scenario).ok_or(AppError::NotFound)?;
+    // The token depends on the public id, which the store chooses: hash a placeholder first,
+    // then set the real hash once the id is known.
+    let new = NewInterview {
+        candidate_token_hash: Vec::new(),
+        interviewer_id: account.user_id,
+        candidate: candidate.to_owned(),
+        scenario: page.slug.clone(),
+        rubric_version: rubric.version.clone(),
+        rubric_json: serde_json::to_string(rubric).map_err(anyhow::Error::from)?,
+        at: view::now_ms(),
+    };
+    let started = Happening::Started {
+        candidate: candidate.to_owned(),
+    };
+    let started = serde_json::to_string(&started).map_err(anyhow::Error::from)?;
+    let public_id = state
+        .store
+        .start_interview(new, started, |id| token_hash(&candidate_token(&state, id)))
+        .await?;
+    tracing::info!(interviewer = %account.name, scenario = %page.slug, "interview started");
+    Ok(Redirect::to(&format!("/interviews/{public_id}")).into_response())
+}
+
+/// GET /interviews: the visitor's interviews (an admin's: everyone's), newest first.
+pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+    let account = visitor.require(Role::is_interviewer, "/interviews")?;
+    let mine = (!account.role.is_admin()).then_some(account.user_id);
+    let content = state.content();
+    let mut rows = Vec::new();
+    for interview in state.store.interviews(mine, 200).await? {
+        let card = scorecard(&state, &interview).await?;
+        rows.push(views::InterviewRow {
+            title: title_of(content.scenario(&interview.scenario).map(|s| s.0), &interview),
+            started: view::date_time(interview.started_at),
+            live: interview.ended_at.is_none(),
+            percent: percent(card.as_ref().map_or(0.0, |c| c.score)),
+            interviewer: interview.interviewer,
+            candidate: interview.candidate,
+            public_id: interview.public_id,
+        });
+    }
+    let page = views::InterviewsPage {
+        layout: templates::Layout::in_section("interviews"),
+        rows,
+        all: mine.is_none(),
+    };
+    Ok(no_store(templates::page_for(visitor.0.as_ref(), &page)))
+}
+
+fn title_of(page: Option<&Page>, interview: &Interview) -> String {
+    page.map_or_else(|| interview.scenario.clone(), |p| p.short_title().to_owned())
+}
+
+fn percent(score: f64) -> u32 {
+    (score * 100.0).round() as u32
+}
+
+fn no_store(response: Response) -> Response {
+    ([(header::CACHE_CONTROL, "no-store")], response).into_response()
+}
+
+/// The interview's events, decoded (an undecodable one is logged and left out).
+async fn happenings(state: &AppState, interview: &Interview) -> Result<Vec<Logged>, AppError> {
+    let events = state.store.events(interview.id, 0).await?;
+    Ok(events
+        .into_iter()
+        .filter_map(|e| match serde_json::from_str(&e.data) {
+            Ok(happening) => Some(Logged {
+                seq: e.seq,
+                at: e.at,
+                happening,
+            }),
+            Err(err) => {
+                tracing::error!(%err, seq = e.seq, "an interview event could not be read");
+                None
+            }
+        })
+        .collect())
+}
+
+/// The scorecard as it stands, or `None` when the scenario is no longer published.
+async fn scorecard(state: &AppState, interview: &Interview) -> Result<Option<Scorecard>, AppError> {
+    let content = state.content();
+    let Some((page, _, rubric)) = content.scenario(&interview.scenario) else {
+        return Ok(None);
+    };
+    let events = happenings(state, interview).await?;
+    let graded = rubric.grade(&interview.candidate_notes);
+    let header = Header {
+        candidate: &interview.candidate,
+        interviewer: &interview.interviewer,
+        scenario: &page.slug,
+        started_at: interview.started_at,
+        ended_at: interview.ended_at,
+    };
+    Ok(Some(Scorecard::build(
+        header,
+        rubric,
+        &events,
+        &interview.candidate_notes,
+        &graded,
+    )))
+}
+
+/// GET /interviews/{id}: the console, with everything the scenario hides from the candidate.
+pub async fn console(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let here = format!("/interviews/{id}");
+    let interview = owned(&state, &visitor, &id, &here).await?;
+    let content = state.content();
+    let (page, article, rubric) = content
+        .scenario(&interview.scenario)
+        .ok_or(AppError::NotFound)?;
+    let events = happenings(&state, &interview).await?;
+    let graded = rubric.grade(&interview.candidate_notes);
+    let learner = visitor.0.as_ref().ok_or(AppError::NotFound)?;
+    let token = candidate_token(&state, &interview.public_id);
+    let Article::Scenario { unlocked, .. } = article else {
+        return Err(AppError::NotFound);
+    };
+    let article_html = format!(
+        "{}{}",
+        String::from_utf8_lossy(&unlocked[0]),
+        String::from_utf8_lossy(&unlocked[1])
+    );
+    let view = views::ConsolePage {
+        layout: templates::Layout::in_section("interviews"),
+        title: page.short_title(),
+        public_id: &interview.public_id,
+        candidate: &interview.candidate,
+        candidate_path: format!("/i/{token}"),
+        csrf: &learner.csrf,
+        started_at: interview.started_at,
+        ended: interview.ended_at.is_some(),
+        last_seq: interview.last_seq,
+        reveals: reveals_of(page, &events),
+        items: items_of(rubric, &events, &graded),
+        follow_ups: page
+            .scenario
+            .as_ref()
+            .map(|s| s.follow_ups.iter().map(|f| f.html.clone()).collect())
+            .unwrap_or_default(),
+        notes: events
+            .iter()
+            .filter_map(|e| match &e.happening {
+                Happening::Noted { text } => Some(views::NoteView {
+                    elapsed: crate::interviews::elapsed(e.at - interview.started_at),
+                    text: text.clone(),
+                }),
+                _ => None,
+            })
+            .collect(),
+        candidate_notes: &interview.candidate_notes,
+        traps: graded.traps.iter().map(|t| t.claim.clone()).collect(),
+        article: &article_html,
+    };
+    Ok(no_store(templates::page_for(Some(learner), &view)))
+}
+
+/// What the interviewer can reveal: each evidence item, then each investigation step that
+/// says what it shows, marked when revealed already.
+fn reveals_of(page: &Page, events: &[Logged]) -> Vec<views::RevealView> {
+    let Some(scenario) = &page.scenario else {
+        return Vec::new();
+    };
+    let revealed = |what: Reveal, index: usize| {
+        events.iter().any(|e| {
+            matches!(&e.happening, Happening::Revealed { what: w, index: i, .. } if *w == what && *i == index)
+        })
+    };
+    let evidence = scenario.evidence.iter().enumerate().map(|(i, item)| views::RevealView {
+        what: "evidence",
+        index: i,
+        label: format!("Evidence {}", i + 1),
+        html: item.html.clone(),
+        revealed: revealed(Reveal::Evidence, i),
+    });
+    let hints = scenario
+        .investigation
+        .iter()
+        .enumerate()
+        .filter(|(_, step)| !step.shows.is_empty())
+        .map(|(i, step)| views::RevealView {
+            what: "hint",
+            index: i,
+            label: format!("Step {}: what it shows", step.number),
+            html: hint_html(&step.shows),
+            revealed: revealed(Reveal::Hint, i),
+        });
+    evidence.chain(hints).collect()
+}
+
+/// A step's `Shows:` lines as escaped HTML.
+fn hint_html(shows: &[String]) -> String {
+    let mut html = String::from("<ul>");
+    for line in shows {
+        html.push_str("<li><code>");
+        crate::content::markdown::escape_into(&mut html, line);
+        html.push_str("</code></li>");
+    }
+    html.push_str("</ul>");
+    html
+}
+
+fn items_of(rubric: &Rubric, events: &[Logged], graded: &Grade) -> Vec<views::TickView> {
+    rubric
+        .items
+        .iter()
+        .map(|item| views::TickView {
+            id: item.id.clone(),
+            text: item.text.clone(),
+            tick: events.iter().rev().find_map(|e| match &e.happening {
+                Happening::Ticked { item: i, verdict } if *i == item.id => Some(*verdict),
+                _ => None,
+            }),
+            suggested: graded
+                .items
+                .iter()
+                .find(|g| g.id == item.id)
+                .map_or(Verdict::Missed, |g| g.verdict),
+        })
+        .collect()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AfterQuery {
+    after: Option<i64>,
+}
+
+/// GET /interviews/{id}/events: the console's live stream (everything, and the candidate's
+/// notes as they type).
+pub async fn console_events(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(query): Query<AfterQuery>,
+) -> Result<Response, AppError> {
+    let interview = owned(&state, &visitor, &id, &format!("/interviews/{id}")).await?;
+    let opening = match state.content().scenario(&interview.scenario) {
+        Some((_, _, rubric)) => notes_frames(rubric, &interview.candidate_notes, interview.candidate_notes_at),
+        None => Vec::new(),
+    };
+    let sub = Subscription {
+        interview: interview.id,
+        after: live::resume_from(&headers, query.after),
+        audience: Audience::Interviewer,
+        opening,
+    };
+    let stream = live::stream(state.store.clone(), Arc::clone(&state.live), sub).await?;
+    Ok(stream.into_response())
+}
+
+/// The candidate's notes and the grader's suggestions on them, for the console.
+pub fn notes_frames(rubric: &Rubric, notes: &str, at: Option<i64>) -> Vec<Frame> {
+    let graded = rubric.grade(notes);
+    let suggestions: serde_json::Map<String, serde_json::Value> = graded
+        .items
+        .iter()
+        .map(|i| (i.id.clone(), i.verdict.as_str().into()))
+        .collect();
+    let traps: Vec<&str> = graded.traps.iter().map(|t| t.claim.as_str()).collect();
+    let frame = |name, data: serde_json::Value| Frame {
+        seq: None,
+        name,
+        data: Arc::from(data.to_string()),
+        for_candidate: false,
+        last: false,
+    };
+    vec![
+        frame("notes", serde_json::json!({ "text": notes, "at": at })),
+        frame(
+            "suggestions",
+            serde_json::json!({ "items": suggestions, "traps": traps }),
+        ),
+    ]
+}
+
+/// Records a happening (unless the interview has ended) and sends it to the live clients.
+async fn record(
+    state: &AppState,
+    interview: &Interview,
+    happening: &Happening,
+) -> Result<(), AppError> {
+    let event = NewEvent {
+        interview_id: interview.id,
+        kind: happening.kind().to_owned(),
+        data: serde_json::to_string(happening).map_err(anyhow::Error::from)?,
+        at: view::now_ms(),
+    };
+    let stored = state
+        .store
+        .append_event(event)
+        .await?
+        .ok_or(AppError::Gone)?;
+    state.live.publish(interview.id, live::stored(&stored));
+    Ok(())
+}
+
+/// After an action: 204 for the console's script, else back to the console.
+fn done(headers: &HeaderMap, id: &str, anchor: &str) -> Response {
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if wants_json {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        Redirect::to(&format!("/interviews/{id}{anchor}")).into_response()
+    }
+}
+
+/// The checks every console action starts with: the right person, from this site.
+async fn action(
+    state: &AppState,
+    visitor: &Visitor,
+    headers: &HeaderMap,
+    id: &str,
+    csrf: &str,
+) -> Result<Interview, AppError> {
+    let interview = owned(state, visitor, id, &format!("/interviews/{id}")).await?;
+    visitor.check_post(headers, csrf)?;
+    Ok(interview)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RevealForm {
+    csrf: String,
+    what: String,
+    index: usize,
+}
+
+/// POST /interviews/{id}/reveals: shows the candidate an evidence item or a step's findings.
+pub async fn reveal(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<Form<RevealForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(rejection)?;
+    let interview = action(&state, &visitor, &headers, &id, &form.csrf).await?;
+    let content = state.content();
+    let (page, _, _) = content
+        .scenario(&interview.scenario)
+        .ok_or(AppError::NotFound)?;
+    let scenario = page.scenario.as_ref().ok_or(AppError::NotFound)?;
+    let (what, html) = match form.what.as_str() {
+        "evidence" => (
+            Reveal::Evidence,
+            scenario.evidence.get(form.index).map(|e| e.html.clone()),
+        ),
+        "hint" => (
+            Reveal::Hint,
+            scenario
+                .investigation
+                .get(form.index)
+                .filter(|s| !s.shows.is_empty())
+                .map(|s| hint_html(&s.shows)),
+        ),
+        other => {
+            return Err(AppError::BadRequest(format!(
+                "`{other}` cannot be revealed: use evidence or hint"
+            )));
+        }
+    };
+    let html = html.ok_or(AppError::NotFound)?;
+    let happening = Happening::Revealed {
+        what,
+        index: form.index,
+        html,
+    };
+    record(&state, &interview, &happening).await?;
+    Ok(done(&headers, &id, "#reveals"))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TickForm {
+    csrf: String,
+    item: String,
+    verdict: String,
+}
+
+/// POST /interviews/{id}/ticks: the interviewer's verdict on a rubric item, timestamped.
+pub async fn tick(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<Form<TickForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(rejection)?;
+    let interview = action(&state, &visitor, &headers, &id, &form.csrf).await?;
+    let verdict = Verdict::parse(&form.verdict)
+        .filter(|v| *v != Verdict::Review)
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "`{}` is not a verdict: use covered, partial or missed",
+                form.verdict
+            ))
+        })?;
+    let content = state.content();
+    let (_, _, rubric) = content
+        .scenario(&interview.scenario)
+        .ok_or(AppError::NotFound)?;
+    if !rubric.items.iter().any(|i| i.id == form.item) {
+        return Err(AppError::NotFound);
+    }
+    let happening = Happening::Ticked {
+        item: form.item.clone(),
+        verdict,
+    };
+    record(&state, &interview, &happening).await?;
+    Ok(done(&headers, &id, &format!("#tick-{}", form.item)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoteForm {
+    csrf: String,
+    text: String,
+}
+
+/// POST /interviews/{id}/notes: a private, timestamped note.
+pub async fn note(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<Form<NoteForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(rejection)?;
+    let interview = action(&state, &visitor, &headers, &id, &form.csrf).await?;
+    let text = form.text.trim();
+    if text.is_empty() || text.chars().count() > MAX_NOTE {
+        return Err(AppError::BadRequest(format!(
+            "A note has 1 to {MAX_NOTE} characters."
+        )));
+    }
+    let happening = Happening::Noted {
+        text: text.replace("\r\n", "\n"),
+    };
+    record(&state, &interview, &happening).await?;
+    Ok(done(&headers, &id, "#notes"))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    csrf: String,
+}
+
+/// POST /interviews/{id}/end: ends the interview; the candidate link stops working.
+pub async fn end(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<Form<TokenForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(rejection)?;
+    let interview = action(&state, &visitor, &headers, &id, &form.csrf).await?;
+    record(&state, &interview, &Happening::Ended).await?;
+    Ok(Redirect::to(&format!("/interviews/{id}/scorecard")).into_response())
+}
+
+/// GET /interviews/{id}/scorecard: timeline, items, notes and score; printable.
+pub async fn scorecard_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (interview, card) = scorecard_of(&state, &visitor, &id).await?;
+    let content = state.content();
+    let title = title_of(content.scenario(&interview.scenario).map(|s| s.0), &interview);
+    let view = views::ScorecardPage {
+        layout: templates::Layout::in_section("interviews"),
+        title: &title,
+        public_id: &interview.public_id,
+        started: view::date_time(interview.started_at),
+        duration: crate::interviews::elapsed(
+            interview.ended_at.unwrap_or_else(view::now_ms) - interview.started_at,
+        ),
+        ended: interview.ended_at.is_some(),
+        percent: percent(card.score),
+        grader_percent: percent(card.grader_score),
+        card: &card,
+    };
+    Ok(no_store(templates::page_for(visitor.0.as_ref(), &view)))
+}
+
+async fn scorecard_of(
+    state: &AppState,
+    visitor: &Visitor,
+    id: &str,
+) -> Result<(Interview, Scorecard), AppError> {
+    let interview = owned(state, visitor, id, &format!("/interviews/{id}/scorecard")).await?;
+    let card = scorecard(state, &interview).await?.ok_or(AppError::NotFound)?;
+    Ok((interview, card))
+}
+
+/// GET /interviews/{id}/scorecard.json
+pub async fn scorecard_json(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (_, card) = scorecard_of(&state, &visitor, &id).await?;
+    let json = serde_json::to_string_pretty(&card).map_err(anyhow::Error::from)?;
+    let disposition = format!("attachment; filename=\"scorecard-{id}.json\"");
+    Ok(no_store(
+        (
+            [
+                (header::CONTENT_TYPE, "application/json".to_owned()),
+                (header::CONTENT_DISPOSITION, disposition),
+            ],
+            json,
+        )
+            .into_response(),
+    ))
+}
+
+/// GET /interviews/{id}/scorecard.csv: a row per rubric item.
+pub async fn scorecard_csv(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (_, card) = scorecard_of(&state, &visitor, &id).await?;
+    let csv = card.to_csv().map_err(anyhow::Error::from)?;
+    let disposition = format!("attachment; filename=\"scorecard-{id}.csv\"");
+    Ok(no_store(
+        (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (header::CONTENT_DISPOSITION, disposition),
+            ],
+            csv,
+        )
+            .into_response(),
+    ))
+}
+
+/// The start form an interviewer sees on a scenario page.
+pub fn start_form(account: Option<&Account>, csrf: &str, slug: &str) -> Option<String> {
+    use askama::Template;
+    account.filter(|a| a.role.is_interviewer())?;
+    views::StartForm { csrf, slug }.render().ok()
+}
