@@ -189,9 +189,18 @@ fn routes(state: AppState, assets: Assets) -> Router {
         .route("/interviews/{id}/ticks", post(interviews::tick))
         .route("/interviews/{id}/notes", post(interviews::note))
         .route("/interviews/{id}/end", post(interviews::end))
-        .route("/interviews/{id}/scorecard", get(interviews::scorecard_page))
-        .route("/interviews/{id}/scorecard.json", get(interviews::scorecard_json))
-        .route("/interviews/{id}/scorecard.csv", get(interviews::scorecard_csv))
+        .route(
+            "/interviews/{id}/scorecard",
+            get(interviews::scorecard_page),
+        )
+        .route(
+            "/interviews/{id}/scorecard.json",
+            get(interviews::scorecard_json),
+        )
+        .route(
+            "/interviews/{id}/scorecard.csv",
+            get(interviews::scorecard_csv),
+        )
         .route("/i/{token}", get(candidate::page))
         .route("/i/{token}/notes", post(candidate::save_notes))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -118,7 +118,10 @@ pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Res
     for interview in state.store.interviews(mine, 200).await? {
         let card = scorecard(&state, &interview).await?;
         rows.push(views::InterviewRow {
-            title: title_of(content.scenario(&interview.scenario).map(|s| s.0), &interview),
+            title: title_of(
+                content.scenario(&interview.scenario).map(|s| s.0),
+                &interview,
+            ),
             started: view::date_time(interview.started_at),
             live: interview.ended_at.is_none(),
             percent: percent(card.as_ref().map_or(0.0, |c| c.score)),
@@ -136,7 +139,10 @@ pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Res
 }
 
 fn title_of(page: Option<&Page>, interview: &Interview) -> String {
-    page.map_or_else(|| interview.scenario.clone(), |p| p.short_title().to_owned())
+    page.map_or_else(
+        || interview.scenario.clone(),
+        |p| p.short_title().to_owned(),
+    )
 }
 
 fn percent(score: f64) -> u32 {
@@ -259,13 +265,17 @@ fn reveals_of(page: &Page, events: &[Logged]) -> Vec<views::RevealView> {
             matches!(&e.happening, Happening::Revealed { what: w, index: i, .. } if *w == what && *i == index)
         })
     };
-    let evidence = scenario.evidence.iter().enumerate().map(|(i, item)| views::RevealView {
-        what: "evidence",
-        index: i,
-        label: format!("Evidence {}", i + 1),
-        html: item.html.clone(),
-        revealed: revealed(Reveal::Evidence, i),
-    });
+    let evidence = scenario
+        .evidence
+        .iter()
+        .enumerate()
+        .map(|(i, item)| views::RevealView {
+            what: "evidence",
+            index: i,
+            label: format!("Evidence {}", i + 1),
+            html: item.html.clone(),
+            revealed: revealed(Reveal::Evidence, i),
+        });
     let hints = scenario
         .investigation
         .iter()
@@ -329,7 +339,11 @@ pub async fn console_events(
 ) -> Result<Response, AppError> {
     let interview = owned(&state, &visitor, &id, &format!("/interviews/{id}")).await?;
     let opening = match state.content().scenario(&interview.scenario) {
-        Some((_, _, rubric)) => notes_frames(rubric, &interview.candidate_notes, interview.candidate_notes_at),
+        Some((_, _, rubric)) => notes_frames(
+            rubric,
+            &interview.candidate_notes,
+            interview.candidate_notes_at,
+        ),
         None => Vec::new(),
     };
     let sub = Subscription {
@@ -561,7 +575,10 @@ pub async fn scorecard_page(
 ) -> Result<Response, AppError> {
     let (interview, card) = scorecard_of(&state, &visitor, &id).await?;
     let content = state.content();
-    let title = title_of(content.scenario(&interview.scenario).map(|s| s.0), &interview);
+    let title = title_of(
+        content.scenario(&interview.scenario).map(|s| s.0),
+        &interview,
+    );
     let view = views::ScorecardPage {
         layout: templates::Layout::in_section("interviews"),
         title: &title,
@@ -584,7 +601,9 @@ async fn scorecard_of(
     id: &str,
 ) -> Result<(Interview, Scorecard), AppError> {
     let interview = owned(state, visitor, id, &format!("/interviews/{id}/scorecard")).await?;
-    let card = scorecard(state, &interview).await?.ok_or(AppError::NotFound)?;
+    let card = scorecard(state, &interview)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok((interview, card))
 }
 

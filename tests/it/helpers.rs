@@ -15,6 +15,7 @@ use tower::ServiceExt;
 
 pub struct TestApp {
     router: Router,
+    pub state: AppState,
     pub store: Store,
     /// Holds the database file for the test's lifetime.
     _dir: tempfile::TempDir,
@@ -65,7 +66,8 @@ impl TestApp {
         let store = Store::open(&url).await.unwrap();
         let state = AppState::new(site, store.clone(), settings).await.unwrap();
         Self {
-            router: router(state, &repo("static")),
+            router: router(state.clone(), &repo("static")),
+            state,
             store,
             _dir: dir,
             cookies: std::sync::Mutex::new(BTreeMap::new()),
@@ -76,6 +78,7 @@ impl TestApp {
     pub fn another_browser(&self) -> Self {
         Self {
             router: self.router.clone(),
+            state: self.state.clone(),
             store: self.store.clone(),
             _dir: tempfile::tempdir().unwrap(),
             cookies: std::sync::Mutex::new(BTreeMap::new()),
@@ -130,6 +133,39 @@ impl TestApp {
                 .unwrap(),
         )
         .await
+    }
+
+    /// The bundled content over an existing database file (a restarted server).
+    pub async fn reopen(url: &str) -> (Store, Router, AppState) {
+        let site = firedrill::content::load(&repo("content")).unwrap();
+        let store = Store::open(url).await.unwrap();
+        let state = AppState::new(site, store.clone(), Settings::default())
+            .await
+            .unwrap();
+        (store, router(state.clone(), &repo("static")), state)
+    }
+
+    /// The router, as a browser without cookies reaches it.
+    pub fn another_browser_router(&self) -> Router {
+        self.router.clone()
+    }
+
+    /// This app's database URL.
+    pub fn database_url(&self) -> String {
+        format!("sqlite://{}", self._dir.path().join("test.db").display())
+    }
+
+    /// Sends a request with this browser's cookies and returns the response unread (for
+    /// streams).
+    pub async fn open(&self, uri: &str) -> axum::http::Response<Body> {
+        let mut request = Request::get(uri).body(Body::empty()).unwrap();
+        let cookies = self.cookie_header();
+        if !cookies.is_empty() {
+            request
+                .headers_mut()
+                .insert(header::COOKIE, cookies.parse().unwrap());
+        }
+        self.router.clone().oneshot(request).await.unwrap()
     }
 
     /// Sends a request with this client's cookies, keeping the cookies the response sets and

@@ -5,5 +5,6 @@ mod attempts;
 mod cli;
 mod grading;
 mod helpers;
+mod interviews;
 mod pages;
 mod security;

@@ -1,0 +1,265 @@
+/* firedrill: live interviews. The console and the candidate's page follow the
+   interview's event stream (server-sent events; the browser reconnects by
+   itself and the server replays what was missed). Forms still work without
+   this script: they post and come back to the page. */
+(function () {
+  "use strict";
+
+  function $(selector, root) {
+    return (root || document).querySelector(selector);
+  }
+
+  function data(event) {
+    try {
+      return JSON.parse(event.data);
+    } catch (err) {
+      return {};
+    }
+  }
+
+  function elapsed(ms) {
+    var s = Math.max(0, Math.floor(ms / 1000));
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    var h = Math.floor(s / 3600);
+    return (h ? h + ":" + pad(Math.floor(s / 60) % 60) : pad(Math.floor(s / 60))) + ":" + pad(s % 60);
+  }
+
+  function now() {
+    return new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  }
+
+  /* POST a form (with the button that submitted it) as the console's script:
+     the server answers 204 and the change arrives on the event stream. */
+  function post(form, submitter) {
+    var body = new URLSearchParams(new FormData(form, submitter || undefined));
+    return fetch(form.action, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    });
+  }
+
+  function follow(url, handlers) {
+    var source = new EventSource(url);
+    Object.keys(handlers).forEach(function (name) {
+      source.addEventListener(name, function (event) {
+        handlers[name](data(event), source);
+      });
+    });
+    return source;
+  }
+
+  /* ------------------------------------------------------------------
+     The interviewer's console
+     ------------------------------------------------------------------ */
+  function setupConsole(root) {
+    var started = Number(root.getAttribute("data-started")) || Date.now();
+    var clock = $("[data-clock]", root);
+    if (clock) {
+      var tick = function () { clock.textContent = elapsed(Date.now() - started); };
+      tick();
+      window.setInterval(tick, 1000);
+    }
+    var link = $("input[data-absolute]", root);
+    if (link) {
+      link.value = window.location.origin + link.value;
+      var copy = $("[data-copy]", root);
+      if (copy && navigator.clipboard) {
+        copy.hidden = false;
+        copy.addEventListener("click", function () {
+          navigator.clipboard.writeText(link.value).then(function () { copy.textContent = "Copied"; });
+        });
+      }
+    }
+    var notes = $("#candidate-notes", root);
+    var notesStatus = $("#candidate-notes-status", root);
+    follow(root.getAttribute("data-events"), {
+      notes: function (d) {
+        if (notes && typeof d.text === "string") {
+          notes.textContent = d.text;
+        }
+        if (notesStatus) {
+          notesStatus.textContent = d.at ? "Updated " + new Date(d.at).toLocaleTimeString() : "Nothing written yet.";
+        }
+      },
+      suggestions: function (d) {
+        Object.keys(d.items || {}).forEach(function (id) {
+          var badge = root.querySelector('[data-suggestion="' + CSS.escape(id) + '"]');
+          if (badge) {
+            badge.textContent = d.items[id];
+            badge.className = "verdict-badge verdict-" + d.items[id];
+          }
+        });
+        var traps = $("#grader-traps", root);
+        var list = $("#grader-traps-list", root);
+        if (traps && list) {
+          list.textContent = "";
+          (d.traps || []).forEach(function (claim) {
+            var li = document.createElement("li");
+            li.textContent = claim;
+            list.appendChild(li);
+          });
+          traps.hidden = !(d.traps || []).length;
+        }
+      },
+      ticked: function (d) {
+        var item = document.getElementById("tick-" + d.item);
+        if (!item) {
+          return;
+        }
+        Array.prototype.forEach.call(item.querySelectorAll("button[name=verdict]"), function (b) {
+          b.setAttribute("aria-pressed", b.value === d.verdict ? "true" : "false");
+        });
+      },
+      revealed: function (d) {
+        var item = document.getElementById("reveal-" + d.what + "-" + d.index);
+        if (item) {
+          item.classList.add("is-revealed");
+          var button = $("button", item);
+          if (button) {
+            button.disabled = true;
+            button.textContent = "Revealed";
+          }
+        }
+      },
+      noted: function (d, source) {
+        var list = $("#note-list", root);
+        if (!list || typeof d.text !== "string") {
+          return;
+        }
+        var li = document.createElement("li");
+        var time = document.createElement("span");
+        time.className = "note-time";
+        time.textContent = elapsed(Date.now() - started);
+        li.appendChild(time);
+        li.appendChild(document.createTextNode(" " + d.text));
+        list.appendChild(li);
+        void source;
+      },
+      ended: function (d, source) {
+        source.close();
+        window.location.reload();
+      }
+    });
+    Array.prototype.forEach.call(root.querySelectorAll("form[data-live-form]"), function (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        post(form, event.submitter).then(function (response) {
+          if (response.ok && form.hasAttribute("data-reset")) {
+            form.reset();
+          } else if (!response.ok) {
+            form.submit();
+          }
+        }, function () {
+          form.submit();
+        });
+      });
+    });
+    Array.prototype.forEach.call(root.querySelectorAll("form[data-confirm]"), function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.getAttribute("data-confirm"))) {
+          event.preventDefault();
+        }
+      });
+    });
+  }
+
+  /* ------------------------------------------------------------------
+     The candidate's page
+     ------------------------------------------------------------------ */
+  function setupCandidate(root) {
+    var list = $("#revealed", root);
+    var empty = $("#no-evidence", root);
+    var source = follow(root.getAttribute("data-events"), {
+      revealed: function (d) {
+        if (!list || typeof d.html !== "string") {
+          return;
+        }
+        var li = document.createElement("li");
+        li.innerHTML = d.html; /* sanitized by the server when the content loaded */
+        list.appendChild(li);
+        if (empty) {
+          empty.hidden = true;
+        }
+      },
+      ended: function (d, s) {
+        s.close();
+        window.location.reload();
+      }
+    });
+    source.addEventListener("error", function () {
+      /* The stream is refused once the interview is over: show the closed page. */
+      if (source.readyState === EventSource.CLOSED) {
+        window.location.reload();
+      }
+    });
+
+    var form = $("form[data-notes-form]", root);
+    var text = form && $("textarea", form);
+    var status = $("#notes-status", root);
+    if (!form || !text) {
+      return;
+    }
+    var timer = null;
+    var saved = text.value;
+    function save() {
+      window.clearTimeout(timer);
+      timer = null;
+      if (text.value === saved) {
+        return;
+      }
+      var value = text.value;
+      post(form).then(function (response) {
+        if (response.status === 410) {
+          window.location.reload();
+        } else if (response.ok) {
+          saved = value;
+          if (status) {
+            status.textContent = "Saved at " + now() + ".";
+          }
+        } else if (status) {
+          status.textContent = "Not saved (" + response.status + "). Keep typing; it will try again.";
+        }
+      }, function () {
+        if (status) {
+          status.textContent = "Not saved: the connection dropped. Keep typing; it will try again.";
+        }
+      });
+    }
+    text.addEventListener("input", function () {
+      if (status) {
+        status.textContent = "Saving…";
+      }
+      window.clearTimeout(timer);
+      timer = window.setTimeout(save, 600);
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      saved = null;
+      save();
+    });
+    window.addEventListener("pagehide", save);
+  }
+
+  function init() {
+    var console = $("[data-console]");
+    if (console) {
+      setupConsole(console);
+    }
+    var candidate = $("[data-candidate]");
+    if (candidate) {
+      setupCandidate(candidate);
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("button[data-print]"), function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

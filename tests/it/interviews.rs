@@ -1,0 +1,707 @@
+//! Live interviews through the router: who may start and see them, what the candidate's link
+//! reaches, timestamps, exports, live streams, and a restart in the middle.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use firedrill::accounts::Role;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use crate::helpers::{TestApp, TestResponse, repo};
+
+const SLUG: &str = "gitops-drift-causing-outage";
+
+/// An interviewer signed in on `app`, with an interview of the seed scenario started.
+/// Returns the console path (`/interviews/<id>`) and the candidate path (`/i/<token>`).
+async fn started(app: &TestApp) -> (String, String) {
+    app.signed_in_as("ivy", Role::Interviewer).await;
+    start(app, "Sam <script>").await
+}
+
+async fn start(app: &TestApp, candidate: &str) -> (String, String) {
+    let page = app.get(&format!("/scenarios/{SLUG}")).await;
+    page.assert_contains(&["Start interview"]);
+    let csrf = TestApp::csrf_in(&page);
+    let res = app
+        .post_form(
+            "/interviews",
+            &[
+                ("csrf", &csrf),
+                ("scenario", SLUG),
+                ("candidate", candidate),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let console = res.header(header::LOCATION).to_owned();
+    let page = app.get(&console).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let marker = r#"id="candidate-link" readonly value=""#;
+    let at = page.body.find(marker).expect("the console shows the link") + marker.len();
+    let end = page.body[at..].find('"').unwrap();
+    (console, page.body[at..at + end].to_owned())
+}
+
+async fn act(app: &TestApp, console: &str, action: &str, fields: &[(&str, &str)]) -> TestResponse {
+    let csrf = TestApp::csrf_in(&app.get(console).await);
+    let mut all = vec![("csrf", csrf.as_str())];
+    all.extend_from_slice(fields);
+    app.post_form(&format!("{console}/{action}"), &all).await
+}
+
+/// What the seed scenario hides from candidates, as plain text fragments.
+fn answer_key() -> Vec<String> {
+    let site = firedrill::content::load(&repo("content")).unwrap();
+    let page = site.scenario(SLUG).unwrap();
+    let s = page.scenario.as_ref().unwrap();
+    let mut key: Vec<String> = Vec::new();
+    key.extend(s.investigation.iter().map(|step| step.title.clone()));
+    key.extend(s.investigation.iter().flat_map(|step| step.shows.clone()));
+    key.extend(s.root_cause.iter().map(|b| b.text.clone()));
+    key.extend(s.rubric.iter().map(|r| r.text.clone()));
+    key.extend(s.traps.iter().map(|t| t.claim.clone()));
+    key.extend(s.follow_ups.iter().map(|f| f.text.clone()));
+    key.extend(s.model_answer.iter().map(|b| b.text.clone()));
+    // A distinctive start of each, as it would appear in HTML.
+    key.into_iter()
+        .map(|k| k.chars().take(40).collect::<String>())
+        .filter(|k| k.len() >= 12)
+        .collect()
+}
+
+#[track_caller]
+fn assert_no_answer_key(what: &str, body: &str) {
+    let escaped = body
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    for fragment in answer_key() {
+        assert!(
+            !body.contains(&fragment) && !escaped.contains(&fragment),
+            "{what} shows the answer key: {fragment:?}"
+        );
+    }
+    for hidden in [
+        "Expected Investigation Path",
+        "Root Cause",
+        "Strong Answer",
+        "private note",
+    ] {
+        assert!(!body.contains(hidden), "{what} shows {hidden:?}");
+    }
+}
+
+/// Reads a live stream until `done` holds for what arrived, or `wait` passes.
+async fn read_stream(
+    response: axum::http::Response<Body>,
+    wait: Duration,
+    done: impl Fn(&str) -> bool,
+) -> String {
+    let mut body = response.into_body();
+    let mut text = String::new();
+    let deadline = tokio::time::Instant::now() + wait;
+    while !done(&text) {
+        match tokio::time::timeout_at(deadline, body.frame()).await {
+            Ok(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    text.push_str(&String::from_utf8_lossy(data));
+                }
+            }
+            Ok(_) | Err(_) => break,
+        }
+    }
+    text
+}
+
+#[tokio::test]
+async fn only_interviewers_and_admins_start_interviews() {
+    let app = TestApp::bundled().await;
+    let form = [("csrf", "new"), ("scenario", SLUG), ("candidate", "Sam")];
+    let anonymous = app.post_form("/interviews", &form).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert!(anonymous.header(header::LOCATION).starts_with("/sign-in"));
+    for (role, allowed) in [
+        (Role::Learner, false),
+        (Role::Author, false),
+        (Role::Interviewer, true),
+        (Role::Admin, true),
+    ] {
+        let browser = app.another_browser();
+        browser.signed_in_as(&format!("u-{role}"), role).await;
+        let page = browser.get(&format!("/scenarios/{SLUG}")).await;
+        assert_eq!(
+            page.body.contains("Start interview"),
+            allowed,
+            "{role} sees the form"
+        );
+        let csrf = TestApp::csrf_in(&page);
+        let res = browser
+            .post_form(
+                "/interviews",
+                &[("csrf", &csrf), ("scenario", SLUG), ("candidate", "Sam")],
+            )
+            .await;
+        let expected = if allowed {
+            StatusCode::SEE_OTHER
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(res.status, expected, "{role} starting an interview");
+        assert_eq!(
+            browser.get("/interviews").await.status,
+            if allowed {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        );
+    }
+    assert_eq!(app.store.interviews(None, 10).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn the_candidate_link_shows_the_incident_and_nothing_of_the_answer_key() {
+    let app = TestApp::bundled().await;
+    let (console, link) = started(&app).await;
+    assert_eq!(link.len(), "/i/".len() + 64, "a 256-bit token");
+    act(
+        &app,
+        &console,
+        "notes",
+        &[("text", "private note: weak on rollback")],
+    )
+    .await;
+    act(
+        &app,
+        &console,
+        "ticks",
+        &[
+            ("item", "quick-identification-of-the-hpa-vs"),
+            ("verdict", "covered"),
+        ],
+    )
+    .await;
+    act(
+        &app,
+        &console,
+        "reveals",
+        &[("what", "evidence"), ("index", "0")],
+    )
+    .await;
+
+    // The check below is not vacuous: the console shows the answer key.
+    let console_page = app
+        .get(&console)
+        .await
+        .body
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    let key = answer_key();
+    let shown = key
+        .iter()
+        .filter(|f| console_page.contains(f.as_str()))
+        .count();
+    assert!(
+        key.len() >= 12 && shown * 10 >= key.len() * 9,
+        "{shown} of {} key fragments on the console",
+        key.len()
+    );
+
+    let candidate = app.another_browser();
+    let page = candidate.get(&link).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains(&[
+        "The Prompt",
+        "Initial Report",
+        "Constraints",
+        "Hello Sam &#60;script&#62;",
+        "Your notes",
+    ]);
+    assert!(!page.body.contains("Sam <script>"), "the name is escaped");
+    assert_no_answer_key("candidate page", &page.body);
+    assert!(
+        !page.body.contains(r#"href="/scenarios"#),
+        "no way from the page to the scenario"
+    );
+    assert_eq!(page.header(header::CACHE_CONTROL), "no-store");
+    assert_eq!(page.header(header::REFERRER_POLICY), "no-referrer");
+
+    // The stream replays reveals only: not the tick, not the note.
+    let stream = candidate.open(&format!("{link}/events")).await;
+    assert_eq!(stream.status(), StatusCode::OK);
+    let events = read_stream(stream, Duration::from_millis(500), |t| {
+        t.contains("event: revealed")
+    })
+    .await;
+    assert!(events.contains("event: revealed"), "{events}");
+    assert!(
+        !events.contains("ticked") && !events.contains("noted") && !events.contains("started"),
+        "{events}"
+    );
+    assert_no_answer_key("candidate stream", &events);
+
+    // The notes form answers without echoing anything.
+    let saved = candidate
+        .post_form(&format!("{link}/notes"), &[("text", "kubectl get hpa")])
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert_no_answer_key("notes response", &saved.body);
+}
+
+#[tokio::test]
+async fn the_candidate_token_reaches_no_other_page() {
+    let app = TestApp::bundled().await;
+    let (console, link) = started(&app).await;
+    let (other_console, other_link) = start(&app, "Alex").await;
+    let candidate = app.another_browser();
+    let id = console.trim_start_matches("/interviews/");
+    for uri in [
+        console.clone(),
+        format!("{console}/events"),
+        format!("{console}/scorecard"),
+        format!("{console}/scorecard.json"),
+        format!("{console}/scorecard.csv"),
+        "/interviews".to_owned(),
+        other_console.clone(),
+    ] {
+        let res = candidate.get(&uri).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{uri}: sign in first");
+    }
+    // The token is not a key to anything else, and a near-miss opens nothing.
+    let token = link.trim_start_matches("/i/");
+    assert_eq!(
+        candidate.get(&format!("/interviews/{token}")).await.status,
+        StatusCode::SEE_OTHER
+    );
+    for uri in [
+        format!("/i/{id}"),
+        format!("/i/{}0", &token[..63]),
+        format!("/i/{}", token.to_uppercase().replace('A', "B")),
+    ] {
+        assert_eq!(
+            candidate.get(&uri).await.status,
+            StatusCode::NOT_FOUND,
+            "{uri}"
+        );
+    }
+    assert_ne!(link, other_link);
+    // The token cannot act for the interviewer.
+    let res = candidate
+        .post_form(
+            &format!("{console}/reveals"),
+            &[("csrf", token), ("what", "evidence"), ("index", "0")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.store.events(1, 0).await.unwrap().len(),
+        1,
+        "only the start"
+    );
+}
+
+#[tokio::test]
+async fn after_the_end_the_link_shows_a_closed_page_and_takes_nothing() {
+    let app = TestApp::bundled().await;
+    let (console, link) = started(&app).await;
+    let candidate = app.another_browser();
+    let stream = candidate.open(&format!("{link}/events")).await;
+    let end = act(&app, &console, "end", &[]).await;
+    assert_eq!(end.status, StatusCode::SEE_OTHER);
+    assert_eq!(end.header(header::LOCATION), format!("{console}/scorecard"));
+    // An open stream gets the end and closes.
+    let events = read_stream(stream, Duration::from_secs(2), |t| {
+        t.contains("event: ended")
+    })
+    .await;
+    assert!(events.contains("event: ended"), "{events}");
+
+    let page = candidate.get(&link).await;
+    assert_eq!(page.status, StatusCode::GONE);
+    page.assert_contains(&["This interview has ended"]);
+    assert_no_answer_key("closed page", &page.body);
+    assert_eq!(
+        candidate.get(&format!("{link}/events")).await.status,
+        StatusCode::GONE
+    );
+    let notes = candidate
+        .post_form(&format!("{link}/notes"), &[("text", "late")])
+        .await;
+    assert_eq!(notes.status, StatusCode::GONE);
+    // Nor does the console change any more.
+    let tick = act(
+        &app,
+        &console,
+        "ticks",
+        &[
+            ("item", "quick-identification-of-the-hpa-vs"),
+            ("verdict", "covered"),
+        ],
+    )
+    .await;
+    assert_eq!(tick.status, StatusCode::GONE);
+    let interview = app
+        .store
+        .interview(console.trim_start_matches("/interviews/"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(interview.candidate_notes, "");
+}
+
+#[tokio::test]
+async fn another_interviewer_gets_404_and_an_admin_sees_everything() {
+    let app = TestApp::bundled().await;
+    let (console, _) = started(&app).await;
+    let other = app.another_browser();
+    other.signed_in_as("olga", Role::Interviewer).await;
+    for uri in [
+        console.clone(),
+        format!("{console}/scorecard"),
+        format!("{console}/scorecard.csv"),
+        format!("{console}/events"),
+    ] {
+        assert_eq!(other.get(&uri).await.status, StatusCode::NOT_FOUND, "{uri}");
+    }
+    assert!(!other.get("/interviews").await.body.contains("Sam"));
+    let admin = app.another_browser();
+    admin.signed_in_as("root", Role::Admin).await;
+    assert_eq!(admin.get(&console).await.status, StatusCode::OK);
+    admin
+        .get("/interviews")
+        .await
+        .assert_contains(&["Sam &#60;script&#62;", "<td>ivy</td>"]);
+}
+
+#[tokio::test]
+async fn ticks_and_notes_are_timestamped_stored_and_on_the_scorecard() {
+    let app = TestApp::bundled().await;
+    let (console, link) = started(&app).await;
+    let before = firedrill::web::view::now_ms();
+    let res = act(
+        &app,
+        &console,
+        "ticks",
+        &[
+            ("item", "quick-identification-of-the-hpa-vs"),
+            ("verdict", "partial"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    act(
+        &app,
+        &console,
+        "ticks",
+        &[
+            ("item", "quick-identification-of-the-hpa-vs"),
+            ("verdict", "covered"),
+        ],
+    )
+    .await;
+    act(
+        &app,
+        &console,
+        "notes",
+        &[("text", "asked about <b>rollback</b>")],
+    )
+    .await;
+    let after = firedrill::web::view::now_ms();
+    let bad = act(
+        &app,
+        &console,
+        "ticks",
+        &[("item", "no-such-item"), ("verdict", "covered")],
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::NOT_FOUND);
+    let bad = act(
+        &app,
+        &console,
+        "ticks",
+        &[
+            ("item", "quick-identification-of-the-hpa-vs"),
+            ("verdict", "maybe"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    app.another_browser()
+        .post_form(
+            &format!("{link}/notes"),
+            &[("text", "HPA and ArgoCD self-heal fight over replicas")],
+        )
+        .await;
+
+    let id = console.trim_start_matches("/interviews/");
+    let interview = app.store.interview(id).await.unwrap().unwrap();
+    let events = app.store.events(interview.id, 0).await.unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["started", "ticked", "ticked", "noted"]);
+    assert_eq!(
+        events.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        [1, 2, 3, 4]
+    );
+    assert!(events[1..].iter().all(|e| (before..=after).contains(&e.at)));
+    assert!(events.windows(2).all(|w| w[0].at <= w[1].at));
+
+    let page = app.get(&format!("{console}/scorecard")).await;
+    page.assert_contains(&[
+        "Scorecard: Sam &#60;script&#62;",
+        "Marked `quick-identification-of-the-hpa-vs` covered",
+        "Note: asked about &#60;b&#62;rollback&#60;/b&#62;",
+        "HPA and ArgoCD self-heal fight over replicas",
+    ]);
+    let console_page = app.get(&console).await;
+    console_page.assert_contains(&[
+        "asked about &#60;b&#62;rollback",
+        r#"value="covered" class="tick tick-covered" aria-pressed="true""#,
+    ]);
+}
+
+#[tokio::test]
+async fn the_scorecard_exports_as_json_and_csv() {
+    let app = TestApp::bundled().await;
+    let (console, link) = started(&app).await;
+    act(
+        &app,
+        &console,
+        "ticks",
+        &[
+            ("item", "quick-identification-of-the-hpa-vs"),
+            ("verdict", "covered"),
+        ],
+    )
+    .await;
+    app.another_browser()
+        .post_form(
+            &format!("{link}/notes"),
+            &[(
+                "text",
+                "suspend self-heal, \"quoted\", then ignoreDifferences",
+            )],
+        )
+        .await;
+    act(&app, &console, "end", &[]).await;
+
+    let json = app.get(&format!("{console}/scorecard.json")).await;
+    assert_eq!(json.status, StatusCode::OK);
+    assert!(
+        json.header(header::CONTENT_TYPE)
+            .starts_with("application/json")
+    );
+    assert!(
+        json.header(header::CONTENT_DISPOSITION)
+            .starts_with("attachment; filename=\"scorecard-")
+    );
+    let card: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    assert_eq!(card["candidate"], "Sam <script>");
+    assert_eq!(card["interviewer"], "ivy");
+    assert_eq!(card["scenario"], SLUG);
+    assert!(card["ended_at"].is_i64());
+    let items = card["items"].as_array().unwrap();
+    let first = items
+        .iter()
+        .find(|i| i["id"] == "quick-identification-of-the-hpa-vs")
+        .unwrap();
+    assert_eq!(first["interviewer"], "covered");
+    assert!(first["ticked_at"].is_i64());
+    assert!(card["score"].as_f64().unwrap() > 0.0);
+    let kinds: Vec<&str> = card["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["started", "ticked", "ended"]);
+    assert_eq!(
+        card["candidate_notes"],
+        "suspend self-heal, \"quoted\", then ignoreDifferences"
+    );
+
+    let csv = app.get(&format!("{console}/scorecard.csv")).await;
+    assert_eq!(csv.header(header::CONTENT_TYPE), "text/csv; charset=utf-8");
+    let mut reader = csv::Reader::from_reader(csv.body.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "item",
+            "text",
+            "weight",
+            "interviewer",
+            "ticked_at_ms",
+            "grader"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), items.len());
+    let row = rows
+        .iter()
+        .find(|r| &r[0] == "quick-identification-of-the-hpa-vs")
+        .unwrap();
+    assert_eq!(&row[3], "covered");
+    assert_eq!(
+        row[4].parse::<i64>().unwrap(),
+        first["ticked_at"].as_i64().unwrap()
+    );
+}
+
+#[tokio::test]
+async fn the_console_stream_shows_the_candidates_notes_and_the_graders_suggestions() {
+    let app = TestApp::bundled().await;
+    let (console, link) = started(&app).await;
+    let stream = app.open(&format!("{console}/events")).await;
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert_eq!(stream.headers()[header::CONTENT_TYPE], "text/event-stream");
+    app.another_browser()
+        .post_form(
+            &format!("{link}/notes"),
+            &[("text", "ArgoCD self-heal fights the HPA over spec.replicas")],
+        )
+        .await;
+    let text = read_stream(stream, Duration::from_secs(2), |t| {
+        t.matches("event: suggestions").count() >= 2
+    })
+    .await;
+    assert!(text.contains("event: started"), "{text}");
+    assert!(text.contains("ArgoCD self-heal fights the HPA"), "{text}");
+    assert!(
+        text.contains(r#""quick-identification-of-the-hpa-vs":"covered""#),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_reconnecting_client_gets_only_what_it_missed() {
+    let app = TestApp::bundled().await;
+    let (console, link) = started(&app).await;
+    for index in ["0", "1", "2"] {
+        act(
+            &app,
+            &console,
+            "reveals",
+            &[("what", "evidence"), ("index", index)],
+        )
+        .await;
+    }
+    let request = Request::get(format!("{link}/events"))
+        .header("last-event-id", "3")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.another_browser_router().oneshot(request).await.unwrap();
+    let text = read_stream(response, Duration::from_millis(500), |t| {
+        t.contains("id: 4")
+    })
+    .await;
+    assert!(
+        text.contains("id: 4") && !text.contains("id: 3\n") && !text.contains("id: 2\n"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_restart_mid_interview_loses_nothing_and_the_interview_continues() {
+    let app = TestApp::bundled().await;
+    let (console, link) = started(&app).await;
+    act(
+        &app,
+        &console,
+        "reveals",
+        &[("what", "evidence"), ("index", "0")],
+    )
+    .await;
+    act(
+        &app,
+        &console,
+        "ticks",
+        &[
+            ("item", "quick-identification-of-the-hpa-vs"),
+            ("verdict", "covered"),
+        ],
+    )
+    .await;
+    app.another_browser()
+        .post_form(
+            &format!("{link}/notes"),
+            &[("text", "kubectl get hpa -n payments")],
+        )
+        .await;
+    let session = app.cookie_header();
+    app.store.close().await;
+
+    // The server comes back on the same database file.
+    let (store, router, _) = TestApp::reopen(&app.database_url()).await;
+    let get = |uri: String, cookie: Option<String>| {
+        let router = router.clone();
+        async move {
+            let mut request = Request::get(uri).body(Body::empty()).unwrap();
+            if let Some(cookie) = cookie {
+                request
+                    .headers_mut()
+                    .insert(header::COOKIE, cookie.parse().unwrap());
+            }
+            let response = router.oneshot(request).await.unwrap();
+            let status = response.status();
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            (status, String::from_utf8_lossy(&body).into_owned())
+        }
+    };
+    let (status, page) = get(link.clone(), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("kubectl get hpa -n payments"),
+        "the notes are back"
+    );
+    assert!(
+        !page.contains(r#"id="no-evidence">"#),
+        "the revealed evidence is back"
+    );
+    let (status, console_page) = get(console.clone(), Some(session.clone())).await;
+    assert_eq!(status, StatusCode::OK, "the interviewer's session survives");
+    assert!(console_page.contains(r#"aria-pressed="true""#));
+    // And it carries on: the next event gets the next number.
+    let csrf = {
+        let marker = r#"name="csrf" value=""#;
+        let at = console_page.find(marker).unwrap() + marker.len();
+        console_page[at..at + 32].to_owned()
+    };
+    let request = Request::post(format!("{console}/reveals"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, session)
+        .body(Body::from(format!("csrf={csrf}&what=evidence&index=1")))
+        .unwrap();
+    assert_eq!(
+        router.clone().oneshot(request).await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    let interview = store
+        .interview(console.trim_start_matches("/interviews/"))
+        .await
+        .unwrap()
+        .unwrap();
+    let seqs: Vec<i64> = store
+        .events(interview.id, 0)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.seq)
+        .collect();
+    assert_eq!(seqs, [1, 2, 3, 4]);
+}
+
+#[tokio::test]
+async fn closing_the_hub_ends_open_streams_so_shutdown_is_not_held_up() {
+    let app = TestApp::bundled().await;
+    let (console, link) = started(&app).await;
+    let candidate = app.another_browser().open(&format!("{link}/events")).await;
+    let interviewer = app.open(&format!("{console}/events")).await;
+    app.state.live.close();
+    for stream in [candidate, interviewer] {
+        let ended =
+            tokio::time::timeout(Duration::from_secs(2), stream.into_body().collect()).await;
+        assert!(ended.is_ok(), "the stream ended");
+    }
+}
