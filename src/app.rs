@@ -272,7 +272,9 @@ pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
         })
         .await
         .context("server failed");
+    tracing::debug!("connections closed");
     store.close().await;
+    tracing::info!("stopped");
     served
 }
 

@@ -80,7 +80,11 @@ fn rubric_tests(site: &Site, file: &content::SourceFile) -> Vec<content::Diagnos
 pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let site = load_logged(&args.content.content)?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(crate::app::serve(args, site))
+    let served = runtime.block_on(crate::app::serve(args, site));
+    let at = std::time::Instant::now();
+    drop(runtime);
+    tracing::info!(took = ?at.elapsed(), "runtime dropped");
+    served
 }
 
 fn load_logged(dir: &std::path::Path) -> anyhow::Result<Site> {

@@ -139,30 +139,38 @@
       },
       ended: function (d, source) {
         source.close();
-        window.location.reload();
+        leave(root.getAttribute("data-scorecard"));
       }
     });
     Array.prototype.forEach.call(root.querySelectorAll("form[data-live-form]"), function (form) {
       form.addEventListener("submit", function (event) {
         event.preventDefault();
+        var question = form.getAttribute("data-confirm");
+        if (question && !window.confirm(question)) {
+          return;
+        }
         post(form, event.submitter).then(function (response) {
-          if (response.ok && form.hasAttribute("data-reset")) {
+          if (!response.ok) {
+            form.submit(); /* show the server's error page */
+          } else if (form.hasAttribute("data-then")) {
+            leave(form.getAttribute("data-then"));
+          } else if (form.hasAttribute("data-reset")) {
             form.reset();
-          } else if (!response.ok) {
-            form.submit();
           }
         }, function () {
           form.submit();
         });
       });
     });
-    Array.prototype.forEach.call(root.querySelectorAll("form[data-confirm]"), function (form) {
-      form.addEventListener("submit", function (event) {
-        if (!window.confirm(form.getAttribute("data-confirm"))) {
-          event.preventDefault();
-        }
-      });
-    });
+  }
+
+  /* Navigates once, whether the stream's end or the form's answer comes first. */
+  var leaving = false;
+  function leave(url) {
+    if (!leaving) {
+      leaving = true;
+      window.location.assign(url);
+    }
   }
 
   /* ------------------------------------------------------------------
