@@ -229,6 +229,7 @@ impl MakeRequestId for SequentialId {
 
 /// Serves until Ctrl-C or SIGTERM, then finishes requests in flight.
 pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
+    raise_open_file_limit();
     let assets = Assets::load(&args.static_dir);
     crate::templates::set_asset_version(assets.version.clone());
     let store = Store::open(&args.database.database)
@@ -276,6 +277,22 @@ pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
     store.close().await;
     tracing::info!("stopped");
     served
+}
+
+/// Raises the soft limit on open files to the hard one: every live interview stream holds a
+/// socket, and the usual soft limit (1,024) would cap a server at fewer than that.
+fn raise_open_file_limit() {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    if limit.current < limit.maximum || limit.maximum.is_none() {
+        let raised = Rlimit {
+            current: limit.maximum,
+            maximum: limit.maximum,
+        };
+        if let Err(err) = setrlimit(Resource::Nofile, raised) {
+            tracing::warn!(%err, "could not raise the open file limit");
+        }
+    }
 }
 
 /// Every minute, lets the rate limiters forget clients that have been quiet.
