@@ -27,9 +27,12 @@ async function post(path, fields, cookie) {
 
 // Sign in, start an interview, read the candidate link and the console's form token.
 const signIn = await post('/sign-in', { csrf: 'new', name: 'bench', password: 'correct-horse-battery-staple' });
-const cookie = signIn.headers.get('set-cookie').split(';')[0];
-const scenario = await (await fetch(base + '/scenarios/gitops-drift-causing-outage', { headers: { cookie } })).text();
-const csrf = /name="csrf" value="([0-9a-f]{32})"/.exec(scenario)[1];
+const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('firedrill_session='));
+const page = await fetch(base + '/scenarios/gitops-drift-causing-outage', { headers: { cookie } });
+const scenario = await page.text();
+const found = /name="csrf" value="([0-9a-f]{32})"/.exec(scenario);
+if (!found) throw new Error(`no form token on the scenario page (${page.status}, cookie ${cookie}): ${scenario.slice(0, 300)}`);
+const csrf = found[1];
 const started = await post('/interviews', { csrf, scenario: 'gitops-drift-causing-outage', candidate: 'Load' }, cookie);
 const consolePath = started.headers.get('location');
 const consoleHtml = await (await fetch(base + consolePath, { headers: { cookie } })).text();
