@@ -150,7 +150,8 @@ macro_rules! with_layers {
             .layer(SetRequestIdLayer::new(REQUEST_ID, SequentialId::default()))
             .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-                tracing::debug_span!("request", id, method = %request.method(), uri = %request.uri())
+                let path = loggable(request.uri().path());
+                tracing::debug_span!("request", id, method = %request.method(), %path)
             }))
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
             .layer(SecurityHeadersLayer)
@@ -214,6 +215,18 @@ fn routes(state: AppState, assets: Assets) -> Router {
         .nest("/static", assets.router())
         .fallback(get(pages::page))
         .with_state(state)
+}
+
+/// A request path fit for the log: a candidate link's token (a credential) is masked, and the
+/// query string is left out.
+fn loggable(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/i/") {
+        Some(rest) => {
+            let tail = rest.find('/').map_or("", |at| &rest[at..]);
+            format!("/i/<token>{tail}").into()
+        }
+        None => path.into(),
+    }
 }
 
 /// Request ids `1`, `2`, ... for this process: cheap, and enough to follow a request in the logs.
@@ -320,4 +333,16 @@ async fn shutdown_signal() {
     let terminate = std::future::pending::<()>();
     tokio::select! { () = ctrl_c => {}, () = terminate => {} }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable;
+
+    #[test]
+    fn candidate_tokens_are_masked_in_logged_paths() {
+        assert_eq!(loggable("/i/0123abcd/events"), "/i/<token>/events");
+        assert_eq!(loggable("/i/0123abcd"), "/i/<token>");
+        assert_eq!(loggable("/interviews/42"), "/interviews/42");
+    }
 }

@@ -409,6 +409,27 @@ async fn passwords_cookies_and_tokens_never_reach_the_logs() {
     app.post_form("/sign-out", &[("csrf", &csrf)]).await;
     app.sign_in("ana", "a wrong password here").await;
     let hash = app.store.user("ana").await.unwrap().unwrap().password_hash;
+    // A candidate link, opened and posted to.
+    let interviewer = app.another_browser();
+    interviewer.signed_in_as("ivy", Role::Interviewer).await;
+    let page = interviewer.get(SEED).await;
+    let started = interviewer
+        .post_form(
+            "/interviews",
+            &[
+                ("csrf", &TestApp::csrf_in(&page)),
+                ("scenario", "gitops-drift-causing-outage"),
+                ("candidate", "Sam"),
+            ],
+        )
+        .await;
+    let console = interviewer.get(started.header(header::LOCATION)).await;
+    let marker = "/i/";
+    let at = console.body.find(marker).unwrap() + marker.len();
+    let token = console.body[at..at + 64].to_owned();
+    app.get(&format!("/i/{token}")).await;
+    app.post_form(&format!("/i/{token}/notes"), &[("text", "kubectl get hpa")])
+        .await;
 
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(
@@ -423,6 +444,7 @@ async fn passwords_cookies_and_tokens_never_reach_the_logs() {
         &anonymous_csrf,
         &anonymous_cookie,
         &hash,
+        &token,
     ] {
         assert!(!log.contains(secret), "{secret:?} is in the log:\n{log}");
     }
