@@ -245,14 +245,7 @@ pub async fn set_override(
     visitor.check_post(&headers, &form.csrf)?;
     // Only a learner with attempts can have this one.
     let learner = visitor.0.ok_or(AppError::NotFound)?;
-    let verdict = Verdict::parse(&form.verdict)
-        .filter(|v| *v != Verdict::Review)
-        .ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "`{}` is not a verdict: use covered, partial or missed",
-                form.verdict
-            ))
-        })?;
+    let verdict = view::human_verdict(&form.verdict)?;
     // Only the items the attempt was graded on can be assessed; anything else is not there.
     let attempt = state
         .store

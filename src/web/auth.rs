@@ -45,17 +45,32 @@ pub async fn sign_in_page(
     visitor: Visitor,
     Query(query): Query<NextQuery>,
 ) -> Response {
+    sign_in_form(&state, &visitor, query.next.as_deref(), "", None)
+}
+
+/// The sign-in page, with the name typed and what went wrong after a failed try (422).
+fn sign_in_form(
+    state: &AppState,
+    visitor: &Visitor,
+    next: Option<&str>,
+    name: &str,
+    error: Option<&str>,
+) -> Response {
     let learner = visitor.clone().or_new();
     let page = SignInPage {
         layout: Layout::default(),
         csrf: &learner.csrf,
-        next: local_path(query.next.as_deref()),
-        name: "",
-        error: None,
+        next: local_path(next),
+        name,
+        error,
         signup_open: state.signup_open,
         signed_in_as: visitor.account().map(|a| a.name.as_str()),
     };
-    private(templates::page_for(visitor.0.as_ref(), &page))
+    let status = match error {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    };
+    private((status, templates::page_for(visitor.0.as_ref(), &page)).into_response())
 }
 
 #[derive(Debug, Deserialize)]

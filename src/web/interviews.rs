@@ -496,14 +496,7 @@ pub async fn tick(
 ) -> Result<Response, AppError> {
     let Form(form) = form.map_err(rejection)?;
     let interview = action(&state, &visitor, &headers, &id, &form.csrf).await?;
-    let verdict = Verdict::parse(&form.verdict)
-        .filter(|v| *v != Verdict::Review)
-        .ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "`{}` is not a verdict: use covered, partial or missed",
-                form.verdict
-            ))
-        })?;
+    let verdict = view::human_verdict(&form.verdict)?;
     let content = state.content();
     let (_, _, rubric) = content
         .scenario(&interview.scenario)

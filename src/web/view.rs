@@ -4,6 +4,17 @@
 use crate::content::markdown::escape_into;
 use crate::grading::{Evidence, Verdict};
 
+/// A verdict a person gives (covered, partial or missed) from a form field.
+pub fn human_verdict(value: &str) -> Result<Verdict, crate::error::AppError> {
+    Verdict::parse(value)
+        .filter(|v| *v != Verdict::Review)
+        .ok_or_else(|| {
+            crate::error::AppError::BadRequest(format!(
+                "`{value}` is not a verdict: use covered, partial or missed"
+            ))
+        })
+}
+
 /// Now, in Unix milliseconds.
 pub fn now_ms() -> i64 {
     let since = std::time::SystemTime::now()

@@ -51,6 +51,12 @@ async fn act(app: &TestApp, console: &str, action: &str, fields: &[(&str, &str)]
     app.post_form(&format!("{console}/{action}"), &all).await
 }
 
+/// The interviewer's verdict on the seed's first checklist item.
+async fn tick_hpa(app: &TestApp, console: &str, verdict: &str) -> TestResponse {
+    let item = ("item", "quick-identification-of-the-hpa-vs");
+    act(app, console, "ticks", &[item, ("verdict", verdict)]).await
+}
+
 /// What the seed scenario hides from candidates, as plain text fragments.
 fn answer_key() -> Vec<String> {
     let site = firedrill::content::load(&repo("content")).unwrap();
@@ -173,16 +179,7 @@ async fn the_candidate_link_shows_the_incident_and_nothing_of_the_answer_key() {
         &[("text", "private note: weak on rollback")],
     )
     .await;
-    act(
-        &app,
-        &console,
-        "ticks",
-        &[
-            ("item", "quick-identification-of-the-hpa-vs"),
-            ("verdict", "covered"),
-        ],
-    )
-    .await;
+    tick_hpa(&app, &console, "covered").await;
     act(
         &app,
         &console,
@@ -332,16 +329,7 @@ async fn after_the_end_the_link_shows_a_closed_page_and_takes_nothing() {
         .await;
     assert_eq!(notes.status, StatusCode::GONE);
     // Nor does the console change any more.
-    let tick = act(
-        &app,
-        &console,
-        "ticks",
-        &[
-            ("item", "quick-identification-of-the-hpa-vs"),
-            ("verdict", "covered"),
-        ],
-    )
-    .await;
+    let tick = tick_hpa(&app, &console, "covered").await;
     assert_eq!(tick.status, StatusCode::GONE);
     let interview = app
         .store
@@ -381,27 +369,9 @@ async fn ticks_and_notes_are_timestamped_stored_and_on_the_scorecard() {
     let app = TestApp::bundled().await;
     let (console, link) = started(&app).await;
     let before = firedrill::web::view::now_ms();
-    let res = act(
-        &app,
-        &console,
-        "ticks",
-        &[
-            ("item", "quick-identification-of-the-hpa-vs"),
-            ("verdict", "partial"),
-        ],
-    )
-    .await;
+    let res = tick_hpa(&app, &console, "partial").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    act(
-        &app,
-        &console,
-        "ticks",
-        &[
-            ("item", "quick-identification-of-the-hpa-vs"),
-            ("verdict", "covered"),
-        ],
-    )
-    .await;
+    tick_hpa(&app, &console, "covered").await;
     act(
         &app,
         &console,
@@ -418,16 +388,7 @@ async fn ticks_and_notes_are_timestamped_stored_and_on_the_scorecard() {
     )
     .await;
     assert_eq!(bad.status, StatusCode::NOT_FOUND);
-    let bad = act(
-        &app,
-        &console,
-        "ticks",
-        &[
-            ("item", "quick-identification-of-the-hpa-vs"),
-            ("verdict", "maybe"),
-        ],
-    )
-    .await;
+    let bad = tick_hpa(&app, &console, "maybe").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     app.another_browser()
         .post_form(
@@ -466,16 +427,7 @@ async fn ticks_and_notes_are_timestamped_stored_and_on_the_scorecard() {
 async fn the_scorecard_exports_as_json_and_csv() {
     let app = TestApp::bundled().await;
     let (console, link) = started(&app).await;
-    act(
-        &app,
-        &console,
-        "ticks",
-        &[
-            ("item", "quick-identification-of-the-hpa-vs"),
-            ("verdict", "covered"),
-        ],
-    )
-    .await;
+    tick_hpa(&app, &console, "covered").await;
     app.another_browser()
         .post_form(
             &format!("{link}/notes"),
@@ -613,16 +565,7 @@ async fn a_restart_mid_interview_loses_nothing_and_the_interview_continues() {
         &[("what", "evidence"), ("index", "0")],
     )
     .await;
-    act(
-        &app,
-        &console,
-        "ticks",
-        &[
-            ("item", "quick-identification-of-the-hpa-vs"),
-            ("verdict", "covered"),
-        ],
-    )
-    .await;
+    tick_hpa(&app, &console, "covered").await;
     app.another_browser()
         .post_form(
             &format!("{link}/notes"),
