@@ -79,7 +79,7 @@ test('an interviewer runs a live interview with a candidate', { timeout: 90_000 
     assert.ok(await card.getByText('Note: Found the conflict in under five minutes').isVisible());
     assert.ok(await card.getByText('ArgoCD self-heal fights the HPA over spec.replicas').isVisible());
     const row = card.locator('tr', { hasText: 'Quick identification of the HPA vs ArgoCD conflict' });
-    assert.equal((await row.locator('td').nth(1).innerText()).trim(), 'covered');
+    assert.equal((await row.locator('td').nth(1).textContent()).trim(), 'covered');
     const percent = Number((await card.locator('.score-percent').innerText()).replace('%', ''));
     assert.ok(percent > 0 && percent < 100, `score ${percent}%`);
     // After the end the candidate's link answers 410 Gone (the closed page), which Chromium
