@@ -12,6 +12,8 @@ pub mod commands;
 pub mod config;
 pub mod content;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod grading;
 pub mod interviews;
 pub mod random;

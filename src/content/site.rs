@@ -253,7 +253,19 @@ fn build_page(
     render(&doc, targets, diagnostics)
 }
 
+/// The largest content file accepted: ten times the longest bundled page is about 200 KiB; a
+/// file past this is almost certainly not a hand-written page.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+
 fn decode(file: &SourceFile) -> Result<&str, Diagnostic> {
+    if file.bytes.len() > MAX_FILE_BYTES {
+        let message = format!(
+            "file is {} KiB, over the {} KiB limit for a page: split it into several pages",
+            file.bytes.len() / 1024,
+            MAX_FILE_BYTES / 1024
+        );
+        return Err(Diagnostic::error(&file.path, 1, message));
+    }
     std::str::from_utf8(&file.bytes).map_err(|err| {
         let valid = &file.bytes[..err.valid_up_to()];
         let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();

@@ -1,0 +1,9 @@
+//! Any answer against every bundled rubric: grading must never panic, and every evidence span
+//! must lie inside the answer on character boundaries.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    firedrill::fuzzing::grader(data);
+});
