@@ -262,7 +262,7 @@ fn language(info: &str) -> String {
 /// A code block with a copy button (hidden until the script shows it, so it never appears dead).
 pub fn code_block<'a>(lang: &str, text: &str) -> Event<'a> {
     let mut out = String::from(
-        r#"<div class="codeblock"><button type="button" class="copy" hidden>Copy</button><pre><code"#,
+        r#"<div class="codeblock"><button type="button" class="copy" hidden>Copy</button><pre tabindex="0"><code"#,
     );
     if !lang.is_empty() {
         let _ = write!(out, r#" class="language-{lang}""#);

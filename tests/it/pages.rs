@@ -142,7 +142,7 @@ async fn revealing_shows_every_section_of_the_seed_and_is_recorded() {
         r#"<span class="step-title">Check ArgoCD app status</span>"#,
         r#"<span class="badge badge-fix badge-fix-immediate">IMMEDIATE FIX</span>"#,
         r#"<span class="badge badge-fix badge-fix-permanent">PERMANENT FIX</span>"#,
-        r#"<button type="button" class="copy" hidden>Copy</button><pre><code class="language-bash">argocd app get grokdevops</code></pre>"#,
+        r#"<button type="button" class="copy" hidden>Copy</button><pre tabindex="0"><code class="language-bash">argocd app get grokdevops</code></pre>"#,
         "<code>spec.replicas: 3 (Git) vs 8 (live, set by HPA)</code>",
         "Post-incident: audit all ArgoCD-managed deployments that also have HPAs",
     ]);
