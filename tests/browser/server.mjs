@@ -32,7 +32,7 @@ function freePort() {
 }
 
 /** The firedrill binary under test. */
-function binary() {
+export function binary() {
   return process.env.FIREDRILL_BIN || path.join(repoRoot, 'target', 'debug', 'firedrill');
 }
 
@@ -54,8 +54,9 @@ export function addUser(database, name, role, password) {
  * cwd = repo root (the server serves /static from ./static) and waits until
  * GET /healthz answers 200.
  *
- * @param {{database?: string, content?: string, args?: string[]}} [options] reuse a database (to
- *   restart on the same data), serve another content folder, pass more arguments
+ * @param {{database?: string, content?: string, args?: string[], host?: string}} [options] reuse a
+ *   database (to restart on the same data), serve another content folder, pass more arguments,
+ *   listen on another address than 127.0.0.1 (the tests still connect to 127.0.0.1)
  * @returns {Promise<{baseUrl: string, database: string, stop: () => Promise<void>, kill: () => Promise<void>}>}
  */
 export async function startServer(options = {}) {
@@ -75,7 +76,7 @@ export async function startServer(options = {}) {
     options.database ?? `sqlite://${path.join(mkdtempSync(path.join(os.tmpdir(), 'firedrill-browser-')), 'test.db')}`;
   const child = spawn(
     bin,
-    ['serve', '--content', options.content ?? path.join(repoRoot, 'content'), '--database', database, '--bind', `127.0.0.1:${port}`, ...(options.args ?? [])],
+    ['serve', '--content', options.content ?? path.join(repoRoot, 'content'), '--database', database, '--bind', `${options.host ?? '127.0.0.1'}:${port}`, ...(options.args ?? [])],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
 

@@ -76,3 +76,74 @@ test('content changes are live within a second and no request fails', { timeout:
   assert.ok(requests > 50, `only ${requests} requests ran meanwhile`);
   assert.deepEqual(failures, [], `requests failed while content changed (${requests} in all)`);
 });
+
+test('an author sees a broken file\'s problems in watch mode; learners keep the good page', { timeout: 60_000 }, async () => {
+  const { chromium } = await import('playwright-core');
+  const { addUser, binary } = await import('./server.mjs');
+  const { execFileSync } = await import('node:child_process');
+  const { readFileSync } = await import('node:fs');
+  const content = mkdtempSync(path.join(os.tmpdir(), 'firedrill-author-'));
+  mkdirSync(path.join(content, 'scenarios'));
+  const file = path.join(content, 'scenarios', 'drill.md');
+  const good = readFileSync(path.join(import.meta.dirname, '..', '..', 'content', 'scenarios', 'gitops-drift-causing-outage.md'), 'utf8');
+  writeFileSync(file, good);
+  // Not a loopback bind: problems are for signed-in authors only.
+  const server = await startServer({ content, args: ['--watch'], host: '0.0.0.0' });
+  addUser(server.database, 'ada', 'author', 'correct horse battery');
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium', headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  try {
+    const author = await (await browser.newContext({ baseURL: server.baseUrl })).newPage();
+    await author.goto('/sign-in?next=/scenarios/drill');
+    await author.getByLabel('User name').fill('ada');
+    await author.getByLabel('Password').fill('correct horse battery');
+    await Promise.all([author.waitForURL(/\/scenarios\/drill$/), author.getByRole('button', { name: 'Sign in' }).click()]);
+    // The copy links to pages this folder lacks: warnings, no errors.
+    const before = await author.locator('.author-problems').innerText();
+    assert.match(before, /warning: link to missing page/);
+    assert.doesNotMatch(before, /error:/);
+
+    // The author breaks the file's front matter.
+    writeFileSync(file, '---\nlevel: [\n---\n' + good);
+    const deadline = Date.now() + 2_000;
+    let box = '';
+    while (Date.now() < deadline && !/error:/.test(box)) {
+      await sleep(50);
+      await author.reload();
+      box = await author.locator('.author-problems').innerText();
+    }
+    assert.match(box, /Problems in scenarios\/drill\.md/);
+    assert.match(box, /line 2: error: invalid front matter/);
+    assert.ok(await author.getByRole('heading', { name: 'The Prompt' }).isVisible(), 'the last good version is still shown');
+
+    // A learner sees the last good page and no problems box.
+    const learner = await (await browser.newContext({ baseURL: server.baseUrl })).newPage();
+    await learner.goto('/scenarios/drill');
+    assert.equal(await learner.locator('.author-problems').count(), 0);
+    assert.ok(await learner.getByRole('heading', { name: 'The Prompt' }).isVisible());
+
+    // `check` says the same at the same line, and exits 1.
+    let out = '';
+    try {
+      execFileSync(binary(), ['check', '--content', content], { encoding: 'utf8' });
+    } catch (err) {
+      assert.equal(err.status, 1);
+      out = err.stdout;
+    }
+    assert.match(out, /scenarios\/drill\.md:2: error: invalid front matter/);
+
+    // Fixed: the error goes away.
+    writeFileSync(file, good);
+    const fixed = Date.now() + 2_000;
+    let after = box;
+    while (Date.now() < fixed && /error:/.test(after)) {
+      await sleep(50);
+      await author.reload();
+      after = await author.locator('.author-problems').innerText();
+    }
+    assert.doesNotMatch(after, /error:/, 'fixed: no error left');
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
