@@ -18,7 +18,7 @@ ignoreDifferences:
 \`\`\`
 Commit that to the Application manifest in Git so the fix is durable. <img src=x onerror=alert(1)>`;
 
-test('a learner answers, sees the evidence, corrects a verdict and finds the attempt', { timeout: 60_000 }, async () => {
+test('a learner filters the catalogue, answers, sees the evidence, corrects a verdict and finds the attempt', { timeout: 60_000 }, async () => {
   const server = await startServer();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium', headless: true, args: ARGS });
   try {
@@ -29,7 +29,16 @@ test('a learner answers, sees the evidence, corrects a verdict and finds the att
     page.on('pageerror', (e) => problems.push(e.message));
     page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss(); });
 
-    await page.goto('/scenarios/gitops-drift-causing-outage');
+    // From the catalogue: filter by level, open the scenario.
+    await page.goto('/');
+    await page.locator('select[name="level"]').selectOption('L2');
+    await Promise.all([
+      page.waitForURL((url) => url.searchParams.get('level') === 'L2'),
+      page.getByRole('button', { name: 'Filter', exact: true }).click(),
+    ]);
+    const titles = await page.locator('.card-title').allInnerTexts();
+    assert.ok(titles.includes('GitOps Drift Causing Outage') && !titles.includes('TLS Certificate Expired at the Ingress'), `L2 cards: ${titles}`);
+    await Promise.all([page.waitForURL(/\/scenarios\/gitops-drift-causing-outage$/), page.getByRole('link', { name: 'GitOps Drift Causing Outage' }).first().click()]);
     await page.getByLabel('What would you do?').fill(ANSWER);
     await Promise.all([page.waitForURL(/\/attempts\/[0-9a-f]{32}$/), page.getByRole('button', { name: 'Submit answer' }).click()]);
 
