@@ -28,7 +28,8 @@ pub fn content(data: &[u8]) {
             bytes: SEED.as_bytes().to_vec(),
         },
     ];
-    let published = Published::new(Site::build(&files));
+    // One thread: the fuzzer runs many inputs a second and spawning threads would dominate.
+    let published = Published::new(Site::build_with_threads(&files, 1));
     let text = String::from_utf8_lossy(file);
     for page in published.site.scenarios() {
         if let Some((_, _, rubric)) = published.scenario(&page.slug) {

@@ -19,7 +19,7 @@ fn inputs(dir: &str) -> Vec<(String, Vec<u8>)> {
     found.sort();
     found
         .into_iter()
-        .filter(|p| p.is_file())
+        .filter(|p| p.is_file() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
         .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
         .collect()
 }
@@ -31,6 +31,7 @@ fn every_kept_content_input_loads_without_a_panic() {
     for (name, bytes) in seeds.iter().chain(&inputs("regressions/content")) {
         let started = Instant::now();
         firedrill::fuzzing::content(bytes);
+        println!("{name}: {:?}", started.elapsed());
         assert!(started.elapsed() < BOUND, "{name} took {:?}", started.elapsed());
     }
 }
@@ -75,6 +76,8 @@ fn pathological_markdown_loads_in_bounded_time() {
     ];
     for (what, body) in cases {
         let (site, took) = load(&body);
+        // Shown with `--nocapture`; BENCHMARKS.md quotes a release run.
+        println!("{what}: {} bytes loaded in {took:?}", body.len());
         assert!(took < BOUND, "{what} took {took:?}");
         let page = site.scenario("pathological");
         assert!(page.is_some(), "{what}: the page loads: {:?}", site.diagnostics);
