@@ -182,6 +182,8 @@ fn routes(state: AppState, assets: Assets) -> Router {
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-up", get(auth::sign_up_page).post(auth::sign_up))
         .route("/sign-out", post(auth::sign_out))
+        .route("/account", get(auth::account))
+        .route("/account/password", post(auth::change_password))
         .route("/admin/users", get(auth::users))
         .route("/admin/users/{name}/role", post(auth::set_role))
         .route("/interviews", get(interviews::list).post(interviews::start))

@@ -57,6 +57,9 @@ pub enum UserCommand {
         #[arg(value_enum)]
         role: Role,
     },
+    /// Give a user a new password (read from standard input, or generated and printed once)
+    /// and end their sessions.
+    Password { name: String },
     /// List users with their roles and last sign-in.
     List,
 }

@@ -58,7 +58,12 @@ fn check_grade(rubric: &Rubric, answer: &str) {
         .flat_map(|i| &i.evidence)
         .chain(grade.traps.iter().flat_map(|t| &t.evidence));
     for e in spans {
-        assert!(e.start <= e.end && e.end <= answer.len(), "span {}..{}", e.start, e.end);
+        assert!(
+            e.start <= e.end && e.end <= answer.len(),
+            "span {}..{}",
+            e.start,
+            e.end
+        );
         assert!(answer.is_char_boundary(e.start) && answer.is_char_boundary(e.end));
     }
 }

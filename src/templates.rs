@@ -284,6 +284,18 @@ pub struct SignInPage<'a> {
     pub signed_in_as: Option<&'a str>,
 }
 
+/// The signed-in user's own page: name, role, password change.
+#[derive(Debug, Template)]
+#[template(path = "account.html")]
+pub struct AccountPage<'a> {
+    pub layout: Layout,
+    pub csrf: &'a str,
+    pub name: &'a str,
+    pub role: crate::accounts::Role,
+    pub message: Option<&'a str>,
+    pub error: Option<&'a str>,
+}
+
 /// The sign-up page.
 #[derive(Debug, Template)]
 #[template(path = "sign_up.html")]

@@ -19,7 +19,12 @@ fn inputs(dir: &str) -> Vec<(String, Vec<u8>)> {
     found.sort();
     found
         .into_iter()
-        .filter(|p| p.is_file() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .filter(|p| {
+            p.is_file()
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
         .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
         .collect()
 }
@@ -32,7 +37,11 @@ fn every_kept_content_input_loads_without_a_panic() {
         let started = Instant::now();
         firedrill::fuzzing::content(bytes);
         println!("{name}: {:?}", started.elapsed());
-        assert!(started.elapsed() < BOUND, "{name} took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < BOUND,
+            "{name} took {:?}",
+            started.elapsed()
+        );
     }
 }
 
@@ -43,7 +52,11 @@ fn every_kept_answer_grades_without_a_panic() {
     for (name, bytes) in seeds.iter().chain(&inputs("regressions/grader")) {
         let started = Instant::now();
         firedrill::fuzzing::grader(bytes);
-        assert!(started.elapsed() < BOUND, "{name} took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < BOUND,
+            "{name} took {:?}",
+            started.elapsed()
+        );
     }
 }
 
@@ -61,16 +74,25 @@ fn load(body: &str) -> (Site, Duration) {
 
 #[test]
 fn pathological_markdown_loads_in_bounded_time() {
-    let nested_lists: String = (0..400).map(|i| format!("{}- x\n", "  ".repeat(i))).collect();
-    let references: String = (0..5_000).map(|i| format!("[r{i}]: /x{i}\n")).collect::<String>()
-        + &(0..5_000).map(|i| format!("[a][r{i}] ")).collect::<String>();
+    let nested_lists: String = (0..400)
+        .map(|i| format!("{}- x\n", "  ".repeat(i)))
+        .collect();
+    let references: String = (0..5_000)
+        .map(|i| format!("[r{i}]: /x{i}\n"))
+        .collect::<String>()
+        + &(0..5_000)
+            .map(|i| format!("[a][r{i}] "))
+            .collect::<String>();
     let cases = [
         ("10,000 nested block quotes", ">".repeat(10_000) + " deep"),
         ("400 nested list levels", nested_lists),
         ("100,000 unclosed brackets", "[".repeat(100_000)),
         ("50,000 unclosed emphasis", "*a ".repeat(50_000)),
         ("5,000 reference definitions used 5,000 times", references),
-        ("20,000 nested links", "[".repeat(20_000) + &"](x)".repeat(20_000)),
+        (
+            "20,000 nested links",
+            "[".repeat(20_000) + &"](x)".repeat(20_000),
+        ),
         ("30,000 backticks", "`".repeat(30_000)),
         ("a 200,000-character line", "a".repeat(200_000)),
     ];
@@ -80,7 +102,11 @@ fn pathological_markdown_loads_in_bounded_time() {
         println!("{what}: {} bytes loaded in {took:?}", body.len());
         assert!(took < BOUND, "{what} took {took:?}");
         let page = site.scenario("pathological");
-        assert!(page.is_some(), "{what}: the page loads: {:?}", site.diagnostics);
+        assert!(
+            page.is_some(),
+            "{what}: the page loads: {:?}",
+            site.diagnostics
+        );
     }
 }
 
@@ -91,9 +117,13 @@ fn a_file_over_the_size_limit_is_refused_with_a_diagnostic() {
     assert!(took < BOUND);
     assert!(site.scenario("pathological").is_none());
     let d = &site.diagnostics[0];
-    assert_eq!((d.path.as_str(), d.line, d.severity), ("scenarios/pathological.md", 1, Severity::Error));
+    assert_eq!(
+        (d.path.as_str(), d.line, d.severity),
+        ("scenarios/pathological.md", 1, Severity::Error)
+    );
     assert!(
-        d.message.contains("over the 1024 KiB limit for a page: split it into several pages"),
+        d.message
+            .contains("over the 1024 KiB limit for a page: split it into several pages"),
         "{}",
         d.message
     );

@@ -20,6 +20,7 @@ pub fn user(args: &UserArgs) -> anyhow::Result<ExitCode> {
         let result = match &args.command {
             UserCommand::Add { name, role } => add(&store, name, *role).await,
             UserCommand::Role { name, role } => set_role(&store, name, *role).await,
+            UserCommand::Password { name } => reset_password(&store, name).await,
             UserCommand::List => list(&store).await,
         };
         store.close().await;
@@ -27,19 +28,31 @@ pub fn user(args: &UserArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Creates the account with a password read from standard input, or generated and printed
-/// once when standard input is a terminal or empty.
-async fn add(store: &Store, name: &str, role: Role) -> anyhow::Result<ExitCode> {
-    accounts::check_name(name).map_err(anyhow::Error::msg)?;
+/// A password from standard input, or generated (then `true`), checked and hashed.
+async fn new_password(name: &str) -> anyhow::Result<(String, Password, bool)> {
     let (password, generated) = match read_password()? {
         Some(password) => (password, false),
         None => (generated_password()?, true),
     };
     accounts::check_password(&password.0, name).map_err(anyhow::Error::msg)?;
-    let hash = tokio::task::spawn_blocking(move || (accounts::hash_now(&password), password))
-        .await
-        .context("hashing the password")?;
-    let (password_hash, password) = hash;
+    let (hash, password) =
+        tokio::task::spawn_blocking(move || (accounts::hash_now(&password), password))
+            .await
+            .context("hashing the password")?;
+    Ok((hash, password, generated))
+}
+
+/// Prints a generated password, once.
+fn show_generated(out: &mut impl Write, password: &Password) -> std::io::Result<()> {
+    writeln!(out, "password: {}", password.0)?;
+    writeln!(out, "(shown once: it is stored only as a hash)")
+}
+
+/// Creates the account with a password read from standard input, or generated and printed
+/// once when standard input is a terminal or empty.
+async fn add(store: &Store, name: &str, role: Role) -> anyhow::Result<ExitCode> {
+    accounts::check_name(name).map_err(anyhow::Error::msg)?;
+    let (password_hash, password, generated) = new_password(name).await?;
     let user = NewUser {
         name: name.to_owned(),
         password_hash,
@@ -52,8 +65,22 @@ async fn add(store: &Store, name: &str, role: Role) -> anyhow::Result<ExitCode> 
     let mut out = std::io::stdout().lock();
     writeln!(out, "created `{name}` ({role})")?;
     if generated {
-        writeln!(out, "password: {}", password.0)?;
-        writeln!(out, "(shown once: it is stored only as a hash)")?;
+        show_generated(&mut out, &password)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Gives the user a new password (from standard input, or generated and printed once) and
+/// signs them out everywhere.
+async fn reset_password(store: &Store, name: &str) -> anyhow::Result<ExitCode> {
+    let (hash, password, generated) = new_password(name).await?;
+    if !store.set_password(name, hash, None).await? {
+        bail!("no user `{name}`");
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "new password for `{name}`; their sessions have ended")?;
+    if generated {
+        show_generated(&mut out, &password)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -212,7 +212,7 @@ pub fn url_for(path: &str) -> String {
 }
 
 /// Addresses the portal itself uses; a page there could never be reached.
-const RESERVED: [&str; 12] = [
+const RESERVED: [&str; 13] = [
     "/wiki",
     "/healthz",
     "/static",
@@ -223,6 +223,7 @@ const RESERVED: [&str; 12] = [
     "/sign-up",
     "/sign-out",
     "/admin",
+    "/account",
     "/interviews",
     "/i",
 ];

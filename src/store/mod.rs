@@ -219,6 +219,18 @@ impl Store {
             .await
     }
 
+    /// Replaces the user's password hash and ends every session of theirs but `keep`; `false`
+    /// when there is no such user.
+    pub async fn set_password(
+        &self,
+        name: &str,
+        hash: String,
+        keep: Option<&[u8]>,
+    ) -> Result<bool, StoreError> {
+        let input = (name.to_owned(), hash, keep.map(<[u8]>::to_vec));
+        self.write(Job::SetPassword, input).await
+    }
+
     /// Starts a session (see [`NewSession`]): expired sessions are deleted and the browser's
     /// anonymous attempts move to the user, in the same transaction.
     pub async fn start_session(&self, session: NewSession) -> Result<(), StoreError> {

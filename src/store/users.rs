@@ -174,3 +174,28 @@ pub(super) async fn end_session(
         .await?;
     Ok(())
 }
+
+/// Replaces the user's password hash and ends their sessions, all but `keep` (the one that
+/// changed it, if any). Part of the writer's transaction; `false` when there is no such user.
+pub(super) async fn set_password(
+    conn: &mut SqliteConnection,
+    name: &str,
+    hash: &str,
+    keep: Option<&[u8]>,
+) -> Result<bool, sqlx::Error> {
+    let id: Option<i64> =
+        sqlx::query_scalar("UPDATE users SET password_hash = $1 WHERE name = $2 RETURNING id")
+            .bind(hash)
+            .bind(name)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(id) = id else {
+        return Ok(false);
+    };
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash IS NOT $2")
+        .bind(id)
+        .bind(keep)
+        .execute(conn)
+        .await?;
+    Ok(true)
+}

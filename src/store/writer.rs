@@ -31,6 +31,8 @@ pub(super) enum Job {
     StartSession(Task<NewSession, ()>),
     TouchSession(Task<(Vec<u8>, i64), ()>),
     EndSession(Task<Vec<u8>, ()>),
+    /// User name, new hash, the session to keep.
+    SetPassword(Task<(String, String, Option<Vec<u8>>), bool>),
     /// Public id, the interview, the `started` event's data.
     StartInterview(Task<(String, NewInterview, String), i64>),
     AppendEvent(Task<NewEvent, Option<Event>>),
@@ -118,6 +120,7 @@ macro_rules! each_task {
             Job::StartSession($t) => $body,
             Job::TouchSession($t) => $body,
             Job::EndSession($t) => $body,
+            Job::SetPassword($t) => $body,
             Job::StartInterview($t) => $body,
             Job::AppendEvent($t) => $body,
             Job::SaveNotes($t) => $body,
@@ -168,6 +171,10 @@ impl Job {
             Job::EndSession(t) => {
                 users::end_session(conn, &t.input).await?;
                 t.output = Some(());
+            }
+            Job::SetPassword(t) => {
+                let (name, hash, keep) = &t.input;
+                t.output = Some(users::set_password(conn, name, hash, keep.as_deref()).await?);
             }
             Job::StartInterview(t) => {
                 let (public_id, new, started) = &t.input;

@@ -10,7 +10,9 @@ use crate::accounts::{self, Password, Role};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::store::{NewUser, RoleChange};
-use crate::templates::{self, AdminUsersPage, Layout, SignInPage, SignUpPage, UserRow};
+use crate::templates::{
+    self, AccountPage, AdminUsersPage, Layout, SignInPage, SignUpPage, UserRow,
+};
 use crate::web::attempts::rejection;
 use crate::web::identity::{self, Visitor};
 use crate::web::limits::Client;
@@ -301,4 +303,102 @@ pub async fn set_role(
             users_page(&state, &visitor, Some(&message), StatusCode::CONFLICT).await
         }
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AccountQuery {
+    changed: Option<String>,
+}
+
+/// GET /account: who you are, and the form to change your password.
+pub async fn account(
+    visitor: Visitor,
+    Query(query): Query<AccountQuery>,
+) -> Result<Response, AppError> {
+    let message = query
+        .changed
+        .is_some()
+        .then_some("Your password is changed; your other sessions have ended.");
+    account_page(&visitor, message, None)
+}
+
+fn account_page(
+    visitor: &Visitor,
+    message: Option<&str>,
+    error: Option<&str>,
+) -> Result<Response, AppError> {
+    let account = visitor.require(|_| true, "/account")?;
+    let learner = visitor.0.as_ref().ok_or(AppError::NotFound)?;
+    let page = AccountPage {
+        layout: Layout::default(),
+        csrf: &learner.csrf,
+        name: &account.name,
+        role: account.role,
+        message,
+        error,
+    };
+    let status = match error {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    };
+    Ok(private(
+        (status, templates::page_for(Some(learner), &page)).into_response(),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    csrf: String,
+    current: Password,
+    password: Password,
+    confirm: Password,
+}
+
+/// POST /account/password: checks the current password, stores the new one, ends every other
+/// session of the user.
+pub async fn change_password(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Client(client): Client,
+    headers: HeaderMap,
+    form: Result<Form<PasswordForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(rejection)?;
+    let account = visitor.require(|_| true, "/account")?;
+    visitor.check_post(&headers, &form.csrf)?;
+    state.limits.sign_in(client, &account.name)?;
+    let user = state
+        .store
+        .user(&account.name)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let matches = state
+        .hasher
+        .verify(form.current, Some(user.password_hash))
+        .await
+        .map_err(|_| AppError::Busy)?;
+    let problem = if !matches {
+        Err("Your current password is not right.".to_owned())
+    } else {
+        accounts::check_password(&form.password.0, &account.name).and_then(|()| {
+            match form.password.0 == form.confirm.0 {
+                true => Ok(()),
+                false => Err("The two new passwords differ; type the same one twice.".to_owned()),
+            }
+        })
+    };
+    if let Err(problem) = problem {
+        return account_page(&visitor, None, Some(&problem));
+    }
+    let hash = state
+        .hasher
+        .hash(form.password)
+        .await
+        .map_err(|_| AppError::Busy)?;
+    state
+        .store
+        .set_password(&account.name, hash, Some(account.session_hash()))
+        .await?;
+    tracing::info!(user = %account.name, "password changed");
+    Ok(Redirect::to("/account?changed=1").into_response())
 }

@@ -65,6 +65,13 @@ pub struct Account {
     session: Vec<u8>,
 }
 
+impl Account {
+    /// SHA-256 of the token of the session this request came with.
+    pub fn session_hash(&self) -> &[u8] {
+        &self.session
+    }
+}
+
 /// A learner: anonymous, or signed in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Learner {

@@ -60,6 +60,7 @@ async function everyPage(browser, baseURL) {
   const admin = await browser.newContext({ baseURL });
   await signIn(admin, 'admin');
   visit('admin', admin, '/admin/users');
+  visit('admin', admin, '/account');
 
   const interviewer = await browser.newContext({ baseURL });
   const console = await signIn(interviewer, 'ivy');

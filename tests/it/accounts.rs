@@ -69,7 +69,11 @@ async fn sign_up_stores_an_argon2id_hash_and_signs_the_new_learner_in() {
     assert!(!user.password_hash.contains("correct horse"));
     assert_eq!(user.role, "learner");
     let home = app.get("/").await;
-    home.assert_contains(&[r#"<span class="account-name""#, ">ana</span>", "Sign out"]);
+    home.assert_contains(&[
+        r#"<a class="account-name" href="/account""#,
+        ">ana</a>",
+        "Sign out",
+    ]);
 }
 
 #[tokio::test]
@@ -475,4 +479,69 @@ async fn sign_in_returns_to_a_local_page_only() {
             .await;
         assert_eq!(res.header(header::LOCATION), expected, "next={next}");
     }
+}
+
+#[tokio::test]
+async fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
+    let app = TestApp::bundled().await;
+    let password = app.add_user("ana", Role::Learner).await;
+    app.sign_in("ana", &password).await;
+    let elsewhere = app.another_browser();
+    elsewhere.sign_in("ana", &password).await;
+    assert_eq!(elsewhere.get("/account").await.status, StatusCode::OK);
+
+    let page = app.get("/account").await;
+    page.assert_contains(&[
+        "<h1 id=\"account-heading\">ana</h1>",
+        "Role: <strong>learner</strong>",
+    ]);
+    let csrf = TestApp::csrf_in(&page);
+    let change = async |current: &str, new: &str, confirm: &str| {
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("current", current),
+            ("password", new),
+            ("confirm", confirm),
+        ];
+        app.post_form("/account/password", &fields).await
+    };
+    let wrong = change(
+        "not it at all",
+        "a brand new passphrase",
+        "a brand new passphrase",
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    wrong.assert_contains(&["Your current password is not right."]);
+    let differ = change(&password, "a brand new passphrase", "another one entirely").await;
+    differ.assert_contains(&["The two new passwords differ"]);
+    let done = change(
+        &password,
+        "a brand new passphrase",
+        "a brand new passphrase",
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(done.header(header::LOCATION), "/account?changed=1");
+
+    // This session goes on; the other one has ended; only the new password signs in.
+    app.get("/account?changed=1")
+        .await
+        .assert_contains(&["Your password is changed"]);
+    assert_eq!(
+        elsewhere.get("/account").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let third = app.another_browser();
+    assert_eq!(
+        third.sign_in("ana", &password).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        third.sign_in("ana", "a brand new passphrase").await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Signed out, the page sends you to sign in.
+    let res = app.another_browser().get("/account").await;
+    assert_eq!(res.header(header::LOCATION), "/sign-in?next=%2Faccount");
 }

@@ -304,6 +304,27 @@ async fn user_add_and_role_manage_accounts_from_the_command_line() {
             .unwrap()
     );
     store.close().await;
+    // An admin resets a password from the command line.
+    let (code, out) =
+        firedrill_with_input(&with(&["user", "password", "ana"]), "a fresh passphrase\n");
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "new password for `ana`; their sessions have ended\n")
+    );
+    let store = firedrill::store::Store::open(&url).await.unwrap();
+    let ana = store.user("ana").await.unwrap().unwrap();
+    assert!(
+        verify("a fresh passphrase", &ana.password_hash)
+            .await
+            .unwrap()
+    );
+    store.close().await;
+    let (code, out) = firedrill_with_input(
+        &with(&["user", "password", "nobody"]),
+        "a fresh passphrase\n",
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains("no user `nobody`"), "{out}");
     let (_, out) = firedrill_with_input(&with(&["user", "list"]), "");
     assert!(out.contains("ana\tauthor\tlast sign-in: never"), "{out}");
 }
