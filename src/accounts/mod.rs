@@ -111,6 +111,15 @@ pub fn check_password(password: &str, name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks a new password typed twice (see [`check_password`]).
+pub fn check_new_password(password: &str, again: &str, name: &str) -> Result<(), String> {
+    check_password(password, name)?;
+    if password != again {
+        return Err("The two passwords differ; type the same one twice.".to_owned());
+    }
+    Ok(())
+}
+
 /// A password read from a form or standard input: never printed by `Debug`.
 #[derive(Clone, serde::Deserialize)]
 #[serde(transparent)]

@@ -164,11 +164,7 @@ pub async fn sign_up(
     state.limits.sign_up(client)?;
     let name = form.name.trim();
     let problem = accounts::check_name(name)
-        .and_then(|()| accounts::check_password(&form.password.0, name))
-        .and_then(|()| match form.password.0 == form.confirm.0 {
-            true => Ok(()),
-            false => Err("The two passwords differ; type the same one twice.".to_owned()),
-        });
+        .and_then(|()| accounts::check_new_password(&form.password.0, &form.confirm.0, name));
     let created = match problem {
         Err(problem) => Err(problem),
         Ok(()) => {
@@ -380,12 +376,7 @@ pub async fn change_password(
     let problem = if !matches {
         Err("Your current password is not right.".to_owned())
     } else {
-        accounts::check_password(&form.password.0, &account.name).and_then(|()| {
-            match form.password.0 == form.confirm.0 {
-                true => Ok(()),
-                false => Err("The two new passwords differ; type the same one twice.".to_owned()),
-            }
-        })
+        accounts::check_new_password(&form.password.0, &form.confirm.0, &account.name)
     };
     if let Err(problem) = problem {
         return account_page(&visitor, None, Some(&problem));
