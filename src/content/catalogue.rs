@@ -69,8 +69,13 @@ impl Facets {
 }
 
 /// Scenarios that pass the filter, by level and then title.
-pub fn scenarios<'s>(site: &'s Site, filter: &Filter) -> Vec<&'s Page> {
-    let mut found: Vec<&Page> = site.scenarios().filter(|p| filter.matches(p)).collect();
+/// The scenarios matching `filter`, hidden ones only `with_hidden`, by level then title.
+pub fn scenarios<'s>(site: &'s Site, filter: &Filter, with_hidden: bool) -> Vec<&'s Page> {
+    let mut found: Vec<&Page> = site
+        .scenarios()
+        .filter(|p| with_hidden || !p.meta.hidden)
+        .filter(|p| filter.matches(p))
+        .collect();
     found.sort_by(|a, b| {
         let level = |p: &Page| {
             p.meta

@@ -10,6 +10,9 @@ pub struct Meta {
     pub topics: Vec<String>,
     pub domain: Option<String>,
     pub tags: Vec<String>,
+    /// For interviews only: out of the catalogue and the wiki index, and open only to
+    /// interviewers, authors and admins, so candidates cannot read it beforehand.
+    pub hidden: bool,
 }
 
 /// A level such as `L2: Operations`: a short code for badges and filters, and an optional name.
@@ -63,6 +66,7 @@ pub struct FrontMatter {
     pub topics: Option<OneOrMany>,
     pub domain: Option<String>,
     pub tags: Option<OneOrMany>,
+    pub hidden: Option<bool>,
 }
 
 /// A YAML list, or a single comma-separated string.
@@ -182,6 +186,9 @@ impl Meta {
         }
         if let Some(tags) = front.tags.take() {
             self.tags = tags.into_vec();
+        }
+        if let Some(hidden) = front.hidden.take() {
+            self.hidden = hidden;
         }
     }
 }

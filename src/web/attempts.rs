@@ -75,9 +75,12 @@ pub async fn submit(
     let Form(form) = form.map_err(rejection)?;
     visitor.check_post(&headers, &form.csrf)?;
     state.limits.submit(client)?;
-    let (learner, jar) = visitor.for_post(jar, &headers, &form.csrf)?;
     let content = state.content();
-    let (page, article, rubric) = content.scenario(&form.scenario).ok_or(AppError::NotFound)?;
+    let (page, article, rubric) = content
+        .scenario(&form.scenario)
+        .filter(|(page, _, _)| !page.meta.hidden || visitor.sees_hidden())
+        .ok_or(AppError::NotFound)?;
+    let (learner, jar) = visitor.for_post(jar, &headers, &form.csrf)?;
     let submission = match Submission::try_from(&form) {
         Ok(submission) => submission,
         Err(invalid) => {
@@ -326,9 +329,12 @@ pub async fn reveal(
     form: Result<Form<RevealForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form.map_err(rejection)?;
-    let (learner, jar) = visitor.for_post(jar, &headers, &form.csrf)?;
     let content = state.content();
-    let (page, _, _) = content.scenario(&form.scenario).ok_or(AppError::NotFound)?;
+    let (page, _, _) = content
+        .scenario(&form.scenario)
+        .filter(|(page, _, _)| !page.meta.hidden || visitor.sees_hidden())
+        .ok_or(AppError::NotFound)?;
+    let (learner, jar) = visitor.for_post(jar, &headers, &form.csrf)?;
     state
         .store
         .record_reveal(&learner.id, &page.slug, view::now_ms())

@@ -106,6 +106,11 @@ impl Visitor {
         self.0.as_ref()?.account.as_ref()
     }
 
+    /// May see hidden (interview-only) pages: interviewers, authors and admins.
+    pub fn sees_hidden(&self) -> bool {
+        self.account().is_some_and(|a| a.role != Role::Learner)
+    }
+
     /// The learner, or a visitor without an identity as shown in pages.
     pub fn or_new(self) -> Learner {
         self.0.unwrap_or_else(|| Learner {

@@ -24,11 +24,13 @@ pub async fn catalogue(
 ) -> Response {
     let content = state.content();
     let site = &content.site;
+    let with_hidden = visitor.sees_hidden();
+    let listed = || site.scenarios().filter(|p| with_hidden || !p.meta.hidden);
     let page = CataloguePage {
         layout: Layout::in_section("scenarios"),
-        scenarios: catalogue::scenarios(site, &filter),
-        facets: Facets::of(site.scenarios()),
-        total: site.scenarios().count(),
+        scenarios: catalogue::scenarios(site, &filter, with_hidden),
+        facets: Facets::of(listed()),
+        total: listed().count(),
         filter: &filter,
     };
     templates::page_for(visitor.0.as_ref(), &page)
@@ -37,7 +39,11 @@ pub async fn catalogue(
 pub async fn wiki_index(State(state): State<AppState>, visitor: Visitor) -> Response {
     let content = state.content();
     let site = &content.site;
-    let mut pages: Vec<_> = site.wiki_pages().collect();
+    let with_hidden = visitor.sees_hidden();
+    let mut pages: Vec<_> = site
+        .wiki_pages()
+        .filter(|p| with_hidden || !p.meta.hidden)
+        .collect();
     pages.sort_by_key(|p| p.title.to_lowercase());
     let page = WikiIndexPage {
         layout: Layout::in_section("wiki"),
@@ -54,7 +60,10 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let content = state.content();
     let path = uri.path();
-    let found = content.page(path.strip_suffix(".md").unwrap_or(path));
+    let found = content
+        .page(path.strip_suffix(".md").unwrap_or(path))
+        // A hidden page does not exist for learners.
+        .filter(|(page, _)| !page.meta.hidden || visitor.sees_hidden());
     let nav = templates::account_nav(visitor.0.as_ref());
     let author = visitor.account().is_some_and(|a| a.role.is_author());
     let response = match found {

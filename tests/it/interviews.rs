@@ -648,3 +648,72 @@ async fn closing_the_hub_ends_open_streams_so_shutdown_is_not_held_up() {
         assert!(ended.is_ok(), "the stream ended");
     }
 }
+
+#[tokio::test]
+async fn a_hidden_scenario_is_out_of_sight_for_learners_and_runs_as_an_interview() {
+    let seed =
+        std::fs::read_to_string(repo("content/scenarios/gitops-drift-causing-outage.md")).unwrap();
+    let hidden = format!("---\nslug: panel-drill\nhidden: true\n---\n{seed}");
+    let app = TestApp::with_files(&[
+        ("scenarios/panel-drill.md", hidden.as_str()),
+        ("scenarios/open.md", "# Scenario: Open Drill\n\n## The Prompt\n\nAnything.\n\n## What a Strong Answer Includes\n\n- Check the thing that broke first\n"),
+    ])
+    .await;
+    let learner = app.another_browser();
+    learner.signed_in_as("lee", Role::Learner).await;
+    for browser in [&app, &learner] {
+        let catalogue = browser.get("/").await;
+        assert!(
+            catalogue.body.contains("Open Drill") && !catalogue.body.contains("GitOps Drift"),
+            "{}",
+            catalogue.body
+        );
+        assert_eq!(
+            browser.get("/scenarios/panel-drill").await.status,
+            StatusCode::NOT_FOUND
+        );
+        let csrf = TestApp::csrf_in(&browser.get("/scenarios/open").await);
+        let answer = browser
+            .post_form(
+                "/attempts",
+                &[
+                    ("csrf", &csrf),
+                    ("scenario", "panel-drill"),
+                    ("answer", "x"),
+                ],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND);
+        let reveal = browser
+            .post_form("/reveals", &[("csrf", &csrf), ("scenario", "panel-drill")])
+            .await;
+        assert_eq!(reveal.status, StatusCode::NOT_FOUND);
+    }
+    assert_eq!(app.store.count_attempts().await.unwrap(), 0);
+
+    // An interviewer sees it, marked, and runs it; the candidate's link opens it.
+    let ivy = app.another_browser();
+    ivy.signed_in_as("ivy", Role::Interviewer).await;
+    ivy.get("/")
+        .await
+        .assert_contains(&["GitOps Drift Causing Outage", "Hidden from learners"]);
+    let page = ivy.get("/scenarios/panel-drill").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let started = ivy
+        .post_form(
+            "/interviews",
+            &[
+                ("csrf", &TestApp::csrf_in(&page)),
+                ("scenario", "panel-drill"),
+                ("candidate", "Sam"),
+            ],
+        )
+        .await;
+    let console = ivy.get(started.header(header::LOCATION)).await;
+    let marker = r#"id="candidate-link" readonly value=""#;
+    let at = console.body.find(marker).unwrap() + marker.len();
+    let link = &console.body[at..at + 67];
+    let candidate = learner.get(link).await;
+    assert_eq!(candidate.status, StatusCode::OK);
+    candidate.assert_contains(&["The Prompt"]);
+}
