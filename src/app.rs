@@ -33,7 +33,7 @@ use crate::web::identity::SessionPolicy;
 use crate::web::limits::{Limits, Rates};
 use crate::web::live::Hub;
 use crate::web::published::Published;
-use crate::web::{attempts, auth, candidate, interviews, pages};
+use crate::web::{attempts, auth, candidate, interviews, pages, scorecards};
 
 /// Shared state handed to every handler.
 #[derive(Clone)]
@@ -186,24 +186,15 @@ fn routes(state: AppState, assets: Assets) -> Router {
         .route("/account/password", post(auth::change_password))
         .route("/admin/users", get(auth::users))
         .route("/admin/users/{name}/role", post(auth::set_role))
-        .route("/interviews", get(interviews::list).post(interviews::start))
+        .route("/interviews", get(scorecards::list).post(interviews::start))
         .route("/interviews/{id}", get(interviews::console))
         .route("/interviews/{id}/reveals", post(interviews::reveal))
         .route("/interviews/{id}/ticks", post(interviews::tick))
         .route("/interviews/{id}/notes", post(interviews::note))
         .route("/interviews/{id}/end", post(interviews::end))
-        .route(
-            "/interviews/{id}/scorecard",
-            get(interviews::scorecard_page),
-        )
-        .route(
-            "/interviews/{id}/scorecard.json",
-            get(interviews::scorecard_json),
-        )
-        .route(
-            "/interviews/{id}/scorecard.csv",
-            get(interviews::scorecard_csv),
-        )
+        .route("/interviews/{id}/scorecard", get(scorecards::page))
+        .route("/interviews/{id}/scorecard.json", get(scorecards::json))
+        .route("/interviews/{id}/scorecard.csv", get(scorecards::csv))
         .route("/i/{token}", get(candidate::page))
         .route("/i/{token}/notes", post(candidate::save_notes))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -1,5 +1,5 @@
-//! The interviewer's side of a live mock incident: start one from a scenario, run it from the
-//! console (reveal, tick, note, end), read the scorecard and export it, list past interviews.
+//! The interviewer's side of a live mock incident: start one from a scenario and run it from
+//! the console (reveal, tick, note, end). The scorecard and the list are in `scorecards.rs`.
 
 use std::sync::Arc;
 
@@ -16,7 +16,7 @@ use crate::app::AppState;
 use crate::content::Page;
 use crate::error::AppError;
 use crate::grading::{Grade, Rubric, Verdict};
-use crate::interviews::{Happening, Header, Logged, Reveal, Scorecard};
+use crate::interviews::{Happening, Logged, Reveal};
 use crate::random;
 use crate::store::{Interview, NewEvent, NewInterview};
 use crate::templates::{self, interviews as views};
@@ -47,7 +47,7 @@ pub fn token_hash(token: &str) -> Vec<u8> {
 
 /// The interview if the visitor may run it: its interviewer, or an admin. Anyone else gets
 /// the same 404 as for an interview that does not exist.
-async fn owned(
+pub(crate) async fn owned(
     state: &AppState,
     visitor: &Visitor,
     id: &str,
@@ -109,52 +109,16 @@ pub async fn start(
     Ok(Redirect::to(&format!("/interviews/{public_id}")).into_response())
 }
 
-/// GET /interviews: the visitor's interviews (an admin's: everyone's), newest first.
-pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
-    let account = visitor.require(Role::is_interviewer, "/interviews")?;
-    let mine = (!account.role.is_admin()).then_some(account.user_id);
-    let content = state.content();
-    let mut rows = Vec::new();
-    for interview in state.store.interviews(mine, 200).await? {
-        let card = scorecard(&state, &interview).await?;
-        rows.push(views::InterviewRow {
-            title: title_of(
-                content.scenario(&interview.scenario).map(|s| s.0),
-                &interview,
-            ),
-            started: view::date_time(interview.started_at),
-            live: interview.ended_at.is_none(),
-            percent: percent(card.as_ref().map_or(0.0, |c| c.score)),
-            interviewer: interview.interviewer,
-            candidate: interview.candidate,
-            public_id: interview.public_id,
-        });
-    }
-    let page = views::InterviewsPage {
-        layout: templates::Layout::in_section("interviews"),
-        rows,
-        all: mine.is_none(),
-    };
-    Ok(no_store(templates::page_for(visitor.0.as_ref(), &page)))
-}
-
-fn title_of(page: Option<&Page>, interview: &Interview) -> String {
-    page.map_or_else(
-        || interview.scenario.clone(),
-        |p| p.short_title().to_owned(),
-    )
-}
-
-fn percent(score: f64) -> u32 {
-    (score * 100.0).round() as u32
-}
-
-fn no_store(response: Response) -> Response {
+/// A page that is never cached.
+pub(crate) fn no_store(response: Response) -> Response {
     ([(header::CACHE_CONTROL, "no-store")], response).into_response()
 }
 
 /// The interview's events, decoded (an undecodable one is logged and left out).
-async fn happenings(state: &AppState, interview: &Interview) -> Result<Vec<Logged>, AppError> {
+pub(crate) async fn happenings(
+    state: &AppState,
+    interview: &Interview,
+) -> Result<Vec<Logged>, AppError> {
     let events = state.store.events(interview.id, 0).await?;
     Ok(events
         .into_iter()
@@ -170,30 +134,6 @@ async fn happenings(state: &AppState, interview: &Interview) -> Result<Vec<Logge
             }
         })
         .collect())
-}
-
-/// The scorecard as it stands, or `None` when the scenario is no longer published.
-async fn scorecard(state: &AppState, interview: &Interview) -> Result<Option<Scorecard>, AppError> {
-    let content = state.content();
-    let Some((page, _, rubric)) = content.scenario(&interview.scenario) else {
-        return Ok(None);
-    };
-    let events = happenings(state, interview).await?;
-    let graded = rubric.grade(&interview.candidate_notes);
-    let header = Header {
-        candidate: &interview.candidate,
-        interviewer: &interview.interviewer,
-        scenario: &page.slug,
-        started_at: interview.started_at,
-        ended_at: interview.ended_at,
-    };
-    Ok(Some(Scorecard::build(
-        header,
-        rubric,
-        &events,
-        &interview.candidate_notes,
-        &graded,
-    )))
 }
 
 /// GET /interviews/{id}: the console, with everything the scenario hides from the candidate.
@@ -558,88 +498,6 @@ pub async fn end(
     let interview = action(&state, &visitor, &headers, &id, &form.csrf).await?;
     record(&state, &interview, &Happening::Ended).await?;
     Ok(Redirect::to(&format!("/interviews/{id}/scorecard")).into_response())
-}
-
-/// GET /interviews/{id}/scorecard: timeline, items, notes and score; printable.
-pub async fn scorecard_page(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    let (interview, card) = scorecard_of(&state, &visitor, &id).await?;
-    let content = state.content();
-    let title = title_of(
-        content.scenario(&interview.scenario).map(|s| s.0),
-        &interview,
-    );
-    let view = views::ScorecardPage {
-        layout: templates::Layout::in_section("interviews"),
-        title: &title,
-        public_id: &interview.public_id,
-        started: view::date_time(interview.started_at),
-        duration: crate::interviews::elapsed(
-            interview.ended_at.unwrap_or_else(view::now_ms) - interview.started_at,
-        ),
-        ended: interview.ended_at.is_some(),
-        percent: percent(card.score),
-        grader_percent: percent(card.grader_score),
-        card: &card,
-    };
-    Ok(no_store(templates::page_for(visitor.0.as_ref(), &view)))
-}
-
-async fn scorecard_of(
-    state: &AppState,
-    visitor: &Visitor,
-    id: &str,
-) -> Result<(Interview, Scorecard), AppError> {
-    let interview = owned(state, visitor, id, &format!("/interviews/{id}/scorecard")).await?;
-    let card = scorecard(state, &interview)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((interview, card))
-}
-
-/// GET /interviews/{id}/scorecard.json
-pub async fn scorecard_json(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    let (_, card) = scorecard_of(&state, &visitor, &id).await?;
-    let json = serde_json::to_string_pretty(&card).map_err(anyhow::Error::from)?;
-    let disposition = format!("attachment; filename=\"scorecard-{id}.json\"");
-    Ok(no_store(
-        (
-            [
-                (header::CONTENT_TYPE, "application/json".to_owned()),
-                (header::CONTENT_DISPOSITION, disposition),
-            ],
-            json,
-        )
-            .into_response(),
-    ))
-}
-
-/// GET /interviews/{id}/scorecard.csv: a row per rubric item.
-pub async fn scorecard_csv(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    let (_, card) = scorecard_of(&state, &visitor, &id).await?;
-    let csv = card.to_csv().map_err(anyhow::Error::from)?;
-    let disposition = format!("attachment; filename=\"scorecard-{id}.csv\"");
-    Ok(no_store(
-        (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (header::CONTENT_DISPOSITION, disposition),
-            ],
-            csv,
-        )
-            .into_response(),
-    ))
 }
 
 /// The start form an interviewer sees on a scenario page.

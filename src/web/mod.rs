@@ -11,4 +11,5 @@ pub mod limits;
 pub mod live;
 pub mod pages;
 pub mod published;
+pub mod scorecards;
 pub mod view;

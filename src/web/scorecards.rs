@@ -1,0 +1,163 @@
+//! After (or during) an interview: the scorecard, printable and exportable as JSON and CSV, and
+//! the list of past interviews with their scores.
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+use crate::accounts::Role;
+use crate::app::AppState;
+use crate::content::Page;
+use crate::error::AppError;
+use crate::interviews::{Header, Scorecard};
+use crate::store::Interview;
+use crate::templates::{self, interviews as views};
+use crate::web::identity::Visitor;
+use crate::web::interviews::{happenings, no_store, owned};
+use crate::web::view;
+
+/// GET /interviews: the visitor's interviews (an admin's: everyone's), newest first.
+pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+    let account = visitor.require(Role::is_interviewer, "/interviews")?;
+    let mine = (!account.role.is_admin()).then_some(account.user_id);
+    let content = state.content();
+    let mut rows = Vec::new();
+    for interview in state.store.interviews(mine, 200).await? {
+        let card = scorecard(&state, &interview).await?;
+        rows.push(views::InterviewRow {
+            title: title_of(
+                content.scenario(&interview.scenario).map(|s| s.0),
+                &interview,
+            ),
+            started: view::date_time(interview.started_at),
+            live: interview.ended_at.is_none(),
+            percent: percent(card.as_ref().map_or(0.0, |c| c.score)),
+            interviewer: interview.interviewer,
+            candidate: interview.candidate,
+            public_id: interview.public_id,
+        });
+    }
+    let page = views::InterviewsPage {
+        layout: templates::Layout::in_section("interviews"),
+        rows,
+        all: mine.is_none(),
+    };
+    Ok(no_store(templates::page_for(visitor.0.as_ref(), &page)))
+}
+
+fn title_of(page: Option<&Page>, interview: &Interview) -> String {
+    page.map_or_else(
+        || interview.scenario.clone(),
+        |p| p.short_title().to_owned(),
+    )
+}
+
+fn percent(score: f64) -> u32 {
+    (score * 100.0).round() as u32
+}
+
+/// The scorecard as it stands, or `None` when the scenario is no longer published.
+async fn scorecard(state: &AppState, interview: &Interview) -> Result<Option<Scorecard>, AppError> {
+    let content = state.content();
+    let Some((page, _, rubric)) = content.scenario(&interview.scenario) else {
+        return Ok(None);
+    };
+    let events = happenings(state, interview).await?;
+    let graded = rubric.grade(&interview.candidate_notes);
+    let header = Header {
+        candidate: &interview.candidate,
+        interviewer: &interview.interviewer,
+        scenario: &page.slug,
+        started_at: interview.started_at,
+        ended_at: interview.ended_at,
+    };
+    Ok(Some(Scorecard::build(
+        header,
+        rubric,
+        &events,
+        &interview.candidate_notes,
+        &graded,
+    )))
+}
+
+/// GET /interviews/{id}/scorecard: timeline, items, notes and score; printable.
+pub async fn page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (interview, card) = scorecard_of(&state, &visitor, &id).await?;
+    let content = state.content();
+    let title = title_of(
+        content.scenario(&interview.scenario).map(|s| s.0),
+        &interview,
+    );
+    let view = views::ScorecardPage {
+        layout: templates::Layout::in_section("interviews"),
+        title: &title,
+        public_id: &interview.public_id,
+        started: view::date_time(interview.started_at),
+        duration: crate::interviews::elapsed(
+            interview.ended_at.unwrap_or_else(view::now_ms) - interview.started_at,
+        ),
+        ended: interview.ended_at.is_some(),
+        percent: percent(card.score),
+        grader_percent: percent(card.grader_score),
+        card: &card,
+    };
+    Ok(no_store(templates::page_for(visitor.0.as_ref(), &view)))
+}
+
+async fn scorecard_of(
+    state: &AppState,
+    visitor: &Visitor,
+    id: &str,
+) -> Result<(Interview, Scorecard), AppError> {
+    let interview = owned(state, visitor, id, &format!("/interviews/{id}/scorecard")).await?;
+    let card = scorecard(state, &interview)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((interview, card))
+}
+
+/// GET /interviews/{id}/scorecard.json
+pub async fn json(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (_, card) = scorecard_of(&state, &visitor, &id).await?;
+    let json = serde_json::to_string_pretty(&card).map_err(anyhow::Error::from)?;
+    let disposition = format!("attachment; filename=\"scorecard-{id}.json\"");
+    Ok(no_store(
+        (
+            [
+                (header::CONTENT_TYPE, "application/json".to_owned()),
+                (header::CONTENT_DISPOSITION, disposition),
+            ],
+            json,
+        )
+            .into_response(),
+    ))
+}
+
+/// GET /interviews/{id}/scorecard.csv: a row per rubric item.
+pub async fn csv(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (_, card) = scorecard_of(&state, &visitor, &id).await?;
+    let csv = card.to_csv().map_err(anyhow::Error::from)?;
+    let disposition = format!("attachment; filename=\"scorecard-{id}.csv\"");
+    Ok(no_store(
+        (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (header::CONTENT_DISPOSITION, disposition),
+            ],
+            csv,
+        )
+            .into_response(),
+    ))
+}
