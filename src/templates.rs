@@ -356,7 +356,8 @@ pub fn frame(layout: Layout, title: &str) -> askama::Result<[Bytes; 2]> {
 
 /// An HTML response whose body is the given chunks, in order, shared rather than copied.
 pub fn html_response(chunks: impl IntoIterator<Item = Bytes>) -> Response {
-    let body = Chunks(chunks.into_iter().collect());
+    // An empty chunk would still cost a frame (and a write) on the way out.
+    let body = Chunks(chunks.into_iter().filter(|c| !c.is_empty()).collect());
     (
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         Body::new(body),

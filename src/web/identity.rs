@@ -92,6 +92,10 @@ impl FromRequestParts<AppState> for Visitor {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        // Most page views (first visits, crawlers, load tests) carry no cookie at all.
+        if !parts.headers.contains_key(header::COOKIE) {
+            return Ok(Visitor(None));
+        }
         if let Some(account) = signed_in(&parts.headers, state).await? {
             return Ok(Visitor(Some(account)));
         }
