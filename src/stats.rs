@@ -1,7 +1,56 @@
-//! Statistics for authors: how a scenario's checklist items fare across stored attempts, from the
-//! machine's verdicts and the learners' corrections. Pure: attempts in, figures out.
+//! Statistics: for authors, how a scenario's checklist items fare across stored attempts, from
+//! the machine's verdicts and the learners' corrections; for learners, their progress by topic.
+//! Pure: attempts in, figures out.
 
+use std::collections::BTreeMap;
+
+use crate::content::Site;
 use crate::grading::{Grade, Rubric, Verdict};
+
+/// A learner's progress on one topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicProgress {
+    pub topic: String,
+    /// Scenarios on the topic that the learner can see.
+    pub scenarios: usize,
+    /// How many of them the learner has answered.
+    pub tried: usize,
+    /// The mean of the learner's best score on each tried scenario, in percent.
+    pub best_percent: u32,
+}
+
+/// Progress by topic from each scenario's best score (by slug); hidden scenarios count only
+/// when `with_hidden`. Topics in name order; a scenario without a topic counts under "Other".
+pub fn progress_by_topic(
+    site: &Site,
+    best: &BTreeMap<String, f64>,
+    with_hidden: bool,
+) -> Vec<TopicProgress> {
+    let mut topics: BTreeMap<String, (usize, Vec<f64>)> = BTreeMap::new();
+    for page in site.scenarios().filter(|p| with_hidden || !p.meta.hidden) {
+        let names = match page.meta.topics.is_empty() {
+            true => vec!["Other".to_owned()],
+            false => page.meta.topics.clone(),
+        };
+        for name in names {
+            let entry = topics.entry(name).or_default();
+            entry.0 += 1;
+            entry.1.extend(best.get(&page.slug));
+        }
+    }
+    topics
+        .into_iter()
+        .map(|(topic, (scenarios, scores))| TopicProgress {
+            topic,
+            scenarios,
+            tried: scores.len(),
+            best_percent: match scores.len() {
+                0 => 0,
+                n => (scores.iter().sum::<f64>() / n as f64 * 100.0).round() as u32,
+            },
+        })
+        .collect()
+}
 
 /// One checklist item across attempts.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,5 +163,42 @@ mod tests {
         assert!((stats.items[0].hit_rate - 2.0 / 3.0).abs() < 1e-9);
         assert!((stats.items[1].override_rate - 1.0 / 3.0).abs() < 1e-9);
         assert_eq!(stats.items[0].override_rate, 0.0);
+    }
+
+    #[test]
+    fn progress_takes_each_scenarios_best_score_per_topic() {
+        let page = |path: &str, topics: &str| crate::content::SourceFile {
+            path: path.into(),
+            bytes: format!(
+                "---\ntopics: [{topics}]\n---\n# Scenario: {path}\n\n## The Prompt\n\nGo.\n"
+            )
+            .into_bytes(),
+        };
+        let site = Site::build(&[
+            page("scenarios/a.md", "GitOps"),
+            page("scenarios/b.md", "GitOps, Kubernetes"),
+            page("scenarios/c.md", "Kubernetes"),
+        ]);
+        let best = BTreeMap::from([("a".to_owned(), 0.5), ("b".to_owned(), 1.0)]);
+        let progress = progress_by_topic(&site, &best, false);
+        let row = |t: &str| progress.iter().find(|p| p.topic == t).unwrap().clone();
+        assert_eq!(
+            row("GitOps"),
+            TopicProgress {
+                topic: "GitOps".into(),
+                scenarios: 2,
+                tried: 2,
+                best_percent: 75
+            }
+        );
+        assert_eq!(
+            row("Kubernetes"),
+            TopicProgress {
+                topic: "Kubernetes".into(),
+                scenarios: 2,
+                tried: 1,
+                best_percent: 100
+            }
+        );
     }
 }

@@ -185,6 +185,8 @@ pub struct AttemptRow {
 pub struct AttemptsPage {
     pub layout: Layout,
     pub rows: Vec<AttemptRow>,
+    /// Progress by topic; empty before the first attempt.
+    pub progress: Vec<crate::stats::TopicProgress>,
     pub signed_in: bool,
 }
 

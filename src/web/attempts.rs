@@ -288,6 +288,15 @@ pub async fn history(
         None => Vec::new(),
     };
     let content = state.content();
+    let mut best: std::collections::BTreeMap<String, f64> = std::collections::BTreeMap::new();
+    for a in &rows {
+        let entry = best.entry(a.scenario.clone()).or_insert(a.score);
+        *entry = entry.max(a.score);
+    }
+    let progress = match rows.is_empty() {
+        true => Vec::new(),
+        false => crate::stats::progress_by_topic(&content.site, &best, visitor.sees_hidden()),
+    };
     let rows = rows
         .into_iter()
         .map(|a| AttemptRow {
@@ -305,6 +314,7 @@ pub async fn history(
     let page = AttemptsPage {
         layout: Layout::in_section("attempts"),
         rows,
+        progress,
         signed_in: visitor.account().is_some(),
     };
     Ok((

@@ -58,7 +58,7 @@ test('a learner filters the catalogue, answers, sees the evidence, corrects a ve
     assert.ok(after < before, `score after correcting a covered item to missed: ${before}% -> ${after}%`);
 
     await page.getByRole('link', { name: 'Your attempts' }).first().click();
-    assert.equal(await page.locator('table.attempts tbody tr').count(), 1, 'one attempt in the history');
+    assert.equal(await page.locator('#attempt-list tbody tr').count(), 1, 'one attempt in the history');
     assert.deepEqual(problems, [], 'no console errors, page errors or dialogs');
   } finally {
     await browser.close();

@@ -169,6 +169,17 @@ async fn history_lists_the_learners_attempts_newest_first() {
         .map(|at| &res.body[at..at + 42])
         .unwrap();
     assert_eq!(first_link, second);
+    // Progress by topic: the seed is one of two GitOps scenarios; its best score counts.
+    let best = app.store.attempts_of(&app.learner_id(), 10).await.unwrap();
+    let best = best.iter().map(|a| a.score).fold(0.0, f64::max);
+    let percent = (best * 100.0).round() as u32;
+    res.assert_contains(&[
+        "Progress by topic",
+        &format!(
+            "<tr><td>GitOps</td><td>1 of 2</td><td><meter min=\"0\" max=\"100\" value=\"{percent}\""
+        ),
+        r#"<tr><td>Kubernetes</td><td>0 of 1</td><td><a href="/?topic=Kubernetes">Try one</a>"#,
+    ]);
 }
 
 #[tokio::test]
