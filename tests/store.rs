@@ -175,6 +175,17 @@ async fn has_attempted_is_per_learner_and_scenario() {
     assert!(store.has_attempted("ada", SCENARIO).await.unwrap());
     assert!(!store.has_attempted("bob", SCENARIO).await.unwrap());
     assert!(!store.has_attempted("ada", "scenarios/other").await.unwrap());
+    // One read for a page view: answered, and answers open (answered or revealed).
+    assert_eq!(store.progress("ada", SCENARIO).await.unwrap(), (true, true));
+    assert_eq!(
+        store.progress("bob", SCENARIO).await.unwrap(),
+        (false, false)
+    );
+    store.record_reveal("bob", SCENARIO, 5).await.unwrap();
+    assert_eq!(
+        store.progress("bob", SCENARIO).await.unwrap(),
+        (false, true)
+    );
 }
 
 #[tokio::test]

@@ -183,6 +183,16 @@ impl Store {
         Ok(reveals::exists(&self.readers, learner, scenario).await?)
     }
 
+    /// Whether the learner has answered the scenario, and whether its answers are open to
+    /// them (answered or revealed), in one read.
+    pub async fn progress(
+        &self,
+        learner: &str,
+        scenario: &str,
+    ) -> Result<(bool, bool), StoreError> {
+        Ok(reveals::progress(&self.readers, learner, scenario).await?)
+    }
+
     /// Whether the learner has any attempt at the scenario.
     pub async fn has_attempted(&self, learner: &str, scenario: &str) -> Result<bool, StoreError> {
         Ok(attempts::exists_for(&self.readers, learner, scenario).await?)

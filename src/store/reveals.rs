@@ -34,3 +34,21 @@ pub(super) async fn exists(
         .fetch_one(db)
         .await
 }
+
+/// Whether the learner has answered the scenario, and whether its answers are open to them
+/// (answered or revealed): one query for a scenario page view.
+pub(super) async fn progress(
+    db: impl SqliteExecutor<'_>,
+    learner: &str,
+    scenario: &str,
+) -> Result<(bool, bool), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM attempts WHERE learner = $1 AND scenario = $2), \
+         EXISTS (SELECT 1 FROM reveals WHERE learner = $1 AND scenario = $2)",
+    )
+    .bind(learner)
+    .bind(scenario)
+    .fetch_one(db)
+    .await
+    .map(|(attempted, revealed): (bool, bool)| (attempted, attempted || revealed))
+}

@@ -168,9 +168,10 @@ pub async fn scenario_response(
     // A learner made for this request has nothing stored yet: no need to ask the database.
     let learner = view.learner;
     let nav = templates::account_nav(Some(learner));
-    let attempted = !learner.fresh && state.store.has_attempted(&learner.id, &page.slug).await?;
-    let revealed =
-        attempted || (!learner.fresh && state.store.revealed(&learner.id, &page.slug).await?);
+    let (attempted, revealed) = match learner.fresh {
+        true => (false, false),
+        false => state.store.progress(&learner.id, &page.slug).await?,
+    };
     let started = view.started.unwrap_or_else(view::now_ms);
     // Interviewers also get the form that starts a live interview.
     let interview =
