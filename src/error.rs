@@ -120,6 +120,12 @@ fn sign_in_redirect(next: &str) -> Response {
     Redirect::to(&format!("/sign-in?next={next}")).into_response()
 }
 
+impl From<crate::accounts::Busy> for AppError {
+    fn from(_: crate::accounts::Busy) -> Self {
+        AppError::Busy
+    }
+}
+
 /// The answer to a request whose handler panicked: the generic error page; the panic message
 /// goes to the log only.
 pub fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {

@@ -15,7 +15,7 @@ use crate::store::{NewAttempt, NewOverride};
 use crate::templates::{self, AttemptPage, AttemptRow, AttemptsPage, ItemView, Layout};
 use crate::web::identity::Visitor;
 use crate::web::limits::Client;
-use crate::web::{pages, published::Article, view};
+use crate::web::{pages, view};
 
 /// The most characters an answer may have.
 pub const MAX_ANSWER_CHARS: usize = 20_000;
@@ -183,14 +183,9 @@ pub async fn show(
     let scenario = content.scenario(&attempt.scenario);
     let title = scenario.map_or(attempt.scenario.as_str(), |(p, _, _)| p.short_title());
     let scenario_url = scenario.map_or_else(|| "/".to_owned(), |(p, _, _)| p.url.clone());
-    let article = match scenario.map(|(_, a, _)| a) {
-        Some(Article::Scenario { unlocked, .. }) => format!(
-            "{}{}",
-            String::from_utf8_lossy(&unlocked[0]),
-            String::from_utf8_lossy(&unlocked[1])
-        ),
-        _ => String::new(),
-    };
+    let article = scenario
+        .and_then(|(_, a, _)| a.with_answers())
+        .unwrap_or_default();
     let weights: Vec<f32> = grade.items.iter().map(|i| i.weight).collect();
     let page = AttemptPage {
         layout: Layout::in_section("scenarios"),

@@ -2,7 +2,7 @@
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -36,11 +36,6 @@ fn local_path(next: Option<&str>) -> &str {
     }
 }
 
-/// A page with form tokens: never cached.
-fn private(response: Response) -> Response {
-    ([(header::CACHE_CONTROL, "no-store")], response).into_response()
-}
-
 /// GET /sign-in
 pub async fn sign_in_page(
     State(state): State<AppState>,
@@ -72,7 +67,7 @@ fn sign_in_form(
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
         None => StatusCode::OK,
     };
-    private((status, templates::page_for(visitor.0.as_ref(), &page)).into_response())
+    view::no_store((status, templates::page_for(visitor.0.as_ref(), &page)).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,11 +93,7 @@ pub async fn sign_in(
     state.limits.sign_in(client, name)?;
     let user = state.store.user(name).await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone());
-    let matches = state
-        .hasher
-        .verify(form.password, hash)
-        .await
-        .map_err(|_| AppError::Busy)?;
+    let matches = state.hasher.verify(form.password, hash).await?;
     let user = match user {
         Some(user) if matches => user,
         _ => {
@@ -117,7 +108,7 @@ pub async fn sign_in(
                 signed_in_as: visitor.account().map(|a| a.name.as_str()),
             };
             let page = templates::page_for(visitor.0.as_ref(), &page);
-            return Ok(private(
+            return Ok(view::no_store(
                 (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
             ));
         }
@@ -137,7 +128,7 @@ pub async fn sign_up_page(State(state): State<AppState>, visitor: Visitor) -> Re
         error: None,
         open: state.signup_open,
     };
-    private(templates::page_for(visitor.0.as_ref(), &page))
+    view::no_store(templates::page_for(visitor.0.as_ref(), &page))
 }
 
 #[derive(Debug, Deserialize)]
@@ -168,11 +159,7 @@ pub async fn sign_up(
     let created = match problem {
         Err(problem) => Err(problem),
         Ok(()) => {
-            let hash = state
-                .hasher
-                .hash(form.password)
-                .await
-                .map_err(|_| AppError::Busy)?;
+            let hash = state.hasher.hash(form.password).await?;
             let user = NewUser {
                 name: name.to_owned(),
                 password_hash: hash,
@@ -198,7 +185,7 @@ pub async fn sign_up(
                 open: true,
             };
             let page = templates::page_for(visitor.0.as_ref(), &page);
-            return Ok(private(
+            return Ok(view::no_store(
                 (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
             ));
         }
@@ -260,7 +247,7 @@ async fn users_page(
         roles: Role::ALL,
         message,
     };
-    Ok(private(
+    Ok(view::no_store(
         (status, templates::page_for(learner, &page)).into_response(),
     ))
 }
@@ -337,7 +324,7 @@ fn account_page(
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
         None => StatusCode::OK,
     };
-    Ok(private(
+    Ok(view::no_store(
         (status, templates::page_for(Some(learner), &page)).into_response(),
     ))
 }
@@ -371,8 +358,7 @@ pub async fn change_password(
     let matches = state
         .hasher
         .verify(form.current, Some(user.password_hash))
-        .await
-        .map_err(|_| AppError::Busy)?;
+        .await?;
     let problem = if !matches {
         Err("Your current password is not right.".to_owned())
     } else {
@@ -381,11 +367,7 @@ pub async fn change_password(
     if let Err(problem) = problem {
         return account_page(&visitor, None, Some(&problem));
     }
-    let hash = state
-        .hasher
-        .hash(form.password)
-        .await
-        .map_err(|_| AppError::Busy)?;
+    let hash = state.hasher.hash(form.password).await?;
     state
         .store
         .set_password(&account.name, hash, Some(account.session_hash()))

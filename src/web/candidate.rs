@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -18,8 +18,8 @@ use crate::interviews::Happening;
 use crate::store::Interview;
 use crate::templates::{self, interviews as views};
 use crate::web::attempts::rejection;
-use crate::web::identity::same_site;
-use crate::web::interviews::{notes_frames, token_hash};
+use crate::web::identity::{is_hex, same_site, token_hash};
+use crate::web::interviews::notes_frames;
 use crate::web::live::{self, Audience, Subscription};
 use crate::web::view;
 
@@ -35,7 +35,7 @@ const OPEN_SECTIONS: [SectionRole; 3] = [
 
 /// The interview a candidate token opens, if any (a malformed token opens nothing).
 async fn by_token(state: &AppState, token: &str) -> Result<Interview, AppError> {
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !is_hex(token, 64) {
         return Err(AppError::NotFound);
     }
     state
@@ -47,14 +47,8 @@ async fn by_token(state: &AppState, token: &str) -> Result<Interview, AppError> 
 
 /// Candidate pages are never cached, nor is their address sent onwards.
 fn private(response: Response) -> Response {
-    (
-        [
-            (header::CACHE_CONTROL, "no-store"),
-            (header::REFERRER_POLICY, "no-referrer"),
-        ],
-        response,
-    )
-        .into_response()
+    let no_referrer = [(header::REFERRER_POLICY, "no-referrer")];
+    (no_referrer, view::no_store(response)).into_response()
 }
 
 /// GET /i/{token}: the candidate's view, or a polite page once the interview is over.
@@ -175,13 +169,8 @@ pub async fn save_notes(
             state.live.publish(interview.id, frame);
         }
     }
-    let wants_json = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    Ok(private(if wants_json {
-        StatusCode::NO_CONTENT.into_response()
-    } else {
-        Redirect::to(&format!("/i/{token}#notes")).into_response()
-    }))
+    Ok(private(view::changed(
+        &headers,
+        &format!("/i/{token}#notes"),
+    )))
 }

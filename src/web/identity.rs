@@ -204,7 +204,8 @@ fn anonymous(jar: &SignedCookieJar) -> Option<Learner> {
     })
 }
 
-fn is_hex(s: &str, len: usize) -> bool {
+/// Whether `s` is `len` hexadecimal digits (the shape of every random token here).
+pub fn is_hex(s: &str, len: usize) -> bool {
     s.len() == len && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
@@ -253,7 +254,8 @@ fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
-fn token_hash(token: &str) -> Vec<u8> {
+/// SHA-256 of a random token, as stored in place of the token (sessions, candidate links).
+pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 

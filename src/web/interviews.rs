@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 use crate::accounts::Role;
 use crate::app::AppState;
@@ -21,9 +21,8 @@ use crate::random;
 use crate::store::{Interview, NewEvent, NewInterview};
 use crate::templates::{self, interviews as views};
 use crate::web::attempts::rejection;
-use crate::web::identity::{Account, Visitor};
+use crate::web::identity::{self, Account, Visitor};
 use crate::web::live::{self, Audience, Frame, Subscription};
-use crate::web::published::Article;
 use crate::web::view;
 
 /// The longest candidate name and interviewer note, in characters.
@@ -38,11 +37,6 @@ pub fn candidate_token(state: &AppState, public_id: &str) -> String {
     mac.update(b"firedrill candidate link\0");
     mac.update(public_id.as_bytes());
     random::hex(&mac.finalize().into_bytes())
-}
-
-/// SHA-256 of a candidate token, as stored.
-pub fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
 }
 
 /// The interview if the visitor may run it: its interviewer, or an admin. Anyone else gets
@@ -86,8 +80,7 @@ pub async fn start(
     }
     let content = state.content();
     let (page, _, rubric) = content.scenario(&form.scenario).ok_or(AppError::NotFound)?;
-    // The token depends on the public id, which the store chooses: hash a placeholder first,
-    // then set the real hash once the id is known.
+    // The token depends on the public id, which the store chooses: it sets the hash.
     let new = NewInterview {
         candidate_token_hash: Vec::new(),
         interviewer_id: account.user_id,
@@ -103,15 +96,12 @@ pub async fn start(
     let started = serde_json::to_string(&started).map_err(anyhow::Error::from)?;
     let public_id = state
         .store
-        .start_interview(new, started, |id| token_hash(&candidate_token(&state, id)))
+        .start_interview(new, started, |id| {
+            identity::token_hash(&candidate_token(&state, id))
+        })
         .await?;
     tracing::info!(interviewer = %account.name, scenario = %page.slug, "interview started");
     Ok(Redirect::to(&format!("/interviews/{public_id}")).into_response())
-}
-
-/// A page that is never cached.
-pub(crate) fn no_store(response: Response) -> Response {
-    ([(header::CACHE_CONTROL, "no-store")], response).into_response()
 }
 
 /// The interview's events, decoded (an undecodable one is logged and left out).
@@ -152,14 +142,7 @@ pub async fn console(
     let graded = rubric.grade(&interview.candidate_notes);
     let learner = visitor.0.as_ref().ok_or(AppError::NotFound)?;
     let token = candidate_token(&state, &interview.public_id);
-    let Article::Scenario { unlocked, .. } = article else {
-        return Err(AppError::NotFound);
-    };
-    let article_html = format!(
-        "{}{}",
-        String::from_utf8_lossy(&unlocked[0]),
-        String::from_utf8_lossy(&unlocked[1])
-    );
+    let article_html = article.with_answers().ok_or(AppError::NotFound)?;
     let view = views::ConsolePage {
         layout: templates::Layout::in_section("interviews"),
         title: page.short_title(),
@@ -191,7 +174,7 @@ pub async fn console(
         traps: graded.traps.iter().map(|t| t.claim.clone()).collect(),
         article: &article_html,
     };
-    Ok(no_store(templates::page_for(Some(learner), &view)))
+    Ok(view::no_store(templates::page_for(Some(learner), &view)))
 }
 
 /// What the interviewer can reveal: each evidence item, then each investigation step that
@@ -344,15 +327,7 @@ async fn record(
 
 /// After an action: 204 for the console's script, else back to the console.
 fn done(headers: &HeaderMap, id: &str, anchor: &str) -> Response {
-    let wants_json = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if wants_json {
-        StatusCode::NO_CONTENT.into_response()
-    } else {
-        Redirect::to(&format!("/interviews/{id}{anchor}")).into_response()
-    }
+    view::changed(headers, &format!("/interviews/{id}{anchor}"))
 }
 
 /// The checks every console action starts with: the right person, from this site.

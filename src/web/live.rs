@@ -67,13 +67,15 @@ impl Hub {
             .clone()
     }
 
-    /// Sends a frame to the interview's connected clients (none is fine). After the last frame
-    /// the channel is dropped.
+    /// Sends a frame to the interview's connected clients, if any (a channel exists only once
+    /// a client subscribed). After the last frame the channel is dropped.
     pub fn publish(&self, interview: i64, frame: Frame) {
+        let mut channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
         let last = frame.last;
-        let _ = self.channel(interview).send(frame);
+        if let Some(channel) = channels.get(&interview) {
+            let _ = channel.send(frame);
+        }
         if last {
-            let mut channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
             channels.remove(&interview);
         }
     }

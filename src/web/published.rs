@@ -26,6 +26,22 @@ pub enum Article {
     },
 }
 
+impl Article {
+    /// A scenario's article with its answers shown, alone (for the attempt page and the
+    /// interviewer's console); `None` for a wiki page.
+    pub fn with_answers(&self) -> Option<String> {
+        let Article::Scenario { unlocked, .. } = self else {
+            return None;
+        };
+        Some(
+            unlocked
+                .iter()
+                .map(|b| String::from_utf8_lossy(b))
+                .collect(),
+        )
+    }
+}
+
 /// A scenario page in its frame, split where the answer form goes, with answers hidden and
 /// shown; and the answer form as a stencil for each state of the learner.
 #[derive(Debug, Clone)]

@@ -13,7 +13,7 @@ use crate::interviews::{Header, Scorecard};
 use crate::store::Interview;
 use crate::templates::{self, interviews as views};
 use crate::web::identity::Visitor;
-use crate::web::interviews::{happenings, no_store, owned};
+use crate::web::interviews::{happenings, owned};
 use crate::web::view;
 
 /// GET /interviews: the visitor's interviews (an admin's: everyone's), newest first.
@@ -42,7 +42,10 @@ pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Res
         rows,
         all: mine.is_none(),
     };
-    Ok(no_store(templates::page_for(visitor.0.as_ref(), &page)))
+    Ok(view::no_store(templates::page_for(
+        visitor.0.as_ref(),
+        &page,
+    )))
 }
 
 fn title_of(page: Option<&Page>, interview: &Interview) -> String {
@@ -105,7 +108,10 @@ pub async fn page(
         grader_percent: percent(card.grader_score),
         card: &card,
     };
-    Ok(no_store(templates::page_for(visitor.0.as_ref(), &view)))
+    Ok(view::no_store(templates::page_for(
+        visitor.0.as_ref(),
+        &view,
+    )))
 }
 
 async fn scorecard_of(
@@ -129,7 +135,7 @@ pub async fn json(
     let (_, card) = scorecard_of(&state, &visitor, &id).await?;
     let json = serde_json::to_string_pretty(&card).map_err(anyhow::Error::from)?;
     let disposition = format!("attachment; filename=\"scorecard-{id}.json\"");
-    Ok(no_store(
+    Ok(view::no_store(
         (
             [
                 (header::CONTENT_TYPE, "application/json".to_owned()),
@@ -150,7 +156,7 @@ pub async fn csv(
     let (_, card) = scorecard_of(&state, &visitor, &id).await?;
     let csv = card.to_csv().map_err(anyhow::Error::from)?;
     let disposition = format!("attachment; filename=\"scorecard-{id}.csv\"");
-    Ok(no_store(
+    Ok(view::no_store(
         (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

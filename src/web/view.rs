@@ -4,6 +4,28 @@
 use crate::content::markdown::escape_into;
 use crate::grading::{Evidence, Verdict};
 
+/// The response, marked never to be stored by any cache (pages with form tokens or private
+/// data).
+pub fn no_store(response: axum::response::Response) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let header = [(axum::http::header::CACHE_CONTROL, "no-store")];
+    (header, response).into_response()
+}
+
+/// The answer to a form post that changed something: 204 for a page script that asked for
+/// JSON (the change arrives on the live stream), otherwise a redirect back to `back`.
+pub fn changed(headers: &axum::http::HeaderMap, back: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let wants_json = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    match wants_json {
+        true => axum::http::StatusCode::NO_CONTENT.into_response(),
+        false => axum::response::Redirect::to(back).into_response(),
+    }
+}
+
 /// A verdict a person gives (covered, partial or missed) from a form field.
 pub fn human_verdict(value: &str) -> Result<Verdict, crate::error::AppError> {
     Verdict::parse(value)
