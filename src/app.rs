@@ -238,6 +238,7 @@ pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
     raise_open_file_limit();
     let assets = Assets::load(&args.static_dir);
     crate::templates::set_asset_version(assets.version.clone());
+    crate::templates::set_signup_open(args.settings().signup_open);
     let store = Store::open(&args.database.database)
         .await
         .with_context(|| format!("cannot open the database `{}`", args.database.database))?;

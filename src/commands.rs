@@ -298,9 +298,15 @@ async fn rescore_all(
         }
         outdated += 1;
         let grade = rubric.grade(&attempt.answer);
+        // The shown score keeps the learner's overrides of items the new rubric still has.
+        let overrides = store.overrides(attempt.id).await?;
+        let (settled, covered) = grade.settled(|id| {
+            let o = overrides.iter().find(|o| o.item_id == id)?;
+            crate::grading::Verdict::parse(&o.verdict)
+        });
         let (old, new) = (
             (attempt.score * 100.0).round() as i64,
-            (grade.score * 100.0).round() as i64,
+            (settled * 100.0).round() as i64,
         );
         if old != new {
             changed += 1;
@@ -310,7 +316,7 @@ async fn rescore_all(
                 attempt.public_id,
                 attempt.scenario,
                 new - old,
-                grade.covered,
+                covered,
                 grade.total
             )?;
         }
@@ -323,8 +329,8 @@ async fn rescore_all(
                     rubric_json: serde_json::to_string(&*rubric)?,
                     verdicts_json: serde_json::to_string(&grade)?,
                     score: grade.score,
-                    covered: grade.covered as i64,
                     total: grade.total as i64,
+                    settle: crate::grading::settle_stored,
                     at: crate::web::view::now_ms(),
                 })
                 .await?;

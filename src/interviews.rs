@@ -235,24 +235,9 @@ fn last_tick(events: &[Logged], id: &str) -> Option<(Verdict, i64)> {
     })
 }
 
-/// Weighted share of covered items, partial counting half.
+/// The score of the items by `verdict` (the one rule: [`crate::grading::score`]).
 fn weighted(items: &[ScoredItem], verdict: impl Fn(&ScoredItem) -> Verdict) -> f64 {
-    let total: f64 = items.iter().map(|i| f64::from(i.weight)).sum();
-    if total == 0.0 {
-        return 0.0;
-    }
-    let earned: f64 = items
-        .iter()
-        .map(|i| {
-            let share = match verdict(i) {
-                Verdict::Covered => 1.0,
-                Verdict::Partial => 0.5,
-                Verdict::Missed | Verdict::Review => 0.0,
-            };
-            f64::from(i.weight) * share
-        })
-        .sum();
-    earned / total
+    crate::grading::score(items.iter().map(|i| (verdict(i), i.weight)))
 }
 
 /// `mm:ss` (or `h:mm:ss`) for a duration in milliseconds.

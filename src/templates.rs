@@ -157,12 +157,14 @@ pub struct AttemptPage<'a> {
     pub csrf: &'a str,
     pub submitted: String,
     pub covered: usize,
+    /// Items partly covered (each counts half).
+    pub partial: usize,
     pub total: usize,
     pub percent: u32,
     pub machine_percent: u32,
     pub items: Vec<ItemView>,
     pub traps: Vec<TrapHit>,
-    /// The answer as HTML: escaped, with the evidence marked.
+    /// The answer rendered from Markdown and sanitized, with the evidence marked.
     pub answer_html: String,
     pub revealed_before: bool,
     /// The scenario with its answers, pre-rendered.
@@ -202,6 +204,16 @@ pub struct WikiArticle<'a> {
 pub struct AccountNav<'a> {
     pub account: Option<&'a crate::web::identity::Account>,
     pub csrf: &'a str,
+    pub signup_open: bool,
+}
+
+/// Whether the header offers "Sign up" to visitors (set once at start-up, before any page is
+/// rendered, like the asset version; open unless the server says otherwise).
+static SIGNUP_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Tells the header whether anyone may sign up (at start-up, before pages are rendered).
+pub fn set_signup_open(open: bool) {
+    SIGNUP_CLOSED.store(!open, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// The account links for a visitor who is not signed in: the same for everyone, rendered once
@@ -210,6 +222,7 @@ static SIGNED_OUT_NAV: std::sync::LazyLock<String> = std::sync::LazyLock::new(||
     let nav = AccountNav {
         account: None,
         csrf: "",
+        signup_open: !SIGNUP_CLOSED.load(std::sync::atomic::Ordering::Relaxed),
     };
     nav.render().unwrap_or_default()
 });
@@ -234,6 +247,7 @@ pub fn account_nav(learner: Option<&crate::web::identity::Learner>) -> Option<By
     let nav = AccountNav {
         account: Some(account),
         csrf,
+        signup_open: false,
     };
     Some(nav.render().map(Bytes::from).unwrap_or_default())
 }
@@ -304,6 +318,8 @@ pub struct AccountPage<'a> {
 pub struct SignUpPage<'a> {
     pub layout: Layout,
     pub csrf: &'a str,
+    /// Where to go after signing up: a path on this site.
+    pub next: &'a str,
     pub name: &'a str,
     pub error: Option<&'a str>,
     pub open: bool,

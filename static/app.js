@@ -156,13 +156,11 @@
     var bar = document.querySelector(".spoiler-controls");
     var button = bar ? bar.querySelector("button.reveal-all") : null;
     var built = !button;
+    var note = bar ? bar.querySelector("p") : null;
     if (built) {
       bar = document.createElement("div");
       bar.className = "spoiler-controls";
-      var note = document.createElement("p");
-      note.textContent = spoilers.length === 1
-        ? "The answer below is hidden. Work out your approach first, then reveal it."
-        : "The answers below are hidden. Work out your approach first, then reveal them.";
+      note = document.createElement("p");
       button = document.createElement("button");
       button.type = "button";
       button.className = "reveal-all";
@@ -185,10 +183,21 @@
       });
     }
 
-    var plural = spoilers.length === 1 ? "answer" : "answers";
+    var one = spoilers.length === 1;
+    var plural = one ? "answer" : "answers";
+    /* The note says what the button's state is: hidden, or shown. */
+    var hiddenNote = one
+      ? "The answer below is hidden. Work out your approach first, then reveal it."
+      : "The answers below are hidden. Work out your approach first, then reveal them.";
+    var shownNote = one
+      ? "The answer is shown below. Hide it to try again from memory."
+      : "The answers are shown below. Hide them to try again from memory.";
 
     function refresh() {
       var open = allOpen();
+      if (note) {
+        note.textContent = open ? shownNote : hiddenNote;
+      }
       button.textContent = (open ? "Hide all " : "Reveal all ") + plural;
       button.setAttribute("aria-expanded", open ? "true" : "false");
     }

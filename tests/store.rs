@@ -33,6 +33,13 @@ fn attempt(learner: &str, scenario: &str, submitted_at: i64) -> NewAttempt {
     }
 }
 
+/// A stand-in for the scoring rule: half a point for each item overridden as covered.
+fn settle(verdicts: &str, overrides: &[(String, String)]) -> Option<(f64, i64)> {
+    assert!(verdicts.starts_with('{'), "the stored verdicts are passed: {verdicts}");
+    let covered = overrides.iter().filter(|(_, v)| v == "covered").count() as i64;
+    Some((covered as f64 / 2.0, covered))
+}
+
 fn verdict(item_id: &str, verdict: &str, at: i64) -> NewOverride {
     NewOverride {
         item_id: item_id.to_owned(),
@@ -212,19 +219,19 @@ async fn override_replaces_the_previous_one_and_keeps_the_machine_verdict_column
 
     assert!(
         store
-            .set_override(id, "ada", verdict("diff-live", "partial", 5))
+            .set_override(id, "ada", verdict("diff-live", "partial", 5), settle)
             .await
             .unwrap()
     );
     assert!(
         store
-            .set_override(id, "ada", verdict("diff-live", "covered", 6))
+            .set_override(id, "ada", verdict("diff-live", "covered", 6), settle)
             .await
             .unwrap()
     );
     assert!(
         store
-            .set_override(id, "ada", verdict("freeze-sync", "review", 7))
+            .set_override(id, "ada", verdict("freeze-sync", "review", 7), settle)
             .await
             .unwrap()
     );
@@ -240,6 +247,35 @@ async fn override_replaces_the_previous_one_and_keeps_the_machine_verdict_column
     );
     let seen = store.attempt(id, "ada").await.unwrap().unwrap();
     assert_eq!(seen.verdicts, attempt("ada", SCENARIO, 1).verdicts_json);
+    // The shown score follows every override (here: one item covered), the machine's stays.
+    assert_eq!((seen.score, seen.covered, seen.machine_score), (0.5, 1, 0.5));
+    let listed = store.attempts_of("ada", 10).await.unwrap();
+    assert_eq!((listed[0].score, listed[0].covered), (0.5, 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_overrides_leave_the_score_of_all_of_them() {
+    let (_dir, store) = fresh().await;
+    let stored = store
+        .submit_attempt(attempt("ada", SCENARIO, 1))
+        .await
+        .unwrap();
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let (store, id) = (store.clone(), stored.public_id.clone());
+            let item = format!("item-{i}");
+            tokio::spawn(async move {
+                store
+                    .set_override(&id, "ada", verdict(&item, "covered", i), settle)
+                    .await
+            })
+        })
+        .collect();
+    for task in tasks {
+        assert!(task.await.unwrap().unwrap());
+    }
+    let seen = store.attempt(&stored.public_id, "ada").await.unwrap().unwrap();
+    assert_eq!((seen.score, seen.covered, seen.machine_score), (10.0, 20, 0.5));
 }
 
 #[tokio::test]
@@ -250,9 +286,9 @@ async fn override_of_another_learners_attempt_is_refused_and_not_recorded() {
         .await
         .unwrap();
 
-    let bob = store.set_override(&stored.public_id, "bob", verdict("diff-live", "covered", 5));
+    let bob = store.set_override(&stored.public_id, "bob", verdict("diff-live", "covered", 5), settle);
     assert!(!bob.await.unwrap());
-    let nobody = store.set_override("no-such-attempt", "ada", verdict("diff-live", "covered", 5));
+    let nobody = store.set_override("no-such-attempt", "ada", verdict("diff-live", "covered", 5), settle);
     assert!(!nobody.await.unwrap());
     assert!(store.overrides(stored.id).await.unwrap().is_empty());
 }
@@ -265,7 +301,7 @@ async fn override_with_an_unknown_verdict_is_refused_by_the_database() {
         .await
         .unwrap();
     let result = store
-        .set_override(&stored.public_id, "ada", verdict("diff-live", "great", 5))
+        .set_override(&stored.public_id, "ada", verdict("diff-live", "great", 5), settle)
         .await;
     assert!(matches!(result, Err(StoreError::Sqlx(_))), "{result:?}");
     assert!(store.overrides(stored.id).await.unwrap().is_empty());
@@ -282,7 +318,7 @@ async fn one_bad_write_in_a_batch_does_not_fail_the_others() {
         let (store, id) = (store.clone(), first.public_id.clone());
         tokio::spawn(async move {
             store
-                .set_override(&id, "ada", verdict("x", "great", 1))
+                .set_override(&id, "ada", verdict("x", "great", 1), settle)
                 .await
         })
     };

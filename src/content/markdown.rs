@@ -144,6 +144,80 @@ pub fn render_with_items(events: &[Spanned<'_>], resolve: &dyn Fn(&str) -> Href)
     rendered
 }
 
+/// Stand-ins for `<mark>` and `</mark>` while marked text goes through the renderer: private-use
+/// characters, which escaping leaves alone and which are removed from the source first.
+const MARK_OPEN: char = '\u{E000}';
+const MARK_CLOSE: char = '\u{E001}';
+
+/// Renders a learner's Markdown (sanitized like content; links kept as written) with the byte
+/// ranges `marks` of `source` wrapped in `<mark>`. A mark is cut at element edges so the HTML
+/// stays well nested; text the parser changed (an entity, an escape) is marked whole.
+pub fn render_marked(source: &str, marks: &[Range<usize>]) -> String {
+    // Same length in UTF-8, so every byte range still points at the same text.
+    let source = source.replace([MARK_OPEN, MARK_CLOSE], "\u{FFFD}");
+    // Spans past the end belong to some other text: ignore them.
+    let mut marks: Vec<Range<usize>> = marks
+        .iter()
+        .filter(|m| m.start < m.end && m.end <= source.len())
+        .cloned()
+        .collect();
+    marks.sort_unstable_by_key(|m| m.start);
+    let mut images = 0usize;
+    let events: Vec<Spanned<'_>> = parse(&source)
+        .into_iter()
+        .map(|(event, range)| {
+            match &event {
+                Event::Start(Tag::Image { .. }) => images += 1,
+                Event::End(TagEnd::Image) => images = images.saturating_sub(1),
+                _ => {}
+            }
+            // Alt text ends up in an attribute: never mark it.
+            let marked = match event {
+                _ if images > 0 => event,
+                Event::Text(t) => Event::Text(mark(&t, &source, &range, &marks).into()),
+                Event::Code(t) => Event::Code(mark(&t, &source, &range, &marks).into()),
+                Event::Html(t) => Event::Html(mark(&t, &source, &range, &marks).into()),
+                Event::InlineHtml(t) => Event::InlineHtml(mark(&t, &source, &range, &marks).into()),
+                other => other,
+            };
+            (marked, range)
+        })
+        .collect();
+    render(&events, &|_| Href::Keep)
+        .replace(MARK_OPEN, "<mark>")
+        .replace(MARK_CLOSE, "</mark>")
+}
+
+/// `text` (parsed from `source[range]`) with the parts under `marks` between stand-ins.
+fn mark(text: &str, source: &str, range: &Range<usize>, marks: &[Range<usize>]) -> String {
+    let over = marks
+        .iter()
+        .filter(|m| m.start < range.end && range.start < m.end);
+    if source.get(range.clone()) != Some(text) {
+        // The text is not the source verbatim: offsets cannot be mapped, so mark all or nothing.
+        return match over.count() {
+            0 => text.to_owned(),
+            _ => format!("{MARK_OPEN}{text}{MARK_CLOSE}"),
+        };
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut at = 0;
+    for m in over {
+        let start = m.start.saturating_sub(range.start).max(at);
+        let end = (m.end - range.start).min(text.len());
+        if start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            continue;
+        }
+        out.push_str(&text[at..start]);
+        out.push(MARK_OPEN);
+        out.push_str(&text[start..end]);
+        out.push(MARK_CLOSE);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 struct Renderer<'r> {
     resolve: &'r dyn Fn(&str) -> Href,
     /// For each open link or image: the HTML that closes it, or `None` to keep its own end tag.
@@ -431,5 +505,59 @@ mod tests {
             plain_text(&events),
             "Knowledge of ignoreDifferences to resolve sync loops"
         );
+    }
+
+    fn marked(source: &str, needles: &[&str]) -> String {
+        let marks: Vec<Range<usize>> = needles
+            .iter()
+            .map(|n| {
+                let at = source.rfind(n).expect("needle in source");
+                at..at + n.len()
+            })
+            .collect();
+        render_marked(source, &marks)
+    }
+
+    #[test]
+    fn a_marked_answer_is_rendered_with_marks_in_text_and_code() {
+        let html = marked(
+            "First run `argocd app diff`:\n\n```sh\nkubectl get hpa -n grokdevops\n```\n\nThen **fix it in Git**.\n",
+            &["argocd app diff", "get hpa", "fix it"],
+        );
+        assert!(html.contains("<code><mark>argocd app diff</mark></code>"), "{html}");
+        assert!(
+            html.contains("<pre tabindex=\"0\"><code class=\"language-sh\">kubectl <mark>get hpa</mark> -n grokdevops"),
+            "{html}"
+        );
+        assert!(html.contains("<strong><mark>fix it</mark> in Git</strong>"), "{html}");
+    }
+
+    #[test]
+    fn a_mark_across_emphasis_is_cut_at_its_edges() {
+        let html = marked("use **ignore**Differences now", &["ignore**Differences"]);
+        assert_eq!(
+            html,
+            "<p>use <strong><mark>ignore</mark></strong><mark>Differences</mark> now</p>\n"
+        );
+    }
+
+    #[test]
+    fn html_in_a_marked_answer_is_shown_as_text_and_stand_ins_cannot_be_forged() {
+        let html = marked(
+            "<script>alert(1)</script> and \u{E000}b\u{E001} then <b onclick=x>HPA</b>",
+            &["HPA"],
+        );
+        assert!(!html.contains("<script>") && !html.contains("<b "), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert_eq!(html.matches("<mark>").count(), 1, "{html}");
+        assert!(html.contains("<mark>HPA</mark>"), "{html}");
+    }
+
+    #[test]
+    fn marks_never_enter_image_alt_text_and_unsafe_links_are_dropped() {
+        let html = marked("![alt HPA](x.png) [go](javascript:alert(1)) HPA", &["HPA"]);
+        assert!(html.contains("alt=\"alt HPA\""), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(html.ends_with("<mark>HPA</mark></p>\n"), "{html}");
     }
 }

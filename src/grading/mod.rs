@@ -35,6 +35,17 @@ impl Verdict {
         }
     }
 
+    /// The share of an item's weight this verdict earns: the one scoring rule used by attempts,
+    /// interviews, statistics and exports. A partial item counts half; an item a human has not
+    /// settled (`review`) earns nothing until they do.
+    pub fn credit(self) -> f64 {
+        match self {
+            Verdict::Covered => 1.0,
+            Verdict::Partial => 0.5,
+            Verdict::Missed | Verdict::Review => 0.0,
+        }
+    }
+
     pub fn parse(text: &str) -> Option<Self> {
         [
             Verdict::Covered,
@@ -46,6 +57,22 @@ impl Verdict {
         .find(|v| v.as_str() == text)
     }
 }
+
+/// The score of weighted verdicts: the weighted share of covered items, a partial item counting
+/// half (see [`Verdict::credit`]); 0 when there is no weight at all.
+pub fn score(verdicts: impl IntoIterator<Item = (Verdict, f32)>) -> f64 {
+    let (earned, total) = verdicts
+        .into_iter()
+        .fold((0.0, 0.0), |(earned, total), (verdict, weight)| {
+            let weight = f64::from(weight);
+            (earned + weight * verdict.credit(), total + weight)
+        });
+    if total > 0.0 { earned / total } else { 0.0 }
+}
+
+/// Names the scoring rule in every rubric version, so a change of rule makes stored attempts
+/// outdated and `rescore` shows and applies its effect.
+const SCORING_RULE: &str = "partial counts half";
 
 /// A span of the answer that earned (part of) a verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,6 +140,31 @@ pub struct Grade {
     pub total: usize,
     pub items: Vec<ItemGrade>,
     pub traps: Vec<TrapHit>,
+}
+
+impl Grade {
+    /// The score and the count of covered items once a person's verdicts (`human`, by item id)
+    /// replace the machine's on the items they settled.
+    pub fn settled(&self, human: impl Fn(&str) -> Option<Verdict>) -> (f64, usize) {
+        let verdicts: Vec<(Verdict, f32)> = self
+            .items
+            .iter()
+            .map(|i| (human(&i.id).unwrap_or(i.verdict), i.weight))
+            .collect();
+        let covered = verdicts.iter().filter(|(v, _)| *v == Verdict::Covered);
+        (score(verdicts.iter().copied()), covered.count())
+    }
+}
+
+/// [`Grade::settled`] over a stored grade (JSON) and its overrides (item id, verdict), as the
+/// store needs it when it keeps an attempt's score current; `None` when the JSON is unreadable.
+pub fn settle_stored(verdicts_json: &str, overrides: &[(String, String)]) -> Option<(f64, i64)> {
+    let grade: Grade = serde_json::from_str(verdicts_json).ok()?;
+    let (score, covered) = grade.settled(|id| {
+        let (_, verdict) = overrides.iter().find(|(item, _)| item == id)?;
+        Verdict::parse(verdict)
+    });
+    Some((score, i64::try_from(covered).unwrap_or(i64::MAX)))
 }
 
 impl Rubric {
@@ -198,18 +250,8 @@ impl Rubric {
             .iter()
             .filter_map(|trap| trap_hit(trap, &prepared))
             .collect();
-        let total_weight: f32 = items.iter().map(|i| i.weight).sum();
-        let covered_weight: f32 = items
-            .iter()
-            .filter(|i| i.verdict == Verdict::Covered)
-            .map(|i| i.weight)
-            .sum();
         Grade {
-            score: if total_weight > 0.0 {
-                f64::from(covered_weight / total_weight)
-            } else {
-                0.0
-            },
+            score: score(items.iter().map(|i| (i.verdict, i.weight))),
             covered: items
                 .iter()
                 .filter(|i| i.verdict == Verdict::Covered)
@@ -237,6 +279,7 @@ fn version_of(items: &[Item], scenario: &Scenario, slug: &str) -> String {
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
     };
+    feed(SCORING_RULE);
     feed(slug);
     for item in items {
         feed(&item.id);
@@ -587,6 +630,43 @@ fn trap_hit(trap: &TrapItem, answer: &Answer<'_>) -> Option<TrapHit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_partial_item_counts_half_of_its_weight() {
+        let verdicts = [
+            (Verdict::Covered, 1.0),
+            (Verdict::Partial, 1.0),
+            (Verdict::Covered, 2.0),
+            (Verdict::Missed, 1.0),
+            (Verdict::Review, 1.0),
+        ];
+        assert!((score(verdicts) - 3.5 / 6.0).abs() < 1e-9);
+        assert_eq!(score([]), 0.0);
+    }
+
+    #[test]
+    fn a_settled_grade_takes_the_persons_verdict_over_the_machines() {
+        let item = |id: &str, verdict| ItemGrade {
+            id: id.to_owned(),
+            text: id.to_owned(),
+            weight: 1.0,
+            verdict,
+            evidence: Vec::new(),
+            reason: String::new(),
+        };
+        let grade = Grade {
+            score: 0.25,
+            covered: 0,
+            total: 2,
+            items: vec![item("a", Verdict::Partial), item("b", Verdict::Missed)],
+            traps: Vec::new(),
+        };
+        let json = serde_json::to_string(&grade).unwrap();
+        let overrides = [("b".to_owned(), "covered".to_owned())];
+        assert_eq!(settle_stored(&json, &overrides), Some((0.75, 1)));
+        assert_eq!(settle_stored(&json, &[]), Some((0.25, 0)));
+        assert_eq!(settle_stored("not json", &[]), None);
+    }
 
     fn items(texts: &[&str]) -> Vec<Item> {
         let mut items: Vec<Item> = texts

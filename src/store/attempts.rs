@@ -2,7 +2,7 @@
 
 use sqlx::{SqliteConnection, SqliteExecutor};
 
-use super::model::{Attempt, AttemptSummary, NewAttempt, Regraded, StoredAttempt};
+use super::model::{Attempt, AttemptSummary, NewAttempt, Regraded, Settle, StoredAttempt};
 
 /// Inserts the attempt, and its rubric version when new; part of the writer's transaction.
 pub(super) async fn insert(
@@ -63,17 +63,47 @@ pub(super) async fn regrade(conn: &mut SqliteConnection, r: &Regraded) -> Result
     )
     .await?;
     sqlx::query(
-        "UPDATE attempts SET rubric_version = $1, verdicts = $2, score = $3, covered = $4, \
-         total = $5 WHERE id = $6",
+        "UPDATE attempts SET rubric_version = $1, verdicts = $2, machine_score = $3, \
+         total = $4 WHERE id = $5",
     )
     .bind(&r.rubric_version)
     .bind(&r.verdicts_json)
     .bind(r.score)
-    .bind(r.covered)
     .bind(r.total)
     .bind(r.id)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    settle(conn, r.id, r.settle).await
+}
+
+/// Sets the attempt's shown score and covered count from its verdicts and overrides; part of
+/// the writer's transaction.
+pub(super) async fn settle(
+    conn: &mut SqliteConnection,
+    id: i64,
+    settle: Settle,
+) -> Result<(), sqlx::Error> {
+    let verdicts: Option<String> = sqlx::query_scalar("SELECT verdicts FROM attempts WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(verdicts) = verdicts else {
+        return Ok(());
+    };
+    let overrides: Vec<(String, String)> =
+        sqlx::query_as("SELECT item_id, verdict FROM overrides WHERE attempt_id = $1")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let Some((score, covered)) = settle(&verdicts, &overrides) else {
+        return Ok(());
+    };
+    sqlx::query("UPDATE attempts SET score = $1, covered = $2 WHERE id = $3")
+        .bind(score)
+        .bind(covered)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -84,7 +114,7 @@ pub(super) async fn all(
 ) -> Result<Vec<Attempt>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, public_id, learner, scenario, rubric_version, answer, verdicts, score, \
-         covered, total, revealed_before, started_at, submitted_at \
+         machine_score, covered, total, revealed_before, started_at, submitted_at \
          FROM attempts WHERE scenario = COALESCE($1, scenario) ORDER BY id",
     )
     .bind(scenario)
@@ -99,8 +129,8 @@ async fn insert_attempt(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO attempts (public_id, learner, scenario, rubric_version, answer, verdicts, \
-         score, covered, total, revealed_before, started_at, submitted_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+         score, machine_score, covered, total, revealed_before, started_at, submitted_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(public_id)
     .bind(&attempt.learner)
@@ -108,6 +138,7 @@ async fn insert_attempt(
     .bind(&attempt.rubric_version)
     .bind(&attempt.answer)
     .bind(&attempt.verdicts_json)
+    .bind(attempt.score)
     .bind(attempt.score)
     .bind(attempt.covered)
     .bind(attempt.total)
@@ -126,7 +157,7 @@ pub(super) async fn find(
 ) -> Result<Option<Attempt>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, public_id, learner, scenario, rubric_version, answer, verdicts, score, \
-         covered, total, revealed_before, started_at, submitted_at \
+         machine_score, covered, total, revealed_before, started_at, submitted_at \
          FROM attempts WHERE public_id = $1 AND learner = $2",
     )
     .bind(public_id)

@@ -27,7 +27,7 @@ use tokio::sync::mpsc;
 
 pub use model::{
     Attempt, AttemptSummary, Event, Interview, NewAttempt, NewEvent, NewInterview, NewOverride,
-    NewSession, NewUser, Override, Regraded, RoleChange, Session, StoredAttempt, User,
+    NewSession, NewUser, Override, Regraded, RoleChange, Session, Settle, StoredAttempt, User,
 };
 pub use users::learner_key;
 use writer::{Job, NewSetting, OverrideOf, Reveal, Submission, Task};
@@ -127,20 +127,23 @@ impl Store {
         Ok(attempts::of_learner(&self.readers, learner, limit).await?)
     }
 
-    /// Records, or replaces, the override of one rubric item of the learner's attempt; `false`
-    /// when the attempt does not exist or is not the learner's. The attempt's machine verdicts
-    /// stay as they were.
+    /// Records, or replaces, the override of one rubric item of the learner's attempt and
+    /// settles the attempt's shown score with `settle` in the same transaction; `false` when
+    /// the attempt does not exist or is not the learner's. The machine verdicts stay as they
+    /// were.
     pub async fn set_override(
         &self,
         public_id: &str,
         learner: &str,
         o: NewOverride,
+        settle: Settle,
     ) -> Result<bool, StoreError> {
         let (public_id, learner) = (public_id.to_owned(), learner.to_owned());
         let input = OverrideOf {
             public_id,
             learner,
             item: o,
+            settle,
         };
         self.write(Job::Override, input).await
     }

@@ -55,9 +55,11 @@ pub struct Attempt {
     pub answer: String,
     /// The machine verdicts as JSON, never changed by overrides.
     pub verdicts: String,
-    /// The score the grader gave.
+    /// The score shown everywhere: the grader's verdicts with the learner's overrides applied.
     pub score: f64,
-    /// Rubric items covered.
+    /// The score the grader gave.
+    pub machine_score: f64,
+    /// Rubric items covered, overrides applied.
     pub covered: i64,
     /// Rubric items in the rubric.
     pub total: i64,
@@ -76,9 +78,9 @@ pub struct AttemptSummary {
     pub public_id: String,
     /// The scenario's address.
     pub scenario: String,
-    /// The score the grader gave.
+    /// The score, overrides applied.
     pub score: f64,
-    /// Rubric items covered.
+    /// Rubric items covered, overrides applied.
     pub covered: i64,
     /// Rubric items in the rubric.
     pub total: i64,
@@ -120,12 +122,19 @@ pub struct Regraded {
     pub rubric_version: String,
     pub rubric_json: String,
     pub verdicts_json: String,
+    /// The grader's score; the shown score is settled again with the attempt's overrides.
     pub score: f64,
-    pub covered: i64,
     pub total: i64,
     /// Unix milliseconds, recorded as the rubric version's first use if it is new.
     pub at: i64,
+    pub settle: Settle,
 }
+
+/// How an attempt's shown score and covered count follow from its stored verdicts (JSON) and
+/// its overrides (item id, verdict): the scoring rule, which lives in `grading`. The store
+/// applies it inside the transaction that records an override or a new grade, so concurrent
+/// overrides never leave a stale score. `None` leaves the stored figures as they are.
+pub type Settle = fn(&str, &[(String, String)]) -> Option<(f64, i64)>;
 
 /// An account to create.
 #[derive(Clone)]

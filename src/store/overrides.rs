@@ -4,21 +4,22 @@ use sqlx::{SqliteConnection, SqliteExecutor};
 
 use super::model::{NewOverride, Override};
 
-/// Records or replaces the override when the attempt is the learner's; false when it is not.
-/// Part of the writer's transaction.
+/// Records or replaces the override when the attempt is the learner's and returns the
+/// attempt's row id; `None` when it is not. Part of the writer's transaction.
 pub(super) async fn upsert(
     conn: &mut SqliteConnection,
     public_id: &str,
     learner: &str,
     o: &NewOverride,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Option<i64>, sqlx::Error> {
     // Selecting the attempt id with the owner in the WHERE clause makes "not yours" and
     // "no such attempt" the same zero-row insert, checked in the same statement as the write.
-    let done = sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO overrides (attempt_id, item_id, verdict, by_whom, at) \
          SELECT id, $1, $2, $3, $4 FROM attempts WHERE public_id = $5 AND learner = $6 \
          ON CONFLICT (attempt_id, item_id) DO UPDATE \
-         SET verdict = excluded.verdict, by_whom = excluded.by_whom, at = excluded.at",
+         SET verdict = excluded.verdict, by_whom = excluded.by_whom, at = excluded.at \
+         RETURNING attempt_id",
     )
     .bind(&o.item_id)
     .bind(&o.verdict)
@@ -26,9 +27,8 @@ pub(super) async fn upsert(
     .bind(o.at)
     .bind(public_id)
     .bind(learner)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() > 0)
+    .fetch_optional(conn)
+    .await
 }
 
 /// The attempt's overrides, by rubric item id.

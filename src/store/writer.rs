@@ -7,7 +7,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::model::{
     Event, NewAttempt, NewEvent, NewInterview, NewOverride, NewSession, NewUser, Regraded,
-    RoleChange, StoredAttempt,
+    RoleChange, Settle, StoredAttempt,
 };
 use super::{StoreError, attempts, connect, interviews, overrides, reveals, settings, users};
 
@@ -55,6 +55,7 @@ pub(super) struct OverrideOf {
     pub(super) public_id: String,
     pub(super) learner: String,
     pub(super) item: NewOverride,
+    pub(super) settle: Settle,
 }
 
 /// A learner revealing a scenario's expected answers.
@@ -142,7 +143,11 @@ impl Job {
             }
             Job::Override(t) => {
                 let o = &t.input;
-                t.output = Some(overrides::upsert(conn, &o.public_id, &o.learner, &o.item).await?);
+                let attempt = overrides::upsert(conn, &o.public_id, &o.learner, &o.item).await?;
+                if let Some(id) = attempt {
+                    attempts::settle(conn, id, o.settle).await?;
+                }
+                t.output = Some(attempt.is_some());
             }
             Job::Reveal(t) => {
                 let r = &t.input;

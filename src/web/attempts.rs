@@ -186,27 +186,22 @@ pub async fn show(
     let article = scenario
         .and_then(|(_, a, _)| a.with_answers())
         .unwrap_or_default();
-    let weights: Vec<f32> = grade.items.iter().map(|i| i.weight).collect();
     let page = AttemptPage {
-        layout: Layout::in_section("scenarios"),
+        layout: Layout::in_section("attempts"),
         title,
         scenario_url: &scenario_url,
         public_id: &attempt.public_id,
         csrf: &learner.csrf,
         submitted: view::date_time(attempt.submitted_at),
-        covered: items
+        // The stored figures, as every list shows them; they follow the learner's overrides.
+        covered: usize::try_from(attempt.covered).unwrap_or(0),
+        partial: items
             .iter()
-            .filter(|i| i.verdict() == Verdict::Covered)
+            .filter(|i| i.verdict() == Verdict::Partial)
             .count(),
         total: items.len(),
-        percent: view::percent(
-            &items.iter().map(ItemView::verdict).collect::<Vec<_>>(),
-            &weights,
-        ),
-        machine_percent: view::percent(
-            &items.iter().map(|i| i.machine).collect::<Vec<_>>(),
-            &weights,
-        ),
+        percent: view::percent(attempt.score),
+        machine_percent: view::percent(attempt.machine_score),
         answer_html: view::highlight(
             &attempt.answer,
             grade
@@ -265,6 +260,7 @@ pub async fn set_override(
                 by_whom: "self".to_owned(),
                 at: view::now_ms(),
             },
+            crate::grading::settle_stored,
         )
         .await?;
     if !recorded {

@@ -2,7 +2,7 @@
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -36,13 +36,33 @@ fn local_path(next: Option<&str>) -> &str {
     }
 }
 
+/// The page a visitor came from, as a local path, when it was a page of this site other than
+/// the account forms: where the header's "Sign in" link returns to without any script.
+fn came_from(headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let (_, rest) = referer.split_once("://")?;
+    let path = rest.strip_prefix(host)?;
+    let page = path.split(['?', '#']).next().unwrap_or("");
+    let useful = path.starts_with('/') && !matches!(page, "/sign-in" | "/sign-up");
+    useful.then(|| path.split('#').next().unwrap_or(path).to_owned())
+}
+
+/// Where a form page sends the visitor afterwards: the `next` asked for, else the page they
+/// came from.
+fn next_of(query: NextQuery, headers: &HeaderMap) -> Option<String> {
+    query.next.or_else(|| came_from(headers))
+}
+
 /// GET /sign-in
 pub async fn sign_in_page(
     State(state): State<AppState>,
     visitor: Visitor,
+    headers: HeaderMap,
     Query(query): Query<NextQuery>,
 ) -> Response {
-    sign_in_form(&state, &visitor, query.next.as_deref(), "", None)
+    let next = next_of(query, &headers);
+    sign_in_form(&state, &visitor, next.as_deref(), "", None)
 }
 
 /// The sign-in page, with the name typed and what went wrong after a failed try (422).
@@ -119,11 +139,18 @@ pub async fn sign_in(
 }
 
 /// GET /sign-up
-pub async fn sign_up_page(State(state): State<AppState>, visitor: Visitor) -> Response {
+pub async fn sign_up_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    Query(query): Query<NextQuery>,
+) -> Response {
     let learner = visitor.clone().or_new();
+    let next = next_of(query, &headers);
     let page = SignUpPage {
         layout: Layout::default(),
         csrf: &learner.csrf,
+        next: local_path(next.as_deref()),
         name: "",
         error: None,
         open: state.signup_open,
@@ -137,6 +164,8 @@ pub struct SignUpForm {
     name: String,
     password: Password,
     confirm: Password,
+    #[serde(default)]
+    next: Option<String>,
 }
 
 /// POST /sign-up: creates a learner account and signs it in.
@@ -170,7 +199,7 @@ pub async fn sign_up(
                 .store
                 .create_user(user)
                 .await?
-                .ok_or_else(|| format!("The name `{name}` is taken; choose another."))
+                .ok_or_else(|| format!("The name “{name}” is taken; choose another."))
         }
     };
     let user_id = match created {
@@ -180,6 +209,7 @@ pub async fn sign_up(
             let page = SignUpPage {
                 layout: Layout::default(),
                 csrf: &learner.csrf,
+                next: local_path(form.next.as_deref()),
                 name,
                 error: Some(&problem),
                 open: true,
@@ -192,7 +222,12 @@ pub async fn sign_up(
     };
     tracing::info!(user = %name, "account created");
     let cookies = identity::sign_in(&state, visitor, &headers, user_id).await?;
-    Ok((cookies, Redirect::to("/attempts")).into_response())
+    // From the catalogue or nowhere in particular: show where their attempts went.
+    let next = match local_path(form.next.as_deref()) {
+        "/" => "/attempts",
+        page => page,
+    };
+    Ok((cookies, Redirect::to(next)).into_response())
 }
 
 #[derive(Debug, Deserialize)]

@@ -277,7 +277,12 @@ pub async fn statistics(
     let attempts = state.store.all_attempts(Some(&page.slug)).await?;
     let grades: Vec<(i64, crate::grading::Grade)> = attempts
         .iter()
-        .filter_map(|a| Some((a.id, serde_json::from_str(&a.verdicts).ok()?)))
+        .filter_map(|a| {
+            let mut grade: crate::grading::Grade = serde_json::from_str(&a.verdicts).ok()?;
+            // Figures count the score learners see: their corrections applied.
+            grade.score = a.score;
+            Some((a.id, grade))
+        })
         .collect();
     let overrides = state.store.overrides_of_scenario(&page.slug).await?;
     let stats = crate::stats::compute(rubric, &grades, &overrides);

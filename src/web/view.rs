@@ -1,7 +1,6 @@
 //! Small helpers that turn stored values into what pages show: times, percentages, and the
 //! answer with its evidence marked.
 
-use crate::content::markdown::escape_into;
 use crate::grading::{Evidence, Verdict};
 
 /// The response, marked never to be stored by any cache (pages with form tokens or private
@@ -60,46 +59,16 @@ pub fn date_time(unix_ms: i64) -> String {
     }
 }
 
-/// The weighted share of covered items, as a whole percentage.
-pub fn percent(verdicts: &[Verdict], weights: &[f32]) -> u32 {
-    let total: f32 = weights.iter().sum();
-    let covered: f32 = verdicts
-        .iter()
-        .zip(weights)
-        .filter(|(v, _)| **v == Verdict::Covered)
-        .map(|(_, w)| w)
-        .sum();
-    if total > 0.0 {
-        (covered / total * 100.0).round() as u32
-    } else {
-        0
-    }
+/// A score (0 to 1) as a whole percentage.
+pub fn percent(score: f64) -> u32 {
+    (score.clamp(0.0, 1.0) * 100.0).round() as u32
 }
 
-/// The answer as escaped HTML with every evidence span wrapped in `<mark>`.
+/// The answer, written in Markdown, as sanitized HTML with every evidence span wrapped in
+/// `<mark>`.
 pub fn highlight<'e>(answer: &str, evidence: impl Iterator<Item = &'e Evidence>) -> String {
-    let mut spans: Vec<(usize, usize)> = evidence
-        .map(|e| (e.start, e.end))
-        .filter(|&(s, e)| {
-            s < e && e <= answer.len() && answer.is_char_boundary(s) && answer.is_char_boundary(e)
-        })
-        .collect();
-    spans.sort_unstable();
-    let mut out = String::with_capacity(answer.len() + spans.len() * 13);
-    let mut at = 0;
-    for (start, end) in spans {
-        let start = start.max(at);
-        if start >= end {
-            continue;
-        }
-        escape_into(&mut out, &answer[at..start]);
-        out.push_str("<mark>");
-        escape_into(&mut out, &answer[start..end]);
-        out.push_str("</mark>");
-        at = end;
-    }
-    escape_into(&mut out, &answer[at..]);
-    out
+    let spans: Vec<std::ops::Range<usize>> = evidence.map(|e| e.start..e.end).collect();
+    crate::content::markdown::render_marked(answer, &spans)
 }
 
 #[cfg(test)]
@@ -118,23 +87,19 @@ mod tests {
     fn evidence_is_marked_and_everything_else_escaped() {
         let html = highlight(
             "use <b>ignoreDifferences</b> & HPA",
-            [span(7, 24), span(31, 34), span(8, 10)].iter(),
+            [span(7, 24), span(31, 34), span(8, 10), span(30, 99)].iter(),
         );
         assert_eq!(
             html,
-            "use &lt;b&gt;<mark>ignoreDifferences</mark>&lt;/b&gt; &amp; <mark>HPA</mark>"
+            "<p>use &lt;b&gt;<mark>ignoreDifferences</mark>&lt;/b&gt; &amp; <mark>HPA</mark></p>\n"
         );
     }
 
     #[test]
-    fn percent_is_the_weighted_share_of_covered_items() {
-        let verdicts = [
-            Verdict::Covered,
-            Verdict::Partial,
-            Verdict::Covered,
-            Verdict::Missed,
-        ];
-        assert_eq!(percent(&verdicts, &[1.0, 1.0, 2.0, 1.0]), 60);
+    fn percent_rounds_a_score_and_times_are_utc() {
+        assert_eq!(percent(0.704), 70);
+        assert_eq!(percent(0.705), 71);
+        assert_eq!(percent(1.2), 100);
         assert_eq!(date_time(0), "1970-01-01 00:00 UTC");
     }
 }
