@@ -9,6 +9,10 @@ use crate::templates::{ErrorPage, Layout};
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// No attempt of this learner's has this id: it does not exist or is someone else's (the
+    /// two are not told apart).
+    #[error("attempt not found")]
+    PrivateAttempt,
     /// A form without this browser's token: most likely a forged cross-site request.
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
@@ -78,6 +82,11 @@ impl IntoResponse for AppError {
                 StatusCode::NOT_FOUND,
                 "Page not found",
                 "There is no page at this address.",
+            ),
+            AppError::PrivateAttempt => (
+                StatusCode::NOT_FOUND,
+                "No attempt of yours here",
+                "Attempts are private: each one is shown only to the learner who wrote it. If this one is yours, open it in the browser you answered in, or sign in with the account you answered with.",
             ),
             AppError::Forbidden(message) => {
                 (StatusCode::FORBIDDEN, "This form has expired", *message)

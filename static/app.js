@@ -296,6 +296,82 @@
     });
   }
 
+  /* ------------------------------------------------------------------
+     Header: the phone menu, and the light/dark switch (remembered)
+     ------------------------------------------------------------------ */
+  function setupDisclosure(button, panel) {
+    if (!button || !panel) {
+      return;
+    }
+    function set(open) {
+      panel.classList.toggle("is-open", open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    button.addEventListener("click", function () {
+      set(button.getAttribute("aria-expanded") !== "true");
+    });
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        set(false);
+        button.focus();
+      }
+    });
+  }
+
+  function setupMenu() {
+    setupDisclosure(document.querySelector(".menu-button"), document.getElementById("site-menu"));
+  }
+
+  function setupFilters() {
+    setupDisclosure(document.querySelector(".filters-toggle"), document.getElementById("filters"));
+  }
+
+  var THEMES = ["auto", "light", "dark"];
+  var THEME_LABELS = { auto: "Auto", light: "Light", dark: "Dark" };
+
+  function currentTheme() {
+    var theme = document.documentElement.getAttribute("data-theme");
+    return theme === "light" || theme === "dark" ? theme : "auto";
+  }
+
+  function setupThemeSwitch() {
+    var button = document.querySelector("[data-theme-switch]");
+    if (!button) {
+      return;
+    }
+    function show() {
+      var theme = currentTheme();
+      var next = THEMES[(THEMES.indexOf(theme) + 1) % THEMES.length];
+      button.textContent = "Theme: " + THEME_LABELS[theme];
+      button.setAttribute("data-current", theme);
+      button.title = theme === "auto"
+        ? "Following your system's setting. Switch to " + THEME_LABELS[next].toLowerCase() + "."
+        : "Switch to " + (next === "auto" ? "your system's setting" : THEME_LABELS[next].toLowerCase()) + ".";
+    }
+    button.addEventListener("click", function () {
+      var theme = currentTheme();
+      var next = THEMES[(THEMES.indexOf(theme) + 1) % THEMES.length];
+      var root = document.documentElement;
+      if (next === "auto") {
+        root.removeAttribute("data-theme");
+      } else {
+        root.setAttribute("data-theme", next);
+      }
+      try {
+        if (next === "auto") {
+          window.localStorage.removeItem("firedrill-theme");
+        } else {
+          window.localStorage.setItem("firedrill-theme", next);
+        }
+      } catch (err) {
+        /* Not remembered, but applied to this page. */
+      }
+      show();
+    });
+    show();
+    button.hidden = false;
+  }
+
   function run(fn) {
     try {
       fn();
@@ -311,6 +387,9 @@
     run(setupPrint);
     run(classifyFixBadges);
     run(markCurrentNav);
+    run(setupMenu);
+    run(setupFilters);
+    run(setupThemeSwitch);
     window.addEventListener("hashchange", function () {
       run(revealTarget);
     });

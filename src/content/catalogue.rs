@@ -16,9 +16,15 @@ pub struct Filter {
 
 impl Filter {
     pub fn is_empty(&self) -> bool {
+        self.active() == 0
+    }
+
+    /// How many of the search and the three filters are in use.
+    pub fn active(&self) -> usize {
         [&self.level, &self.topic, &self.domain, &self.q]
             .iter()
-            .all(|f| f.trim().is_empty())
+            .filter(|f| !f.trim().is_empty())
+            .count()
     }
 
     /// Whether a page passes every filter; every search word must appear in the title,

@@ -156,12 +156,12 @@ pub async fn show(
     visitor: Visitor,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let learner = visitor.0.as_ref().ok_or(AppError::NotFound)?;
+    let learner = visitor.0.as_ref().ok_or(AppError::PrivateAttempt)?;
     let attempt = state
         .store
         .attempt(&id, &learner.id)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::PrivateAttempt)?;
     let grade: Grade = serde_json::from_str(&attempt.verdicts).map_err(anyhow::Error::from)?;
     let overrides = state.store.overrides(attempt.id).await?;
     let items: Vec<ItemView> = grade
@@ -237,14 +237,14 @@ pub async fn set_override(
     let Form(form) = form.map_err(rejection)?;
     visitor.check_post(&headers, &form.csrf)?;
     // Only a learner with attempts can have this one.
-    let learner = visitor.0.ok_or(AppError::NotFound)?;
+    let learner = visitor.0.ok_or(AppError::PrivateAttempt)?;
     let verdict = view::human_verdict(&form.verdict)?;
     // Only the items the attempt was graded on can be assessed; anything else is not there.
     let attempt = state
         .store
         .attempt(&id, &learner.id)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::PrivateAttempt)?;
     let grade: Grade = serde_json::from_str(&attempt.verdicts).map_err(anyhow::Error::from)?;
     if !grade.items.iter().any(|i| i.id == form.item) {
         return Err(AppError::NotFound);

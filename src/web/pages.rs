@@ -58,8 +58,12 @@ pub async fn page(
     visitor: Visitor,
     uri: Uri,
 ) -> Result<Response, AppError> {
-    let content = state.content();
     let path = uri.path();
+    // `/scenarios/x/` is `/scenarios/x`: one address per page (and relative links keep working).
+    if path.len() > 1 && path.ends_with('/') {
+        return Ok(without_trailing_slash(&uri).into_response());
+    }
+    let content = state.content();
     let found = content
         .page(path.strip_suffix(".md").unwrap_or(path))
         // A hidden page does not exist for learners.
@@ -95,6 +99,17 @@ pub async fn page(
         &file,
     )
     .await)
+}
+
+/// A permanent redirect to the address without its trailing slashes. Leading slashes collapse to
+/// one, so `//evil.example/` stays on this site.
+fn without_trailing_slash(uri: &Uri) -> axum::response::Redirect {
+    let path = uri.path().trim_matches('/');
+    let target = match uri.query() {
+        Some(query) => format!("/{path}?{query}"),
+        None => format!("/{path}"),
+    };
+    axum::response::Redirect::permanent(&target)
 }
 
 /// The response with a box listing `problems` at the top of the main column.
