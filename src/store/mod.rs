@@ -13,6 +13,7 @@
 mod attempts;
 mod connect;
 mod interviews;
+mod known;
 mod model;
 mod overrides;
 use crate::random;
@@ -54,6 +55,7 @@ pub enum StoreError {
 pub struct Store {
     readers: SqlitePool,
     writer: mpsc::Sender<Job>,
+    known: std::sync::Arc<known::Known>,
 }
 
 impl Store {
@@ -66,7 +68,11 @@ impl Store {
         let readers = connect::readers(&options).await?;
         let (writer, inbox) = mpsc::channel(writer::QUEUE);
         tokio::spawn(writer::run(conn, inbox));
-        Ok(Store { readers, writer })
+        Ok(Store {
+            readers,
+            writer,
+            known: Default::default(),
+        })
     }
 
     /// The key that signs cookies: 64 random bytes made on first use and kept in `settings`,
@@ -104,8 +110,11 @@ impl Store {
         let public_id = random::public_id().map_err(|err| {
             sqlx::Error::Io(std::io::Error::other(format!("random public id: {err}")))
         })?;
+        let (learner, scenario) = (attempt.learner.clone(), attempt.scenario.clone());
         let submission = Submission { public_id, attempt };
-        self.write(Job::Submit, submission).await
+        let stored = self.write(Job::Submit, submission).await?;
+        self.known.add(&learner, &scenario, known::ANSWERED);
+        Ok(stored)
     }
 
     /// The attempt with this public id if it is the learner's; `None` otherwise, so nobody
@@ -169,16 +178,14 @@ impl Store {
         scenario: &str,
         at: i64,
     ) -> Result<(), StoreError> {
-        let (learner, scenario) = (learner.to_owned(), scenario.to_owned());
-        self.write(
-            Job::Reveal,
-            Reveal {
-                learner,
-                scenario,
-                at,
-            },
-        )
-        .await
+        let reveal = Reveal {
+            learner: learner.to_owned(),
+            scenario: scenario.to_owned(),
+            at,
+        };
+        self.write(Job::Reveal, reveal).await?;
+        self.known.add(learner, scenario, known::REVEALED);
+        Ok(())
     }
 
     /// Whether the learner has revealed the scenario's expected answers.
@@ -193,7 +200,18 @@ impl Store {
         learner: &str,
         scenario: &str,
     ) -> Result<(bool, bool), StoreError> {
-        Ok(reveals::progress(&self.readers, learner, scenario).await?)
+        // A learner who has answered always has: no need to ask the database again.
+        if self.known.get(learner, scenario) & known::ANSWERED != 0 {
+            return Ok((true, true));
+        }
+        let (answered, open) = reveals::progress(&self.readers, learner, scenario).await?;
+        let fact = match (answered, open) {
+            (true, _) => known::ANSWERED | known::REVEALED,
+            (false, true) => known::REVEALED,
+            (false, false) => 0,
+        };
+        self.known.add(learner, scenario, fact);
+        Ok((answered, open))
     }
 
     /// Whether the learner has any attempt at the scenario.

@@ -89,7 +89,7 @@ async fn sign_up_explains_what_is_wrong_with_the_form() {
     app.add_user("bo", Role::Learner).await;
     let taken = sign_up(&app, "BO", "correct horse battery").await;
     assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
-    taken.assert_contains(&["The name `BO` is taken"]);
+    taken.assert_contains(&["The name “BO” is taken"]);
     assert_eq!(app.store.users().await.unwrap().len(), 1);
 }
 
@@ -544,4 +544,91 @@ async fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
     // Signed out, the page sends you to sign in.
     let res = app.another_browser().get("/account").await;
     assert_eq!(res.header(header::LOCATION), "/sign-in?next=%2Faccount");
+}
+
+#[tokio::test]
+async fn the_header_offers_sign_up_while_it_is_open() {
+    let app = TestApp::bundled().await;
+    app.get("/").await.assert_contains(&[
+        r#"<a href="/sign-in">Sign in</a>"#,
+        r#"<a class="sign-up-link" href="/sign-up">Sign up</a>"#,
+    ]);
+    // Signed in, the header shows the account instead.
+    app.signed_in_as("ana", Role::Learner).await;
+    let page = app.get("/").await;
+    assert!(!page.body.contains("sign-up-link"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn signing_in_from_a_page_returns_to_that_page() {
+    let app = TestApp::bundled().await;
+    let password = app.add_user("ana", Role::Learner).await;
+    let from = |page: &str| format!("http://localhost{page}");
+    let form = app
+        .request(
+            axum::http::Request::get("/sign-in")
+                .header(header::HOST, "localhost")
+                .header(header::REFERER, from("/scenarios/tls-certificate-expired?x=1#step-2"))
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    form.assert_contains(&[
+        r#"<input type="hidden" name="next" value="/scenarios/tls-certificate-expired?x=1">"#,
+        // Creating an account instead keeps the way back.
+        r#"<a href="/sign-up?next=/scenarios/tls-certificate-expired%3Fx%3D1">Create one</a>"#,
+    ]);
+    let csrf = TestApp::csrf_in(&form);
+    let res = app
+        .post_form(
+            "/sign-in",
+            &[
+                ("csrf", &csrf),
+                ("name", "ana"),
+                ("password", &password),
+                ("next", "/scenarios/tls-certificate-expired?x=1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.header(header::LOCATION),
+        "/scenarios/tls-certificate-expired?x=1"
+    );
+    // Another site's page, or the sign-in page itself, is not somewhere to return to.
+    for referer in ["https://evil.example/scenarios/x", &from("/sign-in?next=/x")] {
+        let other = app.another_browser();
+        let form = other
+            .request(
+                axum::http::Request::get("/sign-in")
+                    .header(header::HOST, "localhost")
+                    .header(header::REFERER, referer)
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        form.assert_contains(&[r#"<input type="hidden" name="next" value="/">"#]);
+    }
+}
+
+#[tokio::test]
+async fn signing_up_from_a_page_returns_to_that_page() {
+    let app = TestApp::bundled().await;
+    let form = app.get("/sign-up?next=/wiki").await;
+    form.assert_contains(&[r#"<input type="hidden" name="next" value="/wiki">"#]);
+    let csrf = TestApp::csrf_in(&form);
+    let password = "correct horse battery";
+    let res = app
+        .post_form(
+            "/sign-up",
+            &[
+                ("csrf", &csrf),
+                ("name", "ana"),
+                ("password", password),
+                ("confirm", password),
+                ("next", "/wiki"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.header(header::LOCATION), "/wiki");
 }

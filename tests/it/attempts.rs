@@ -194,6 +194,11 @@ async fn another_learner_cannot_see_an_attempt() {
     let res = app.get(&location).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert!(!res.body.contains("checklist items covered"));
+    res.assert_contains(&["Attempts are private: each one is shown only to the learner who wrote it."]);
+    // A made-up id says the same: nobody learns which attempts exist.
+    let made_up = app.get("/attempts/0123456789abcdef0123456789abcdef").await;
+    assert_eq!(made_up.status, StatusCode::NOT_FOUND);
+    made_up.assert_contains(&["Attempts are private"]);
     assert!(app.get("/attempts").await.body.contains("No attempts yet"));
 }
 
@@ -321,4 +326,108 @@ async fn author_statistics_chart_attempts_hit_rates_and_overrides() {
         "</a></td><td>2</td><td>",
         r#"<a href="/stats">Statistics</a>"#,
     ]);
+}
+
+/// A scenario with two checklist items of equal weight, for exact score arithmetic.
+const TWO_ITEMS: &str = "# Scenario: Disk Full on the Database Host\n\n## The Prompt\n\n\
+The database stopped accepting writes at 03:10.\n\n## What a Strong Answer Includes\n\n\
+- Find what filled the disk with du before deleting anything\n\
+- Rotate or cap the write-ahead log archive so it cannot fill the disk again\n";
+
+/// Answers the two-item scenario as a fresh learner; returns the attempt's address.
+async fn answer_two_items(app: &TestApp, answer: &str) -> String {
+    let page = app.get("/scenarios/disk-full").await;
+    let csrf = TestApp::csrf_in(&page);
+    let res = app
+        .post_form(
+            "/attempts",
+            &[("csrf", &csrf), ("scenario", "disk-full"), ("answer", answer)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    res.header(header::LOCATION).to_owned()
+}
+
+#[tokio::test]
+async fn a_markdown_answer_is_shown_rendered_with_its_evidence_still_marked() {
+    let app = TestApp::bundled().await;
+    let answer = "First I'd look at the diff:\n\n```sh\nargocd app diff grokdevops\n```\n\n\
+                  ArgoCD and the HPA are **fighting** over `spec.replicas`.\n\n<b>bold?</b>";
+    let location = submit(&app, answer).await.header(header::LOCATION).to_owned();
+    let page = app.get(&location).await;
+    let shown = page
+        .body
+        .split(r#"<div class="answer-text">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("the answer is on the page");
+    assert!(!shown.contains("```"), "no literal fences: {shown}");
+    assert!(
+        shown.contains(r#"<pre tabindex="0"><code class="language-sh">"#),
+        "the fenced block is a code block: {shown}"
+    );
+    assert!(shown.contains("<strong><mark>fighting</mark></strong>"), "{shown}");
+    assert!(shown.contains("&lt;b&gt;bold?&lt;/b&gt;") && !shown.contains("<b>"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_partial_item_counts_half_on_the_attempt_page_in_the_history_and_in_statistics() {
+    let app = TestApp::with_files(&[("scenarios/disk-full.md", TWO_ITEMS)]).await;
+    let location = answer_two_items(&app, "I would restart the service and watch it.").await;
+    let page = app.get(&location).await;
+    page.assert_contains(&[r#"<span class="score-percent">0%</span>"#]);
+    let csrf = TestApp::csrf_in(&page);
+    let item = "find-what-filled-the-disk-with";
+    let marked = app
+        .post_form(
+            &format!("{location}/overrides"),
+            &[("csrf", &csrf), ("item", item), ("verdict", "partial")],
+        )
+        .await;
+    assert_eq!(marked.status, StatusCode::SEE_OTHER, "{}", marked.body);
+
+    app.get(&location).await.assert_contains(&[
+        r#"<span class="score-percent">25%</span>"#,
+        "0 of 2 checklist items covered, 1 partly (counting half)",
+        "The grader gave 0%; your corrections below changed it.",
+    ]);
+    app.get("/attempts").await.assert_contains(&["<td>25% (0 of 2)</td>"]);
+    let author = app.another_browser();
+    author.signed_in_as("ann", Role::Author).await;
+    author
+        .get("/stats/disk-full")
+        .await
+        .assert_contains(&["1 attempt, mean score 25%"]);
+    author
+        .get("/stats")
+        .await
+        .assert_contains(&["<td>1</td><td>25%</td>"]);
+}
+
+#[tokio::test]
+async fn a_self_assessment_shows_the_same_score_on_the_attempt_page_and_in_the_history() {
+    let app = TestApp::with_files(&[("scenarios/disk-full.md", TWO_ITEMS)]).await;
+    let location = answer_two_items(&app, "Nothing useful here.").await;
+    let csrf = TestApp::csrf_in(&app.get(&location).await);
+    for (item, verdict) in [
+        ("find-what-filled-the-disk-with", "covered"),
+        ("rotate-or-cap-the-write-ahead", "covered"),
+        ("rotate-or-cap-the-write-ahead", "missed"),
+    ] {
+        let fields = [("csrf", csrf.as_str()), ("item", item), ("verdict", verdict)];
+        let res = app.post_form(&format!("{location}/overrides"), &fields).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{item}: {}", res.body);
+    }
+    app.get(&location).await.assert_contains(&[
+        r#"<span class="score-percent">50%</span>"#,
+        "1 of 2 checklist items covered",
+    ]);
+    app.get("/attempts").await.assert_contains(&["<td>50% (1 of 2)</td>"]);
+    let stored = app
+        .store
+        .attempt(&location["/attempts/".len()..], &app.learner_id())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((stored.score, stored.machine_score), (0.5, 0.0));
 }

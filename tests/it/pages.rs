@@ -19,7 +19,7 @@ async fn catalogue_lists_every_scenario_with_level_topics_and_domain() {
         "L2: Operations",
         "DevOps &#38; Tooling",
         "4 scenarios",
-        r#"<form class="filters" method="get" action="/""#,
+        r#"<form class="filters" id="filters" method="get" action="/""#,
     ]);
     assert!(
         !res.body.contains("/topics/gitops\""),
@@ -333,4 +333,38 @@ async fn static_files_are_cached_and_pages_compressed_with_request_ids() {
                 .starts_with("default-src 'self';")
         );
     }
+}
+
+#[tokio::test]
+async fn an_address_with_a_trailing_slash_redirects_to_the_page() {
+    let app = TestApp::bundled().await;
+    for (from, to) in [
+        ("/scenarios/gitops-drift-causing-outage/", SEED),
+        ("/wiki/", "/wiki"),
+        ("/?level=L2", ""),
+        ("/scenarios//?q=1", "/scenarios?q=1"),
+        // Never off the site: leading slashes collapse to one.
+        ("//evil.example/", "/evil.example"),
+    ] {
+        let res = app.get(from).await;
+        if to.is_empty() {
+            assert_eq!(res.status, StatusCode::OK, "{from}");
+            continue;
+        }
+        assert_eq!(res.status, StatusCode::PERMANENT_REDIRECT, "{from}");
+        assert_eq!(res.header(header::LOCATION), to, "{from}");
+    }
+}
+
+#[tokio::test]
+async fn catalogue_filters_sit_behind_a_button_that_counts_the_active_ones() {
+    let app = TestApp::bundled().await;
+    let plain = app.get("/").await;
+    plain.assert_contains(&[
+        r#"<button type="button" class="filters-toggle" aria-expanded="false" aria-controls="filters">Search and filter</button>"#,
+        r#"<form class="filters" id="filters""#,
+    ]);
+    app.get("/?level=L2&q=drift")
+        .await
+        .assert_contains(&[r#"Search and filter <span class="filters-active">2 active</span>"#]);
 }
