@@ -310,7 +310,7 @@
     button.addEventListener("click", function () {
       set(button.getAttribute("aria-expanded") !== "true");
     });
-    panel.addEventListener("keydown", function (event) {
+    document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
         set(false);
         button.focus();

@@ -149,7 +149,8 @@ pub fn render_with_items(events: &[Spanned<'_>], resolve: &dyn Fn(&str) -> Href)
 const MARK_OPEN: char = '\u{E000}';
 const MARK_CLOSE: char = '\u{E001}';
 
-/// Renders a learner's Markdown (sanitized like content; links kept as written) with the byte
+/// Renders a learner's Markdown (sanitized like content; links kept as written; images shown
+/// as their text) with the byte
 /// ranges `marks` of `source` wrapped in `<mark>`. A mark is cut at element edges so the HTML
 /// stays well nested; text the parser changed (an entity, an escape) is marked whole.
 pub fn render_marked(source: &str, marks: &[Range<usize>]) -> String {
@@ -162,22 +163,17 @@ pub fn render_marked(source: &str, marks: &[Range<usize>]) -> String {
         .cloned()
         .collect();
     marks.sort_unstable_by_key(|m| m.start);
-    let mut images = 0usize;
     let events: Vec<Spanned<'_>> = parse(&source)
         .into_iter()
         .map(|(event, range)| {
-            match &event {
-                Event::Start(Tag::Image { .. }) => images += 1,
-                Event::End(TagEnd::Image) => images = images.saturating_sub(1),
-                _ => {}
-            }
-            // Alt text ends up in an attribute: never mark it.
             let marked = match event {
-                _ if images > 0 => event,
                 Event::Text(t) => Event::Text(mark(&t, &source, &range, &marks).into()),
                 Event::Code(t) => Event::Code(mark(&t, &source, &range, &marks).into()),
                 Event::Html(t) => Event::Html(mark(&t, &source, &range, &marks).into()),
                 Event::InlineHtml(t) => Event::InlineHtml(mark(&t, &source, &range, &marks).into()),
+                // An answer's image would load from wherever it points: show its text instead.
+                Event::Start(Tag::Image { .. }) => Event::Text("[image: ".into()),
+                Event::End(TagEnd::Image) => Event::Text("]".into()),
                 other => other,
             };
             (marked, range)
@@ -554,9 +550,9 @@ mod tests {
     }
 
     #[test]
-    fn marks_never_enter_image_alt_text_and_unsafe_links_are_dropped() {
-        let html = marked("![alt HPA](x.png) [go](javascript:alert(1)) HPA", &["HPA"]);
-        assert!(html.contains("alt=\"alt HPA\""), "{html}");
+    fn images_become_their_text_and_unsafe_links_are_dropped() {
+        let html = marked("![alt HPA](https://t.example/x.png) [go](javascript:alert(1)) HPA", &["HPA"]);
+        assert!(html.contains("[image: alt HPA]") && !html.contains("<img"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(html.ends_with("<mark>HPA</mark></p>\n"), "{html}");
     }

@@ -49,6 +49,9 @@ test('a learner filters the catalogue, answers, sees the evidence, corrects a ve
       assert.ok(await page.locator('mark', { hasText: word }).first().isVisible(), `evidence "${word}" is marked`);
     }
     assert.equal(await page.locator('img[src="x"]').count(), 0, 'the answer is shown as text, not HTML');
+    const code = page.locator('.answer-text pre code');
+    assert.match(await code.textContent(), /jsonPointers: \[\/spec\/replicas\]/, 'the fenced block is shown as code');
+    assert.ok(!(await page.locator('.answer-text').textContent()).includes('```'), 'no literal fences');
     assert.ok(await page.getByText('<img src=x onerror=alert(1)>').isVisible(), 'the hostile text is visible as text');
 
     const item = page.locator('#item-quick-identification-of-the-hpa-vs');
@@ -59,6 +62,8 @@ test('a learner filters the catalogue, answers, sees the evidence, corrects a ve
 
     await page.getByRole('link', { name: 'Your attempts' }).first().click();
     assert.equal(await page.locator('#attempt-list tbody tr').count(), 1, 'one attempt in the history');
+    const listed = await page.locator('#attempt-list tbody tr td').nth(2).textContent();
+    assert.ok(listed.startsWith(`${after}%`), `the history shows the corrected score ${after}%: ${listed}`);
     assert.deepEqual(problems, [], 'no console errors, page errors or dialogs');
   } finally {
     await browser.close();
