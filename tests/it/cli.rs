@@ -328,3 +328,65 @@ async fn user_add_and_role_manage_accounts_from_the_command_line() {
     let (_, out) = firedrill_with_input(&with(&["user", "list"]), "");
     assert!(out.contains("ana\tauthor\tlast sign-in: never"), "{out}");
 }
+
+#[tokio::test]
+async fn rescore_keeps_the_learners_corrections_in_the_score_it_shows_and_stores() {
+    let content = tempfile::tempdir().unwrap();
+    std::fs::create_dir(content.path().join("scenarios")).unwrap();
+    std::fs::write(
+        content.path().join("scenarios/disk-full.md"),
+        "# Scenario: Disk Full\n\n## The Prompt\n\nWrites fail.\n\n## What a Strong Answer Includes\n\n\
+         - Find what filled the disk with du before deleting anything\n\
+         - Rotate or cap the write-ahead log archive so it cannot fill the disk again\n",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("r.db").display());
+    // An attempt stored under an older rubric (and scoring rule), corrected by its learner
+    // before scores followed corrections.
+    let store = firedrill::store::Store::open(&url).await.unwrap();
+    let stored = store
+        .submit_attempt(firedrill::store::NewAttempt {
+            learner: "lee".into(),
+            scenario: "disk-full".into(),
+            rubric_version: "000000000000".into(),
+            rubric_json: "{}".into(),
+            answer: "I would restart it and see.".into(),
+            verdicts_json: r#"{"score":0.0,"covered":0,"total":2,"items":[],"traps":[]}"#.into(),
+            score: 0.0,
+            covered: 0,
+            total: 2,
+            revealed_before: false,
+            started_at: None,
+            submitted_at: 1,
+        })
+        .await
+        .unwrap();
+    let correction = firedrill::store::NewOverride {
+        item_id: "rotate-or-cap-the-write-ahead".into(),
+        verdict: "covered".into(),
+        by_whom: "self".into(),
+        at: 2,
+    };
+    let untouched: firedrill::store::Settle = |_, _| None;
+    assert!(store
+        .set_override(&stored.public_id, "lee", correction, untouched)
+        .await
+        .unwrap());
+    store.close().await;
+
+    let content = content.path().to_str().unwrap();
+    let (code, out) = firedrill(&["rescore", "--content", content, "--database", &url]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!("{} disk-full: 0% -> 50% (+50), 1 of 2 covered", stored.public_id)),
+        "{out}"
+    );
+    let (code, out) = firedrill(&["rescore", "--apply", "--content", content, "--database", &url]);
+    assert_eq!(code, 0, "{out}");
+    let store = firedrill::store::Store::open(&url).await.unwrap();
+    let after = store.attempt(&stored.public_id, "lee").await.unwrap().unwrap();
+    assert_eq!((after.score, after.covered, after.machine_score), (0.5, 1, 0.0));
+    assert_eq!(store.attempts_of("lee", 5).await.unwrap()[0].score, 0.5);
+    store.close().await;
+}
