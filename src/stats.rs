@@ -59,7 +59,7 @@ pub struct ItemStats {
     pub text: String,
     /// Attempts graded on this item.
     pub graded: usize,
-    /// Share of those the machine judged covered.
+    /// Share of those the machine judged covered, a partial verdict counting half.
     pub hit_rate: f64,
     /// Share of those where the learner overrode the machine: a high rate means the item needs
     /// better evidence phrases.
@@ -101,21 +101,19 @@ pub fn compute(
                 })
                 .collect();
             let n = graded.len();
-            let covered = graded
-                .iter()
-                .filter(|(_, v)| *v == Verdict::Covered)
-                .count();
+            // A partial verdict counts half here too: the one scoring rule.
+            let covered: f64 = graded.iter().map(|(_, v)| v.credit()).sum();
             let overridden = graded
                 .iter()
                 .filter(|(id, _)| overrides.iter().any(|(a, i)| a == id && *i == item.id))
                 .count();
-            let share = |k: usize| if n == 0 { 0.0 } else { k as f64 / n as f64 };
+            let share = |k: f64| if n == 0 { 0.0 } else { k / n as f64 };
             ItemStats {
                 id: item.id.clone(),
                 text: item.text.clone(),
                 graded: n,
                 hit_rate: share(covered),
-                override_rate: share(overridden),
+                override_rate: share(overridden as f64),
             }
         })
         .collect();
@@ -163,6 +161,24 @@ mod tests {
         assert!((stats.items[0].hit_rate - 2.0 / 3.0).abs() < 1e-9);
         assert!((stats.items[1].override_rate - 1.0 / 3.0).abs() < 1e-9);
         assert_eq!(stats.items[0].override_rate, 0.0);
+    }
+
+    #[test]
+    fn a_partial_verdict_counts_half_in_an_items_hit_rate() {
+        let md = "# Scenario: S\n\n## The Prompt\n\nGo.\n\n## What a Strong Answer Includes\n\n- Rolls the kubelet back\n";
+        let site = Site::build(&[SourceFile {
+            path: "s.md".into(),
+            bytes: md.as_bytes().to_vec(),
+        }]);
+        let rubric = Rubric::of("s", site.scenario("s").unwrap().scenario.as_ref().unwrap());
+        let graded = |verdict| {
+            let mut grade = rubric.grade("anything");
+            grade.items[0].verdict = verdict;
+            grade
+        };
+        let attempts = vec![(1, graded(Verdict::Partial)), (2, graded(Verdict::Covered))];
+        let stats = compute(&rubric, &attempts, &[]);
+        assert!((stats.items[0].hit_rate - 0.75).abs() < 1e-9);
     }
 
     #[test]

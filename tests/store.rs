@@ -35,7 +35,10 @@ fn attempt(learner: &str, scenario: &str, submitted_at: i64) -> NewAttempt {
 
 /// A stand-in for the scoring rule: half a point for each item overridden as covered.
 fn settle(verdicts: &str, overrides: &[(String, String)]) -> Option<(f64, i64)> {
-    assert!(verdicts.starts_with('{'), "the stored verdicts are passed: {verdicts}");
+    assert!(
+        verdicts.starts_with('{'),
+        "the stored verdicts are passed: {verdicts}"
+    );
     let covered = overrides.iter().filter(|(_, v)| v == "covered").count() as i64;
     Some((covered as f64 / 2.0, covered))
 }
@@ -248,7 +251,10 @@ async fn override_replaces_the_previous_one_and_keeps_the_machine_verdict_column
     let seen = store.attempt(id, "ada").await.unwrap().unwrap();
     assert_eq!(seen.verdicts, attempt("ada", SCENARIO, 1).verdicts_json);
     // The shown score follows every override (here: one item covered), the machine's stays.
-    assert_eq!((seen.score, seen.covered, seen.machine_score), (0.5, 1, 0.5));
+    assert_eq!(
+        (seen.score, seen.covered, seen.machine_score),
+        (0.5, 1, 0.5)
+    );
     let listed = store.attempts_of("ada", 10).await.unwrap();
     assert_eq!((listed[0].score, listed[0].covered), (0.5, 1));
 }
@@ -274,8 +280,15 @@ async fn concurrent_overrides_leave_the_score_of_all_of_them() {
     for task in tasks {
         assert!(task.await.unwrap().unwrap());
     }
-    let seen = store.attempt(&stored.public_id, "ada").await.unwrap().unwrap();
-    assert_eq!((seen.score, seen.covered, seen.machine_score), (10.0, 20, 0.5));
+    let seen = store
+        .attempt(&stored.public_id, "ada")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (seen.score, seen.covered, seen.machine_score),
+        (10.0, 20, 0.5)
+    );
 }
 
 #[tokio::test]
@@ -286,9 +299,19 @@ async fn override_of_another_learners_attempt_is_refused_and_not_recorded() {
         .await
         .unwrap();
 
-    let bob = store.set_override(&stored.public_id, "bob", verdict("diff-live", "covered", 5), settle);
+    let bob = store.set_override(
+        &stored.public_id,
+        "bob",
+        verdict("diff-live", "covered", 5),
+        settle,
+    );
     assert!(!bob.await.unwrap());
-    let nobody = store.set_override("no-such-attempt", "ada", verdict("diff-live", "covered", 5), settle);
+    let nobody = store.set_override(
+        "no-such-attempt",
+        "ada",
+        verdict("diff-live", "covered", 5),
+        settle,
+    );
     assert!(!nobody.await.unwrap());
     assert!(store.overrides(stored.id).await.unwrap().is_empty());
 }
@@ -301,7 +324,12 @@ async fn override_with_an_unknown_verdict_is_refused_by_the_database() {
         .await
         .unwrap();
     let result = store
-        .set_override(&stored.public_id, "ada", verdict("diff-live", "great", 5), settle)
+        .set_override(
+            &stored.public_id,
+            "ada",
+            verdict("diff-live", "great", 5),
+            settle,
+        )
         .await;
     assert!(matches!(result, Err(StoreError::Sqlx(_))), "{result:?}");
     assert!(store.overrides(stored.id).await.unwrap().is_empty());

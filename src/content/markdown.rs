@@ -520,12 +520,18 @@ mod tests {
             "First run `argocd app diff`:\n\n```sh\nkubectl get hpa -n grokdevops\n```\n\nThen **fix it in Git**.\n",
             &["argocd app diff", "get hpa", "fix it"],
         );
-        assert!(html.contains("<code><mark>argocd app diff</mark></code>"), "{html}");
+        assert!(
+            html.contains("<code><mark>argocd app diff</mark></code>"),
+            "{html}"
+        );
         assert!(
             html.contains("<pre tabindex=\"0\"><code class=\"language-sh\">kubectl <mark>get hpa</mark> -n grokdevops"),
             "{html}"
         );
-        assert!(html.contains("<strong><mark>fix it</mark> in Git</strong>"), "{html}");
+        assert!(
+            html.contains("<strong><mark>fix it</mark> in Git</strong>"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -543,7 +549,10 @@ mod tests {
             "<script>alert(1)</script> and \u{E000}b\u{E001} then <b onclick=x>HPA</b>",
             &["HPA"],
         );
-        assert!(!html.contains("<script>") && !html.contains("<b "), "{html}");
+        assert!(
+            !html.contains("<script>") && !html.contains("<b "),
+            "{html}"
+        );
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert_eq!(html.matches("<mark>").count(), 1, "{html}");
         assert!(html.contains("<mark>HPA</mark>"), "{html}");
@@ -551,8 +560,14 @@ mod tests {
 
     #[test]
     fn images_become_their_text_and_unsafe_links_are_dropped() {
-        let html = marked("![alt HPA](https://t.example/x.png) [go](javascript:alert(1)) HPA", &["HPA"]);
-        assert!(html.contains("[image: alt HPA]") && !html.contains("<img"), "{html}");
+        let html = marked(
+            "![alt HPA](https://t.example/x.png) [go](javascript:alert(1)) HPA",
+            &["HPA"],
+        );
+        assert!(
+            html.contains("[image: alt HPA]") && !html.contains("<img"),
+            "{html}"
+        );
         assert!(!html.contains("javascript:"), "{html}");
         assert!(html.ends_with("<mark>HPA</mark></p>\n"), "{html}");
     }

@@ -61,12 +61,13 @@ impl Verdict {
 /// The score of weighted verdicts: the weighted share of covered items, a partial item counting
 /// half (see [`Verdict::credit`]); 0 when there is no weight at all.
 pub fn score(verdicts: impl IntoIterator<Item = (Verdict, f32)>) -> f64 {
-    let (earned, total) = verdicts
-        .into_iter()
-        .fold((0.0, 0.0), |(earned, total), (verdict, weight)| {
-            let weight = f64::from(weight);
-            (earned + weight * verdict.credit(), total + weight)
-        });
+    let (earned, total) =
+        verdicts
+            .into_iter()
+            .fold((0.0, 0.0), |(earned, total), (verdict, weight)| {
+                let weight = f64::from(weight);
+                (earned + weight * verdict.credit(), total + weight)
+            });
     if total > 0.0 { earned / total } else { 0.0 }
 }
 

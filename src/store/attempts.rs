@@ -83,10 +83,11 @@ pub(super) async fn settle(
     id: i64,
     settle: Settle,
 ) -> Result<(), sqlx::Error> {
-    let verdicts: Option<String> = sqlx::query_scalar("SELECT verdicts FROM attempts WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let verdicts: Option<String> =
+        sqlx::query_scalar("SELECT verdicts FROM attempts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
     let Some(verdicts) = verdicts else {
         return Ok(());
     };

@@ -568,7 +568,10 @@ async fn signing_in_from_a_page_returns_to_that_page() {
         .request(
             axum::http::Request::get("/sign-in")
                 .header(header::HOST, "localhost")
-                .header(header::REFERER, from("/scenarios/tls-certificate-expired?x=1#step-2"))
+                .header(
+                    header::REFERER,
+                    from("/scenarios/tls-certificate-expired?x=1#step-2"),
+                )
                 .body(axum::body::Body::empty())
                 .unwrap(),
         )
@@ -595,7 +598,10 @@ async fn signing_in_from_a_page_returns_to_that_page() {
         "/scenarios/tls-certificate-expired?x=1"
     );
     // Another site's page, or the sign-in page itself, is not somewhere to return to.
-    for referer in ["https://evil.example/scenarios/x", &from("/sign-in?next=/x")] {
+    for referer in [
+        "https://evil.example/scenarios/x",
+        &from("/sign-in?next=/x"),
+    ] {
         let other = app.another_browser();
         let form = other
             .request(

@@ -194,7 +194,9 @@ async fn another_learner_cannot_see_an_attempt() {
     let res = app.get(&location).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert!(!res.body.contains("checklist items covered"));
-    res.assert_contains(&["Attempts are private: each one is shown only to the learner who wrote it."]);
+    res.assert_contains(&[
+        "Attempts are private: each one is shown only to the learner who wrote it.",
+    ]);
     // A made-up id says the same: nobody learns which attempts exist.
     let made_up = app.get("/attempts/0123456789abcdef0123456789abcdef").await;
     assert_eq!(made_up.status, StatusCode::NOT_FOUND);
@@ -341,7 +343,11 @@ async fn answer_two_items(app: &TestApp, answer: &str) -> String {
     let res = app
         .post_form(
             "/attempts",
-            &[("csrf", &csrf), ("scenario", "disk-full"), ("answer", answer)],
+            &[
+                ("csrf", &csrf),
+                ("scenario", "disk-full"),
+                ("answer", answer),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
@@ -353,7 +359,10 @@ async fn a_markdown_answer_is_shown_rendered_with_its_evidence_still_marked() {
     let app = TestApp::bundled().await;
     let answer = "First I'd look at the diff:\n\n```sh\nargocd app diff grokdevops\n```\n\n\
                   ArgoCD and the HPA are **fighting** over `spec.replicas`.\n\n<b>bold?</b>";
-    let location = submit(&app, answer).await.header(header::LOCATION).to_owned();
+    let location = submit(&app, answer)
+        .await
+        .header(header::LOCATION)
+        .to_owned();
     let page = app.get(&location).await;
     let shown = page
         .body
@@ -366,8 +375,14 @@ async fn a_markdown_answer_is_shown_rendered_with_its_evidence_still_marked() {
         shown.contains(r#"<pre tabindex="0"><code class="language-sh">"#),
         "the fenced block is a code block: {shown}"
     );
-    assert!(shown.contains("<strong><mark>fighting</mark></strong>"), "{shown}");
-    assert!(shown.contains("&lt;b&gt;bold?&lt;/b&gt;") && !shown.contains("<b>"), "{shown}");
+    assert!(
+        shown.contains("<strong><mark>fighting</mark></strong>"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("&lt;b&gt;bold?&lt;/b&gt;") && !shown.contains("<b>"),
+        "{shown}"
+    );
 }
 
 #[tokio::test]
@@ -391,7 +406,9 @@ async fn a_partial_item_counts_half_on_the_attempt_page_in_the_history_and_in_st
         "0 of 2 checklist items covered, 1 partly (counting half)",
         "The grader gave 0%; your corrections below changed it.",
     ]);
-    app.get("/attempts").await.assert_contains(&["<td>25% (0 of 2)</td>"]);
+    app.get("/attempts")
+        .await
+        .assert_contains(&["<td>25% (0 of 2)</td>"]);
     let author = app.another_browser();
     author.signed_in_as("ann", Role::Author).await;
     author
@@ -414,15 +431,23 @@ async fn a_self_assessment_shows_the_same_score_on_the_attempt_page_and_in_the_h
         ("rotate-or-cap-the-write-ahead", "covered"),
         ("rotate-or-cap-the-write-ahead", "missed"),
     ] {
-        let fields = [("csrf", csrf.as_str()), ("item", item), ("verdict", verdict)];
-        let res = app.post_form(&format!("{location}/overrides"), &fields).await;
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("item", item),
+            ("verdict", verdict),
+        ];
+        let res = app
+            .post_form(&format!("{location}/overrides"), &fields)
+            .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{item}: {}", res.body);
     }
     app.get(&location).await.assert_contains(&[
         r#"<span class="score-percent">50%</span>"#,
         "1 of 2 checklist items covered",
     ]);
-    app.get("/attempts").await.assert_contains(&["<td>50% (1 of 2)</td>"]);
+    app.get("/attempts")
+        .await
+        .assert_contains(&["<td>50% (1 of 2)</td>"]);
     let stored = app
         .store
         .attempt(&location["/attempts/".len()..], &app.learner_id())

@@ -369,24 +369,43 @@ async fn rescore_keeps_the_learners_corrections_in_the_score_it_shows_and_stores
         at: 2,
     };
     let untouched: firedrill::store::Settle = |_, _| None;
-    assert!(store
-        .set_override(&stored.public_id, "lee", correction, untouched)
-        .await
-        .unwrap());
+    assert!(
+        store
+            .set_override(&stored.public_id, "lee", correction, untouched)
+            .await
+            .unwrap()
+    );
     store.close().await;
 
     let content = content.path().to_str().unwrap();
     let (code, out) = firedrill(&["rescore", "--content", content, "--database", &url]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains(&format!("{} disk-full: 0% -> 50% (+50), 1 of 2 covered", stored.public_id)),
+        out.contains(&format!(
+            "{} disk-full: 0% -> 50% (+50), 1 of 2 covered",
+            stored.public_id
+        )),
         "{out}"
     );
-    let (code, out) = firedrill(&["rescore", "--apply", "--content", content, "--database", &url]);
+    let (code, out) = firedrill(&[
+        "rescore",
+        "--apply",
+        "--content",
+        content,
+        "--database",
+        &url,
+    ]);
     assert_eq!(code, 0, "{out}");
     let store = firedrill::store::Store::open(&url).await.unwrap();
-    let after = store.attempt(&stored.public_id, "lee").await.unwrap().unwrap();
-    assert_eq!((after.score, after.covered, after.machine_score), (0.5, 1, 0.0));
+    let after = store
+        .attempt(&stored.public_id, "lee")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (after.score, after.covered, after.machine_score),
+        (0.5, 1, 0.0)
+    );
     assert_eq!(store.attempts_of("lee", 5).await.unwrap()[0].score, 0.5);
     store.close().await;
 }
