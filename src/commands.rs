@@ -51,14 +51,16 @@ pub fn error_report(err: &anyhow::Error) -> String {
     parts.join(": ")
 }
 
-/// `No such file` -> `no such file`; `IO error` and `TLS` stay as they are.
+/// `No such file` -> `no such file`, `A user name` -> `a user name`; `IO error` and `TLS` stay
+/// as they are.
 fn lowercase_start(text: &str) -> String {
     let mut chars = text.chars();
     match (chars.next(), chars.next()) {
-        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => first
-            .to_lowercase()
-            .chain(text[first.len_utf8()..].chars())
-            .collect(),
+        (Some(first), second)
+            if first.is_uppercase() && !second.is_some_and(char::is_uppercase) =>
+        {
+            format!("{}{}", first.to_lowercase(), &text[first.len_utf8()..])
+        }
         _ => text.to_owned(),
     }
 }
@@ -79,6 +81,10 @@ mod tests {
             error_report(&err),
             "cannot read `x.md`: no such file or directory"
         );
+        let err = anyhow::anyhow!("A user name may use letters");
+        assert_eq!(error_report(&err), "a user name may use letters");
+        let err = anyhow::anyhow!("TLS handshake failed");
+        assert_eq!(error_report(&err), "TLS handshake failed");
         // A database error, like walkdir's, displays its source and also returns it.
         let err = anyhow::Error::msg("(code: 14) Unable to open database file")
             .context("error returned from database: (code: 14) unable to open database file")
