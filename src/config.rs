@@ -166,8 +166,9 @@ pub struct ServeArgs {
     /// Seconds a request may take before it is answered 408 (live streams excepted).
     #[arg(long, env = "FIREDRILL_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
-    /// Folder of static assets (stylesheet, script).
-    #[arg(long, env = "FIREDRILL_STATIC", default_value = "static", hide = true)]
+    /// Folder of static assets (stylesheet, script): `./static`, else the one in the checkout
+    /// the binary was built from (so an installed binary works from any folder).
+    #[arg(long, env = "FIREDRILL_STATIC", default_value_os_t = default_static_dir(), hide = true)]
     pub static_dir: PathBuf,
 }
 
@@ -193,6 +194,14 @@ impl ServeArgs {
             },
             request_timeout: Duration::from_secs(self.request_timeout),
         }
+    }
+}
+
+fn default_static_dir() -> PathBuf {
+    let here = PathBuf::from("static");
+    match here.is_dir() {
+        true => here,
+        false => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/static")),
     }
 }
 

@@ -657,6 +657,18 @@ fn bind_takes_a_host_name_and_rejects_what_is_not_host_and_port() {
     assert_eq!(http_get(address, "/healthz"), "ok");
 }
 
+#[test]
+fn an_installed_binary_serves_the_stylesheet_from_any_folder() {
+    let dir = content(&[("a.md", "# A\n")]);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut server = Served::start_in(elsewhere.path(), dir.path(), &["--bind", "127.0.0.1:0"]);
+    let listening = server.wait_for("listening on http://");
+    let address = listening.rsplit("http://").next().unwrap();
+    let css = http_get(address, "/static/style.css");
+    let stylesheet = std::fs::read_to_string(crate::helpers::repo("static/style.css")).unwrap();
+    assert_eq!(css, stylesheet, "{:?}", server.seen);
+}
+
 /// `GET path` over plain HTTP/1.0; the body.
 fn http_get(address: &str, path: &str) -> String {
     use std::io::{Read, Write};
@@ -681,12 +693,17 @@ struct Served {
 
 impl Served {
     fn start(content: &std::path::Path, args: &[&str]) -> Self {
+        Self::start_in(&crate::helpers::repo(""), content, args)
+    }
+
+    /// Started with `cwd` as the working directory.
+    fn start_in(cwd: &std::path::Path, content: &std::path::Path, args: &[&str]) -> Self {
         let db = content.join("serve.db");
         let mut child = Command::new(env!("CARGO_BIN_EXE_firedrill"))
             .args(["serve", "--content", content.to_str().unwrap()])
             .args(["--database", &format!("sqlite://{}", db.display())])
             .args(args)
-            .current_dir(crate::helpers::repo(""))
+            .current_dir(cwd)
             .env("FIREDRILL_LOG", "info")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
