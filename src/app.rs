@@ -242,9 +242,10 @@ pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
     let store = Store::open(&args.database.database)
         .await
         .with_context(|| format!("cannot open the database `{}`", args.database.database))?;
+    let addresses = resolve(&args.bind).await?;
     let mut state = AppState::new(site, store.clone(), args.settings()).await?;
     state.watching = args.watch;
-    state.problems_for_all = args.watch && args.bind.ip().is_loopback();
+    state.problems_for_all = args.watch && addresses.iter().all(|a| a.ip().is_loopback());
     tokio::spawn(forget_idle_clients(Arc::clone(&state.limits)));
     let hub = Arc::clone(&state.live);
     // Dropping the watcher stops it, so it lives as long as the server.
@@ -259,7 +260,7 @@ pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
     let app = tower::ServiceExt::map_response(app, |r: axum::http::Response<_>| {
         r.map(axum::body::Body::new)
     });
-    let listener = tokio::net::TcpListener::bind(args.bind)
+    let listener = tokio::net::TcpListener::bind(&addresses[..])
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     tracing::info!("firedrill listening on http://{}", listener.local_addr()?);
@@ -284,6 +285,18 @@ pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
     store.close().await;
     tracing::info!("stopped");
     served
+}
+
+/// The addresses `bind` (`HOST:PORT` or `IP:PORT`) names, IPv4 first, so that `localhost` means
+/// 127.0.0.1 as people expect.
+async fn resolve(bind: &str) -> anyhow::Result<Vec<std::net::SocketAddr>> {
+    let mut addresses: Vec<_> = tokio::net::lookup_host(bind)
+        .await
+        .with_context(|| format!("cannot resolve the address to listen on `{bind}`"))?
+        .collect();
+    addresses.sort_by_key(std::net::SocketAddr::is_ipv6);
+    anyhow::ensure!(!addresses.is_empty(), "`{bind}` resolves to no address");
+    Ok(addresses)
 }
 
 /// Raises the soft limit on open files to the hard one: every live interview stream holds a

@@ -20,7 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Serve the portal.
     Serve(ServeArgs),
-    /// Check the content folder and report every problem as `path:line: severity: message`.
+    /// Check the content folder (or only the files given) and report every problem as
+    /// `path:line: severity: message`.
     Check(CheckArgs),
     /// Grade an answer file against a scenario's rubric.
     Grade(GradeArgs),
@@ -129,9 +130,10 @@ pub struct ServeArgs {
     pub content: ContentArgs,
     #[command(flatten)]
     pub database: DatabaseArgs,
-    /// Address to listen on.
-    #[arg(long, env = "FIREDRILL_BIND", default_value = "127.0.0.1:8080")]
-    pub bind: SocketAddr,
+    /// Address to listen on: `IP:PORT` or `HOST:PORT` (a host name is resolved, its first IPv4
+    /// address preferred).
+    #[arg(long, env = "FIREDRILL_BIND", default_value = "127.0.0.1:8080", value_parser = host_and_port)]
+    pub bind: String,
     /// Reload content when a file changes, and show each page's problems on it.
     #[arg(long, env = "FIREDRILL_WATCH")]
     pub watch: bool,
@@ -164,8 +166,9 @@ pub struct ServeArgs {
     /// Seconds a request may take before it is answered 408 (live streams excepted).
     #[arg(long, env = "FIREDRILL_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
-    /// Folder of static assets (stylesheet, script).
-    #[arg(long, env = "FIREDRILL_STATIC", default_value = "static", hide = true)]
+    /// Folder of static assets (stylesheet, script): `./static`, else the one in the checkout
+    /// the binary was built from (so an installed binary works from any folder).
+    #[arg(long, env = "FIREDRILL_STATIC", default_value_os_t = default_static_dir(), hide = true)]
     pub static_dir: PathBuf,
 }
 
@@ -194,6 +197,30 @@ impl ServeArgs {
     }
 }
 
+fn default_static_dir() -> PathBuf {
+    let here = PathBuf::from("static");
+    match here.is_dir() {
+        true => here,
+        false => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/static")),
+    }
+}
+
+/// `HOST:PORT` or `IP:PORT` (IPv6 in brackets), checked for its form; resolved when serving.
+fn host_and_port(text: &str) -> Result<String, String> {
+    let usage = "expected HOST:PORT, e.g. 127.0.0.1:8080, localhost:8080 or [::1]:8080";
+    if text.parse::<SocketAddr>().is_ok() {
+        return Ok(text.to_owned());
+    }
+    match text.rsplit_once(':') {
+        Some((host, port))
+            if !host.is_empty() && !host.contains(':') && port.parse::<u16>().is_ok() =>
+        {
+            Ok(text.to_owned())
+        }
+        _ => Err(usage.to_owned()),
+    }
+}
+
 /// Whether anyone may create an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Signup {
@@ -212,6 +239,9 @@ pub enum Format {
 pub struct CheckArgs {
     #[command(flatten)]
     pub content: ContentArgs,
+    /// Only these files' problems (paths here or under the content folder); links are still
+    /// resolved against the whole folder.
+    pub files: Vec<PathBuf>,
     /// Output format.
     #[arg(long, env = "FIREDRILL_FORMAT", value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -223,7 +253,7 @@ pub struct GradeArgs {
     pub content: ContentArgs,
     /// The scenario's slug, or its file path.
     pub scenario: String,
-    /// A file holding the answer (plain text or Markdown).
+    /// A file holding the answer (plain text or Markdown); `-` reads it from standard input.
     pub answer_file: PathBuf,
     /// Output format.
     #[arg(long, env = "FIREDRILL_FORMAT", value_enum, default_value_t = Format::Text)]

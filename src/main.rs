@@ -20,8 +20,5 @@ fn main() -> ExitCode {
         Command::Rescore(args) => firedrill::commands::rescore(&args),
         Command::User(args) => firedrill::commands::user(&args),
     };
-    result.unwrap_or_else(|err| {
-        eprintln!("error: {err:#}");
-        ExitCode::FAILURE
-    })
+    result.unwrap_or_else(|err| firedrill::commands::fail(&err))
 }

@@ -1,4 +1,7 @@
-//! Logging: `RUST_LOG` (or `FIREDRILL_LOG`) filters, defaulting to `info`, to standard error.
+//! Logging: `RUST_LOG` (or `FIREDRILL_LOG`) filters, defaulting to `info`, to standard error,
+//! in colour only on a terminal (a log file or journal gets plain text).
+
+use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
 
@@ -12,5 +15,6 @@ pub fn init() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }

@@ -1,5 +1,6 @@
 //! Watch mode: reloads the content folder when a file changes, within a fraction of a second,
-//! without a restart. A file with errors keeps its last good version for learners.
+//! without a restart. A file with errors keeps its last good version for learners. Each reload
+//! logs only what changed.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -9,6 +10,8 @@ use notify::{RecursiveMode, Watcher};
 use tokio::sync::mpsc;
 
 use crate::app::AppState;
+use crate::content::changes::{Changes, overview};
+use crate::content::{Severity, Site};
 use crate::web::published::Published;
 
 /// Changes within this window after the first are taken together (editors write in steps).
@@ -44,16 +47,28 @@ async fn reload(dir: &std::path::Path, state: &AppState) {
     let loaded = tokio::task::spawn_blocking(move || crate::content::load(&dir)).await;
     let site = match loaded {
         Ok(Ok(site)) => site.keep_last_good(&previous.site),
-        Ok(Err(err)) => return tracing::error!("reloading content failed: {err:#}"),
+        Ok(Err(err)) => {
+            let err = crate::commands::error_report(&err);
+            return tracing::error!("reloading content failed: {err}");
+        }
         Err(err) => return tracing::error!("reloading content failed: {err}"),
     };
-    for diagnostic in &site.diagnostics {
-        tracing::warn!("{diagnostic}");
-    }
-    tracing::info!(
-        pages = site.pages().len(),
-        "content reloaded: {}",
-        site.summary()
-    );
+    log_changes(&previous.site, &site);
     state.replace_content(Published::new(site));
+}
+
+/// Logs only what this reload changed: each new problem at its severity, each fixed one, and a
+/// line with the pages added or removed and where the content stands now.
+fn log_changes(previous: &Site, site: &Site) {
+    let changes = Changes::between(previous, site);
+    for diagnostic in &changes.appeared {
+        match diagnostic.severity {
+            Severity::Error => tracing::error!("{diagnostic}"),
+            Severity::Warning => tracing::warn!("{diagnostic}"),
+        }
+    }
+    for diagnostic in &changes.fixed {
+        tracing::info!("fixed: {diagnostic}");
+    }
+    tracing::info!("content reloaded: {changes}; now {}", overview(site));
 }

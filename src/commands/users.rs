@@ -12,8 +12,7 @@ use crate::store::{NewUser, RoleChange, Store};
 use crate::web::view;
 
 pub fn user(args: &UserArgs) -> anyhow::Result<ExitCode> {
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(async {
+    super::runtime()?.block_on(async {
         let store = Store::open(&args.database.database)
             .await
             .with_context(|| format!("cannot open the database `{}`", args.database.database))?;

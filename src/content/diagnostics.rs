@@ -5,7 +5,7 @@ use std::fmt;
 use serde::Serialize;
 
 /// How bad a problem is: errors keep a page from being served, warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -84,15 +84,19 @@ impl Summary {
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         write!(
             f,
             "checked {}: {}, {}",
-            plural(self.files, "file"),
-            plural(self.errors, "error"),
-            plural(self.warnings, "warning")
+            plural(self.files, "file", "files"),
+            plural(self.errors, "error", "errors"),
+            plural(self.warnings, "warning", "warnings")
         )
     }
+}
+
+/// `1 file`, `2 files`: the count with the word that agrees with it.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Maps byte offsets of one file to 1-based line numbers.
@@ -138,5 +142,18 @@ mod tests {
         );
         let s = Summary::of(3, &[d]);
         assert_eq!(s.to_string(), "checked 3 files: 0 errors, 1 warning");
+    }
+
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(
+            plural(1, "score changes", "scores change"),
+            "1 score changes"
+        );
+        assert_eq!(
+            plural(2, "score changes", "scores change"),
+            "2 scores change"
+        );
+        assert_eq!(plural(0, "file", "files"), "0 files");
     }
 }

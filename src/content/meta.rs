@@ -49,7 +49,7 @@ impl Level {
 
 /// What a page is, when front matter says so explicitly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", expecting = "`scenario` or `page`")]
 pub enum KindOverride {
     Scenario,
     Page,
@@ -57,7 +57,7 @@ pub enum KindOverride {
 
 /// Optional YAML front matter. Unknown keys are errors so typos do not go unnoticed.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a map of `key: value` lines")]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub slug: Option<String>,
@@ -71,7 +71,10 @@ pub struct FrontMatter {
 
 /// A YAML list, or a single comma-separated string.
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "`topics` and `tags` take a list, or one comma-separated string"
+)]
 pub enum OneOrMany {
     One(String),
     Many(Vec<String>),

@@ -2,6 +2,7 @@
 //! Everything but [`source`] is pure and tested with strings.
 
 pub mod catalogue;
+pub mod changes;
 pub mod diagnostics;
 pub mod document;
 pub mod investigation;
@@ -18,7 +19,7 @@ pub mod stub;
 #[cfg(test)]
 mod tests;
 
-pub use diagnostics::{Diagnostic, Severity, Summary};
+pub use diagnostics::{Diagnostic, Severity, Summary, plural};
 pub use site::{Page, Section, Site, SourceFile};
 
 /// Reads and builds the site from a content folder.

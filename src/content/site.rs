@@ -211,22 +211,14 @@ pub fn url_for(path: &str) -> String {
     format!("/{}", path.strip_suffix(".md").unwrap_or(path))
 }
 
-/// Addresses the portal itself uses; a page there could never be reached.
-const RESERVED: [&str; 13] = [
-    "/wiki",
-    "/healthz",
-    "/static",
-    "/attempts",
-    "/reveals",
-    "/stats",
-    "/sign-in",
-    "/sign-up",
-    "/sign-out",
-    "/admin",
-    "/account",
-    "/interviews",
-    "/i",
-];
+/// The top-level names the portal's own routes use (`reserved.txt`): a page at `/name` or under
+/// `/name/` could never be reached.
+pub fn reserved_names() -> impl Iterator<Item = &'static str> {
+    include_str!("reserved.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+}
 
 fn build_page(
     file: &SourceFile,
@@ -236,15 +228,17 @@ fn build_page(
     let source = decode(file)?;
     let doc = document::split(&file.path, source)?;
     let url = url_for(doc.path);
-    if let Some(reserved) = RESERVED
-        .iter()
-        .find(|r| url == **r || url.starts_with(&format!("{r}/")))
-    {
+    let top = url
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    if let Some(reserved) = reserved_names().find(|name| *name == top) {
         return Err(Diagnostic::error(
             doc.path,
             1,
             format!(
-                "`{reserved}` is reserved for the portal: move this file to another folder or rename it"
+                "`/{reserved}` is reserved for the portal: move this file to another folder or rename it"
             ),
         ));
     }
@@ -267,13 +261,17 @@ fn decode(file: &SourceFile) -> Result<&str, Diagnostic> {
         );
         return Err(Diagnostic::error(&file.path, 1, message));
     }
-    std::str::from_utf8(&file.bytes).map_err(|err| {
-        let valid = &file.bytes[..err.valid_up_to()];
+    // Editors on Windows may start a file with a byte-order mark; it is not part of the text.
+    let bytes = file
+        .bytes
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(&file.bytes);
+    std::str::from_utf8(bytes).map_err(|err| {
+        let valid = &bytes[..err.valid_up_to()];
         let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
-        let message = format!(
-            "file is not valid UTF-8 (invalid byte at offset {}): save it as UTF-8",
-            err.valid_up_to()
-        );
+        let offset = err.valid_up_to() + (file.bytes.len() - bytes.len());
+        let message =
+            format!("file is not valid UTF-8 (invalid byte at offset {offset}): save it as UTF-8");
         Diagnostic::error(&file.path, line, message)
     })
 }

@@ -15,8 +15,7 @@ pub fn read_dir(root: &Path) -> anyhow::Result<Vec<SourceFile>> {
 pub fn read_matching(root: &Path, suffix: &str) -> anyhow::Result<Vec<SourceFile>> {
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
-        let entry =
-            entry.with_context(|| format!("cannot read content folder `{}`", root.display()))?;
+        let entry = entry.map_err(|err| walk_error(root, err))?;
         let name = entry.file_name().to_str().unwrap_or("");
         let wanted = name.ends_with(suffix) && !name.starts_with('.');
         // `x.tests.md` is not content; rubric tests are `x.tests.yaml`.
@@ -35,4 +34,19 @@ pub fn read_matching(root: &Path, suffix: &str) -> anyhow::Result<Vec<SourceFile
         files.push(SourceFile { path, bytes });
     }
     Ok(files)
+}
+
+/// A folder that cannot be read, said once: walkdir's own message repeats its I/O error.
+fn walk_error(root: &Path, err: walkdir::Error) -> anyhow::Error {
+    let context = match err.path() {
+        Some(path) if path != root => format!("cannot read `{}`", path.display()),
+        _ => format!(
+            "cannot read the content folder `{}` (give another with --content DIR)",
+            root.display()
+        ),
+    };
+    match err.io_error().is_some() {
+        true => anyhow::Error::new(err.into_io_error().expect("checked above")).context(context),
+        false => anyhow::Error::new(err).context(context),
+    }
 }

@@ -9,10 +9,12 @@ pub struct StubMeta<'a> {
     pub domain: &'a str,
 }
 
-/// `GitOps Drift: Causing Outage!` -> `gitops-drift-causing-outage`.
+/// `GitOps Drift: Causing Outage!` -> `gitops-drift-causing-outage`; other scripts are
+/// transliterated to ASCII first (`Über Größe` -> `uber-grosse`).
 pub fn slugify(title: &str) -> String {
-    let mut slug = String::with_capacity(title.len());
-    for c in title.chars().flat_map(char::to_lowercase) {
+    let ascii = deunicode::deunicode(title);
+    let mut slug = String::with_capacity(ascii.len());
+    for c in ascii.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
             slug.push(c);
         } else if !slug.ends_with('-') && !slug.is_empty() {
@@ -123,5 +125,7 @@ mod tests {
             "gitops-drift-causing-outage"
         );
         assert_eq!(slugify("  DNS -- TTL  "), "dns-ttl");
+        assert_eq!(slugify("Über Größe"), "uber-grosse");
+        assert_eq!(slugify("Café: l'été"), "cafe-l-ete");
     }
 }

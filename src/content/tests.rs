@@ -567,7 +567,14 @@ fn a_scenario_with_only_a_model_answer_is_graded_against_its_sentences() {
 
 #[test]
 fn pages_at_the_portals_own_addresses_are_errors() {
-    for path in ["attempts/x.md", "stats.md", "wiki.md", "static/a.md"] {
+    for path in [
+        "attempts/x.md",
+        "stats.md",
+        "wiki.md",
+        "static/a.md",
+        "account.md",
+        "i/x.md",
+    ] {
         let out = report(&[file(path, "# A page\n")]);
         assert!(
             out.starts_with(&format!("{path}:1: error: `/"))
@@ -575,6 +582,74 @@ fn pages_at_the_portals_own_addresses_are_errors() {
             "{out}"
         );
     }
+}
+
+#[test]
+fn pages_whose_names_only_start_like_a_reserved_one_are_fine() {
+    for path in ["ideas.md", "i-x/a.md", "statistics.md", "wikis/a.md"] {
+        let out = report(&[file(path, "# A page\n")]);
+        assert_eq!(out, "checked 1 file: 0 errors, 0 warnings", "{path}");
+    }
+}
+
+/// The first path segment of every route and nested router in the route table.
+fn top_level_routes() -> std::collections::BTreeSet<&'static str> {
+    let table = include_str!("../app.rs");
+    [".route(\"/", ".nest(\"/"]
+        .iter()
+        .flat_map(|call| table.split(call).skip(1))
+        .map(|rest| rest.split(['/', '"']).next().unwrap_or_default())
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_reserved_names_are_exactly_the_top_level_routes() {
+    let reserved: std::collections::BTreeSet<_> = super::site::reserved_names().collect();
+    let routes = top_level_routes();
+    assert!(
+        routes.contains("admin") && routes.contains("i"),
+        "{routes:?}"
+    );
+    assert_eq!(reserved, routes, "update src/content/reserved.txt");
+}
+
+#[test]
+fn the_authoring_guide_lists_every_reserved_name() {
+    let guide = include_str!("../../docs/authoring.md");
+    let sentence = guide
+        .split("\n\n")
+        .find(|p| p.contains("own addresses are reserved"))
+        .expect("docs/authoring.md says which names are reserved");
+    for name in super::site::reserved_names() {
+        assert!(
+            sentence.contains(&format!("`{name}`")),
+            "docs/authoring.md does not list `{name}` as reserved: {sentence}"
+        );
+    }
+}
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_page() {
+    let text = "\u{feff}---\ntags: [x]\n---\nPortal | Level: L1\n\n# Title After a BOM\n\nBody.\n";
+    let site = Site::build(&[file("bom.md", text)]);
+    assert!(site.diagnostics.is_empty(), "{:?}", site.diagnostics);
+    let page = site.by_url("/bom").unwrap();
+    assert_eq!(page.title, "Title After a BOM");
+    assert_eq!(
+        (page.title_line, page.meta.tags.as_slice()),
+        (6, &["x".to_owned()][..])
+    );
+    let bad = [SourceFile {
+        path: "bad.md".into(),
+        bytes: b"\xef\xbb\xbf# T\n\xff\n".to_vec(),
+    }];
+    assert!(
+        report(&bad)
+            .starts_with("bad.md:2: error: file is not valid UTF-8 (invalid byte at offset 7)"),
+        "offsets count the mark: {}",
+        report(&bad)
+    );
 }
 
 #[test]

@@ -10,12 +10,14 @@ use super::{Rubric, Verdict};
 
 /// A file of labelled answers for one scenario (`eval/<slug>.yaml`).
 #[derive(Debug, Deserialize)]
+#[serde(expecting = "a map with `scenario:` (a slug) and `answers:` (a list)")]
 pub struct EvalSet {
     pub scenario: String,
     pub answers: Vec<LabelledAnswer>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(expecting = "an answer: a map with `id:`, `answer:` and `labels:`")]
 pub struct LabelledAnswer {
     pub id: String,
     #[serde(default)]
@@ -87,7 +89,8 @@ pub fn pairs(set: &EvalSet, rubric: &Rubric) -> Result<Vec<Pair>, String> {
     Ok(out)
 }
 
-/// Precision, recall and F1 of "covered", and kappa, over some pairs.
+/// Precision, recall and F1 of "covered", and kappa, over some pairs. Where a measure has
+/// nothing to measure (see [`Scores::measurable`]) it holds a conventional 1.0 or 0.0.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Scores {
     pub n: usize,
@@ -95,6 +98,20 @@ pub struct Scores {
     pub recall: f64,
     pub f1: f64,
     pub kappa: f64,
+    /// Pairs the grader marked covered (precision's denominator).
+    pub machine_covered: usize,
+    /// Pairs labelled covered (recall's denominator).
+    pub label_covered: usize,
+    /// How many of covered / partial / missed the labels use: kappa needs two.
+    pub label_verdicts: usize,
+}
+
+/// Which of precision, recall and kappa mean something for some pairs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measurable {
+    pub precision: bool,
+    pub recall: bool,
+    pub kappa: bool,
 }
 
 impl Scores {
@@ -120,12 +137,29 @@ impl Scores {
         } else {
             0.0
         };
+        let mut verdicts: Vec<Verdict> = pairs.iter().map(|p| p.label).collect();
+        verdicts.sort_by_key(|v| v.as_str());
+        verdicts.dedup();
         Self {
             n: pairs.len(),
             precision,
             recall,
             f1,
             kappa: kappa(&pairs),
+            machine_covered: (tp + fp) as usize,
+            label_covered: (tp + fn_) as usize,
+            label_verdicts: verdicts.len(),
+        }
+    }
+
+    /// Precision needs something the grader marked covered, recall something labelled covered,
+    /// and kappa labels of two verdicts or more: when every label is the same (a slice of strong
+    /// answers, all covered), there is no agreement beyond chance to measure.
+    pub fn measurable(&self) -> Measurable {
+        Measurable {
+            precision: self.machine_covered > 0,
+            recall: self.label_covered > 0,
+            kappa: self.label_verdicts > 1,
         }
     }
 }
@@ -172,23 +206,50 @@ pub fn confusion(pairs: &[Pair]) -> String {
     out
 }
 
-/// The report: the confusion matrix, then scores overall, per slice, per scenario and per item.
+/// What the report's columns mean, printed after it.
+const LEGEND: &str = "\
+label \\ machine: human labels (rows) against the grader's verdicts (columns); the grader's
+  `review` counts as missed.
+pairs: rubric items graded, one per answer and item.
+precision: of the items the grader marked covered, the share labelled covered.
+recall: of the items labelled covered, the share the grader marked covered.
+F1: the harmonic mean of precision and recall.
+kappa: Cohen's kappa over covered / partial / missed: 1 is full agreement, 0 what chance gives.
+n/a: nothing to measure in that row: precision where the grader marked nothing covered, recall
+  where nothing is labelled covered, kappa where every label is the same verdict (too few or
+  too alike answers for agreement beyond chance to show).
+";
+
+/// One row of the report: a name, then the scores, `n/a` where there is nothing to measure.
+fn row(out: &mut String, name: &str, s: Scores) {
+    let shown = |value: f64, measurable: bool| match measurable {
+        true => format!("{value:.3}"),
+        false => "n/a".to_owned(),
+    };
+    let m = s.measurable();
+    let f1 = shown(s.f1, m.precision && m.recall);
+    let _ = writeln!(
+        out,
+        "{name:<58} {:>5} {:>9} {:>7} {:>6} {:>7}",
+        s.n,
+        shown(s.precision, m.precision),
+        shown(s.recall, m.recall),
+        f1,
+        shown(s.kappa, m.kappa)
+    );
+}
+
+/// The report: the confusion matrix, then scores overall, per slice, per scenario and per item,
+/// then the legend.
 pub fn report(pairs: &[Pair]) -> String {
     let mut out = String::new();
     out.push_str(&confusion(pairs));
-    let line = |out: &mut String, name: &str, s: Scores| {
-        let _ = writeln!(
-            out,
-            "{name:<58} {:>5} {:>9.3} {:>7.3} {:>6.3} {:>7.3}",
-            s.n, s.precision, s.recall, s.f1, s.kappa
-        );
-    };
     let _ = writeln!(
         out,
         "{:<58} {:>5} {:>9} {:>7} {:>6} {:>7}",
         "", "pairs", "precision", "recall", "F1", "kappa"
     );
-    line(&mut out, "overall", Scores::of(pairs));
+    row(&mut out, "overall", Scores::of(pairs));
     let mut slices: Vec<&str> = pairs
         .iter()
         .flat_map(|p| p.slices.iter().map(String::as_str))
@@ -196,11 +257,8 @@ pub fn report(pairs: &[Pair]) -> String {
     slices.sort_unstable();
     slices.dedup();
     for slice in slices {
-        line(
-            &mut out,
-            &format!("slice {slice}"),
-            Scores::of(pairs.iter().filter(|p| p.slices.iter().any(|s| s == slice))),
-        );
+        let of_slice = pairs.iter().filter(|p| p.slices.iter().any(|s| s == slice));
+        row(&mut out, &format!("slice {slice}"), Scores::of(of_slice));
     }
     let mut items: Vec<(&str, &str)> = Vec::new();
     for p in pairs {
@@ -212,18 +270,14 @@ pub fn report(pairs: &[Pair]) -> String {
     for (s, item) in items {
         if s != scenario {
             scenario = s;
-            line(
-                &mut out,
-                &format!("scenario {s}"),
-                Scores::of(pairs.iter().filter(|p| p.scenario == s)),
-            );
+            let of_scenario = pairs.iter().filter(|p| p.scenario == s);
+            row(&mut out, &format!("scenario {s}"), Scores::of(of_scenario));
         }
-        line(
-            &mut out,
-            &format!("  {item}"),
-            Scores::of(pairs.iter().filter(|p| p.scenario == s && p.item == item)),
-        );
+        let of_item = pairs.iter().filter(|p| p.scenario == s && p.item == item);
+        row(&mut out, &format!("  {item}"), Scores::of(of_item));
     }
+    out.push('\n');
+    out.push_str(LEGEND);
     out
 }
 
@@ -265,6 +319,39 @@ mod tests {
             confusion(&chance).contains("covered                  1        0        1"),
             "{}",
             confusion(&chance)
+        );
+    }
+
+    #[test]
+    fn a_row_without_variety_shows_n_a_and_the_legend_says_why() {
+        use Verdict::{Covered, Missed};
+        // Every label is covered: kappa cannot measure anything, precision and recall can.
+        let strong = [pair(Covered, Covered), pair(Covered, Missed)];
+        let s = Scores::of(&strong);
+        assert_eq!(
+            s.measurable(),
+            Measurable {
+                precision: true,
+                recall: true,
+                kappa: false
+            }
+        );
+        let report = report(&strong);
+        assert!(report.contains("0.667     n/a\n"), "{report}");
+        assert!(
+            report.contains("kappa where every label is the same verdict"),
+            "{report}"
+        );
+        assert!(report.contains("\npairs: rubric items graded"), "{report}");
+        // Nothing covered on either side: only kappa is measurable.
+        let weak = Scores::of(&[pair(Missed, Missed), pair(Verdict::Partial, Missed)]);
+        assert_eq!(
+            weak.measurable(),
+            Measurable {
+                precision: false,
+                recall: false,
+                kappa: true
+            }
         );
     }
 }

@@ -18,7 +18,10 @@ use super::{Rubric, Verdict};
 use crate::content::Diagnostic;
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a sample: a map with `answer:` and `expect:`"
+)]
 struct Sample {
     answer: String,
     /// Item id -> expected verdict; items not listed are not checked.

@@ -134,7 +134,7 @@ fn check_reports_a_wrong_rubric_test_expectation_at_its_line() {
     std::fs::write(dir.path().join("scenarios/orphan.tests.yaml"), "[]").unwrap();
     let (code, out) = firedrill(&["check", "--content", dir.path().to_str().unwrap()]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("scenarios/orphan.tests.yaml:1: error: rubric tests for `scenarios/orphan.md`, which is not a scenario"), "{out}");
+    assert!(out.contains("scenarios/orphan.tests.yaml:1: error: rubric tests for `scenarios/orphan.md`, which does not exist: name the file after its scenario"), "{out}");
     assert!(out.contains("scenarios/seed.tests.yaml:5: error: sample 1 expects `covered` for `post-incident-audit-all-argocd-managed` but the grader says `missed`"), "{out}");
     assert!(
         !out.contains("seed.tests.yaml:4:"),
@@ -193,7 +193,7 @@ async fn rescore_shows_changes_and_stores_them_only_with_apply() {
         out.contains(&format!("{id} gitops-drift-causing-outage: 0% -> ")),
         "{out}"
     );
-    assert!(out.ends_with("1 attempts checked: 1 graded against an older rubric would be rescored (run with --apply to store them); 1 scores change\n"), "{out}");
+    assert!(out.ends_with("1 attempt checked: 1 graded against an older rubric would be rescored (run with --apply to store them); 1 score changes\n"), "{out}");
     let store = firedrill::store::Store::open(&url).await.unwrap();
     let before = store.attempt(&id, "learner").await.unwrap().unwrap();
     assert_eq!(
@@ -211,7 +211,7 @@ async fn rescore_shows_changes_and_stores_them_only_with_apply() {
     assert!(after.score > 0.0 && after.covered > 0, "{after:?}");
     store.close().await;
     let (_, out) = run(args(false));
-    assert!(out.ends_with("1 attempts checked: 0 graded against an older rubric would be rescored (run with --apply to store them); 0 scores change\n"), "{out}");
+    assert!(out.ends_with("1 attempt checked: 0 graded against an older rubric would be rescored (run with --apply to store them); 0 scores change\n"), "{out}");
 }
 
 /// Runs `firedrill` with `stdin` as standard input; returns the exit code and all output.
@@ -229,6 +229,11 @@ fn firedrill_with_input(args: &[&str], stdin: &str) -> (i32, String) {
         .take()
         .unwrap()
         .write_all(stdin.as_bytes())
+        .or_else(|err| match err.kind() {
+            // The command may exit before reading its input.
+            std::io::ErrorKind::BrokenPipe => Ok(()),
+            _ => Err(err),
+        })
         .unwrap();
     let out = child.wait_with_output().unwrap();
     let text = format!(
@@ -408,4 +413,497 @@ async fn rescore_keeps_the_learners_corrections_in_the_score_it_shows_and_stores
     );
     assert_eq!(store.attempts_of("lee", 5).await.unwrap()[0].score, 0.5);
     store.close().await;
+}
+
+/// What one run of the binary printed, each stream on its own.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `firedrill` in `dir` with `stdin` as standard input.
+fn run_in(dir: &std::path::Path, args: &[&str], stdin: &str) -> Run {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_firedrill"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    // A command that does not read its input (a wrong slug, say) may exit before we write.
+    match input.write_all(stdin.as_bytes()) {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
+        written => written.unwrap(),
+    }
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A content folder of `files` (path, text) in a fresh temporary directory.
+fn content(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// A small gradeable scenario with two checklist items.
+const KUBELET: &str = "# Scenario: Kubelet Upgrade\n\n## The Prompt\n\nNodes are NotReady.\n\n## What a Strong Answer Includes\n\n- Rolls the kubelet back to the previous version\n- Adds a canary node to the upgrade process\n";
+
+#[test]
+fn check_file_reports_only_that_files_problems_with_links_resolved_against_the_whole_folder() {
+    let dir = content(&[
+        ("a.md", "# A\n\n[B](sub/b.md) and [gone](missing.md)\n"),
+        ("sub/b.md", "# B\n\n[nowhere](nowhere.md)\n"),
+        ("broken.md", "no title\n"),
+    ]);
+    let root = dir.path().to_str().unwrap();
+    let (code, out) = firedrill(&["check", "--content", root, "a.md"]);
+    assert_eq!(code, 0, "the error in another file does not count: {out}");
+    insta::assert_snapshot!(out, @r"
+    a.md:3: warning: link to missing page `missing.md`: write that page or fix the link (it is shown as not written yet)
+    checked 1 file: 0 errors, 1 warning
+    ");
+    // A path from the working directory works too, and several files may be given.
+    let b = dir.path().join("sub/b.md");
+    let (code, out) = firedrill(&["check", "--content", root, b.to_str().unwrap(), "broken.md"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("sub/b.md:3: warning: link to missing page `nowhere.md`"),
+        "{out}"
+    );
+    assert!(out.contains("broken.md:1: error: missing title"), "{out}");
+    assert!(
+        out.ends_with("checked 2 files: 1 error, 1 warning\n"),
+        "{out}"
+    );
+
+    let outside = run_in(dir.path(), &["check", "--content", "sub", "a.md"], "");
+    assert_eq!(outside.code, 1);
+    assert_eq!(
+        outside.stderr,
+        "error: `a.md` is outside the content folder `sub`: pass `--content DIR` for another folder\n"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_at_the_start_of_a_file_is_ignored() {
+    let bom = "\u{feff}";
+    let dir = content(&[
+        (
+            "scenarios/k.md",
+            &format!("{bom}---\ntags: [kubelet]\n---\n{KUBELET}"),
+        ),
+        ("topics/t.md", &format!("{bom}# Kubelet Topic\n\nText.\n")),
+        (
+            "scenarios/k.tests.yaml",
+            &format!(
+                "{bom}- answer: Roll the kubelet back to the previous version.\n  expect:\n    rolls-the-kubelet-back-to-the: covered\n"
+            ),
+        ),
+    ]);
+    let (code, out) = firedrill(&["check", "--content", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "checked 3 files: 0 errors, 0 warnings\n")
+    );
+    let site = firedrill::content::load(dir.path()).unwrap();
+    assert_eq!(site.by_url("/topics/t").unwrap().title, "Kubelet Topic");
+    assert_eq!(site.scenario("k").unwrap().meta.tags, ["kubelet"]);
+}
+
+#[test]
+fn rubric_tests_say_why_they_cannot_run_against_a_broken_scenario_or_a_wiki_page() {
+    let dir = content(&[
+        ("scenarios/broken.md", "# Scenario: Broken\n\nNo prompt.\n"),
+        ("scenarios/broken.tests.yaml", "[]"),
+        ("topics/wiki.md", "# Wiki\n"),
+        ("topics/wiki.tests.yaml", "[]"),
+    ]);
+    let (code, out) = firedrill(&["check", "--content", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out, @r"
+    scenarios/broken.md:1: error: scenario without a prompt: add a `## The Prompt` section saying what the learner is asked
+    scenarios/broken.tests.yaml:1: error: rubric tests for `scenarios/broken.md`, which has 1 error: fix the scenario and these tests run
+    topics/wiki.tests.yaml:1: error: rubric tests for `topics/wiki.md`, which is a wiki page, not a scenario: give it a `# Scenario: ...` title, or remove this file
+    checked 4 files: 3 errors, 0 warnings
+    ");
+}
+
+#[test]
+fn errors_say_each_os_error_once_in_lowercase_and_name_no_rust_types() {
+    let dir = content(&[
+        ("scenarios/k.md", KUBELET),
+        ("eval/k.yaml", "- not a map\n"),
+    ]);
+    let missing = run_in(dir.path(), &["check", "--content", "nope"], "");
+    assert_eq!(
+        (missing.code, missing.stderr.as_str()),
+        (
+            1,
+            "error: cannot read the content folder `nope` (give another with --content DIR): no such file or directory (os error 2)\n"
+        )
+    );
+    let answer = run_in(
+        dir.path(),
+        &["grade", "--content", ".", "k", "answer.md"],
+        "",
+    );
+    assert_eq!(
+        answer.stderr,
+        "error: cannot read the answer file `answer.md`: no such file or directory (os error 2)\n"
+    );
+    let eval = run_in(dir.path(), &["eval", "--content", ".", "eval"], "");
+    assert_eq!(
+        eval.stderr,
+        "error: `eval/k.yaml` is not a valid answer set: invalid type: sequence, expected a map with `scenario:` (a slug) and `answers:` (a list)\n"
+    );
+    // sqlx's error displays its source and returns it too.
+    let db = "sqlite:///nonexistent-folder/x.db";
+    let database = run_in(dir.path(), &["user", "list", "--database", db], "");
+    assert_eq!(database.code, 1);
+    assert_eq!(
+        database
+            .stderr
+            .matches("unable to open database file")
+            .count(),
+        1,
+        "{}",
+        database.stderr
+    );
+    let front = content(&[("f.md", "---\n- a list\n---\n# F\n")]);
+    let (_, out) = firedrill(&["check", "--content", front.path().to_str().unwrap()]);
+    assert!(
+        out.starts_with("f.md:2: error: invalid front matter: invalid type: sequence, expected a map of `key: value` lines\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn grade_reads_the_answer_from_stdin_and_warns_when_it_is_empty() {
+    let dir = content(&[("k.md", KUBELET)]);
+    let grade = |answer: &str| {
+        let args = ["grade", "--content", ".", "k", "-", "--format", "json"];
+        run_in(dir.path(), &args, answer)
+    };
+    let rolled = grade("I roll the kubelet back to the previous version.\n");
+    assert_eq!((rolled.code, rolled.stderr.as_str()), (0, ""));
+    let report: serde_json::Value = serde_json::from_str(&rolled.stdout).unwrap();
+    assert_eq!(report["covered"], 1);
+    assert_eq!(
+        report["items"][0]["evidence"][0]["start"], 2,
+        "offsets into standard input"
+    );
+    assert_eq!(report["score"].as_f64(), Some(0.5), "the answer was graded");
+
+    let empty = grade(" \n");
+    assert_eq!(empty.code, 0, "an empty answer is still graded");
+    assert_eq!(
+        empty.stderr,
+        "warning: the answer on standard input is empty: every item is missed\n"
+    );
+    let report: serde_json::Value = serde_json::from_str(&empty.stdout).unwrap();
+    assert_eq!(
+        (report["score"].as_f64(), report["covered"].as_u64()),
+        (Some(0.0), Some(0))
+    );
+}
+
+#[test]
+fn json_scores_have_four_decimals() {
+    // Three items, one covered: 1/3 would print as 0.3333333333333333.
+    let three = KUBELET.to_owned() + "- Pages the platform team about the failed upgrade\n";
+    let dir = content(&[("k.md", &three)]);
+    let args = ["grade", "--content", ".", "k", "-", "--format", "json"];
+    let run = run_in(
+        dir.path(),
+        &args,
+        "Roll the kubelet back to the previous version.\n",
+    );
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        (report["covered"].as_u64(), report["total"].as_u64()),
+        (Some(1), Some(3))
+    );
+    assert!(run.stdout.contains("\"score\": 0.3333,"), "{}", run.stdout);
+}
+
+#[test]
+fn grade_suggests_the_closest_slugs_and_says_when_a_page_is_a_wiki_page() {
+    let dir = content(&[
+        ("scenarios/kubelet-upgrade.md", KUBELET),
+        (
+            "scenarios/kubelet-certificates.md",
+            &KUBELET.replace("Upgrade", "Certificates"),
+        ),
+        ("topics/kubelet.md", "# Kubelet\n"),
+    ]);
+    let grade =
+        |name: &str| run_in(dir.path(), &["grade", "--content", ".", name, "-"], "x").stderr;
+    assert_eq!(
+        grade("kubelet-upgarde"),
+        "error: no scenario `kubelet-upgarde`: did you mean `kubelet-upgrade`?\n"
+    );
+    assert_eq!(
+        grade("kubelet-"),
+        "error: no scenario `kubelet-`: did you mean `kubelet-upgrade` or `kubelet-certificates`?\n"
+    );
+    assert_eq!(
+        grade("postgres-disk-full"),
+        "error: no scenario `postgres-disk-full`: the scenarios are `kubelet-certificates` and `kubelet-upgrade`\n"
+    );
+    let wiki = "is a wiki page, not a scenario: only a page titled `Scenario: ...` or `Interview: ...` has a checklist to grade against\n";
+    assert_eq!(
+        grade("topics/kubelet.md"),
+        format!("error: `topics/kubelet.md` {wiki}")
+    );
+    assert_eq!(
+        grade("kubelet"),
+        format!("error: `kubelet` (`topics/kubelet.md`) {wiki}")
+    );
+}
+
+#[test]
+fn new_scenario_makes_an_ascii_file_name_from_any_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = run_in(
+        dir.path(),
+        &["new", "scenario", "Über Größe", "--content", "c"],
+        "",
+    );
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "wrote c/scenarios/uber-grosse.md\n")
+    );
+    let text = std::fs::read_to_string(dir.path().join("c/scenarios/uber-grosse.md")).unwrap();
+    assert!(
+        text.contains("# Scenario: Über Größe\n"),
+        "the title keeps its letters"
+    );
+}
+
+#[test]
+fn eval_explains_its_columns_and_a_slice_too_alike_to_have_a_kappa() {
+    let labels = |a: &str, b: &str| {
+        format!(
+            "    labels:\n      rolls-the-kubelet-back-to-the: {a}\n      adds-a-canary-node-to-the: {b}\n"
+        )
+    };
+    let set = format!(
+        "scenario: k\nanswers:\n  - id: s1\n    slices: [strong]\n    answer: Roll the kubelet back to the previous version and add a canary node to the upgrade process.\n{}  - id: w1\n    slices: [weak]\n    answer: Reboot everything.\n{}",
+        labels("covered", "covered"),
+        labels("missed", "partial"),
+    );
+    let dir = content(&[("k.md", KUBELET), ("eval/k.yaml", &set)]);
+    let run = run_in(dir.path(), &["eval", "--content", ".", "eval"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let row = |name: &str| {
+        let line = run.stdout.lines().find(|l| l.starts_with(name)).unwrap();
+        line.split_whitespace()
+            .skip(name.split(' ').count())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(row("slice strong"), ["2", "1.000", "1.000", "1.000", "n/a"]);
+    assert_eq!(row("slice weak"), ["2", "n/a", "n/a", "n/a", "0.000"]);
+    assert!(!run.stdout.contains("NaN"), "{}", run.stdout);
+    for legend in [
+        "\npairs: ",
+        "\nprecision: ",
+        "\nrecall: ",
+        "\nF1: ",
+        "\nkappa: ",
+        "\nn/a: ",
+    ] {
+        assert!(
+            run.stdout.contains(legend),
+            "no legend for {legend:?}: {}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn bind_takes_a_host_name_and_rejects_what_is_not_host_and_port() {
+    let run = run_in(
+        std::path::Path::new("."),
+        &["serve", "--bind", "localhost"],
+        "",
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("invalid value 'localhost' for '--bind <BIND>': expected HOST:PORT, e.g. 127.0.0.1:8080, localhost:8080 or [::1]:8080"),
+        "{}",
+        run.stderr
+    );
+    let dir = content(&[("a.md", "# A\n")]);
+    let mut server = Served::start(dir.path(), &["--bind", "localhost:0"]);
+    let listening = server.wait_for("listening on http://");
+    let address = listening.rsplit("http://").next().unwrap();
+    assert!(
+        address.starts_with("127.0.0.1:"),
+        "localhost is IPv4 first: {listening}"
+    );
+    assert_eq!(http_get(address, "/healthz"), "ok");
+}
+
+#[test]
+fn an_installed_binary_serves_the_stylesheet_from_any_folder() {
+    let dir = content(&[("a.md", "# A\n")]);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut server = Served::start_in(elsewhere.path(), dir.path(), &["--bind", "127.0.0.1:0"]);
+    let listening = server.wait_for("listening on http://");
+    let address = listening.rsplit("http://").next().unwrap();
+    let css = http_get(address, "/static/style.css");
+    let stylesheet = std::fs::read_to_string(crate::helpers::repo("static/style.css")).unwrap();
+    assert_eq!(css, stylesheet, "{:?}", server.seen);
+}
+
+/// `GET path` over plain HTTP/1.0; the body.
+fn http_get(address: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {address}\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// `firedrill serve` running on a content folder, its log lines read as they come.
+struct Served {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    /// Every line read so far.
+    seen: Vec<String>,
+}
+
+impl Served {
+    fn start(content: &std::path::Path, args: &[&str]) -> Self {
+        Self::start_in(&crate::helpers::repo(""), content, args)
+    }
+
+    /// Started with `cwd` as the working directory.
+    fn start_in(cwd: &std::path::Path, content: &std::path::Path, args: &[&str]) -> Self {
+        let db = content.join("serve.db");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_firedrill"))
+            .args(["serve", "--content", content.to_str().unwrap()])
+            .args(["--database", &format!("sqlite://{}", db.display())])
+            .args(args)
+            .current_dir(cwd)
+            .env("FIREDRILL_LOG", "info")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                let _ = tx.send(line);
+            }
+        });
+        Self {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// The next line containing `needle`, within ten seconds.
+    fn wait_for(&mut self, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            let Ok(line) = self.lines.recv_timeout(left) else {
+                break;
+            };
+            self.seen.push(line.clone());
+            if line.contains(needle) {
+                return line;
+            }
+        }
+        panic!("no line with {needle:?} in:\n{}", self.seen.join("\n"));
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn serve_logs_one_line_about_content_problems_and_watch_mode_only_what_changed() {
+    let dir = content(&[
+        ("a.md", "# A\n\n[x](x.md)\n"),
+        ("b.md", "# B\n\n[y](y.md)\n"),
+        ("broken.md", "no title\n"),
+    ]);
+    let root = dir.path().to_str().unwrap();
+    let mut server = Served::start(dir.path(), &["--bind", "127.0.0.1:0", "--watch"]);
+    server.wait_for("listening on http://");
+    // The log lines' text, after the time, level and module.
+    let start: Vec<_> = server
+        .seen
+        .iter()
+        .map(|l| l.split_once(": ").unwrap().1)
+        .collect();
+    let summary = format!(
+        "content: 2 pages; 1 error, 2 warnings in 3 files (details: firedrill check --content {root})"
+    );
+    let watching = format!("watching `{root}` for changes");
+    assert_eq!(
+        start[..2],
+        [summary.as_str(), watching.as_str()],
+        "one line about the content's problems, none for each problem"
+    );
+    assert_eq!(start.len(), 3, "{start:?}");
+
+    std::fs::write(dir.path().join("c.md"), "# C\n\n[z](z.md)\n").unwrap();
+    let reloaded = server.wait_for("content reloaded: added /c;");
+    assert!(
+        reloaded.ends_with(
+            "content reloaded: added /c; 1 new problem; now 3 pages; 1 error, 3 warnings in 4 files"
+        ),
+        "{reloaded}"
+    );
+    std::fs::write(dir.path().join("a.md"), "# A\n\nNo link now.\n").unwrap();
+    server.wait_for("problem fixed;");
+    let after_start = server.seen.iter().skip_while(|l| !l.contains("listening"));
+    let problems: Vec<_> = after_start.filter(|l| l.contains("missing page")).collect();
+    assert_eq!(
+        problems.len(),
+        2,
+        "only the new and the fixed problem: {problems:?}"
+    );
+    assert!(
+        problems[0].contains(" WARN ")
+            && problems[0].contains("c.md:3: warning: link to missing page `z.md`"),
+        "{}",
+        problems[0]
+    );
+    assert!(
+        problems[1].contains("fixed: a.md:3: warning: link to missing page `x.md`"),
+        "{}",
+        problems[1]
+    );
 }

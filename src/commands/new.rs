@@ -1,0 +1,46 @@
+//! `firedrill new scenario "Title"`: writes `scenarios/<slug>.md` under the content folder,
+//! never over an existing file.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::config::NewArgs;
+use crate::content;
+
+pub fn new(args: &NewArgs) -> anyhow::Result<ExitCode> {
+    let slug = content::stub::slugify(&args.title);
+    anyhow::ensure!(
+        !slug.is_empty(),
+        "the title `{}` has no letters or digits to name the file after",
+        args.title
+    );
+    let dir = args.content.content.join("scenarios");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    let path = dir.join(format!("{slug}.md"));
+    let meta = content::stub::StubMeta {
+        title: &args.title,
+        level: &args.level,
+        topic: &args.topic,
+        domain: &args.domain,
+    };
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(file) => file,
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+            anyhow::bail!(
+                "`{}` already exists: edit it, or choose another title",
+                path.display()
+            )
+        }
+        Err(err) => return Err(err).with_context(|| format!("cannot write `{}`", path.display())),
+    };
+    file.write_all(content::stub::scenario(&meta).as_bytes())
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    println!("wrote {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
