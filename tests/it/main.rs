@@ -8,3 +8,4 @@ mod helpers;
 mod interviews;
 mod pages;
 mod security;
+mod statistics;
