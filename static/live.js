@@ -127,6 +127,22 @@
           }
         }
       },
+      asked: function (d) {
+        var item = document.getElementById("follow-up-" + d.index);
+        if (!item || item.classList.contains("is-asked")) {
+          return;
+        }
+        item.classList.add("is-asked");
+        var at = $("[data-asked-at]", item);
+        if (at) {
+          at.textContent = elapsed(Date.now() - started);
+        }
+        var button = $("button", item);
+        if (button) {
+          button.disabled = true;
+          button.textContent = "Asked";
+        }
+      },
       noted: function (d, source) {
         var list = $("#note-list", root);
         if (!list || typeof d.text !== "string") {

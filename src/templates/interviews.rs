@@ -64,6 +64,16 @@ impl TickView {
     }
 }
 
+/// A follow-up question on the console.
+#[derive(Debug)]
+pub struct FollowUpView {
+    pub index: usize,
+    /// Sanitized at content load.
+    pub html: String,
+    /// `mm:ss` into the interview when it was first asked.
+    pub asked: Option<String>,
+}
+
 /// A private note on the console.
 #[derive(Debug)]
 pub struct NoteView {
@@ -86,8 +96,7 @@ pub struct ConsolePage<'a> {
     pub last_seq: i64,
     pub reveals: Vec<RevealView>,
     pub items: Vec<TickView>,
-    /// Rendered follow-up questions.
-    pub follow_ups: Vec<String>,
+    pub follow_ups: Vec<FollowUpView>,
     pub notes: Vec<NoteView>,
     pub candidate_notes: &'a str,
     pub traps: Vec<String>,

@@ -94,6 +94,15 @@ async fn the_item_chart_is_labelled_with_item_text_and_the_help_has_no_raw_markd
 }
 
 #[tokio::test]
+async fn interview_pages_mark_the_interviews_link() {
+    let app = TestApp::bundled().await;
+    app.signed_in_as("ivy", Role::Interviewer).await;
+    assert_current(&app.get("/interviews").await.body, "/interviews");
+    let scenario = app.get(&format!("/scenarios/{SLUG}")).await;
+    assert_current(&scenario.body, "/");
+}
+
+#[tokio::test]
 async fn the_users_page_uses_the_sites_table_and_its_header_link_and_messages_have_no_markdown() {
     let app = TestApp::bundled().await;
     app.signed_in_as("root", Role::Admin).await;
