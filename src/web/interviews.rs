@@ -551,9 +551,15 @@ pub async fn end(
     Ok(Redirect::to(&format!("/interviews/{id}/scorecard")).into_response())
 }
 
-/// The start form an interviewer sees on a scenario page.
+/// The start form an interviewer sees on a scenario page, with a link to the answer key.
 pub fn start_form(account: Option<&Account>, csrf: &str, slug: &str) -> Option<String> {
     use askama::Template;
     account.filter(|a| a.role.is_interviewer())?;
-    views::StartForm { csrf, slug }.render().ok()
+    views::StartForm {
+        csrf,
+        slug,
+        key_link: true,
+    }
+    .render()
+    .ok()
 }
