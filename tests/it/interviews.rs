@@ -806,6 +806,16 @@ async fn follow_up_questions_are_ticked_as_asked_streamed_to_the_console_and_sco
     let page = app.get(&console).await;
     assert_eq!(page.body.matches(">Mark asked</button>").count(), 3);
     page.assert_contains(&[r#"<li class="follow-up" id="follow-up-1">"#]);
+    let mut ids: Vec<&str> = page
+        .body
+        .split(" id=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "the console's ids are unique beside the scenario's");
     let console_stream = app.open(&format!("{console}/events")).await;
     let candidate_stream = app.another_browser().open(&format!("{link}/events")).await;
 
