@@ -815,7 +815,11 @@ async fn follow_up_questions_are_ticked_as_asked_streamed_to_the_console_and_sco
     let count = ids.len();
     ids.sort_unstable();
     ids.dedup();
-    assert_eq!(ids.len(), count, "the console's ids are unique beside the scenario's");
+    assert_eq!(
+        ids.len(),
+        count,
+        "the console's ids are unique beside the scenario's"
+    );
     let console_stream = app.open(&format!("{console}/events")).await;
     let candidate_stream = app.another_browser().open(&format!("{link}/events")).await;
 
