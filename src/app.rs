@@ -33,7 +33,7 @@ use crate::web::identity::SessionPolicy;
 use crate::web::limits::{Limits, Rates};
 use crate::web::live::Hub;
 use crate::web::published::Published;
-use crate::web::{attempts, auth, candidate, interviews, pages, scorecards};
+use crate::web::{attempts, auth, candidate, interviews, keys, pages, scorecards};
 
 /// Shared state handed to every handler.
 #[derive(Clone)]
@@ -190,11 +190,13 @@ fn routes(state: AppState, assets: Assets) -> Router {
         .route("/interviews/{id}", get(interviews::console))
         .route("/interviews/{id}/reveals", post(interviews::reveal))
         .route("/interviews/{id}/ticks", post(interviews::tick))
+        .route("/interviews/{id}/follow-ups", post(interviews::ask))
         .route("/interviews/{id}/notes", post(interviews::note))
         .route("/interviews/{id}/end", post(interviews::end))
         .route("/interviews/{id}/scorecard", get(scorecards::page))
         .route("/interviews/{id}/scorecard.json", get(scorecards::json))
         .route("/interviews/{id}/scorecard.csv", get(scorecards::csv))
+        .route("/interviews/keys/{slug}", get(keys::page))
         .route("/i/{token}", get(candidate::page))
         .route("/i/{token}/notes", post(candidate::save_notes))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -16,6 +16,10 @@ pub enum Happening {
     Revealed {
         what: Reveal,
         index: usize,
+        /// What was revealed, in words: the evidence item's text, or `Step 3: Check HPA`.
+        /// Empty in events stored before reveals were labelled.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        label: String,
         /// Sanitized HTML (evidence, from content) or escaped text (a hint).
         html: String,
     },
@@ -23,6 +27,11 @@ pub enum Happening {
     Ticked {
         item: String,
         verdict: Verdict,
+    },
+    /// The interviewer asked one of the scenario's follow-up questions (`index` from 0).
+    Asked {
+        index: usize,
+        question: String,
     },
     /// A private note of the interviewer.
     Noted {
@@ -41,6 +50,9 @@ pub enum Reveal {
     Hint,
 }
 
+/// The longest evidence text the timeline quotes, in characters.
+const QUOTED: usize = 80;
+
 impl Happening {
     /// The kind, as stored beside the data.
     pub fn kind(&self) -> &'static str {
@@ -48,6 +60,7 @@ impl Happening {
             Happening::Started { .. } => "started",
             Happening::Revealed { .. } => "revealed",
             Happening::Ticked { .. } => "ticked",
+            Happening::Asked { .. } => "asked",
             Happening::Noted { .. } => "noted",
             Happening::Ended => "ended",
         }
@@ -58,19 +71,52 @@ impl Happening {
         matches!(self, Happening::Revealed { .. } | Happening::Ended)
     }
 
-    /// One line for the timeline.
-    pub fn describe(&self) -> String {
+    /// One line for the timeline, naming rubric items by their text in `rubric`.
+    pub fn describe(&self, rubric: &Rubric) -> String {
         match self {
             Happening::Started { candidate } => format!("Interview with {candidate} started"),
-            Happening::Revealed { what, index, .. } => match what {
-                Reveal::Evidence => format!("Revealed evidence {}", index + 1),
-                Reveal::Hint => format!("Revealed the findings of step {}", index + 1),
+            Happening::Revealed {
+                what, index, label, ..
+            } => match (what, label.is_empty()) {
+                (Reveal::Evidence, false) => format!("Revealed evidence: {}", shorten(label)),
+                (Reveal::Hint, false) => format!("Revealed {}", lower_first(label)),
+                (Reveal::Evidence, true) => format!("Revealed evidence item {}", index + 1),
+                (Reveal::Hint, true) => format!("Revealed the findings of step {}", index + 1),
             },
-            Happening::Ticked { item, verdict } => format!("Marked `{item}` {}", verdict.as_str()),
+            Happening::Ticked { item, verdict } => {
+                let text = rubric
+                    .items
+                    .iter()
+                    .find(|i| i.id == *item)
+                    .map_or(item.as_str(), |i| i.text.as_str());
+                format!("Marked {}: {text}", verdict.as_str())
+            }
+            Happening::Asked { index, question } => {
+                format!("Asked follow-up {}: {question}", index + 1)
+            }
             Happening::Noted { text } => format!("Note: {text}"),
             Happening::Ended => "Interview ended".to_owned(),
         }
     }
+}
+
+/// The text cut at a word boundary to at most [`QUOTED`] characters, with `…` when cut.
+fn shorten(text: &str) -> String {
+    let text = text.trim();
+    if text.chars().count() <= QUOTED {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(QUOTED).collect();
+    let end = cut.rfind(' ').unwrap_or(cut.len());
+    format!("{}…", cut[..end].trim_end())
+}
+
+/// `Step 3` -> `step 3`, to follow a verb.
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
 }
 
 /// A happening with its place in the interview.
@@ -92,14 +138,28 @@ pub struct ScoredItem {
     pub weight: f32,
     pub interviewer: Option<Verdict>,
     /// Unix milliseconds of the last tick.
+    #[serde(serialize_with = "crate::utc::serialize_option")]
     pub ticked_at: Option<i64>,
     pub grader: Verdict,
+}
+
+/// One of the scenario's follow-up questions on the scorecard, and when it was first asked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FollowUp {
+    pub number: usize,
+    pub question: String,
+    /// Unix milliseconds.
+    #[serde(serialize_with = "crate::utc::serialize_option")]
+    pub asked_at: Option<i64>,
+    /// `mm:ss` into the interview, when asked.
+    pub elapsed: Option<String>,
 }
 
 /// A line of the timeline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TimelineEntry {
     pub seq: i64,
+    #[serde(serialize_with = "crate::utc::serialize")]
     pub at: i64,
     /// `mm:ss` since the start.
     pub elapsed: String,
@@ -114,7 +174,9 @@ pub struct Scorecard {
     pub interviewer: String,
     pub scenario: String,
     pub rubric_version: String,
+    #[serde(serialize_with = "crate::utc::serialize")]
     pub started_at: i64,
+    #[serde(serialize_with = "crate::utc::serialize_option")]
     pub ended_at: Option<i64>,
     /// Weighted share of the items the interviewer marked covered (partial counts half).
     pub score: f64,
@@ -123,6 +185,7 @@ pub struct Scorecard {
     pub covered: usize,
     pub total: usize,
     pub items: Vec<ScoredItem>,
+    pub follow_ups: Vec<FollowUp>,
     /// Traps the grader found in the candidate's notes.
     pub traps: Vec<String>,
     pub timeline: Vec<TimelineEntry>,
@@ -135,6 +198,8 @@ pub struct Header<'a> {
     pub candidate: &'a str,
     pub interviewer: &'a str,
     pub scenario: &'a str,
+    /// The scenario's follow-up questions, as text.
+    pub follow_ups: &'a [String],
     pub started_at: i64,
     pub ended_at: Option<i64>,
 }
@@ -177,7 +242,21 @@ impl Scorecard {
                 at: e.at,
                 elapsed: elapsed(e.at - header.started_at),
                 kind: e.happening.kind(),
-                text: e.happening.describe(),
+                text: e.happening.describe(rubric),
+            })
+            .collect();
+        let follow_ups = header
+            .follow_ups
+            .iter()
+            .enumerate()
+            .map(|(i, question)| {
+                let asked_at = first_asked(events, i);
+                FollowUp {
+                    number: i + 1,
+                    question: question.clone(),
+                    asked_at,
+                    elapsed: asked_at.map(|at| elapsed(at - header.started_at)),
+                }
             })
             .collect();
         Self {
@@ -195,31 +274,51 @@ impl Scorecard {
                 .count(),
             total: items.len(),
             items,
+            follow_ups,
             traps: graded.traps.iter().map(|t| t.claim.clone()).collect(),
             timeline,
             candidate_notes: notes.to_owned(),
         }
     }
 
-    /// One row per rubric item, for a spreadsheet.
+    /// One row per rubric item, then one per follow-up question, for a spreadsheet. A
+    /// follow-up's `interviewer` column says `asked` (or nothing) and `marked_at` when.
     pub fn to_csv(&self) -> Result<String, csv::Error> {
         let mut out = csv::Writer::from_writer(Vec::new());
         out.write_record([
+            "kind",
             "item",
             "text",
             "weight",
             "interviewer",
-            "ticked_at_ms",
+            "marked_at",
             "grader",
         ])?;
+        let when = |at: Option<i64>| at.map_or_else(String::new, crate::utc::format);
         for item in &self.items {
             out.write_record([
+                "rubric item",
                 item.id.as_str(),
                 item.text.as_str(),
                 &item.weight.to_string(),
                 item.interviewer.map_or("", Verdict::as_str),
-                &item.ticked_at.map_or_else(String::new, |at| at.to_string()),
+                &when(item.ticked_at),
                 item.grader.as_str(),
+            ])?;
+        }
+        for question in &self.follow_ups {
+            out.write_record([
+                "follow-up",
+                &format!("follow-up-{}", question.number),
+                question.question.as_str(),
+                "",
+                if question.asked_at.is_some() {
+                    "asked"
+                } else {
+                    ""
+                },
+                &when(question.asked_at),
+                "",
             ])?;
         }
         let bytes = out.into_inner().map_err(|e| e.into_error())?;
@@ -231,6 +330,14 @@ impl Scorecard {
 fn last_tick(events: &[Logged], id: &str) -> Option<(Verdict, i64)> {
     events.iter().rev().find_map(|e| match &e.happening {
         Happening::Ticked { item, verdict } if item == id => Some((*verdict, e.at)),
+        _ => None,
+    })
+}
+
+/// When the follow-up question at `index` was first asked.
+pub fn first_asked(events: &[Logged], index: usize) -> Option<i64> {
+    events.iter().find_map(|e| match &e.happening {
+        Happening::Asked { index: i, .. } if *i == index => Some(e.at),
         _ => None,
     })
 }
@@ -317,6 +424,7 @@ mod tests {
             candidate: "Sam",
             interviewer: "ivy",
             scenario: "gitops-drift-causing-outage",
+            follow_ups: &[],
             started_at: 1_000,
             ended_at: Some(3_700_000),
         };
@@ -335,26 +443,41 @@ mod tests {
         );
         let elapsed: Vec<&str> = card.timeline.iter().map(|t| t.elapsed.as_str()).collect();
         assert_eq!(elapsed, ["00:00", "01:00", "01:01", "02:04", "1:01:39"]);
-        assert_eq!(card.timeline[2].text, format!("Marked `{first}` covered"));
+        assert_eq!(
+            card.timeline[2].text,
+            format!("Marked covered: {}", rubric.items[0].text)
+        );
         assert_eq!(card.candidate_notes, notes);
     }
 
     #[test]
-    fn the_csv_has_a_row_per_item_with_quotes_where_needed() {
+    fn the_csv_has_a_row_per_item_then_per_follow_up_with_times_in_utc() {
         let rubric = rubric();
-        let events = [logged(
-            1,
-            5,
-            Happening::Ticked {
-                item: rubric.items[0].id.clone(),
-                verdict: Verdict::Covered,
-            },
-        )];
+        let events = [
+            logged(
+                1,
+                5,
+                Happening::Ticked {
+                    item: rubric.items[0].id.clone(),
+                    verdict: Verdict::Covered,
+                },
+            ),
+            logged(
+                2,
+                90_000,
+                Happening::Asked {
+                    index: 1,
+                    question: "Why, \"exactly\"?".into(),
+                },
+            ),
+        ];
         let graded = rubric.grade("");
+        let questions = ["What first?".to_owned(), "Why, \"exactly\"?".to_owned()];
         let header = Header {
             candidate: "Sam",
             interviewer: "ivy",
             scenario: "s",
+            follow_ups: &questions,
             started_at: 0,
             ended_at: None,
         };
@@ -362,14 +485,151 @@ mod tests {
         let csv = card.to_csv().unwrap();
         let mut reader = csv::Reader::from_reader(csv.as_bytes());
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-        assert_eq!(rows.len(), rubric.items.len());
-        assert_eq!(&rows[0][0], rubric.items[0].id);
-        assert_eq!(&rows[0][1], rubric.items[0].text);
+        assert_eq!(rows.len(), rubric.items.len() + 2);
         assert_eq!(
-            (&rows[0][3], &rows[0][4], &rows[0][5]),
-            ("covered", "5", "missed")
+            (&rows[0][0], &rows[0][1]),
+            ("rubric item", rubric.items[0].id.as_str())
         );
-        assert_eq!((&rows[1][3], &rows[1][4]), ("", ""));
+        assert_eq!(&rows[0][2], rubric.items[0].text);
+        assert_eq!(
+            (&rows[0][4], &rows[0][5], &rows[0][6]),
+            ("covered", "1970-01-01 00:00 UTC", "missed")
+        );
+        assert_eq!((&rows[1][4], &rows[1][5]), ("", ""));
+        let asked = &rows[rubric.items.len() + 1];
+        assert_eq!(
+            asked.iter().collect::<Vec<_>>(),
+            [
+                "follow-up",
+                "follow-up-2",
+                "Why, \"exactly\"?",
+                "",
+                "asked",
+                "1970-01-01 00:01 UTC",
+                ""
+            ]
+        );
+        assert_eq!(&rows[rubric.items.len()][4], "");
+        assert!(csv.contains(r#""Why, ""exactly""?""#), "{csv}");
+    }
+
+    #[test]
+    fn follow_ups_on_the_scorecard_carry_when_they_were_first_asked() {
+        let rubric = rubric();
+        let asked = |index| Happening::Asked {
+            index,
+            question: "Q".into(),
+        };
+        let events = [
+            logged(1, 61_000, asked(0)),
+            logged(2, 95_000, asked(0)),
+            logged(3, 99_000, asked(7)),
+        ];
+        let questions = ["First?".to_owned(), "Second?".to_owned()];
+        let header = Header {
+            candidate: "Sam",
+            interviewer: "ivy",
+            scenario: "s",
+            follow_ups: &questions,
+            started_at: 1_000,
+            ended_at: None,
+        };
+        let card = Scorecard::build(header, &rubric, &events, "", &rubric.grade(""));
+        let seen: Vec<(usize, &str, Option<i64>, Option<&str>)> = card
+            .follow_ups
+            .iter()
+            .map(|f| {
+                (
+                    f.number,
+                    f.question.as_str(),
+                    f.asked_at,
+                    f.elapsed.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (1, "First?", Some(61_000), Some("01:00")),
+                (2, "Second?", None, None)
+            ]
+        );
+        assert_eq!(card.timeline[0].text, "Asked follow-up 1: Q");
+    }
+
+    #[test]
+    fn the_timeline_says_what_was_revealed_and_names_items_by_their_text() {
+        let rubric = rubric();
+        let long = "ArgoCD UI shows the app as OutOfSync with a diff on spec.replicas, \
+                    and the HPA keeps scaling it back up to eight";
+        let revealed = |what, label: &str| Happening::Revealed {
+            what,
+            index: 2,
+            label: label.into(),
+            html: "<p>x</p>".into(),
+        };
+        let tick = Happening::Ticked {
+            item: rubric.items[1].id.clone(),
+            verdict: Verdict::Partial,
+        };
+        let gone = Happening::Ticked {
+            item: "an-item-since-removed".into(),
+            verdict: Verdict::Missed,
+        };
+        let lines: Vec<String> = [
+            revealed(Reveal::Evidence, "HPA is trying to scale to 8 replicas"),
+            revealed(Reveal::Evidence, long),
+            revealed(Reveal::Hint, "Step 3: Check HPA"),
+            revealed(Reveal::Evidence, ""),
+            revealed(Reveal::Hint, ""),
+            tick,
+            gone,
+        ]
+        .iter()
+        .map(|h| h.describe(&rubric))
+        .collect();
+        assert_eq!(
+            lines,
+            [
+                "Revealed evidence: HPA is trying to scale to 8 replicas".to_owned(),
+                "Revealed evidence: ArgoCD UI shows the app as OutOfSync with a diff on spec.replicas, and the HPA…".to_owned(),
+                "Revealed step 3: Check HPA".to_owned(),
+                "Revealed evidence item 3".to_owned(),
+                "Revealed the findings of step 3".to_owned(),
+                format!("Marked partial: {}", rubric.items[1].text),
+                "Marked missed: an-item-since-removed".to_owned(),
+            ]
+        );
+        assert!(lines.iter().all(|l| !l.contains('`')), "{lines:?}");
+    }
+
+    #[test]
+    fn the_json_scorecard_shows_every_time_in_utc() {
+        let rubric = rubric();
+        let events = [logged(
+            1,
+            120_000,
+            Happening::Ticked {
+                item: rubric.items[0].id.clone(),
+                verdict: Verdict::Covered,
+            },
+        )];
+        let header = Header {
+            candidate: "Sam",
+            interviewer: "ivy",
+            scenario: "s",
+            follow_ups: &["Q?".to_owned()],
+            started_at: 60_000,
+            ended_at: None,
+        };
+        let card = Scorecard::build(header, &rubric, &events, "", &rubric.grade(""));
+        let json = serde_json::to_value(&card).unwrap();
+        assert_eq!(json["started_at"], "1970-01-01 00:01 UTC");
+        assert_eq!(json["ended_at"], serde_json::Value::Null);
+        assert_eq!(json["items"][0]["ticked_at"], "1970-01-01 00:02 UTC");
+        assert_eq!(json["timeline"][0]["at"], "1970-01-01 00:02 UTC");
+        assert_eq!(json["timeline"][0]["elapsed"], "01:00");
+        assert_eq!(json["follow_ups"][0]["asked_at"], serde_json::Value::Null);
     }
 
     #[test]
@@ -377,6 +637,7 @@ mod tests {
         let reveal = Happening::Revealed {
             what: Reveal::Evidence,
             index: 0,
+            label: "x".into(),
             html: "x".into(),
         };
         assert!(reveal.for_candidate() && Happening::Ended.for_candidate());
@@ -390,6 +651,10 @@ mod tests {
             },
             Happening::Noted {
                 text: "weak on rollback".into(),
+            },
+            Happening::Asked {
+                index: 0,
+                question: "Why?".into(),
             },
         ] {
             assert!(!private.for_candidate(), "{private:?}");
@@ -409,5 +674,28 @@ mod tests {
             serde_json::to_string(&Happening::Ended).unwrap(),
             r#"{"kind":"ended"}"#
         );
+        let asked = Happening::Asked {
+            index: 1,
+            question: "Why?".into(),
+        };
+        let json = serde_json::to_string(&asked).unwrap();
+        assert_eq!(json, r#"{"kind":"asked","index":1,"question":"Why?"}"#);
+        assert_eq!(serde_json::from_str::<Happening>(&json).unwrap(), asked);
+    }
+
+    #[test]
+    fn a_reveal_stored_before_labels_still_reads() {
+        let old = r#"{"kind":"revealed","what":"hint","index":2,"html":"<ul></ul>"}"#;
+        let read: Happening = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            read,
+            Happening::Revealed {
+                what: Reveal::Hint,
+                index: 2,
+                label: String::new(),
+                html: "<ul></ul>".into(),
+            }
+        );
+        assert_eq!(serde_json::to_string(&read).unwrap(), old);
     }
 }

@@ -21,5 +21,6 @@ pub mod stats;
 pub mod store;
 pub mod telemetry;
 pub mod templates;
+pub mod utc;
 pub mod watch;
 pub mod web;

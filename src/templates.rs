@@ -205,6 +205,8 @@ pub struct AccountNav<'a> {
     pub account: Option<&'a crate::web::identity::Account>,
     pub csrf: &'a str,
     pub signup_open: bool,
+    /// The page's [`Layout::section`]: its link (interviews, stats, users) is marked current.
+    pub section: &'a str,
 }
 
 /// Whether the header offers "Sign up" to visitors (set once at start-up, before any page is
@@ -223,6 +225,7 @@ static SIGNED_OUT_NAV: std::sync::LazyLock<String> = std::sync::LazyLock::new(||
         account: None,
         csrf: "",
         signup_open: !SIGNUP_CLOSED.load(std::sync::atomic::Ordering::Relaxed),
+        section: "",
     };
     nav.render().unwrap_or_default()
 });
@@ -243,11 +246,21 @@ impl Layout {
 /// The header's account links for this learner: `None` for anyone not signed in, whose
 /// pages need no change.
 pub fn account_nav(learner: Option<&crate::web::identity::Learner>) -> Option<Bytes> {
+    account_nav_in(learner, "")
+}
+
+/// [`account_nav`] on a page of a section the account links lead to (`interviews`, `stats`,
+/// `users`): that link is marked current.
+pub fn account_nav_in(
+    learner: Option<&crate::web::identity::Learner>,
+    section: &str,
+) -> Option<Bytes> {
     let (account, csrf) = learner.and_then(|l| Some((l.account.as_ref()?, &l.csrf)))?;
     let nav = AccountNav {
         account: Some(account),
         csrf,
         signup_open: false,
+        section,
     };
     Some(nav.render().map(Bytes::from).unwrap_or_default())
 }
@@ -280,8 +293,18 @@ pub fn page_for<T: Template>(
     learner: Option<&crate::web::identity::Learner>,
     template: &T,
 ) -> Response {
+    page_in(learner, "", template)
+}
+
+/// [`page_for`] on a page of one of the account links' sections (`interviews`, `stats`,
+/// `users`), pass the page's [`Layout::section`] so the header marks it.
+pub fn page_in<T: Template>(
+    learner: Option<&crate::web::identity::Learner>,
+    section: &str,
+    template: &T,
+) -> Response {
     match template.render() {
-        Ok(html) => personal(account_nav(learner), [Bytes::from(html)]),
+        Ok(html) => personal(account_nav_in(learner, section), [Bytes::from(html)]),
         Err(err) => render_failed(&err),
     }
 }
@@ -572,21 +595,17 @@ pub struct HistogramBar {
     pub short: String,
 }
 
-/// One checklist item's row in the items chart, in SVG units.
+/// One checklist item's row in the items chart and table; its bars are drawn 100 SVG units
+/// wide, so a percentage is a width.
 #[derive(Debug)]
 pub struct ItemRow {
-    pub number: usize,
     pub text: String,
-    pub y: u32,
-    pub hit_width: u32,
-    pub override_width: u32,
     pub hit_percent: u32,
     pub override_percent: u32,
     pub graded: usize,
 }
 
 const BAR_MAX: f64 = 130.0;
-const ROW_WIDTH: f64 = 260.0;
 
 impl StatsPage<'_> {
     fn percent(&self, share: &f64) -> u32 {
@@ -623,21 +642,12 @@ impl StatsPage<'_> {
         self.stats
             .items
             .iter()
-            .enumerate()
-            .map(|(n, item)| ItemRow {
-                number: n + 1,
+            .map(|item| ItemRow {
                 text: item.text.clone(),
-                y: 16 + n as u32 * 30,
-                hit_width: (item.hit_rate * ROW_WIDTH).round() as u32,
-                override_width: (item.override_rate * ROW_WIDTH).round() as u32,
                 hit_percent: (item.hit_rate * 100.0).round() as u32,
                 override_percent: (item.override_rate * 100.0).round() as u32,
                 graded: item.graded,
             })
             .collect()
-    }
-
-    fn items_height(&self) -> u32 {
-        10 + self.stats.items.len() as u32 * 30
     }
 }

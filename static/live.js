@@ -24,8 +24,12 @@
     return (h ? h + ":" + pad(Math.floor(s / 60) % 60) : pad(Math.floor(s / 60))) + ":" + pad(s % 60);
   }
 
-  function now() {
-    return new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  /* A time as every page shows one (src/utc.rs): 2026-11-28 01:53 UTC. */
+  function utc(ms) {
+    var d = new Date(ms);
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return d.getUTCFullYear() + "-" + pad(d.getUTCMonth() + 1) + "-" + pad(d.getUTCDate()) +
+      " " + pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + " UTC";
   }
 
   /* POST a form (with the button that submitted it) as the console's script:
@@ -80,7 +84,7 @@
           notes.textContent = d.text;
         }
         if (notesStatus) {
-          notesStatus.textContent = d.at ? "Updated " + new Date(d.at).toLocaleTimeString() : "Nothing written yet.";
+          notesStatus.textContent = d.at ? "Updated " + utc(d.at) : "Nothing written yet.";
         }
       },
       suggestions: function (d) {
@@ -121,6 +125,22 @@
             button.disabled = true;
             button.textContent = "Revealed";
           }
+        }
+      },
+      asked: function (d) {
+        var item = document.getElementById("follow-up-" + d.index);
+        if (!item || item.classList.contains("is-asked")) {
+          return;
+        }
+        item.classList.add("is-asked");
+        var at = $("[data-asked-at]", item);
+        if (at) {
+          at.textContent = elapsed(Date.now() - started);
+        }
+        var button = $("button", item);
+        if (button) {
+          button.disabled = true;
+          button.textContent = "Asked";
         }
       },
       noted: function (d, source) {
@@ -224,7 +244,7 @@
         } else if (response.ok) {
           saved = value;
           if (status) {
-            status.textContent = "Saved at " + now() + ".";
+            status.textContent = "Saved at " + utc(Date.now()) + ".";
           }
         } else if (status) {
           status.textContent = "Not saved (" + response.status + "). Keep typing; it will try again.";

@@ -24,6 +24,53 @@ pub struct RelatedLink {
     pub unparsed: bool,
 }
 
+impl RelatedLink {
+    /// The kind as a reader would say it (see [`kind_label`]).
+    pub fn kind_label(&self) -> Option<String> {
+        self.kind.as_deref().map(kind_label)
+    }
+}
+
+/// Kinds of wiki pages the corpus names in "Related Content", as written (lowercase, words
+/// joined by `_`), and how to show them.
+const KINDS: [(&str, &str); 16] = [
+    ("assessment", "Assessment"),
+    ("cheat_sheet", "Cheat sheet"),
+    ("cheatsheet", "Cheat sheet"),
+    ("drill", "Drill"),
+    ("flashcard_deck", "Flashcard deck"),
+    ("flashcards", "Flashcard deck"),
+    ("interview_gauntlet", "Interview gauntlet"),
+    ("lab", "Lab"),
+    ("primer", "Primer"),
+    ("reference", "Reference"),
+    ("runbook", "Runbook"),
+    ("scenario", "Scenario"),
+    ("skill_check", "Skill check"),
+    ("skillcheck", "Skill check"),
+    ("topic_pack", "Topic pack"),
+    ("track", "Track"),
+];
+
+/// A related page's kind for a badge: `flashcard_deck` and `Topic Pack` become
+/// `Flashcard deck` and `Topic pack` (`-` counts as `_` here); a kind not in [`KINDS`] keeps
+/// its words and their case, with `_` made a space and the first letter capitalised
+/// (`incident_review` -> `Incident review`, `SRE_handbook` -> `SRE handbook`).
+pub fn kind_label(kind: &str) -> String {
+    let words = |separators: &[char]| -> Vec<&str> {
+        kind.split(separators).filter(|w| !w.is_empty()).collect()
+    };
+    let key = words(&['_', ' ', '-']).join("_").to_lowercase();
+    if let Some((_, label)) = KINDS.iter().find(|(known, _)| *known == key) {
+        return (*label).to_owned();
+    }
+    let text = words(&['_', ' ']).join(" ");
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 /// A page listed or found to link to this one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Backlink {
@@ -153,6 +200,43 @@ mod tests {
         assert_eq!(r.title, "Argo Flashcards (CLI)");
         assert_eq!(r.kind.as_deref(), Some("flashcard_deck"));
         assert_eq!((r.url, r.target, r.missing), (None, None, false));
+    }
+
+    #[test]
+    fn kinds_are_shown_as_a_reader_would_say_them() {
+        let labels: Vec<String> = [
+            "flashcard_deck",
+            "Topic Pack",
+            "runbook",
+            "Lab",
+            "skill-check",
+            "incident_review",
+            "SRE_handbook",
+            "Post  Mortem",
+            "_",
+        ]
+        .into_iter()
+        .map(kind_label)
+        .collect();
+        assert_eq!(
+            labels,
+            [
+                "Flashcard deck",
+                "Topic pack",
+                "Runbook",
+                "Lab",
+                "Skill check",
+                "Incident review",
+                "SRE handbook",
+                "Post Mortem",
+                ""
+            ]
+        );
+        assert!(KINDS.iter().all(|(k, _)| *k == k.to_lowercase()));
+        assert!(
+            KINDS.windows(2).all(|w| w[0].0 < w[1].0),
+            "keep KINDS sorted"
+        );
     }
 
     #[test]

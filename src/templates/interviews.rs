@@ -13,6 +13,8 @@ use crate::interviews::Scorecard;
 pub struct StartForm<'a> {
     pub csrf: &'a str,
     pub slug: &'a str,
+    /// Offer the answer key (not on the answer key itself).
+    pub key_link: bool,
 }
 
 /// One interview in the list.
@@ -64,6 +66,16 @@ impl TickView {
     }
 }
 
+/// A follow-up question on the console.
+#[derive(Debug)]
+pub struct FollowUpView {
+    pub index: usize,
+    /// Sanitized at content load.
+    pub html: String,
+    /// `mm:ss` into the interview when it was first asked.
+    pub asked: Option<String>,
+}
+
 /// A private note on the console.
 #[derive(Debug)]
 pub struct NoteView {
@@ -86,8 +98,7 @@ pub struct ConsolePage<'a> {
     pub last_seq: i64,
     pub reveals: Vec<RevealView>,
     pub items: Vec<TickView>,
-    /// Rendered follow-up questions.
-    pub follow_ups: Vec<String>,
+    pub follow_ups: Vec<FollowUpView>,
     pub notes: Vec<NoteView>,
     pub candidate_notes: &'a str,
     pub traps: Vec<String>,
@@ -138,4 +149,24 @@ pub struct ScorecardPage<'a> {
     pub percent: u32,
     pub grader_percent: u32,
     pub card: &'a Scorecard,
+}
+
+/// The interviewer's view of a scenario: the whole answer key, no interview needed.
+#[derive(Debug, Template)]
+#[template(path = "answer_key.html")]
+pub struct AnswerKeyPage<'a> {
+    pub layout: Layout,
+    pub title: &'a str,
+    pub url: &'a str,
+    /// The scenario with its answers shown and the start form where a learner's answer form
+    /// would be; content sanitized at load, the form rendered by askama.
+    pub article: String,
+    pub items: Vec<KeyItem>,
+}
+
+/// A rubric item as the grader and the console's checklist use it.
+#[derive(Debug)]
+pub struct KeyItem {
+    pub text: String,
+    pub weight: f32,
 }

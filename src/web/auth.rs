@@ -276,15 +276,14 @@ async fn users_page(
         })
         .collect();
     let page = AdminUsersPage {
-        layout: Layout::default(),
+        layout: Layout::in_section("users"),
         csrf: learner.map_or("", |l| l.csrf.as_str()),
         users,
         roles: Role::ALL,
         message,
     };
-    Ok(view::no_store(
-        (status, templates::page_for(learner, &page)).into_response(),
-    ))
+    let html = templates::page_in(learner, page.layout.section, &page);
+    Ok(view::no_store((status, html).into_response()))
 }
 
 #[derive(Debug, Deserialize)]
@@ -306,7 +305,7 @@ pub async fn set_role(
     visitor.check_post(&headers, &form.csrf)?;
     let role = Role::parse(&form.role).ok_or_else(|| {
         AppError::BadRequest(format!(
-            "`{}` is not a role: use learner, interviewer, author or admin",
+            "“{}” is not a role: use learner, interviewer, author or admin.",
             form.role
         ))
     })?;
@@ -317,7 +316,7 @@ pub async fn set_role(
         }
         RoleChange::NoSuchUser => Err(AppError::NotFound),
         RoleChange::LastAdmin => {
-            let message = format!("`{name}` is the only admin; make someone else admin first.");
+            let message = format!("{name} is the only admin; make someone else admin first.");
             users_page(&state, &visitor, Some(&message), StatusCode::CONFLICT).await
         }
     }

@@ -14,9 +14,10 @@ use sha2::Sha256;
 use crate::accounts::Role;
 use crate::app::AppState;
 use crate::content::Page;
+use crate::content::investigation::Step;
 use crate::error::AppError;
 use crate::grading::{Grade, Rubric, Verdict};
-use crate::interviews::{Happening, Logged, Reveal};
+use crate::interviews::{Happening, Logged, Reveal, first_asked};
 use crate::random;
 use crate::store::{Interview, NewEvent, NewInterview};
 use crate::templates::{self, interviews as views};
@@ -155,11 +156,7 @@ pub async fn console(
         last_seq: interview.last_seq,
         reveals: reveals_of(page, &events),
         items: items_of(rubric, &events, &graded),
-        follow_ups: page
-            .scenario
-            .as_ref()
-            .map(|s| s.follow_ups.iter().map(|f| f.html.clone()).collect())
-            .unwrap_or_default(),
+        follow_ups: follow_ups_of(page, &events, interview.started_at),
         notes: events
             .iter()
             .filter_map(|e| match &e.happening {
@@ -174,7 +171,11 @@ pub async fn console(
         traps: graded.traps.iter().map(|t| t.claim.clone()).collect(),
         article: &article_html,
     };
-    Ok(view::no_store(templates::page_for(Some(learner), &view)))
+    Ok(view::no_store(templates::page_in(
+        Some(learner),
+        view.layout.section,
+        &view,
+    )))
 }
 
 /// What the interviewer can reveal: each evidence item, then each investigation step that
@@ -207,16 +208,30 @@ fn reveals_of(page: &Page, events: &[Logged]) -> Vec<views::RevealView> {
         .map(|(i, step)| views::RevealView {
             what: "hint",
             index: i,
-            label: format!("Step {}: what it shows", step.number),
-            html: hint_html(&step.shows),
+            label: step_label(step),
+            html: hint_html(None, &step.shows),
             revealed: revealed(Reveal::Hint, i),
         });
     evidence.chain(hints).collect()
 }
 
-/// A step's `Shows:` lines as escaped HTML.
-fn hint_html(shows: &[String]) -> String {
-    let mut html = String::from("<ul>");
+/// `Step 3: Check HPA`.
+fn step_label(step: &Step) -> String {
+    match step.title.trim() {
+        "" => format!("Step {}", step.number),
+        title => format!("Step {}: {title}", step.number),
+    }
+}
+
+/// A step's `Shows:` lines as escaped HTML, under its label when the candidate gets it.
+fn hint_html(label: Option<&str>, shows: &[String]) -> String {
+    let mut html = String::new();
+    if let Some(label) = label {
+        html.push_str(r#"<p class="revealed-step">"#);
+        crate::content::markdown::escape_into(&mut html, label);
+        html.push_str("</p>");
+    }
+    html.push_str("<ul>");
     for line in shows {
         html.push_str("<li><code>");
         crate::content::markdown::escape_into(&mut html, line);
@@ -224,6 +239,23 @@ fn hint_html(shows: &[String]) -> String {
     }
     html.push_str("</ul>");
     html
+}
+
+/// The scenario's follow-up questions, each marked with when it was first asked.
+fn follow_ups_of(page: &Page, events: &[Logged], started_at: i64) -> Vec<views::FollowUpView> {
+    let Some(scenario) = &page.scenario else {
+        return Vec::new();
+    };
+    scenario
+        .follow_ups
+        .iter()
+        .enumerate()
+        .map(|(i, question)| views::FollowUpView {
+            index: i,
+            html: question.html.clone(),
+            asked: first_asked(events, i).map(|at| crate::interviews::elapsed(at - started_at)),
+        })
+        .collect()
 }
 
 fn items_of(rubric: &Rubric, events: &[Logged], graded: &Grade) -> Vec<views::TickView> {
@@ -365,10 +397,13 @@ pub async fn reveal(
         .scenario(&interview.scenario)
         .ok_or(AppError::NotFound)?;
     let scenario = page.scenario.as_ref().ok_or(AppError::NotFound)?;
-    let (what, html) = match form.what.as_str() {
+    let (what, shown) = match form.what.as_str() {
         "evidence" => (
             Reveal::Evidence,
-            scenario.evidence.get(form.index).map(|e| e.html.clone()),
+            scenario
+                .evidence
+                .get(form.index)
+                .map(|e| (e.text.clone(), e.html.clone())),
         ),
         "hint" => (
             Reveal::Hint,
@@ -376,18 +411,23 @@ pub async fn reveal(
                 .investigation
                 .get(form.index)
                 .filter(|s| !s.shows.is_empty())
-                .map(|s| hint_html(&s.shows)),
+                .map(|s| {
+                    let label = step_label(s);
+                    let html = hint_html(Some(&label), &s.shows);
+                    (label, html)
+                }),
         ),
-        other => {
-            return Err(AppError::BadRequest(format!(
-                "`{other}` cannot be revealed: use evidence or hint"
-            )));
+        _ => {
+            return Err(AppError::BadRequest(
+                "Only evidence or a step's findings can be revealed.".to_owned(),
+            ));
         }
     };
-    let html = html.ok_or(AppError::NotFound)?;
+    let (label, html) = shown.ok_or(AppError::NotFound)?;
     let happening = Happening::Revealed {
         what,
         index: form.index,
+        label,
         html,
     };
     record(&state, &interview, &happening).await?;
@@ -425,6 +465,42 @@ pub async fn tick(
     };
     record(&state, &interview, &happening).await?;
     Ok(done(&headers, &id, &format!("#tick-{}", form.item)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AskForm {
+    csrf: String,
+    index: usize,
+}
+
+/// POST /interviews/{id}/follow-ups: marks a follow-up question asked, timestamped (once: asking
+/// it again changes nothing).
+pub async fn ask(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<Form<AskForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(rejection)?;
+    let interview = action(&state, &visitor, &headers, &id, &form.csrf).await?;
+    let content = state.content();
+    let (page, _, _) = content
+        .scenario(&interview.scenario)
+        .ok_or(AppError::NotFound)?;
+    let question = page
+        .scenario
+        .as_ref()
+        .and_then(|s| s.follow_ups.get(form.index))
+        .ok_or(AppError::NotFound)?;
+    if first_asked(&happenings(&state, &interview).await?, form.index).is_none() {
+        let happening = Happening::Asked {
+            index: form.index,
+            question: question.text.clone(),
+        };
+        record(&state, &interview, &happening).await?;
+    }
+    Ok(done(&headers, &id, &format!("#follow-up-{}", form.index)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -475,9 +551,15 @@ pub async fn end(
     Ok(Redirect::to(&format!("/interviews/{id}/scorecard")).into_response())
 }
 
-/// The start form an interviewer sees on a scenario page.
+/// The start form an interviewer sees on a scenario page, with a link to the answer key.
 pub fn start_form(account: Option<&Account>, csrf: &str, slug: &str) -> Option<String> {
     use askama::Template;
     account.filter(|a| a.role.is_interviewer())?;
-    views::StartForm { csrf, slug }.render().ok()
+    views::StartForm {
+        csrf,
+        slug,
+        key_link: true,
+    }
+    .render()
+    .ok()
 }

@@ -102,6 +102,7 @@ fn kind_name(kind: &str) -> &'static str {
         "started" => "started",
         "revealed" => "revealed",
         "ticked" => "ticked",
+        "asked" => "asked",
         "noted" => "noted",
         "ended" => "ended",
         _ => "event",

@@ -7,6 +7,7 @@ pub mod candidate;
 pub mod headers;
 pub mod identity;
 pub mod interviews;
+pub mod keys;
 pub mod limits;
 pub mod live;
 pub mod pages;

@@ -270,10 +270,14 @@ pub async fn statistics_index(
         .collect();
     rows.sort_by(|a, b| b.attempts.cmp(&a.attempts).then(a.title.cmp(&b.title)));
     let page = templates::StatsIndexPage {
-        layout: Layout::default(),
+        layout: Layout::in_section("stats"),
         rows,
     };
-    Ok(templates::page_for(visitor.0.as_ref(), &page))
+    Ok(templates::page_in(
+        visitor.0.as_ref(),
+        page.layout.section,
+        &page,
+    ))
 }
 
 /// Answers shown on the statistics page.
@@ -321,11 +325,15 @@ pub async fn statistics(
         })
         .collect();
     let view = templates::StatsPage {
-        layout: Layout::in_section("scenarios"),
+        layout: Layout::in_section("stats"),
         title: page.short_title(),
         url: &page.url,
         stats,
         recent,
     };
-    Ok(templates::page_for(visitor.0.as_ref(), &view))
+    Ok(templates::page_in(
+        visitor.0.as_ref(),
+        view.layout.section,
+        &view,
+    ))
 }

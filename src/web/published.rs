@@ -30,15 +30,21 @@ impl Article {
     /// A scenario's article with its answers shown, alone (for the attempt page and the
     /// interviewer's console); `None` for a wiki page.
     pub fn with_answers(&self) -> Option<String> {
-        let Article::Scenario { unlocked, .. } = self else {
+        self.with_answers_around("")
+    }
+
+    /// [`Article::with_answers`] with `middle` where a learner's answer form would be (before
+    /// the first hidden section).
+    pub fn with_answers_around(&self, middle: &str) -> Option<String> {
+        let Article::Scenario {
+            unlocked: [head, tail],
+            ..
+        } = self
+        else {
             return None;
         };
-        Some(
-            unlocked
-                .iter()
-                .map(|b| String::from_utf8_lossy(b))
-                .collect(),
-        )
+        let parts = [&head[..], middle.as_bytes(), &tail[..]];
+        Some(String::from_utf8_lossy(&parts.concat()).into_owned())
     }
 }
 

@@ -42,8 +42,9 @@ pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Res
         rows,
         all: mine.is_none(),
     };
-    Ok(view::no_store(templates::page_for(
+    Ok(view::no_store(templates::page_in(
         visitor.0.as_ref(),
+        page.layout.section,
         &page,
     )))
 }
@@ -67,10 +68,16 @@ async fn scorecard(state: &AppState, interview: &Interview) -> Result<Option<Sco
     };
     let events = happenings(state, interview).await?;
     let graded = rubric.grade(&interview.candidate_notes);
+    let follow_ups: Vec<String> = page
+        .scenario
+        .as_ref()
+        .map(|s| s.follow_ups.iter().map(|f| f.text.clone()).collect())
+        .unwrap_or_default();
     let header = Header {
         candidate: &interview.candidate,
         interviewer: &interview.interviewer,
         scenario: &page.slug,
+        follow_ups: &follow_ups,
         started_at: interview.started_at,
         ended_at: interview.ended_at,
     };
@@ -108,8 +115,9 @@ pub async fn page(
         grader_percent: percent(card.grader_score),
         card: &card,
     };
-    Ok(view::no_store(templates::page_for(
+    Ok(view::no_store(templates::page_in(
         visitor.0.as_ref(),
+        view.layout.section,
         &view,
     )))
 }

@@ -31,7 +31,7 @@ pub fn human_verdict(value: &str) -> Result<Verdict, crate::error::AppError> {
         .filter(|v| *v != Verdict::Review)
         .ok_or_else(|| {
             crate::error::AppError::BadRequest(format!(
-                "`{value}` is not a verdict: use covered, partial or missed"
+                "“{value}” is not a verdict: use covered, partial or missed."
             ))
         })
 }
@@ -44,19 +44,9 @@ pub fn now_ms() -> i64 {
     i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
 }
 
-/// `2026-11-28 01:53 UTC`.
+/// `2026-11-28 01:53 UTC`: see [`crate::utc`].
 pub fn date_time(unix_ms: i64) -> String {
-    match time::OffsetDateTime::from_unix_timestamp(unix_ms / 1000) {
-        Ok(t) => format!(
-            "{}-{:02}-{:02} {:02}:{:02} UTC",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute()
-        ),
-        Err(_) => "unknown time".to_owned(),
-    }
+    crate::utc::format(unix_ms)
 }
 
 /// A score (0 to 1) as a whole percentage.

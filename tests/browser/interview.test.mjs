@@ -1,8 +1,9 @@
 // The interviewer journey in two browser pages: the interviewer starts an interview from a
 // scenario, the candidate opens the link; a reveal appears on the candidate's page without a
 // reload, the candidate's notes appear on the console as they type, the interviewer ticks an
-// item and ends, and the scorecard shows it all. Then SIGTERM with streams open: the server
-// stops within a few seconds.
+// item and ends, and the scorecard shows it all. Follow-up questions ticked as asked reach
+// every open console live (never the candidate) and the scorecard. Then SIGTERM with streams
+// open: the server stops within a few seconds.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,6 +61,10 @@ test('an interviewer runs a live interview with a candidate', { timeout: 90_000 
     await interviewer.locator('#candidate-notes', { hasText: 'fights the HPA over spec.replicas' }).waitFor();
     await interviewer.locator('[data-suggestion="quick-identification-of-the-hpa-vs"]', { hasText: 'covered' }).waitFor();
     await candidate.locator('#notes-status', { hasText: 'Saved at' }).waitFor();
+    // Times read as on every page: UTC to the minute, never the browser's local time.
+    assert.match(await candidate.locator('#notes-status').innerText(), /^Saved at \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/);
+    await interviewer.locator('#candidate-notes-status', { hasText: 'Updated' }).waitFor();
+    assert.match(await interviewer.locator('#candidate-notes-status').innerText(), /^Updated \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
 
     // Tick an item and leave a private note; both show on the console without a reload.
     const item = interviewer.locator('#tick-quick-identification-of-the-hpa-vs');
@@ -74,8 +79,9 @@ test('an interviewer runs a live interview with a candidate', { timeout: 90_000 
     await Promise.all([interviewer.waitForURL(/\/scorecard$/), interviewer.getByRole('button', { name: 'End interview' }).click()]);
     await candidate.getByRole('heading', { name: 'Thank you, Sam' }).waitFor();
     const card = interviewer.locator('article.scorecard');
-    await card.getByText('Marked `quick-identification-of-the-hpa-vs` covered').waitFor();
-    assert.ok(await card.getByText('Revealed evidence 1').isVisible());
+    await card.getByText('Marked covered: Quick identification of the HPA vs ArgoCD conflict').waitFor();
+    assert.ok(await card.getByText('Revealed evidence: ArgoCD UI shows the app as OutOfSync with a diff on spec.replicas').isVisible());
+    assert.equal(await card.getByText('`').count(), 0, 'no raw Markdown on the scorecard');
     assert.ok(await card.getByText('Note: Found the conflict in under five minutes').isVisible());
     assert.ok(await card.getByText('ArgoCD self-heal fights the HPA over spec.replicas').isVisible());
     const row = card.locator('tr', { hasText: 'Quick identification of the HPA vs ArgoCD conflict' });
@@ -84,6 +90,75 @@ test('an interviewer runs a live interview with a candidate', { timeout: 90_000 
     assert.ok(percent > 0 && percent < 100, `score ${percent}%`);
     // After the end the candidate's link answers 410 Gone (the closed page), which Chromium
     // logs; nothing else may appear.
+    const unexpected = problems.filter((p) => !p.includes('status of 410 (Gone)'));
+    assert.deepEqual(unexpected, [], 'no console or page errors');
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
+
+test('follow-ups ticked as asked and revealed steps reach every console live, never the candidate', { timeout: 90_000 }, async () => {
+  const server = await startServer();
+  addUser(server.database, 'ivy', 'interviewer', 'correct horse battery');
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium', headless: true, args: ARGS });
+  const problems = [];
+  try {
+    const context = await browser.newContext({ baseURL: server.baseUrl });
+    const interviewer = await context.newPage();
+    interviewer.setDefaultTimeout(5_000);
+    watch(interviewer, problems);
+    interviewer.on('dialog', (d) => d.accept());
+    await interviewer.goto('/sign-in');
+    await interviewer.getByLabel('User name').fill('ivy');
+    await interviewer.getByLabel('Password').fill('correct horse battery');
+    await Promise.all([interviewer.waitForURL(/\/$/), interviewer.getByRole('button', { name: 'Sign in' }).click()]);
+    await interviewer.goto('/scenarios/tls-certificate-expired');
+    await interviewer.getByLabel("Candidate's name").fill('Sam');
+    await Promise.all([interviewer.waitForURL(/\/interviews\/[0-9a-f]{32}$/), interviewer.getByRole('button', { name: 'Start interview' }).click()]);
+    const link = await interviewer.locator('#candidate-link').inputValue();
+
+    // A second console on the same interview (another tab): it must follow without a reload.
+    const second = await context.newPage();
+    second.setDefaultTimeout(5_000);
+    watch(second, problems);
+    await second.goto(interviewer.url());
+    const candidate = await (await browser.newContext()).newPage();
+    candidate.setDefaultTimeout(5_000);
+    watch(candidate, problems);
+    await candidate.goto(link);
+    const loads = [];
+    for (const page of [second, candidate]) page.on('load', () => loads.push(page.url()));
+
+    // A step's findings reach the candidate under the step's title.
+    const step = interviewer.locator('.reveal-item[id^="reveal-hint-"]').first();
+    const title = (await step.locator('.reveal-head strong').innerText()).trim();
+    assert.match(title, /^Step 1: \S/);
+    await step.getByRole('button', { name: 'Reveal' }).click();
+    await candidate.locator('#revealed .revealed-step', { hasText: title }).waitFor();
+
+    // Ticking a follow-up as asked: both consoles mark it, with the time into the interview.
+    const question = interviewer.locator('#follow-up-1');
+    const words = (await question.locator('.follow-up-text').innerText()).trim();
+    await question.getByRole('button', { name: 'Mark asked' }).click();
+    for (const page of [interviewer, second]) {
+      const asked = page.locator('#follow-up-1.is-asked');
+      await asked.getByRole('button', { name: 'Asked' }).waitFor();
+      assert.ok(await asked.getByRole('button', { name: 'Asked' }).isDisabled());
+      assert.match(await asked.locator('[data-asked-at]').innerText(), /^\d\d:\d\d$/);
+    }
+    assert.equal(await second.locator('#follow-up-0.is-asked').count(), 0, 'only the question asked');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await candidate.getByText(words.slice(0, 40)).count(), 0, 'the candidate never sees follow-ups');
+    assert.deepEqual(loads, [], 'no page was reloaded');
+
+    // The scorecard shows when it was asked.
+    await Promise.all([interviewer.waitForURL(/\/scorecard$/), interviewer.getByRole('button', { name: 'End interview' }).click()]);
+    const card = interviewer.locator('article.scorecard');
+    await card.getByText(`Asked follow-up 2: ${words.slice(0, 40)}`).waitFor();
+    await card.locator('.scorecard-follow-ups li.is-asked', { hasText: 'into the interview' }).waitFor();
+    assert.equal(await card.locator('.scorecard-follow-ups li:not(.is-asked)', { hasText: 'not asked' }).count(), 2);
+    assert.ok(await card.getByText(`Revealed ${title.replace('Step', 'step')}`).isVisible());
     const unexpected = problems.filter((p) => !p.includes('status of 410 (Gone)'));
     assert.deepEqual(unexpected, [], 'no console or page errors');
   } finally {

@@ -77,6 +77,20 @@ async function everyPage(browser, baseURL) {
   visit('interviewer', interviewer, '/interviews');
   visit('candidate', candidate, link);
   visit('interviewer', interviewer, `${consolePath}/scorecard`);
+  visit('interviewer', interviewer, '/interviews/keys/tls-certificate-expired');
+
+  // An interview with a step's findings revealed and a follow-up asked.
+  const tls = await interviewer.newPage();
+  await tls.goto('/scenarios/tls-certificate-expired');
+  await tls.getByLabel("Candidate's name").fill('Kim');
+  await Promise.all([tls.waitForURL(/\/interviews\/[0-9a-f]{32}$/), tls.getByRole('button', { name: 'Start interview' }).click()]);
+  await tls.locator('.reveal-item[id^="reveal-hint-"]').first().getByRole('button', { name: 'Reveal' }).click();
+  await tls.locator('#follow-up-0').getByRole('button', { name: 'Mark asked' }).click();
+  await tls.locator('#follow-up-0.is-asked').waitFor();
+  const tlsPath = new URL(tls.url()).pathname;
+  visit('interviewer', interviewer, tlsPath);
+  visit('interviewer', interviewer, `${tlsPath}/scorecard`);
+  visit('candidate', candidate, new URL(await tls.locator('#candidate-link').inputValue()).pathname);
   return { pages, end: async () => {
     console.on('dialog', (d) => d.accept());
     await Promise.all([console.waitForURL(/scorecard$/), console.getByRole('button', { name: 'End interview' }).click()]);

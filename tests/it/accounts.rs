@@ -377,7 +377,11 @@ async fn an_admin_changes_roles_but_never_removes_the_last_admin() {
     app.signed_in_as("root", Role::Admin).await;
     app.add_user("ana", Role::Learner).await;
     let page = app.get("/admin/users").await;
-    page.assert_contains(&["<td>ana</td>", "<td>root</td>", r#"<option value="author""#]);
+    page.assert_contains(&[
+        r#"<th scope="row">ana</th>"#,
+        r#"<th scope="row">root</th>"#,
+        r#"<option value="author""#,
+    ]);
     let csrf = TestApp::csrf_in(&page);
     let res = app
         .post_form(
@@ -395,7 +399,7 @@ async fn an_admin_changes_roles_but_never_removes_the_last_admin() {
         )
         .await;
     assert_eq!(last.status, StatusCode::CONFLICT);
-    last.assert_contains(&["`root` is the only admin"]);
+    last.assert_contains(&["root is the only admin"]);
     let bad = app
         .post_form(
             "/admin/users/ana/role",

@@ -326,7 +326,7 @@ async fn author_statistics_chart_attempts_hit_rates_and_overrides() {
     index.assert_contains(&[
         r#"<a href="/stats/gitops-drift-causing-outage">"#,
         "</a></td><td>2</td><td>",
-        r#"<a href="/stats">Statistics</a>"#,
+        r#"<a href="/stats" aria-current="page">Statistics</a>"#,
     ]);
 }
 

@@ -21,7 +21,12 @@ async fn started(app: &TestApp) -> (String, String) {
 }
 
 async fn start(app: &TestApp, candidate: &str) -> (String, String) {
-    let page = app.get(&format!("/scenarios/{SLUG}")).await;
+    start_on(app, SLUG, candidate).await
+}
+
+/// [`start`] on another scenario.
+async fn start_on(app: &TestApp, slug: &str, candidate: &str) -> (String, String) {
+    let page = app.get(&format!("/scenarios/{slug}")).await;
     page.assert_contains(&["Start interview"]);
     let csrf = TestApp::csrf_in(&page);
     let res = app
@@ -29,7 +34,7 @@ async fn start(app: &TestApp, candidate: &str) -> (String, String) {
             "/interviews",
             &[
                 ("csrf", &csrf),
-                ("scenario", SLUG),
+                ("scenario", slug),
                 ("candidate", candidate),
             ],
         )
@@ -414,10 +419,11 @@ async fn ticks_and_notes_are_timestamped_stored_and_on_the_scorecard() {
     let page = app.get(&format!("{console}/scorecard")).await;
     page.assert_contains(&[
         "Scorecard: Sam &#60;script&#62;",
-        "Marked `quick-identification-of-the-hpa-vs` covered",
+        "Marked covered: Quick identification of the HPA vs ArgoCD conflict",
         "Note: asked about &#60;b&#62;rollback&#60;/b&#62;",
         "HPA and ArgoCD self-heal fight over replicas",
     ]);
+    assert!(!page.body.contains('`'), "no raw Markdown on the scorecard");
     let console_page = app.get(&console).await;
     console_page.assert_contains(&[
         "asked about &#60;b&#62;rollback",
@@ -455,14 +461,19 @@ async fn the_scorecard_exports_as_json_and_csv() {
     assert_eq!(card["candidate"], "Sam <script>");
     assert_eq!(card["interviewer"], "ivy");
     assert_eq!(card["scenario"], SLUG);
-    assert!(card["ended_at"].is_i64());
+    let utc = |v: &serde_json::Value| {
+        v.as_str()
+            .is_some_and(|t| t.len() == 20 && t.ends_with(" UTC") && t.as_bytes()[10] == b' ')
+    };
+    assert!(utc(&card["started_at"]), "{}", card["started_at"]);
+    assert!(utc(&card["ended_at"]), "{}", card["ended_at"]);
     let items = card["items"].as_array().unwrap();
     let first = items
         .iter()
         .find(|i| i["id"] == "quick-identification-of-the-hpa-vs")
         .unwrap();
     assert_eq!(first["interviewer"], "covered");
-    assert!(first["ticked_at"].is_i64());
+    assert!(utc(&first["ticked_at"]), "{}", first["ticked_at"]);
     assert!(card["score"].as_f64().unwrap() > 0.0);
     let kinds: Vec<&str> = card["timeline"]
         .as_array()
@@ -471,6 +482,18 @@ async fn the_scorecard_exports_as_json_and_csv() {
         .map(|t| t["kind"].as_str().unwrap())
         .collect();
     assert_eq!(kinds, ["started", "ticked", "ended"]);
+    assert!(
+        card["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| utc(&t["at"]))
+    );
+    assert_eq!(
+        card["follow_ups"],
+        serde_json::json!([]),
+        "the seed has none"
+    );
     assert_eq!(
         card["candidate_notes"],
         "suspend self-heal, \"quoted\", then ignoreDifferences"
@@ -482,11 +505,12 @@ async fn the_scorecard_exports_as_json_and_csv() {
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
         [
+            "kind",
             "item",
             "text",
             "weight",
             "interviewer",
-            "ticked_at_ms",
+            "marked_at",
             "grader"
         ]
     );
@@ -494,13 +518,10 @@ async fn the_scorecard_exports_as_json_and_csv() {
     assert_eq!(rows.len(), items.len());
     let row = rows
         .iter()
-        .find(|r| &r[0] == "quick-identification-of-the-hpa-vs")
+        .find(|r| &r[1] == "quick-identification-of-the-hpa-vs")
         .unwrap();
-    assert_eq!(&row[3], "covered");
-    assert_eq!(
-        row[4].parse::<i64>().unwrap(),
-        first["ticked_at"].as_i64().unwrap()
-    );
+    assert_eq!((&row[0], &row[4]), ("rubric item", "covered"));
+    assert_eq!(&row[5], first["ticked_at"].as_str().unwrap());
 }
 
 #[tokio::test]
@@ -718,4 +739,180 @@ async fn a_hidden_scenario_is_out_of_sight_for_learners_and_runs_as_an_interview
     let candidate = learner.get(link).await;
     assert_eq!(candidate.status, StatusCode::OK);
     candidate.assert_contains(&["The Prompt"]);
+}
+
+#[tokio::test]
+async fn a_reveal_is_named_on_the_console_the_candidate_page_and_the_timeline() {
+    let app = TestApp::bundled().await;
+    let (console, link) = started(&app).await;
+    let page = app.get(&console).await;
+    let hint = &page.body[page.body.find(r#"id="reveal-hint-2""#).unwrap()..];
+    assert!(
+        hint.trim_start_matches(r#"id="reveal-hint-2">"#)
+            .trim_start()
+            .starts_with(r#"<div class="reveal-head"><strong>Step 3: Check HPA</strong>"#),
+        "{hint}"
+    );
+    page.assert_contains(&["<strong>Evidence 1</strong>"]);
+    let candidate = app.another_browser();
+    let stream = candidate.open(&format!("{link}/events")).await;
+    for (what, index) in [("evidence", "0"), ("hint", "2")] {
+        let res = act(
+            &app,
+            &console,
+            "reveals",
+            &[("what", what), ("index", index)],
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+    }
+    let events = read_stream(stream, Duration::from_secs(2), |t| {
+        t.matches("event: revealed").count() >= 2
+    })
+    .await;
+    assert!(
+        events.contains(r#"<p class=\"revealed-step\">Step 3: Check HPA</p>"#),
+        "{events}"
+    );
+    candidate.get(&link).await.assert_contains(&[
+        r#"<li><p class="revealed-step">Step 3: Check HPA</p><ul><li><code>desired=8, current=3 (being reverted)</code></li></ul></li>"#,
+        "ArgoCD UI shows the app as OutOfSync",
+    ]);
+
+    let card = app.get(&format!("{console}/scorecard")).await;
+    card.assert_contains(&[
+        "Revealed evidence: ArgoCD UI shows the app as OutOfSync with a diff on spec.replicas",
+        "Revealed step 3: Check HPA",
+    ]);
+    assert!(!card.body.contains("Revealed evidence 1"), "{}", card.body);
+
+    let bad = act(
+        &app,
+        &console,
+        "reveals",
+        &[("what", "<root-cause>"), ("index", "0")],
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    bad.assert_contains(&["Only evidence or a step&#39;s findings can be revealed."]);
+    assert!(!bad.body.contains('`') && !bad.body.contains("<root-cause>"));
+}
+
+const TLS: &str = "tls-certificate-expired";
+
+#[tokio::test]
+async fn follow_up_questions_are_ticked_as_asked_streamed_to_the_console_and_scored() {
+    let app = TestApp::bundled().await;
+    app.signed_in_as("ivy", Role::Interviewer).await;
+    let (console, link) = start_on(&app, TLS, "Sam").await;
+    let page = app.get(&console).await;
+    assert_eq!(page.body.matches(">Mark asked</button>").count(), 3);
+    page.assert_contains(&[r#"<li class="follow-up" id="follow-up-1">"#]);
+    let mut ids: Vec<&str> = page
+        .body
+        .split(" id=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(
+        ids.len(),
+        count,
+        "the console's ids are unique beside the scenario's"
+    );
+    let console_stream = app.open(&format!("{console}/events")).await;
+    let candidate_stream = app.another_browser().open(&format!("{link}/events")).await;
+
+    let before = firedrill::web::view::now_ms();
+    let ask = |index: &'static str| {
+        let console = console.clone();
+        let app = &app;
+        async move { act(app, &console, "follow-ups", &[("index", index)]).await }
+    };
+    assert_eq!(ask("1").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(ask("1").await.status, StatusCode::SEE_OTHER, "asking again");
+    assert_eq!(ask("3").await.status, StatusCode::NOT_FOUND);
+    let forged = app
+        .post_form(
+            &format!("{console}/follow-ups"),
+            &[("csrf", "new"), ("index", "0")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let other = app.another_browser();
+    other.signed_in_as("otto", Role::Interviewer).await;
+    let csrf = TestApp::csrf_in(&other.get("/").await);
+    let theirs = other
+        .post_form(
+            &format!("{console}/follow-ups"),
+            &[("csrf", &csrf), ("index", "0")],
+        )
+        .await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+
+    let id = console.trim_start_matches("/interviews/");
+    let interview = app.store.interview(id).await.unwrap().unwrap();
+    let events = app.store.events(interview.id, 0).await.unwrap();
+    let asked: Vec<_> = events.iter().filter(|e| e.kind == "asked").collect();
+    assert_eq!(asked.len(), 1, "asked once, recorded once");
+    assert!(asked[0].at >= before);
+
+    let pushed = read_stream(console_stream, Duration::from_secs(2), |t| {
+        t.contains("event: asked")
+    })
+    .await;
+    assert!(
+        pushed.contains("event: asked") && pushed.contains(r#""index":1"#),
+        "{pushed}"
+    );
+    assert!(
+        pushed.contains("move this hostname to a DNS-01 solver"),
+        "{pushed}"
+    );
+    let candidate_saw = read_stream(candidate_stream, Duration::from_millis(500), |_| false).await;
+    assert!(
+        !candidate_saw.contains("asked") && !candidate_saw.contains("DNS-01"),
+        "{candidate_saw}"
+    );
+
+    let page = app.get(&console).await;
+    page.assert_contains(&[
+        r#"<li class="follow-up is-asked" id="follow-up-1">"#,
+        r#"disabled>Asked</button>"#,
+    ]);
+    assert_eq!(page.body.matches(">Mark asked</button>").count(), 2);
+
+    act(&app, &console, "end", &[]).await;
+    assert_eq!(ask("0").await.status, StatusCode::GONE);
+    let card = app.get(&format!("{console}/scorecard")).await;
+    card.assert_contains(&[
+        "Follow-up questions",
+        "Asked follow-up 2: When would you move this hostname to a DNS-01 solver",
+        r#"<li class="is-asked">When would you move this hostname"#,
+        "not asked",
+    ]);
+    let json: serde_json::Value =
+        serde_json::from_str(&app.get(&format!("{console}/scorecard.json")).await.body).unwrap();
+    let follow_ups = json["follow_ups"].as_array().unwrap();
+    assert_eq!(follow_ups.len(), 3);
+    assert_eq!(follow_ups[0]["asked_at"], serde_json::Value::Null);
+    assert!(
+        follow_ups[1]["asked_at"]
+            .as_str()
+            .unwrap()
+            .ends_with(" UTC")
+    );
+    assert_eq!(follow_ups[1]["number"], 2);
+    let csv = app.get(&format!("{console}/scorecard.csv")).await.body;
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| &r[0] == "follow-up")
+        .collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!((&rows[1][1], &rows[1][4]), ("follow-up-2", "asked"));
+    assert_eq!(&rows[1][5], follow_ups[1]["asked_at"].as_str().unwrap());
+    assert_eq!((&rows[0][4], &rows[0][5]), ("", ""));
 }

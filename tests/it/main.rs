@@ -1,6 +1,7 @@
 //! Integration tests: real HTTP requests through the router, no socket.
 
 mod accounts;
+mod answer_key;
 mod attempts;
 mod cli;
 mod grading;
@@ -8,3 +9,4 @@ mod helpers;
 mod interviews;
 mod pages;
 mod security;
+mod statistics;

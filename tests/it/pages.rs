@@ -161,13 +161,15 @@ async fn related_content_has_badges_and_marks_missing_targets() {
     let res = TestApp::bundled().await.get(SEED).await;
     res.assert_contains(&[
         r#"<a href="/topics/gitops">GitOps</a>"#,
-        r#"<span class="badge badge-kind">Topic Pack</span>"#,
+        r#"<span class="badge badge-kind">Topic pack</span>"#,
+        r#"<span class="badge badge-kind">Flashcard deck</span>"#,
         r#"<a href="/runbooks/argocd-out-of-sync">Runbook: ArgoCD Out of Sync</a>"#,
         r#"<a href="/scenarios/config-drift-detected">Interview: Config Drift Detected</a>"#,
         r#"<span class="link-missing" title="This page is not written yet">GitOps &#38; ArgoCD Drills</span> <span class="missing-note">(not written yet)</span>"#,
         "<span>Track: Helm &#38; Release Ops</span>",
     ]);
     assert_eq!(res.body.matches("(not written yet)").count(), 6);
+    assert!(!res.body.contains("flashcard_deck"), "kinds read as words");
 }
 
 #[tokio::test]
