@@ -18,6 +18,7 @@ mod model;
 mod overrides;
 use crate::random;
 mod reveals;
+mod session_cache;
 mod settings;
 mod users;
 mod writer;
@@ -30,6 +31,7 @@ pub use model::{
     Attempt, AttemptSummary, Event, Interview, NewAttempt, NewEvent, NewInterview, NewOverride,
     NewSession, NewUser, Override, Regraded, RoleChange, Session, Settle, StoredAttempt, User,
 };
+pub use session_cache::FRESH_FOR as SESSION_FRESH_FOR;
 pub use users::learner_key;
 use writer::{Job, NewSetting, OverrideOf, Reveal, Submission, Task};
 
@@ -56,6 +58,7 @@ pub struct Store {
     readers: SqlitePool,
     writer: mpsc::Sender<Job>,
     known: std::sync::Arc<known::Known>,
+    sessions: std::sync::Arc<session_cache::SessionCache>,
 }
 
 impl Store {
@@ -72,6 +75,7 @@ impl Store {
             readers,
             writer,
             known: Default::default(),
+            sessions: Default::default(),
         })
     }
 
@@ -246,8 +250,11 @@ impl Store {
 
     /// Gives the named user a role; refused when it would leave no admin.
     pub async fn set_role(&self, name: &str, role: &str) -> Result<RoleChange, StoreError> {
-        self.write(Job::SetRole, (name.to_owned(), role.to_owned()))
-            .await
+        let changed = self
+            .write(Job::SetRole, (name.to_owned(), role.to_owned()))
+            .await;
+        self.sessions.forget_all();
+        changed
     }
 
     /// Replaces the user's password hash and ends every session of theirs but `keep`; `false`
@@ -259,7 +266,9 @@ impl Store {
         keep: Option<&[u8]>,
     ) -> Result<bool, StoreError> {
         let input = (name.to_owned(), hash, keep.map(<[u8]>::to_vec));
-        self.write(Job::SetPassword, input).await
+        let changed = self.write(Job::SetPassword, input).await;
+        self.sessions.forget_all();
+        changed
     }
 
     /// Starts a session (see [`NewSession`]): expired sessions are deleted and the browser's
@@ -269,19 +278,32 @@ impl Store {
     }
 
     /// The session with this token hash and its user, however old: expiry is the caller's rule.
+    /// A session read in the last moments is served from memory (see [`session_cache`]).
     pub async fn session(&self, token_hash: &[u8]) -> Result<Option<Session>, StoreError> {
-        Ok(users::session(&self.readers, token_hash).await?)
+        let ticket = match self.sessions.get(token_hash) {
+            Ok(session) => return Ok(Some(session)),
+            Err(ticket) => ticket,
+        };
+        let session = users::session(&self.readers, token_hash).await?;
+        if let Some(session) = &session {
+            self.sessions.put(token_hash, session.clone(), ticket);
+        }
+        Ok(session)
     }
 
     /// Records that the session was used at `at` (for idle expiry).
     pub async fn touch_session(&self, token_hash: &[u8], at: i64) -> Result<(), StoreError> {
         self.write(Job::TouchSession, (token_hash.to_vec(), at))
-            .await
+            .await?;
+        self.sessions.touch(token_hash, at);
+        Ok(())
     }
 
     /// Ends the session: its cookie signs nobody in any more.
     pub async fn end_session(&self, token_hash: &[u8]) -> Result<(), StoreError> {
-        self.write(Job::EndSession, token_hash.to_vec()).await
+        let ended = self.write(Job::EndSession, token_hash.to_vec()).await;
+        self.sessions.forget(token_hash);
+        ended
     }
 
     /// Per scenario: its attempts and their mean score.

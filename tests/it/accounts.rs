@@ -642,3 +642,61 @@ async fn signing_up_from_a_page_returns_to_that_page() {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(res.header(header::LOCATION), "/wiki");
 }
+
+#[tokio::test]
+async fn a_password_reset_from_the_command_line_ends_the_servers_sessions_within_two_seconds() {
+    use std::io::Write;
+    let app = TestApp::bundled().await;
+    app.signed_in_as("ana", Role::Learner).await;
+    assert_eq!(app.get("/account").await.status, StatusCode::OK);
+    // `firedrill user password` is another process on the same database file.
+    let mut reset = std::process::Command::new(env!("CARGO_BIN_EXE_firedrill"))
+        .args(["user", "password", "ana", "--database", &app.database_url()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = reset.stdin.take().unwrap();
+    input.write_all(b"a brand new passphrase\n").unwrap();
+    drop(input);
+    let out = reset.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reset_at = std::time::Instant::now();
+    tokio::time::sleep(firedrill::store::SESSION_FRESH_FOR).await;
+    let res = app.get("/account").await;
+    assert_eq!(
+        res.status,
+        StatusCode::SEE_OTHER,
+        "signed out {:?} after the reset",
+        reset_at.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_at_once_even_just_after_a_page_view() {
+    let app = TestApp::bundled().await;
+    app.signed_in_as("ana", Role::Learner).await;
+    let cookie = app.cookie("firedrill_session").unwrap();
+    assert_eq!(app.get("/account").await.status, StatusCode::OK);
+    let csrf = TestApp::csrf_in(&app.get("/account").await);
+    let out = app.post_form("/sign-out", &[("csrf", &csrf)]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let replay = app.another_browser();
+    let res = replay
+        .get_with(
+            "/account",
+            header::COOKIE,
+            &format!("firedrill_session={cookie}"),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::SEE_OTHER,
+        "the ended session signs nobody in"
+    );
+}
