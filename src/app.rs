@@ -44,6 +44,8 @@ pub struct AppState {
     pub store: Store,
     /// Signs the anonymous learner cookie.
     key: Key,
+    /// Anonymous learner cookies already verified with `key`.
+    pub cookies: Arc<crate::web::cookies::Verified>,
     /// Watch mode: pages show their file's problems to authors.
     pub watching: bool,
     /// Watch mode on a loopback address (one author's own machine): every visitor is shown the
@@ -101,6 +103,7 @@ impl AppState {
         Ok(Self {
             content: Arc::new(ArcSwap::from_pointee(Published::new(site))),
             store,
+            cookies: Arc::new(crate::web::cookies::Verified::new(key.clone())),
             key,
             watching: false,
             problems_for_all: false,

@@ -99,8 +99,8 @@ impl FromRequestParts<AppState> for Visitor {
         if let Some(account) = signed_in(&parts.headers, state).await? {
             return Ok(Visitor(Some(account)));
         }
-        let jar = SignedCookieJar::from_headers(&parts.headers, state.key().clone());
-        Ok(Visitor(anonymous(&jar)))
+        let value = state.cookies.signed(&parts.headers, ANONYMOUS_COOKIE);
+        Ok(Visitor(value.as_deref().and_then(anonymous)))
     }
 }
 
@@ -193,9 +193,8 @@ pub fn same_site(headers: &HeaderMap) -> bool {
 }
 
 /// The anonymous learner of this browser, if its signed cookie is valid.
-fn anonymous(jar: &SignedCookieJar) -> Option<Learner> {
-    let value = jar.get(ANONYMOUS_COOKIE)?;
-    let (id, csrf) = value.value().split_once('.')?;
+fn anonymous(value: &str) -> Option<Learner> {
+    let (id, csrf) = value.split_once('.')?;
     (is_hex(id, 32) && is_hex(csrf, 32)).then(|| Learner {
         id: id.to_owned(),
         csrf: csrf.to_owned(),
@@ -211,8 +210,7 @@ pub fn is_hex(s: &str, len: usize) -> bool {
 
 /// The signed-in learner, if the session cookie names a live session.
 async fn signed_in(headers: &HeaderMap, state: &AppState) -> Result<Option<Learner>, AppError> {
-    let jar = CookieJar::from_headers(headers);
-    let Some(token) = jar.get(SESSION_COOKIE).map(Cookie::value) else {
+    let Some(token) = crate::web::cookies::find(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
     if !is_hex(token, 64) {

@@ -4,6 +4,7 @@ pub mod assets;
 pub mod attempts;
 pub mod auth;
 pub mod candidate;
+pub mod cookies;
 pub mod headers;
 pub mod identity;
 pub mod interviews;
