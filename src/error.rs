@@ -1,7 +1,7 @@
 //! One error type for handlers: logs the cause, shows the user a clear page without internals.
 
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use crate::templates::{ErrorPage, Layout};
 
@@ -126,7 +126,7 @@ impl IntoResponse for AppError {
 /// 303 to the sign-in page, which returns to `next` (a path on this site) afterwards.
 fn sign_in_redirect(next: &str) -> Response {
     let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
-    Redirect::to(&format!("/sign-in?next={next}")).into_response()
+    crate::web::redirect::see_other(&format!("/sign-in?next={next}"))
 }
 
 impl From<crate::accounts::Busy> for AppError {

@@ -3,7 +3,7 @@
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::accounts::{self, Password, Role};
@@ -16,24 +16,17 @@ use crate::templates::{
 use crate::web::attempts::rejection;
 use crate::web::identity::{self, Visitor};
 use crate::web::limits::Client;
-use crate::web::view;
+use crate::web::{redirect, view};
 
 #[derive(Debug, Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Where to go after signing in: `next` if it is a path on this site, else the catalogue.
-/// (An absolute or protocol-relative URL would make this an open redirect.)
-fn local_path(next: Option<&str>) -> &str {
-    match next {
-        Some(p)
-            if p.starts_with('/') && !p.starts_with("//") && !p.contains(['\\', '\r', '\n']) =>
-        {
-            p
-        }
-        _ => "/",
-    }
+/// Where to go after signing in: `next` if it is a page of this site, else the catalogue
+/// (see [`redirect::local`]).
+fn local_path(next: Option<&str>) -> String {
+    redirect::local_or_home(next)
 }
 
 /// The page a visitor came from, as a local path, when it was a page of this site other than
@@ -77,7 +70,7 @@ fn sign_in_form(
     let page = SignInPage {
         layout: Layout::default(),
         csrf: &learner.csrf,
-        next: local_path(next),
+        next: &local_path(next),
         name,
         error,
         signup_open: state.signup_open,
@@ -121,7 +114,7 @@ pub async fn sign_in(
             let page = SignInPage {
                 layout: Layout::default(),
                 csrf: &learner.csrf,
-                next: local_path(form.next.as_deref()),
+                next: &local_path(form.next.as_deref()),
                 name,
                 error: Some("That user name and password do not match an account."),
                 signup_open: state.signup_open,
@@ -134,8 +127,10 @@ pub async fn sign_in(
         }
     };
     tracing::info!(user = %user.name, "signed in");
+    // Decided before the session starts: nothing after this point fails on the input.
+    let next = local_path(form.next.as_deref());
     let cookies = identity::sign_in(&state, visitor, &headers, user.id).await?;
-    Ok((cookies, Redirect::to(local_path(form.next.as_deref()))).into_response())
+    Ok((cookies, redirect::see_other(&next)).into_response())
 }
 
 /// GET /sign-up
@@ -150,7 +145,7 @@ pub async fn sign_up_page(
     let page = SignUpPage {
         layout: Layout::default(),
         csrf: &learner.csrf,
-        next: local_path(next.as_deref()),
+        next: &local_path(next.as_deref()),
         name: "",
         error: None,
         open: state.signup_open,
@@ -209,7 +204,7 @@ pub async fn sign_up(
             let page = SignUpPage {
                 layout: Layout::default(),
                 csrf: &learner.csrf,
-                next: local_path(form.next.as_deref()),
+                next: &local_path(form.next.as_deref()),
                 name,
                 error: Some(&problem),
                 open: true,
@@ -221,13 +216,13 @@ pub async fn sign_up(
         }
     };
     tracing::info!(user = %name, "account created");
-    let cookies = identity::sign_in(&state, visitor, &headers, user_id).await?;
     // From the catalogue or nowhere in particular: show where their attempts went.
     let next = match local_path(form.next.as_deref()) {
-        "/" => "/attempts",
+        home if home == "/" => "/attempts".to_owned(),
         page => page,
     };
-    Ok((cookies, Redirect::to(next)).into_response())
+    let cookies = identity::sign_in(&state, visitor, &headers, user_id).await?;
+    Ok((cookies, redirect::see_other(&next)).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -245,7 +240,7 @@ pub async fn sign_out(
     let Form(form) = form.map_err(rejection)?;
     visitor.check_post(&headers, &form.csrf)?;
     let cookies = identity::sign_out(&state, &visitor).await?;
-    Ok((cookies, Redirect::to("/")).into_response())
+    Ok((cookies, redirect::see_other("/")).into_response())
 }
 
 /// GET /admin/users: every account with a form to change its role (admins only).
@@ -312,7 +307,7 @@ pub async fn set_role(
     match state.store.set_role(&name, role.as_str()).await? {
         RoleChange::Changed => {
             tracing::info!(by = %admin.name, user = %name, %role, "role changed");
-            Ok(Redirect::to("/admin/users").into_response())
+            Ok(redirect::see_other("/admin/users").into_response())
         }
         RoleChange::NoSuchUser => Err(AppError::NotFound),
         RoleChange::LastAdmin => {
@@ -407,5 +402,5 @@ pub async fn change_password(
         .set_password(&account.name, hash, Some(account.session_hash()))
         .await?;
     tracing::info!(user = %account.name, "password changed");
-    Ok(Redirect::to("/account?changed=1").into_response())
+    Ok(redirect::see_other("/account?changed=1").into_response())
 }

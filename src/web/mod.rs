@@ -13,5 +13,6 @@ pub mod limits;
 pub mod live;
 pub mod pages;
 pub mod published;
+pub mod redirect;
 pub mod scorecards;
 pub mod view;
