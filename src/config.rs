@@ -154,13 +154,15 @@ pub struct ServeArgs {
     /// A session ends this many minutes after sign-in, however busy.
     #[arg(long, env = "FIREDRILL_SESSION_MAX_MINUTES", default_value_t = 7 * 24 * 60)]
     pub session_max_minutes: u64,
-    /// Sign-in tries a minute per client address and per account name (0: no limit).
+    /// Sign-in tries a minute per account name and client address (an IPv6 client by its
+    /// /64); a client may try three times as many over all names; tries of one name from
+    /// everyone beyond this rate are slowed (up to 3 s), never refused (0: no limit).
     #[arg(long, env = "FIREDRILL_SIGN_IN_RATE", default_value_t = 10)]
     pub sign_in_rate: u32,
-    /// Accounts created a minute per client address (0: no limit).
+    /// Accounts created a minute per client address, or IPv6 /64 (0: no limit).
     #[arg(long, env = "FIREDRILL_SIGN_UP_RATE", default_value_t = 5)]
     pub sign_up_rate: u32,
-    /// Answers submitted a minute per client address (0: no limit).
+    /// Answers submitted a minute per client address, or IPv6 /64 (0: no limit).
     #[arg(long, env = "FIREDRILL_SUBMIT_RATE", default_value_t = 30)]
     pub submit_rate: u32,
     /// Seconds a request may take before it is answered 408 (live streams excepted).

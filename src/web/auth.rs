@@ -103,34 +103,37 @@ pub async fn sign_in(
     let Form(form) = form.map_err(rejection)?;
     visitor.check_post(&headers, &form.csrf)?;
     let name = form.name.trim();
-    state.limits.sign_in(client, name)?;
-    let user = state.store.user(name).await?;
+    slow_down(state.limits.sign_in(client, name)?).await;
+    // No account's password is longer than sign-up allows: not worth hashing.
+    let too_long = form.password.0.chars().count() > accounts::PASSWORD_CHARS.1;
+    let user = match too_long {
+        true => None,
+        false => state.store.user(name).await?,
+    };
     let hash = user.as_ref().map(|u| u.password_hash.clone());
-    let matches = state.hasher.verify(form.password, hash).await?;
+    let matches = !too_long && state.hasher.verify(form.password, hash).await?;
     let user = match user {
         Some(user) if matches => user,
-        _ => {
-            let learner = visitor.clone().or_new();
-            let page = SignInPage {
-                layout: Layout::default(),
-                csrf: &learner.csrf,
-                next: &local_path(form.next.as_deref()),
-                name,
-                error: Some("That user name and password do not match an account."),
-                signup_open: state.signup_open,
-                signed_in_as: visitor.account().map(|a| a.name.as_str()),
-            };
-            let page = templates::page_for(visitor.0.as_ref(), &page);
-            return Ok(view::no_store(
-                (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
-            ));
-        }
+        _ => return Ok(sign_in_failed(&state, &visitor, form.next.as_deref(), name)),
     };
     tracing::info!(user = %user.name, "signed in");
     // Decided before the session starts: nothing after this point fails on the input.
     let next = local_path(form.next.as_deref());
     let cookies = identity::sign_in(&state, visitor, &headers, user.id).await?;
     Ok((cookies, redirect::see_other(&next)).into_response())
+}
+
+/// The sign-in form again after a wrong name or password (422), the same whichever was wrong.
+fn sign_in_failed(state: &AppState, visitor: &Visitor, next: Option<&str>, name: &str) -> Response {
+    let error = "That user name and password do not match an account.";
+    sign_in_form(state, visitor, next, name, Some(error))
+}
+
+/// Waits `delay` (how much a sign-in try is slowed because its name is tried often).
+async fn slow_down(delay: std::time::Duration) {
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
 }
 
 /// GET /sign-up
@@ -378,7 +381,7 @@ pub async fn change_password(
     let Form(form) = form.map_err(rejection)?;
     let account = visitor.require(|_| true, "/account")?;
     visitor.check_post(&headers, &form.csrf)?;
-    state.limits.sign_in(client, &account.name)?;
+    slow_down(state.limits.sign_in(client, &account.name)?).await;
     let user = state
         .store
         .user(&account.name)

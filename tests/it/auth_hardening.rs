@@ -2,8 +2,11 @@
 //! limits, secrets, cookies, passwords, security logging, the Origin check and the sessions
 //! list on the account page.
 
-use axum::http::{StatusCode, header};
-use firedrill::accounts::Role;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use firedrill::accounts::{Password, Role};
 use firedrill::app::Settings;
 use firedrill::web::limits::Rates;
 
@@ -117,4 +120,97 @@ async fn signing_up_with_an_off_site_next_lands_on_the_attempts_page() {
         );
         assert_eq!(res.header(header::LOCATION), "/attempts", "next={next:?}");
     }
+}
+
+/// A sign-in form post as a browser at `client` sends it through a proxy that appends the
+/// client's address to `X-Forwarded-For`.
+fn sign_in_from(client: &str, name: &str, password: &str) -> Request<Body> {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([("csrf", "new"), ("name", name), ("password", password)])
+        .finish();
+    Request::post("/sign-in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("x-forwarded-for", client)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+fn behind_proxy(sign_in: u32) -> Settings {
+    Settings {
+        behind_proxy: true,
+        rates: Rates {
+            sign_in,
+            ..Rates::default()
+        },
+        ..Settings::default()
+    }
+}
+
+#[tokio::test]
+async fn guessing_from_one_address_cannot_lock_the_owner_out_from_another() {
+    let app = TestApp::bundled_with(behind_proxy(3)).await;
+    let password = app.add_user("ana", Role::Learner).await;
+    let attacker = app.another_browser();
+    for _ in 0..3 {
+        let res = attacker
+            .request(sign_in_from("203.0.113.7", "ana", "wrong password guess"))
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let res = attacker
+        .request(sign_in_from("203.0.113.7", "ana", &password))
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the guesser is refused"
+    );
+
+    let started = Instant::now();
+    let res = app
+        .request(sign_in_from("198.51.100.1", "ana", &password))
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::SEE_OTHER,
+        "the owner gets in: {}",
+        res.body
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "but slowed, as the name was tried often: {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn addresses_in_one_ipv6_64_share_their_sign_in_limit() {
+    let app = TestApp::bundled_with(behind_proxy(2)).await;
+    app.add_user("ana", Role::Learner).await;
+    for client in ["2001:db8:1:2::1", "2001:db8:1:2::2"] {
+        let res = app
+            .request(sign_in_from(client, "ana", "wrong guess"))
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let res = app
+        .request(sign_in_from("2001:db8:1:2:ffff::3", "ana", "wrong guess"))
+        .await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn a_password_longer_than_sign_up_allows_is_refused_before_hashing() {
+    let app = TestApp::bundled().await;
+    let long = "x".repeat(firedrill::accounts::PASSWORD_CHARS.1 + 1);
+    let user = firedrill::store::NewUser {
+        name: "ana".to_owned(),
+        password_hash: firedrill::accounts::hash_now(&Password(long.clone())),
+        role: "learner".to_owned(),
+        created_at: 1,
+    };
+    app.store.create_user(user).await.unwrap();
+    let res = app.sign_in("ana", &long).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    res.assert_contains(&["do not match an account"]);
 }
