@@ -214,3 +214,41 @@ async fn a_password_longer_than_sign_up_allows_is_refused_before_hashing() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     res.assert_contains(&["do not match an account"]);
 }
+
+#[tokio::test]
+async fn common_passwords_are_refused_at_sign_up_and_password_change() {
+    let app = TestApp::bundled().await;
+    for common in ["password123", "1234567890", "qwertyuiop"] {
+        let res = app
+            .post_form(
+                "/sign-up",
+                &[
+                    ("csrf", "new"),
+                    ("name", "ana"),
+                    ("password", common),
+                    ("confirm", common),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{common}");
+        res.assert_contains(&["most common passwords"]);
+    }
+    assert!(app.store.user("ana").await.unwrap().is_none());
+
+    let password = app.add_user("bo", Role::Learner).await;
+    app.sign_in("bo", &password).await;
+    let csrf = TestApp::csrf_in(&app.get("/account").await);
+    let res = app
+        .post_form(
+            "/account/password",
+            &[
+                ("csrf", &csrf),
+                ("current", &password),
+                ("password", "Password123"),
+                ("confirm", "Password123"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    res.assert_contains(&["most common passwords"]);
+}
