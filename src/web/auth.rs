@@ -119,7 +119,7 @@ pub async fn sign_in(
     tracing::info!(user = %user.name, "signed in");
     // Decided before the session starts: nothing after this point fails on the input.
     let next = local_path(form.next.as_deref());
-    let cookies = identity::sign_in(&state, visitor, &headers, user.id).await?;
+    let cookies = identity::sign_in(&state, visitor, user.id).await?;
     Ok((cookies, redirect::see_other(&next)).into_response())
 }
 
@@ -224,7 +224,7 @@ pub async fn sign_up(
         home if home == "/" => "/attempts".to_owned(),
         page => page,
     };
-    let cookies = identity::sign_in(&state, visitor, &headers, user_id).await?;
+    let cookies = identity::sign_in(&state, visitor, user_id).await?;
     Ok((cookies, redirect::see_other(&next)).into_response())
 }
 

@@ -12,6 +12,8 @@ use firedrill::web::limits::Rates;
 
 use crate::helpers::TestApp;
 
+const SEED: &str = "/scenarios/gitops-drift-causing-outage";
+
 /// Every way of writing "another site" that a browser would follow, and what the server
 /// must answer instead.
 const OFF_SITE: &[&str] = &[
@@ -251,4 +253,126 @@ async fn common_passwords_are_refused_at_sign_up_and_password_change() {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     res.assert_contains(&["most common passwords"]);
+}
+
+fn over_https() -> Settings {
+    Settings {
+        sessions: firedrill::web::identity::SessionPolicy {
+            https: true,
+            ..Default::default()
+        },
+        ..Settings::default()
+    }
+}
+
+/// The `Set-Cookie` headers of a response.
+fn set_cookies(res: &crate::helpers::TestResponse) -> Vec<String> {
+    res.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}
+
+#[track_caller]
+fn assert_host_prefixed(cookie: &str) {
+    assert!(cookie.starts_with("__Host-"), "{cookie}");
+    for flag in ["Secure", "Path=/", "HttpOnly", "SameSite=Lax"] {
+        assert!(cookie.contains(flag), "{flag} missing in {cookie}");
+    }
+    assert!(!cookie.contains("Domain"), "{cookie}");
+}
+
+#[tokio::test]
+async fn over_https_both_cookies_are_secure_and_host_prefixed_and_read_back() {
+    let app = TestApp::bundled_with(over_https()).await;
+    let page = app.get(SEED).await;
+    let res = app
+        .post_form(
+            "/reveals",
+            &[
+                ("csrf", &TestApp::csrf_in(&page)),
+                ("scenario", "gitops-drift-causing-outage"),
+            ],
+        )
+        .await;
+    let cookies = set_cookies(&res);
+    assert_eq!(cookies.len(), 1, "{cookies:?}");
+    assert!(cookies[0].starts_with("__Host-firedrill_learner="));
+    assert_host_prefixed(&cookies[0]);
+    // The anonymous learner is recognised by the prefixed cookie: the answers stay open.
+    let revealed = app.get(SEED).await;
+    assert_ne!(
+        TestApp::csrf_in(&revealed),
+        "new",
+        "the learner is known again"
+    );
+
+    let password = app.add_user("ana", Role::Learner).await;
+    let res = app.sign_in("ana", &password).await;
+    let cookies = set_cookies(&res);
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("__Host-firedrill_session="))
+        .expect("a session cookie");
+    assert_host_prefixed(session);
+    let removal = cookies
+        .iter()
+        .find(|c| c.starts_with("__Host-firedrill_learner="))
+        .expect("the anonymous cookie removed");
+    assert!(
+        removal.contains("Max-Age=0") && removal.contains("Secure"),
+        "{removal}"
+    );
+    let account = app.get("/account").await;
+    assert_eq!(
+        account.status,
+        StatusCode::OK,
+        "signed in by the prefixed cookie"
+    );
+    account.assert_contains(&["ana"]);
+}
+
+#[tokio::test]
+async fn over_https_a_cookie_without_the_host_prefix_is_not_read() {
+    let app = TestApp::bundled_with(over_https()).await;
+    let password = app.add_user("ana", Role::Learner).await;
+    app.sign_in("ana", &password).await;
+    let token = app.cookie("__Host-firedrill_session").expect("signed in");
+    let planted = app.another_browser();
+    planted.set_cookie("firedrill_session", &token);
+    let res = planted.get("/account").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "sent to sign in");
+}
+
+#[tokio::test]
+async fn over_plain_http_the_anonymous_cookie_is_neither_secure_nor_prefixed() {
+    let app = TestApp::bundled().await;
+    let page = app.get(SEED).await;
+    let res = app
+        .post_form(
+            "/reveals",
+            &[
+                ("csrf", &TestApp::csrf_in(&page)),
+                ("scenario", "gitops-drift-causing-outage"),
+            ],
+        )
+        .await;
+    let cookies = set_cookies(&res);
+    assert!(cookies[0].starts_with("firedrill_learner="), "{cookies:?}");
+    assert!(!cookies[0].contains("Secure"));
+}
+
+#[tokio::test]
+async fn a_post_from_the_same_host_over_another_scheme_is_refused() {
+    let app = TestApp::bundled_with(over_https()).await;
+    let request = Request::post("/sign-in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::HOST, "drill.example")
+        .header(header::ORIGIN, "http://drill.example")
+        .body(Body::from("csrf=new&name=ana&password=whatever-it-is"))
+        .unwrap();
+    let res = app.request(request).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    res.assert_contains(&["sent from another site"]);
 }
