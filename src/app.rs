@@ -42,8 +42,8 @@ pub struct AppState {
     /// with.
     content: Arc<ArcSwap<Published>>,
     pub store: Store,
-    /// Signs the anonymous learner cookie.
-    key: Key,
+    /// The keys derived from the server's secret (cookies, candidate links).
+    keys: Arc<crate::secrets::Keys>,
     /// Anonymous learner cookies already verified with `key`.
     pub cookies: Arc<crate::web::cookies::Verified>,
     /// Watch mode: pages show their file's problems to authors.
@@ -73,6 +73,8 @@ pub struct Settings {
     pub behind_proxy: bool,
     pub rates: Rates,
     pub request_timeout: Duration,
+    /// Where the secret that keys derive from is kept.
+    pub secret: crate::secrets::Source,
 }
 
 impl Default for Settings {
@@ -83,6 +85,7 @@ impl Default for Settings {
             behind_proxy: false,
             rates: Rates::default(),
             request_timeout: Duration::from_secs(30),
+            secret: crate::secrets::Source::default(),
         }
     }
 }
@@ -97,14 +100,17 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    /// State over loaded content and an open store, whose secret signs cookies.
+    /// State over loaded content and an open store, with the keys derived from the secret
+    /// `settings` names (a key file beside the database by default, made when missing).
     pub async fn new(site: Site, store: Store, settings: Settings) -> anyhow::Result<Self> {
-        let key = Key::from(&store.secret_key().await?);
+        let keys = crate::secrets::load(&store, &settings.secret)
+            .await
+            .context("cannot load the server's secret")?;
         Ok(Self {
             content: Arc::new(ArcSwap::from_pointee(Published::new(site))),
             store,
-            cookies: Arc::new(crate::web::cookies::Verified::new(key.clone())),
-            key,
+            cookies: Arc::new(crate::web::cookies::Verified::new(keys.cookie_keys())),
+            keys: Arc::new(keys),
             watching: false,
             problems_for_all: false,
             sessions: settings.sessions,
@@ -119,7 +125,12 @@ impl AppState {
 
     /// The key that signs the anonymous learner cookie.
     pub fn key(&self) -> &Key {
-        &self.key
+        self.keys.cookie()
+    }
+
+    /// The keys derived from the server's secret.
+    pub fn keys(&self) -> &crate::secrets::Keys {
+        &self.keys
     }
 
     /// The content currently served.
@@ -135,7 +146,7 @@ impl AppState {
 
 impl FromRef<AppState> for Key {
     fn from_ref(state: &AppState) -> Self {
-        state.key.clone()
+        state.keys.cookie().clone()
     }
 }
 

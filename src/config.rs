@@ -33,6 +33,45 @@ pub enum Command {
     Rescore(RescoreArgs),
     /// Manage accounts: add a user, change a role, list users.
     User(UserArgs),
+    /// Manage the server's secret: `rotate` replaces it.
+    Secret(SecretArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SecretArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub secret: SecretFileArgs,
+    #[command(subcommand)]
+    pub command: SecretCommand,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum SecretCommand {
+    /// Replace the secret in the key file with a new random one. Everyone is signed out,
+    /// anonymous learners start afresh and every candidate link changes (the interviewer's
+    /// console shows the new one). Restart the server afterwards.
+    Rotate,
+}
+
+/// Where the server's secret is kept: `FIREDRILL_SECRET` (read from the environment only,
+/// never a flag), else a key file.
+#[derive(Debug, Clone, Args)]
+pub struct SecretFileArgs {
+    /// The key file holding the secret that cookie and candidate-link keys derive from;
+    /// default: beside the database, named after it with `.key` added (`firedrill.db.key`).
+    /// Made owner-only on first start. Ignored when `FIREDRILL_SECRET` is set.
+    #[arg(long, env = "FIREDRILL_SECRET_FILE", global = true)]
+    pub secret_file: Option<PathBuf>,
+}
+
+impl SecretFileArgs {
+    /// The secret's source: `FIREDRILL_SECRET`, else the key file.
+    pub fn source(&self) -> crate::secrets::Source {
+        let text = std::env::var("FIREDRILL_SECRET").ok();
+        crate::secrets::Source::from_config(self.secret_file.clone(), text)
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -130,6 +169,8 @@ pub struct ServeArgs {
     pub content: ContentArgs,
     #[command(flatten)]
     pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub secret: SecretFileArgs,
     /// Address to listen on: `IP:PORT` or `HOST:PORT` (a host name is resolved, its first IPv4
     /// address preferred).
     #[arg(long, env = "FIREDRILL_BIND", default_value = "127.0.0.1:8080", value_parser = host_and_port)]
@@ -195,6 +236,7 @@ impl ServeArgs {
                 submit: self.submit_rate,
             },
             request_timeout: Duration::from_secs(self.request_timeout),
+            secret: self.secret.source(),
         }
     }
 }

@@ -306,3 +306,14 @@ pub struct Event {
     pub kind: String,
     pub data: String,
 }
+
+/// What changes in the database when the server's secret is new (see `crate::secrets`): the
+/// candidate links' token hashes under the new key, everyone signed out or not, and the new
+/// secret's fingerprint. The cookie key of older databases leaves the `settings` table.
+#[derive(Debug)]
+pub struct SecretChange {
+    /// Per interview public id, the SHA-256 of its candidate token under the new key.
+    pub candidate_token_hashes: Vec<(String, Vec<u8>)>,
+    pub end_sessions: bool,
+    pub fingerprint: Vec<u8>,
+}

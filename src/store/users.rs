@@ -175,6 +175,12 @@ pub(super) async fn end_session(
     Ok(())
 }
 
+/// Deletes every session: everyone is signed out. Part of the writer's transaction.
+pub(super) async fn end_all_sessions(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions").execute(conn).await?;
+    Ok(())
+}
+
 /// Replaces the user's password hash and ends their sessions, all but `keep` (the one that
 /// changed it, if any). Part of the writer's transaction; `false` when there is no such user.
 pub(super) async fn set_password(

@@ -6,9 +6,15 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use axum_extra::extract::SignedCookieJar;
+use axum_extra::extract::cookie::{Cookie, Key};
 use firedrill::accounts::{Password, Role};
 use firedrill::app::Settings;
+use firedrill::secrets::{Keys, Secret, Source};
+use firedrill::store::Store;
 use firedrill::web::limits::Rates;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 
 use crate::helpers::TestApp;
 
@@ -375,4 +381,255 @@ async fn a_post_from_the_same_host_over_another_scheme_is_refused() {
     let res = app.request(request).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     res.assert_contains(&["sent from another site"]);
+}
+
+/// A cookie value signed with `key`, as the server's signed jar writes it.
+fn signed(key: &Key, name: &str, value: &str) -> String {
+    let jar = SignedCookieJar::new(key.clone()).add(Cookie::new(name.to_owned(), value.to_owned()));
+    let response = axum::response::IntoResponse::into_response((jar, ()));
+    let set = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    set.split(';').next().unwrap().to_owned()
+}
+
+/// An interview started by a signed-in interviewer; returns its console's path and the
+/// candidate link's token shown there.
+async fn start_interview(app: &TestApp) -> (String, String) {
+    let interviewer = app.another_browser();
+    interviewer.signed_in_as("ivy", Role::Interviewer).await;
+    let page = interviewer.get(SEED).await;
+    let started = interviewer
+        .post_form(
+            "/interviews",
+            &[
+                ("csrf", &TestApp::csrf_in(&page)),
+                ("scenario", "gitops-drift-causing-outage"),
+                ("candidate", "Sam"),
+            ],
+        )
+        .await;
+    let console_path = started.header(header::LOCATION).to_owned();
+    let console = interviewer.get(&console_path).await;
+    let at = console.body.find("/i/").expect("the candidate link") + 3;
+    (console_path, console.body[at..at + 64].to_owned())
+}
+
+/// Every value in the database's `settings` table.
+async fn settings_values(url: &str) -> Vec<Vec<u8>> {
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(url)
+        .await
+        .unwrap();
+    sqlx::query_scalar("SELECT value FROM settings")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap()
+}
+
+/// The form token a page shows a browser sending `cookie`: `new` when it is not recognised.
+async fn token_seen_with(app: &TestApp, cookie: &str) -> String {
+    let page = app.get_with(SEED, header::COOKIE, cookie).await;
+    TestApp::csrf_in(&page)
+}
+
+/// A candidate token made the old way: an HMAC under the cookie key's signing half.
+fn old_style_token(key: &Key, public_id: &str) -> String {
+    let mut mac = <Hmac<Sha256>>::new_from_slice(key.signing()).unwrap();
+    mac.update(b"firedrill candidate link\0");
+    mac.update(public_id.as_bytes());
+    firedrill::random::hex(&mac.finalize().into_bytes())
+}
+
+#[tokio::test]
+async fn a_candidate_link_and_learner_cookie_forged_from_the_database_alone_are_refused() {
+    let app = TestApp::bundled().await;
+    let (console, token) = start_interview(&app).await;
+    let public_id = console.trim_start_matches("/interviews/").to_owned();
+    assert_eq!(app.get(&format!("/i/{token}")).await.status, StatusCode::OK);
+    let (id, csrf) = ("a".repeat(32), "b".repeat(32));
+    let learner = format!("{id}.{csrf}");
+
+    // Whatever the database holds, used as a key the old way or as the secret, forges nothing.
+    let values = settings_values(&app.database_url()).await;
+    assert!(!values.is_empty(), "the database has settings to try");
+    for value in values {
+        let mut keys = vec![
+            Keys::derive(&Secret::from_bytes(value.clone()), None)
+                .cookie()
+                .clone(),
+        ];
+        let mut tokens = vec![
+            Keys::derive(&Secret::from_bytes(value.clone()), None).candidate_token(&public_id),
+        ];
+        if value.len() >= 64 {
+            keys.push(Key::from(&value));
+            tokens.push(old_style_token(&Key::from(&value), &public_id));
+        }
+        for forged in tokens {
+            let res = app.another_browser().get(&format!("/i/{forged}")).await;
+            assert_eq!(res.status, StatusCode::NOT_FOUND);
+        }
+        for key in keys {
+            let cookie = signed(&key, "firedrill_learner", &learner);
+            assert_eq!(token_seen_with(&app, &cookie).await, "new");
+        }
+    }
+
+    // The same forgery with the key file's secret works: the test would catch a leak.
+    let text = std::fs::read_to_string(format!(
+        "{}.key",
+        app.database_url().trim_start_matches("sqlite://")
+    ))
+    .unwrap();
+    let hex = text
+        .lines()
+        .find_map(|l| l.strip_prefix("secret = "))
+        .unwrap();
+    let bytes = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    let real = Keys::derive(&Secret::from_bytes(bytes), None);
+    assert_eq!(real.candidate_token(&public_id), token);
+    let cookie = signed(real.cookie(), "firedrill_learner", &learner);
+    assert_eq!(token_seen_with(&app, &cookie).await, csrf);
+}
+
+#[tokio::test]
+async fn an_older_databases_cookie_key_moves_to_the_key_file_and_its_cookies_still_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("old.db");
+    let url = format!("sqlite://{}", db.display());
+    let legacy = vec![42u8; 64];
+    let store = Store::open(&url).await.unwrap();
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO settings (key, value) VALUES ('cookie_key', $1)")
+        .bind(&legacy)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    store.close().await;
+    let (id, csrf) = ("c".repeat(32), "d".repeat(32));
+    let cookie = signed(
+        &Key::from(&legacy),
+        "firedrill_learner",
+        &format!("{id}.{csrf}"),
+    );
+
+    let (store, router, _) = TestApp::reopen(&url).await;
+    let page = oneshot_get(&router, SEED, &cookie).await;
+    assert!(page.contains(&csrf), "the anonymous learner is still known");
+    assert_eq!(
+        store.legacy_cookie_key().await.unwrap(),
+        None,
+        "gone from the database"
+    );
+    let key_file = std::fs::read_to_string(dir.path().join("old.db.key")).unwrap();
+    assert!(key_file.contains(&format!("legacy-cookie-key = {}", "2a".repeat(64))));
+
+    // Rotating drops it.
+    firedrill::secrets::rotate(&store, &Source::default())
+        .await
+        .unwrap();
+    store.close().await;
+    let (_store, router, _) = TestApp::reopen(&url).await;
+    let page = oneshot_get(&router, SEED, &cookie).await;
+    assert!(
+        !page.contains(&csrf),
+        "after a rotation the old key signs nobody in"
+    );
+}
+
+async fn oneshot_get(router: &axum::Router, uri: &str, cookie: &str) -> String {
+    use http_body_util::BodyExt as _;
+    use tower::ServiceExt as _;
+    let request = Request::get(uri)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[tokio::test]
+async fn rotating_the_secret_signs_everyone_out_and_changes_every_candidate_link() {
+    let app = TestApp::bundled().await;
+    let password = app.add_user("ana", Role::Learner).await;
+    app.sign_in("ana", &password).await;
+    let session = format!(
+        "firedrill_session={}",
+        app.cookie("firedrill_session").unwrap()
+    );
+    let (console, old_token) = start_interview(&app).await;
+    let public_id = console.trim_start_matches("/interviews/");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_firedrill"))
+        .args(["secret", "rotate", "--database", &app.database_url()])
+        .env_remove("FIREDRILL_SECRET")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("everyone is signed out"), "{stdout}");
+
+    let (_store, router, state) = TestApp::reopen(&app.database_url()).await;
+    let account = oneshot_get(&router, "/account", &session).await;
+    assert!(!account.contains("ana"), "signed out: {account}");
+    let old = oneshot_get(&router, &format!("/i/{old_token}"), "").await;
+    assert!(old.contains("Page not found"), "the old link is dead");
+    let new_token = state.keys().candidate_token(public_id);
+    assert_ne!(new_token, old_token);
+    let new = oneshot_get(&router, &format!("/i/{new_token}"), "").await;
+    assert!(
+        !new.contains("Page not found"),
+        "the console's new link works"
+    );
+}
+
+#[tokio::test]
+async fn a_secret_in_the_environment_cannot_be_rotated_by_the_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("x.db").display());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_firedrill"))
+        .args(["secret", "rotate", "--database", &url])
+        .env("FIREDRILL_SECRET", "k".repeat(40))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("set a new value there"), "{stderr}");
+    assert!(!dir.path().join("x.db.key").exists());
+}
+
+#[tokio::test]
+async fn a_secret_from_the_environment_needs_no_key_file_and_a_short_one_is_refused() {
+    let with = |text: &str| Settings {
+        secret: Source::from_config(None, Some(text.to_owned())),
+        ..Settings::default()
+    };
+    let app = TestApp::bundled_with(with(&"s".repeat(40))).await;
+    let path = app
+        .database_url()
+        .trim_start_matches("sqlite://")
+        .to_owned();
+    assert!(!std::path::Path::new(&format!("{path}.key")).exists());
+    let expected = Keys::derive(&Secret::from_text(&"s".repeat(40)), None);
+    assert_eq!(
+        app.state.keys().candidate_token("x"),
+        expected.candidate_token("x")
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("y.db").display());
+    let store = Store::open(&url).await.unwrap();
+    let site = firedrill::content::Site::build(&[]);
+    let err = firedrill::app::AppState::new(site, store, with("short"))
+        .await
+        .unwrap_err();
+    assert!(format!("{err:#}").contains("at least 32"), "{err:#}");
 }
