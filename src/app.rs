@@ -28,6 +28,7 @@ use crate::config::ServeArgs;
 use crate::content::Site;
 use crate::store::Store;
 use crate::web::assets::Assets;
+use crate::web::audit::AuditLayer;
 use crate::web::headers::SecurityHeadersLayer;
 use crate::web::identity::SessionPolicy;
 use crate::web::limits::{Limits, Rates};
@@ -153,14 +154,16 @@ impl FromRef<AppState> for Key {
 /// Largest request body accepted; answers have their own, smaller limit in characters.
 const BODY_LIMIT: usize = 256 * 1024;
 
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const REQUEST_ID: HeaderName = crate::web::audit::REQUEST_ID;
 
 /// The cross-cutting layers, applied once around the whole router. (`Router::layer` would wrap
 /// every route instead, and each request would clone the whole stack; this way is 10-15% faster
 /// on a page request, see BENCHMARKS.md.) A macro because the stack's type is unnameable.
 macro_rules! with_layers {
-    ($routes:expr) => {
+    ($routes:expr, $behind_proxy:expr) => {
         tower::ServiceBuilder::new()
+            // Outermost: drops a client's request id, logs refusals with the server's.
+            .layer(AuditLayer { behind_proxy: $behind_proxy })
             .layer(SetRequestIdLayer::new(REQUEST_ID, SequentialId::default()))
             .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
@@ -178,7 +181,7 @@ macro_rules! with_layers {
 /// The whole application: routes, static files and layers, as a `Router` for tests to drive.
 pub fn router(state: AppState, static_dir: &Path) -> Router {
     let assets = Assets::load(static_dir);
-    Router::new().fallback_service(with_layers!(routes(state, assets)))
+    Router::new().fallback_service(with_layers!(routes(state, assets), state.behind_proxy))
 }
 
 /// The route table.
@@ -228,7 +231,7 @@ fn routes(state: AppState, assets: Assets) -> Router {
 
 /// A request path fit for the log: a candidate link's token (a credential) is masked, and the
 /// query string is left out.
-fn loggable(path: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn loggable(path: &str) -> std::borrow::Cow<'_, str> {
     match path.strip_prefix("/i/") {
         Some(rest) => {
             let tail = rest.find('/').map_or("", |at| &rest[at..]);
@@ -272,7 +275,7 @@ pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
         )?),
         false => None,
     };
-    let app = with_layers!(routes(state, assets));
+    let app = with_layers!(routes(state, assets), state.behind_proxy);
     let app = tower::ServiceExt::map_response(app, |r: axum::http::Response<_>| {
         r.map(axum::body::Body::new)
     });

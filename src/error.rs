@@ -4,6 +4,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::templates::{ErrorPage, Layout};
+use crate::web::audit::Refusal;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -114,12 +115,32 @@ impl IntoResponse for AppError {
             path: None,
         };
         let mut response = (status, crate::templates::page(&page)).into_response();
+        if let Some(refusal) = self.refusal() {
+            response.extensions_mut().insert(refusal);
+        }
         if let Some(seconds) = retry_after {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+impl AppError {
+    /// What the security log says of this error, if it refuses something.
+    fn refusal(&self) -> Option<Refusal> {
+        let (what, why) = match self {
+            AppError::Forbidden(why) => ("form from another site or without its token", Some(*why)),
+            AppError::NotAllowed => ("role does not allow this", None),
+            AppError::TooMany(_) => ("rate limited", None),
+            AppError::PrivateAttempt => ("attempt not the learner's", None),
+            _ => return None,
+        };
+        Some(Refusal {
+            why,
+            ..Refusal::new(what)
+        })
     }
 }
 

@@ -14,6 +14,7 @@ use crate::templates::{
     self, AccountPage, AdminUsersPage, Layout, SignInPage, SignUpPage, UserRow,
 };
 use crate::web::attempts::rejection;
+use crate::web::audit::{self, Refusal};
 use crate::web::identity::{self, Visitor};
 use crate::web::limits::Client;
 use crate::web::{redirect, view};
@@ -103,7 +104,7 @@ pub async fn sign_in(
     let Form(form) = form.map_err(rejection)?;
     visitor.check_post(&headers, &form.csrf)?;
     let name = form.name.trim();
-    slow_down(state.limits.sign_in(client, name)?).await;
+    slow_down(state.limits.sign_in(client, name)?, client, &headers).await;
     // No account's password is longer than sign-up allows: not worth hashing.
     let too_long = form.password.0.chars().count() > accounts::PASSWORD_CHARS.1;
     let user = match too_long {
@@ -114,7 +115,13 @@ pub async fn sign_in(
     let matches = !too_long && state.hasher.verify(form.password, hash).await?;
     let user = match user {
         Some(user) if matches => user,
-        _ => return Ok(sign_in_failed(&state, &visitor, form.next.as_deref(), name)),
+        known => {
+            let mut refusal = Refusal::new("sign-in failed");
+            refusal.account = known.map(|user| user.name);
+            refusal.why = too_long.then_some("a password longer than any account's");
+            let page = sign_in_failed(&state, &visitor, form.next.as_deref(), name);
+            return Ok(with_refusal(page, refusal));
+        }
     };
     tracing::info!(user = %user.name, "signed in");
     // Decided before the session starts: nothing after this point fails on the input.
@@ -129,11 +136,22 @@ fn sign_in_failed(state: &AppState, visitor: &Visitor, next: Option<&str>, name:
     sign_in_form(state, visitor, next, name, Some(error))
 }
 
-/// Waits `delay` (how much a sign-in try is slowed because its name is tried often).
-async fn slow_down(delay: std::time::Duration) {
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
+/// Waits `delay` (how much a sign-in try is slowed because its name is tried often), and says
+/// so in the log.
+async fn slow_down(delay: std::time::Duration, client: std::net::IpAddr, headers: &HeaderMap) {
+    if delay.is_zero() {
+        return;
     }
+    let request_id = audit::request_id(headers);
+    let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+    tracing::warn!(%client, %request_id, delay_ms, "sign-in slowed: the account name is tried often");
+    tokio::time::sleep(delay).await;
+}
+
+/// The response, marked for the security log as refusing something.
+fn with_refusal(mut response: Response, refusal: Refusal) -> Response {
+    response.extensions_mut().insert(refusal);
+    response
 }
 
 /// GET /sign-up
@@ -381,7 +399,12 @@ pub async fn change_password(
     let Form(form) = form.map_err(rejection)?;
     let account = visitor.require(|_| true, "/account")?;
     visitor.check_post(&headers, &form.csrf)?;
-    slow_down(state.limits.sign_in(client, &account.name)?).await;
+    slow_down(
+        state.limits.sign_in(client, &account.name)?,
+        client,
+        &headers,
+    )
+    .await;
     let user = state
         .store
         .user(&account.name)
@@ -397,7 +420,15 @@ pub async fn change_password(
         accounts::check_new_password(&form.password.0, &form.confirm.0, &account.name)
     };
     if let Err(problem) = problem {
-        return account_page(&visitor, None, Some(&problem));
+        let page = account_page(&visitor, None, Some(&problem))?;
+        return Ok(match matches {
+            true => page,
+            false => {
+                let mut refusal = Refusal::new("password change: the current password is wrong");
+                refusal.account = Some(account.name.clone());
+                with_refusal(page, refusal)
+            }
+        });
     }
     let hash = state.hasher.hash(form.password).await?;
     state

@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod attempts;
+pub mod audit;
 pub mod auth;
 pub mod candidate;
 pub mod cookies;

@@ -2,6 +2,7 @@
 //! limits, secrets, cookies, passwords, security logging, the Origin check and the sessions
 //! list on the account page.
 
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -632,4 +633,155 @@ async fn a_secret_from_the_environment_needs_no_key_file_and_a_short_one_is_refu
         .await
         .unwrap_err();
     assert!(format!("{err:#}").contains("at least 32"), "{err:#}");
+}
+
+/// Everything logged while a test runs (a current-thread runtime keeps it to this test).
+#[derive(Clone, Default)]
+struct Log(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Log {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Log {
+    fn start() -> (Self, tracing::subscriber::DefaultGuard) {
+        let log = Log::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::INFO)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        (log, tracing::subscriber::set_default(subscriber))
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+
+    /// The one line holding `needle`, which must name the client and a server-made request id.
+    #[track_caller]
+    fn line(&self, needle: &str, client: &str) -> String {
+        let text = self.text();
+        let line = text
+            .lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no {needle:?} in the log:\n{text}"))
+            .to_owned();
+        assert!(line.contains(&format!("client={client}")), "{line}");
+        let id = line
+            .split("request_id=")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .unwrap_or_else(|| panic!("no request id in {line}"));
+        assert!(id.parse::<u64>().is_ok(), "a server-made id: {line}");
+        line
+    }
+}
+
+/// A request from `client` through the proxy, with a request id of the client's choosing.
+fn from(client: &str, request: Request<Body>) -> Request<Body> {
+    let (mut parts, body) = request.into_parts();
+    parts
+        .headers
+        .insert("x-forwarded-for", client.parse().unwrap());
+    parts
+        .headers
+        .insert("x-request-id", "client-chosen".parse().unwrap());
+    Request::from_parts(parts, body)
+}
+
+fn form(uri: &str, body: &str) -> Request<Body> {
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn refusals_are_logged_with_the_client_address_and_a_server_made_request_id() {
+    let (log, _guard) = Log::start();
+    let app = TestApp::bundled_with(behind_proxy(2)).await;
+    let password = app.add_user("ana", Role::Learner).await;
+    let client = "203.0.113.9";
+
+    // A failed sign-in, for an account that exists and for a name that does not.
+    let res = app
+        .request(from(
+            client,
+            sign_in_from(client, "ana", "not her password at all"),
+        ))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_ne!(
+        res.header(header::HeaderName::from_static("x-request-id")),
+        "client-chosen"
+    );
+    let line = log.line("refused: sign-in failed", client);
+    assert!(
+        line.contains("account=ana") && line.contains("status=422"),
+        "{line}"
+    );
+    app.request(from(
+        client,
+        sign_in_from(client, "nobody", "x-guess-x-guess"),
+    ))
+    .await;
+    assert!(log.text().contains("account=-"), "{}", log.text());
+    // A rate limit: the third try on one name from one client in a minute.
+    app.request(from(
+        client,
+        sign_in_from(client, "ana", "still not her password"),
+    ))
+    .await;
+    let res = app
+        .request(from(client, sign_in_from(client, "ana", &password)))
+        .await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    log.line("refused: rate limited", client);
+    // A form without this browser's token.
+    let res = app
+        .request(from(client, form("/sign-out", "csrf=forged")))
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    log.line(
+        "refused: form from another site or without its token",
+        client,
+    );
+    // A role that does not allow the page, and a protected route that is not there.
+    let learner = app.another_browser();
+    learner.signed_in_as("bo", Role::Learner).await;
+    let admin = Request::get("/admin/users").body(Body::empty()).unwrap();
+    assert_eq!(
+        learner.request(from(client, admin)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    log.line("refused: role does not allow this", client);
+    let link = format!("/i/{}", "f".repeat(64));
+    let guess = Request::get(link.as_str()).body(Body::empty()).unwrap();
+    assert_eq!(
+        app.request(from(client, guess)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let line = log.line("refused: not found on a protected route", client);
+    assert!(
+        line.contains("path=/i/<token>"),
+        "the token is masked: {line}"
+    );
+
+    let text = log.text();
+    for secret in [
+        "client-chosen",
+        &password,
+        "not her password at all",
+        &"f".repeat(64),
+    ] {
+        assert!(!text.contains(secret), "{secret:?} is in the log:\n{text}");
+    }
 }
