@@ -201,6 +201,7 @@ fn routes(state: AppState, assets: Assets) -> Router {
         .route("/sign-out", post(auth::sign_out))
         .route("/account", get(auth::account))
         .route("/account/password", post(auth::change_password))
+        .route("/account/sessions/end", post(auth::end_session))
         .route("/admin/users", get(auth::users))
         .route("/admin/users/{name}/role", post(auth::set_role))
         .route("/interviews", get(scorecards::list).post(interviews::start))

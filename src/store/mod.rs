@@ -29,7 +29,7 @@ use tokio::sync::mpsc;
 pub use model::{
     Attempt, AttemptSummary, Event, Interview, NewAttempt, NewEvent, NewInterview, NewOverride,
     NewSession, NewUser, Override, Regraded, RoleChange, SecretChange, Session, Settle,
-    StoredAttempt, User,
+    StoredAttempt, User, UserSession,
 };
 pub use session_cache::FRESH_FOR as SESSION_FRESH_FOR;
 pub use users::learner_key;
@@ -294,6 +294,11 @@ impl Store {
             self.sessions.put(token_hash, session.clone(), ticket);
         }
         Ok(session)
+    }
+
+    /// The user's sessions, most recently used first, however old: expiry is the caller's rule.
+    pub async fn sessions_of(&self, user_id: i64) -> Result<Vec<UserSession>, StoreError> {
+        Ok(users::sessions_of(&self.readers, user_id).await?)
     }
 
     /// Records that the session was used at `at` (for idle expiry).

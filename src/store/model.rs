@@ -317,3 +317,23 @@ pub struct SecretChange {
     pub end_sessions: bool,
     pub fingerprint: Vec<u8>,
 }
+
+/// One of a user's sessions, as their account page lists it.
+#[derive(Clone, sqlx::FromRow)]
+pub struct UserSession {
+    /// SHA-256 of the session's token.
+    pub token_hash: Vec<u8>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds.
+    pub last_seen_at: i64,
+}
+
+impl std::fmt::Debug for UserSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserSession")
+            .field("created_at", &self.created_at)
+            .field("last_seen_at", &self.last_seen_at)
+            .finish_non_exhaustive()
+    }
+}

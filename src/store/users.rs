@@ -2,7 +2,7 @@
 
 use sqlx::{SqliteConnection, SqliteExecutor};
 
-use super::model::{NewSession, NewUser, RoleChange, Session, User};
+use super::model::{NewSession, NewUser, RoleChange, Session, User, UserSession};
 
 /// The learner key a user's attempts and reveals are kept under.
 pub fn learner_key(user_id: i64) -> String {
@@ -146,6 +146,20 @@ pub(super) async fn session(
     )
     .bind(token_hash)
     .fetch_optional(db)
+    .await
+}
+
+/// The user's sessions, most recently used first, whatever their age.
+pub(super) async fn sessions_of(
+    db: impl SqliteExecutor<'_>,
+    user_id: i64,
+) -> Result<Vec<UserSession>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT token_hash, created_at, last_seen_at FROM sessions WHERE user_id = $1 \
+         ORDER BY last_seen_at DESC, created_at DESC",
+    )
+    .bind(user_id)
+    .fetch_all(db)
     .await
 }
 

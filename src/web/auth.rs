@@ -11,7 +11,7 @@ use crate::app::AppState;
 use crate::error::AppError;
 use crate::store::{NewUser, RoleChange};
 use crate::templates::{
-    self, AccountPage, AdminUsersPage, Layout, SignInPage, SignUpPage, UserRow,
+    self, AccountPage, AdminUsersPage, Layout, SessionRow, SignInPage, SignUpPage, UserRow,
 };
 use crate::web::attempts::rejection;
 use crate::web::audit::{self, Refusal};
@@ -341,27 +341,45 @@ pub async fn set_role(
 #[derive(Debug, Deserialize)]
 pub struct AccountQuery {
     changed: Option<String>,
+    ended: Option<String>,
 }
 
-/// GET /account: who you are, and the form to change your password.
+/// GET /account: who you are, the form to change your password, and your sessions.
 pub async fn account(
+    State(state): State<AppState>,
     visitor: Visitor,
     Query(query): Query<AccountQuery>,
 ) -> Result<Response, AppError> {
-    let message = query
-        .changed
-        .is_some()
-        .then_some("Your password is changed; your other sessions have ended.");
-    account_page(&visitor, message, None)
+    let message = match (query.changed, query.ended) {
+        (Some(_), _) => Some("Your password is changed; your other sessions have ended."),
+        (None, Some(_)) => Some("That session has ended: its browser is signed out."),
+        (None, None) => None,
+    };
+    account_page(&state, &visitor, message, None).await
 }
 
-fn account_page(
+async fn account_page(
+    state: &AppState,
     visitor: &Visitor,
     message: Option<&str>,
     error: Option<&str>,
 ) -> Result<Response, AppError> {
     let account = visitor.require(|_| true, "/account")?;
     let learner = visitor.0.as_ref().ok_or(AppError::NotFound)?;
+    let now = view::now_ms();
+    let sessions = state
+        .store
+        .sessions_of(account.user_id)
+        .await?
+        .into_iter()
+        .filter(|s| !state.sessions.ended(s.created_at, s.last_seen_at, now))
+        .map(|s| SessionRow {
+            handle: identity::session_handle(&s.token_hash),
+            created: view::date_time(s.created_at),
+            last_seen: view::date_time(s.last_seen_at),
+            current: s.token_hash == account.session_hash(),
+        })
+        .collect();
     let page = AccountPage {
         layout: Layout::default(),
         csrf: &learner.csrf,
@@ -369,6 +387,7 @@ fn account_page(
         role: account.role,
         message,
         error,
+        sessions,
     };
     let status = match error {
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -377,6 +396,37 @@ fn account_page(
     Ok(view::no_store(
         (status, templates::page_for(Some(learner), &page)).into_response(),
     ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EndSessionForm {
+    csrf: String,
+    session: String,
+}
+
+/// POST /account/sessions/end: ends one of the user's sessions; ending this browser's own
+/// signs it out.
+pub async fn end_session(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    form: Result<Form<EndSessionForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(rejection)?;
+    let account = visitor.require(|_| true, "/account")?;
+    visitor.check_post(&headers, &form.csrf)?;
+    let sessions = state.store.sessions_of(account.user_id).await?;
+    let session = sessions
+        .iter()
+        .find(|s| identity::session_handle(&s.token_hash) == form.session)
+        .ok_or(AppError::NotFound)?;
+    if session.token_hash == account.session_hash() {
+        let cookies = identity::sign_out(&state, &visitor).await?;
+        return Ok((cookies, redirect::see_other("/")).into_response());
+    }
+    state.store.end_session(&session.token_hash).await?;
+    tracing::info!(user = %account.name, "a session ended from the account page");
+    Ok(redirect::see_other("/account?ended=1"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -420,7 +470,7 @@ pub async fn change_password(
         accounts::check_new_password(&form.password.0, &form.confirm.0, &account.name)
     };
     if let Err(problem) = problem {
-        let page = account_page(&visitor, None, Some(&problem))?;
+        let page = account_page(&state, &visitor, None, Some(&problem)).await?;
         return Ok(match matches {
             true => page,
             false => {

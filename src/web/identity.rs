@@ -66,6 +66,14 @@ impl Default for SessionPolicy {
     }
 }
 
+impl SessionPolicy {
+    /// Whether a session started at `created` and last used at `last_seen` has ended by `now`
+    /// (all Unix milliseconds).
+    pub fn ended(&self, created: i64, last_seen: i64, now: i64) -> bool {
+        now - last_seen > millis(self.idle) || now - created > millis(self.absolute)
+    }
+}
+
 /// A signed-in user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -252,12 +260,10 @@ async fn signed_in(
     };
     let now = view::now_ms();
     let policy = state.sessions;
-    let idle = now - session.last_seen_at > millis(policy.idle);
-    let old = now - session.created_at > millis(policy.absolute);
     let Some(role) = Role::parse(&session.role) else {
         return Ok(None);
     };
-    if idle || old {
+    if policy.ended(session.created_at, session.last_seen_at, now) {
         return Ok(None);
     }
     if now - session.last_seen_at > TOUCH_EVERY_MS {
@@ -280,6 +286,16 @@ async fn signed_in(
 
 fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// How pages name a session (its account page's list and forms): derived from its token's
+/// hash, from which nobody can get back the hash, let alone the token. 96 bits, hex.
+pub fn session_handle(token_hash: &[u8]) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"firedrill session handle\0")
+        .chain_update(token_hash)
+        .finalize();
+    random::hex(&digest[..12])
 }
 
 /// SHA-256 of a random token, as stored in place of the token (sessions, candidate links).

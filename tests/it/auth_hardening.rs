@@ -785,3 +785,125 @@ async fn refusals_are_logged_with_the_client_address_and_a_server_made_request_i
         assert!(!text.contains(secret), "{secret:?} is in the log:\n{text}");
     }
 }
+
+/// The session handles the account page offers to end, in order, and which one is this
+/// browser's.
+fn session_handles(page: &crate::helpers::TestResponse) -> (Vec<String>, Option<usize>) {
+    let marker = r#"name="session" value=""#;
+    let mut handles = Vec::new();
+    let mut current = None;
+    for (at, _) in page.body.match_indices(marker) {
+        let start = at + marker.len();
+        let end = start + page.body[start..].find('"').unwrap();
+        let row_start = page.body[..at].rfind("<tr").unwrap();
+        if page.body[row_start..at].contains("this browser") {
+            current = Some(handles.len());
+        }
+        handles.push(page.body[start..end].to_owned());
+    }
+    (handles, current)
+}
+
+#[tokio::test]
+async fn the_account_page_lists_the_users_sessions_and_ends_another_one() {
+    let app = TestApp::bundled().await;
+    let password = app.add_user("ana", Role::Learner).await;
+    let laptop = app.another_browser();
+    laptop.sign_in("ana", &password).await;
+    let phone = app.another_browser();
+    phone.sign_in("ana", &password).await;
+    let someone = app.another_browser();
+    someone.signed_in_as("bo", Role::Learner).await;
+
+    let page = phone.get("/account").await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains(&[
+        "Where you are signed in",
+        "this browser",
+        "Last used",
+        " UTC",
+    ]);
+    let (handles, current) = session_handles(&page);
+    assert_eq!(handles.len(), 2, "ana's two sessions, not bo's");
+    let current = current.expect("this browser is marked");
+    let laptops = handles[1 - current].clone();
+
+    let csrf = TestApp::csrf_in(&page);
+    let res = phone
+        .post_form(
+            "/account/sessions/end",
+            &[("csrf", &csrf), ("session", &laptops)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.header(header::LOCATION), "/account?ended=1");
+    assert_eq!(
+        laptop.get("/account").await.status,
+        StatusCode::SEE_OTHER,
+        "laptop signed out"
+    );
+    let page = phone.get("/account?ended=1").await;
+    page.assert_contains(&["That session has ended"]);
+    assert_eq!(session_handles(&page).0.len(), 1);
+    assert_eq!(
+        someone.get("/account").await.status,
+        StatusCode::OK,
+        "bo is untouched"
+    );
+
+    // Ending this browser's own session signs it out.
+    let (handles, _) = session_handles(&page);
+    let csrf = TestApp::csrf_in(&page);
+    let res = phone
+        .post_form(
+            "/account/sessions/end",
+            &[("csrf", &csrf), ("session", &handles[0])],
+        )
+        .await;
+    assert_eq!(res.header(header::LOCATION), "/");
+    assert_eq!(phone.get("/account").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_session_of_another_user_or_without_the_form_token_cannot_be_ended() {
+    let app = TestApp::bundled().await;
+    let ana = app.another_browser();
+    ana.signed_in_as("ana", Role::Learner).await;
+    let bo = app.another_browser();
+    bo.signed_in_as("bo", Role::Learner).await;
+    let bos_page = bo.get("/account").await;
+    let bos_handle = session_handles(&bos_page).0.remove(0);
+
+    let anas_page = ana.get("/account").await;
+    let res = ana
+        .post_form(
+            "/account/sessions/end",
+            &[
+                ("csrf", &TestApp::csrf_in(&anas_page)),
+                ("session", &bos_handle),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "not ana's session");
+    let res = bo
+        .post_form(
+            "/account/sessions/end",
+            &[("csrf", "forged"), ("session", &bos_handle)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        bo.get("/account").await.status,
+        StatusCode::OK,
+        "bo still signed in"
+    );
+    let signed_out = app.another_browser();
+    let res = signed_out
+        .post_form(
+            "/account/sessions/end",
+            &[("csrf", "new"), ("session", &bos_handle)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(res.header(header::LOCATION).starts_with("/sign-in"));
+}
