@@ -328,13 +328,17 @@ fn key_file_with(path: &Path, legacy: Option<&[u8]>) -> anyhow::Result<(KeyFile,
             (file, true)
         }
     };
-    if let (None, Some(legacy)) = (&file.legacy_cookie_key, legacy) {
-        file.legacy_cookie_key = Some(legacy.to_vec());
+    let moved = file.legacy_cookie_key.is_none() && legacy.is_some();
+    if moved {
+        file.legacy_cookie_key = legacy.map(<[u8]>::to_vec);
         changed = true;
     }
     if changed {
         file.write(path)?;
-        tracing::info!(file = %path.display(), "the secret is kept in this key file");
+        tracing::debug!(file = %path.display(), "wrote the key file");
+    }
+    if moved {
+        tracing::info!(file = %path.display(), "the cookie key moved from the database to the key file");
     }
     let legacy = file.legacy_cookie_key.clone();
     Ok((file, legacy))

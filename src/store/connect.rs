@@ -29,8 +29,9 @@ pub(super) fn options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
 }
 
 /// Makes the database file, and its WAL and shared-memory files when present, readable and
-/// writable by their owner only; a missing database file is created so, empty, before SQLite
-/// opens it (SQLite gives the files it makes beside a database the database's mode).
+/// writable by their owner only. A missing database file is first created so, empty, before
+/// SQLite opens it (SQLite gives the files it makes beside a database the database's mode);
+/// when that fails, SQLite's own error on opening says why.
 pub(super) fn owner_only(file: &Path) -> anyhow::Result<()> {
     if file.as_os_str().is_empty() || file == Path::new(":memory:") {
         return Ok(());
@@ -40,14 +41,7 @@ pub(super) fn owner_only(file: &Path) -> anyhow::Result<()> {
         options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        match options.open(file) {
-            Ok(_) => {}
-            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(err) => {
-                return Err(err)
-                    .with_context(|| format!("cannot create the database `{}`", file.display()));
-            }
-        }
+        let _ = options.open(file);
     }
     for suffix in ["", "-wal", "-shm"] {
         let mut name = file.as_os_str().to_owned();

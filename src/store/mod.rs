@@ -72,6 +72,8 @@ impl Store {
         let file = options.get_filename().to_owned();
         connect::owner_only(&file)?;
         let conn = connect::writer(&options).await?;
+        // Again, for any file SQLite made itself; still before any secret is written.
+        connect::owner_only(&file)?;
         let readers = connect::readers(&options).await?;
         let (writer, inbox) = mpsc::channel(writer::QUEUE);
         tokio::spawn(writer::run(conn, inbox));
