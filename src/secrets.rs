@@ -418,7 +418,7 @@ pub fn owner_only(path: &Path) -> std::io::Result<bool> {
 
 /// Bytes from lowercase or uppercase hex digits.
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())
