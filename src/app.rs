@@ -34,7 +34,7 @@ use crate::web::identity::SessionPolicy;
 use crate::web::limits::{Limits, Rates};
 use crate::web::live::Hub;
 use crate::web::published::Published;
-use crate::web::{attempts, auth, candidate, interviews, keys, pages, scorecards};
+use crate::web::{account, attempts, auth, candidate, interviews, keys, pages, scorecards};
 
 /// Shared state handed to every handler.
 #[derive(Clone)]
@@ -199,9 +199,9 @@ fn routes(state: AppState, assets: Assets) -> Router {
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-up", get(auth::sign_up_page).post(auth::sign_up))
         .route("/sign-out", post(auth::sign_out))
-        .route("/account", get(auth::account))
-        .route("/account/password", post(auth::change_password))
-        .route("/account/sessions/end", post(auth::end_session))
+        .route("/account", get(account::account))
+        .route("/account/password", post(account::change_password))
+        .route("/account/sessions/end", post(account::end_session))
         .route("/admin/users", get(auth::users))
         .route("/admin/users/{name}/role", post(auth::set_role))
         .route("/interviews", get(scorecards::list).post(interviews::start))

@@ -1,5 +1,6 @@
 //! HTTP handlers, one file per area; each extracts, calls the library and renders a template.
 
+pub mod account;
 pub mod assets;
 pub mod attempts;
 pub mod audit;
