@@ -28,12 +28,13 @@ use crate::config::ServeArgs;
 use crate::content::Site;
 use crate::store::Store;
 use crate::web::assets::Assets;
+use crate::web::audit::AuditLayer;
 use crate::web::headers::SecurityHeadersLayer;
 use crate::web::identity::SessionPolicy;
 use crate::web::limits::{Limits, Rates};
 use crate::web::live::Hub;
 use crate::web::published::Published;
-use crate::web::{attempts, auth, candidate, interviews, keys, pages, scorecards};
+use crate::web::{account, attempts, auth, candidate, interviews, keys, pages, scorecards};
 
 /// Shared state handed to every handler.
 #[derive(Clone)]
@@ -42,8 +43,8 @@ pub struct AppState {
     /// with.
     content: Arc<ArcSwap<Published>>,
     pub store: Store,
-    /// Signs the anonymous learner cookie.
-    key: Key,
+    /// The keys derived from the server's secret (cookies, candidate links).
+    keys: Arc<crate::secrets::Keys>,
     /// Anonymous learner cookies already verified with `key`.
     pub cookies: Arc<crate::web::cookies::Verified>,
     /// Watch mode: pages show their file's problems to authors.
@@ -73,6 +74,8 @@ pub struct Settings {
     pub behind_proxy: bool,
     pub rates: Rates,
     pub request_timeout: Duration,
+    /// Where the secret that keys derive from is kept.
+    pub secret: crate::secrets::Source,
 }
 
 impl Default for Settings {
@@ -83,6 +86,7 @@ impl Default for Settings {
             behind_proxy: false,
             rates: Rates::default(),
             request_timeout: Duration::from_secs(30),
+            secret: crate::secrets::Source::default(),
         }
     }
 }
@@ -97,14 +101,17 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    /// State over loaded content and an open store, whose secret signs cookies.
+    /// State over loaded content and an open store, with the keys derived from the secret
+    /// `settings` names (a key file beside the database by default, made when missing).
     pub async fn new(site: Site, store: Store, settings: Settings) -> anyhow::Result<Self> {
-        let key = Key::from(&store.secret_key().await?);
+        let keys = crate::secrets::load(&store, &settings.secret)
+            .await
+            .context("cannot load the server's secret")?;
         Ok(Self {
             content: Arc::new(ArcSwap::from_pointee(Published::new(site))),
             store,
-            cookies: Arc::new(crate::web::cookies::Verified::new(key.clone())),
-            key,
+            cookies: Arc::new(crate::web::cookies::Verified::new(keys.cookie_keys())),
+            keys: Arc::new(keys),
             watching: false,
             problems_for_all: false,
             sessions: settings.sessions,
@@ -119,7 +126,12 @@ impl AppState {
 
     /// The key that signs the anonymous learner cookie.
     pub fn key(&self) -> &Key {
-        &self.key
+        self.keys.cookie()
+    }
+
+    /// The keys derived from the server's secret.
+    pub fn keys(&self) -> &crate::secrets::Keys {
+        &self.keys
     }
 
     /// The content currently served.
@@ -135,21 +147,23 @@ impl AppState {
 
 impl FromRef<AppState> for Key {
     fn from_ref(state: &AppState) -> Self {
-        state.key.clone()
+        state.keys.cookie().clone()
     }
 }
 
 /// Largest request body accepted; answers have their own, smaller limit in characters.
 const BODY_LIMIT: usize = 256 * 1024;
 
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const REQUEST_ID: HeaderName = crate::web::audit::REQUEST_ID;
 
 /// The cross-cutting layers, applied once around the whole router. (`Router::layer` would wrap
 /// every route instead, and each request would clone the whole stack; this way is 10-15% faster
 /// on a page request, see BENCHMARKS.md.) A macro because the stack's type is unnameable.
 macro_rules! with_layers {
-    ($routes:expr) => {
+    ($routes:expr, $behind_proxy:expr) => {
         tower::ServiceBuilder::new()
+            // Outermost: drops a client's request id, logs refusals with the server's.
+            .layer(AuditLayer { behind_proxy: $behind_proxy })
             .layer(SetRequestIdLayer::new(REQUEST_ID, SequentialId::default()))
             .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
@@ -167,7 +181,7 @@ macro_rules! with_layers {
 /// The whole application: routes, static files and layers, as a `Router` for tests to drive.
 pub fn router(state: AppState, static_dir: &Path) -> Router {
     let assets = Assets::load(static_dir);
-    Router::new().fallback_service(with_layers!(routes(state, assets)))
+    Router::new().fallback_service(with_layers!(routes(state, assets), state.behind_proxy))
 }
 
 /// The route table.
@@ -185,8 +199,9 @@ fn routes(state: AppState, assets: Assets) -> Router {
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-up", get(auth::sign_up_page).post(auth::sign_up))
         .route("/sign-out", post(auth::sign_out))
-        .route("/account", get(auth::account))
-        .route("/account/password", post(auth::change_password))
+        .route("/account", get(account::account))
+        .route("/account/password", post(account::change_password))
+        .route("/account/sessions/end", post(account::end_session))
         .route("/admin/users", get(auth::users))
         .route("/admin/users/{name}/role", post(auth::set_role))
         .route("/interviews", get(scorecards::list).post(interviews::start))
@@ -217,7 +232,7 @@ fn routes(state: AppState, assets: Assets) -> Router {
 
 /// A request path fit for the log: a candidate link's token (a credential) is masked, and the
 /// query string is left out.
-fn loggable(path: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn loggable(path: &str) -> std::borrow::Cow<'_, str> {
     match path.strip_prefix("/i/") {
         Some(rest) => {
             let tail = rest.find('/').map_or("", |at| &rest[at..]);
@@ -261,7 +276,7 @@ pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
         )?),
         false => None,
     };
-    let app = with_layers!(routes(state, assets));
+    let app = with_layers!(routes(state, assets), state.behind_proxy);
     let app = tower::ServiceExt::map_response(app, |r: axum::http::Response<_>| {
         r.map(axum::body::Body::new)
     });

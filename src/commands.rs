@@ -6,6 +6,7 @@ mod grade;
 mod lookup;
 mod new;
 mod rescore;
+mod secret;
 mod serve;
 mod users;
 
@@ -14,6 +15,7 @@ pub use eval::eval;
 pub use grade::grade;
 pub use new::new;
 pub use rescore::rescore;
+pub use secret::secret;
 pub use serve::serve;
 pub use users::user;
 

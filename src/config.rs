@@ -33,6 +33,45 @@ pub enum Command {
     Rescore(RescoreArgs),
     /// Manage accounts: add a user, change a role, list users.
     User(UserArgs),
+    /// Manage the server's secret: `rotate` replaces it.
+    Secret(SecretArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SecretArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub secret: SecretFileArgs,
+    #[command(subcommand)]
+    pub command: SecretCommand,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum SecretCommand {
+    /// Replace the secret in the key file with a new random one. Everyone is signed out,
+    /// anonymous learners start afresh and every candidate link changes (the interviewer's
+    /// console shows the new one). Restart the server afterwards.
+    Rotate,
+}
+
+/// Where the server's secret is kept: `FIREDRILL_SECRET` (read from the environment only,
+/// never a flag), else a key file.
+#[derive(Debug, Clone, Args)]
+pub struct SecretFileArgs {
+    /// The key file holding the secret that cookie and candidate-link keys derive from;
+    /// default: beside the database, named after it with `.key` added (`firedrill.db.key`).
+    /// Made owner-only on first start. Ignored when `FIREDRILL_SECRET` is set.
+    #[arg(long, env = "FIREDRILL_SECRET_FILE", global = true)]
+    pub secret_file: Option<PathBuf>,
+}
+
+impl SecretFileArgs {
+    /// The secret's source: `FIREDRILL_SECRET`, else the key file.
+    pub fn source(&self) -> crate::secrets::Source {
+        let text = std::env::var("FIREDRILL_SECRET").ok();
+        crate::secrets::Source::from_config(self.secret_file.clone(), text)
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -130,6 +169,8 @@ pub struct ServeArgs {
     pub content: ContentArgs,
     #[command(flatten)]
     pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub secret: SecretFileArgs,
     /// Address to listen on: `IP:PORT` or `HOST:PORT` (a host name is resolved, its first IPv4
     /// address preferred).
     #[arg(long, env = "FIREDRILL_BIND", default_value = "127.0.0.1:8080", value_parser = host_and_port)]
@@ -154,13 +195,15 @@ pub struct ServeArgs {
     /// A session ends this many minutes after sign-in, however busy.
     #[arg(long, env = "FIREDRILL_SESSION_MAX_MINUTES", default_value_t = 7 * 24 * 60)]
     pub session_max_minutes: u64,
-    /// Sign-in tries a minute per client address and per account name (0: no limit).
+    /// Sign-in tries a minute per account name and client address (an IPv6 client by its
+    /// /64); a client may try three times as many over all names; tries of one name from
+    /// everyone beyond this rate are slowed (up to 3 s), never refused (0: no limit).
     #[arg(long, env = "FIREDRILL_SIGN_IN_RATE", default_value_t = 10)]
     pub sign_in_rate: u32,
-    /// Accounts created a minute per client address (0: no limit).
+    /// Accounts created a minute per client address, or IPv6 /64 (0: no limit).
     #[arg(long, env = "FIREDRILL_SIGN_UP_RATE", default_value_t = 5)]
     pub sign_up_rate: u32,
-    /// Answers submitted a minute per client address (0: no limit).
+    /// Answers submitted a minute per client address, or IPv6 /64 (0: no limit).
     #[arg(long, env = "FIREDRILL_SUBMIT_RATE", default_value_t = 30)]
     pub submit_rate: u32,
     /// Seconds a request may take before it is answered 408 (live streams excepted).
@@ -193,6 +236,7 @@ impl ServeArgs {
                 submit: self.submit_rate,
             },
             request_timeout: Duration::from_secs(self.request_timeout),
+            secret: self.secret.source(),
         }
     }
 }

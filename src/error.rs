@@ -1,9 +1,10 @@
 //! One error type for handlers: logs the cause, shows the user a clear page without internals.
 
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use crate::templates::{ErrorPage, Layout};
+use crate::web::audit::Refusal;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -114,6 +115,9 @@ impl IntoResponse for AppError {
             path: None,
         };
         let mut response = (status, crate::templates::page(&page)).into_response();
+        if let Some(refusal) = self.refusal() {
+            response.extensions_mut().insert(refusal);
+        }
         if let Some(seconds) = retry_after {
             response
                 .headers_mut()
@@ -123,10 +127,27 @@ impl IntoResponse for AppError {
     }
 }
 
+impl AppError {
+    /// What the security log says of this error, if it refuses something.
+    fn refusal(&self) -> Option<Refusal> {
+        let (what, why) = match self {
+            AppError::Forbidden(why) => ("form from another site or without its token", Some(*why)),
+            AppError::NotAllowed => ("role does not allow this", None),
+            AppError::TooMany(_) => ("rate limited", None),
+            AppError::PrivateAttempt => ("attempt not the learner's", None),
+            _ => return None,
+        };
+        Some(Refusal {
+            why,
+            ..Refusal::new(what)
+        })
+    }
+}
+
 /// 303 to the sign-in page, which returns to `next` (a path on this site) afterwards.
 fn sign_in_redirect(next: &str) -> Response {
     let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
-    Redirect::to(&format!("/sign-in?next={next}")).into_response()
+    crate::web::redirect::see_other(&format!("/sign-in?next={next}"))
 }
 
 impl From<crate::accounts::Busy> for AppError {

@@ -17,6 +17,7 @@ pub mod fuzzing;
 pub mod grading;
 pub mod interviews;
 pub mod random;
+pub mod secrets;
 pub mod stats;
 pub mod store;
 pub mod telemetry;

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Command::New(args) => firedrill::commands::new(&args),
         Command::Rescore(args) => firedrill::commands::rescore(&args),
         Command::User(args) => firedrill::commands::user(&args),
+        Command::Secret(args) => firedrill::commands::secret(&args),
     };
     result.unwrap_or_else(|err| firedrill::commands::fail(&err))
 }

@@ -333,6 +333,18 @@ pub struct AccountPage<'a> {
     pub role: crate::accounts::Role,
     pub message: Option<&'a str>,
     pub error: Option<&'a str>,
+    pub sessions: Vec<SessionRow>,
+}
+
+/// One of the user's sessions on their account page.
+#[derive(Debug)]
+pub struct SessionRow {
+    /// Names the session in the form that ends it.
+    pub handle: String,
+    pub created: String,
+    pub last_seen: String,
+    /// The session of the browser viewing the page.
+    pub current: bool,
 }
 
 /// The sign-up page.

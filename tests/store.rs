@@ -1,5 +1,6 @@
 //! The store against a real SQLite file in a fresh temporary directory per test.
 
+use firedrill::secrets::{self, Source};
 use firedrill::store::{NewAttempt, NewOverride, Store, StoreError};
 use tempfile::TempDir;
 
@@ -375,31 +376,78 @@ async fn reveal_is_recorded_once() {
 }
 
 #[tokio::test]
-async fn secret_key_survives_reopening() {
+async fn the_secret_survives_reopening_in_its_key_file_and_not_in_the_database() {
     let (dir, store) = fresh().await;
-    let key = store.secret_key().await.unwrap();
-    assert_eq!(key.len(), 64);
-    assert_eq!(store.secret_key().await.unwrap(), key);
+    let source = Source::default();
+    let keys = secrets::load(&store, &source).await.unwrap();
+    let token = keys.candidate_token("abc");
+    store
+        .submit_attempt(attempt("ada", SCENARIO, 1))
+        .await
+        .unwrap();
     store.close().await;
 
     let reopened = Store::open(&url(&dir)).await.unwrap();
-    assert_eq!(reopened.secret_key().await.unwrap(), key);
+    let again = secrets::load(&reopened, &source).await.unwrap();
+    assert_eq!(again.candidate_token("abc"), token);
     reopened.close().await;
+
+    let key_file = dir.path().join("firedrill.db.key");
+    let text = std::fs::read_to_string(&key_file).unwrap();
+    let secret = text
+        .lines()
+        .find_map(|l| l.strip_prefix("secret = "))
+        .expect("a secret line");
+    let secret_bytes: Vec<u8> = (0..secret.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&secret[i..i + 2], 16).unwrap())
+        .collect();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path == key_file {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let holds = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+        assert!(!holds(&secret_bytes), "the secret is in {}", path.display());
+        assert!(
+            !holds(secret.as_bytes()),
+            "the secret is in {}",
+            path.display()
+        );
+    }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_first_uses_of_the_secret_key_agree() {
-    let (_dir, store) = fresh().await;
-    let tasks: Vec<_> = (0..8)
-        .map(|_| {
-            let store = store.clone();
-            tokio::spawn(async move { store.secret_key().await.unwrap() })
-        })
-        .collect();
-    let first = store.secret_key().await.unwrap();
-    for task in tasks {
-        assert_eq!(task.await.unwrap(), first);
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_its_side_files_and_the_key_file_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let (dir, store) = fresh().await;
+    secrets::load(&store, &Source::default()).await.unwrap();
+    store
+        .submit_attempt(attempt("ada", SCENARIO, 1))
+        .await
+        .unwrap();
+    for name in [
+        "firedrill.db",
+        "firedrill.db-wal",
+        "firedrill.db-shm",
+        "firedrill.db.key",
+    ] {
+        let path = dir.path().join(name);
+        assert!(path.exists(), "{name} exists while the store is open");
+        assert_eq!(mode(&path), 0o600, "{name}");
     }
+    store.close().await;
+
+    // A database made world-readable by an older version is made owner-only on opening.
+    let db = dir.path().join("firedrill.db");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let reopened = Store::open(&url(&dir)).await.unwrap();
+    assert_eq!(mode(&db), 0o600);
+    reopened.close().await;
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! Accounts: roles, what a valid name and password are, and password hashing. No I/O except
 //! the hashing threads; the store keeps users and sessions, `web::auth` serves the forms.
 
+mod common;
 mod hasher;
 
 pub use hasher::{Busy, Hasher, hash_now};
@@ -89,8 +90,9 @@ pub fn check_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks a new password's length; anything else is the user's choice (NIST SP 800-63B
-/// advises against composition rules). Returns what is wrong, for the form.
+/// Checks a new password: its length, that it is not the user name, and that it is not one of
+/// the most common passwords; anything else is the user's choice (NIST SP 800-63B advises
+/// against composition rules). Returns what is wrong, for the form.
 pub fn check_password(password: &str, name: &str) -> Result<(), String> {
     let chars = password.chars().count();
     if chars < PASSWORD_CHARS.0 {
@@ -107,6 +109,12 @@ pub fn check_password(password: &str, name: &str) -> Result<(), String> {
     }
     if password.eq_ignore_ascii_case(name) {
         return Err("The password must not be the user name.".to_owned());
+    }
+    if common::is_common(password) {
+        return Err(
+            "This password is on a list of the most common passwords, which attackers try first. Choose another: a few unrelated words make a good one."
+                .to_owned(),
+        );
     }
     Ok(())
 }
@@ -165,6 +173,17 @@ mod tests {
         );
         assert!(check_password("AnaLopez12", "analopez12").is_err());
         assert!(check_password(&"x".repeat(201), "ana").is_err());
+    }
+
+    #[test]
+    fn the_most_common_passwords_are_refused_with_a_reason() {
+        for common in ["password123", "1234567890", "qwertyuiop"] {
+            let problem = check_password(common, "ana").unwrap_err();
+            assert!(
+                problem.contains("most common passwords"),
+                "{common}: {problem}"
+            );
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Connection settings, opening the database and migrating it.
 
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -25,6 +26,31 @@ pub(super) fn options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5)))
+}
+
+/// Makes the database file, and its WAL and shared-memory files when present, readable and
+/// writable by their owner only. A missing database file is first created so, empty, before
+/// SQLite opens it (SQLite gives the files it makes beside a database the database's mode);
+/// when that fails, SQLite's own error on opening says why.
+pub(super) fn owner_only(file: &Path) -> anyhow::Result<()> {
+    if file.as_os_str().is_empty() || file == Path::new(":memory:") {
+        return Ok(());
+    }
+    if !file.exists() {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let _ = options.open(file);
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = file.as_os_str().to_owned();
+        name.push(suffix);
+        let path = std::path::PathBuf::from(name);
+        crate::secrets::owner_only(&path)
+            .with_context(|| format!("cannot make `{}` owner-only", path.display()))?;
+    }
+    Ok(())
 }
 
 /// Opens the one connection that writes, creating the file when missing, and migrates.

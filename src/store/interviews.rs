@@ -173,3 +173,24 @@ pub(super) async fn count_events(db: impl SqliteExecutor<'_>) -> Result<i64, sql
         .fetch_one(db)
         .await
 }
+
+/// Every interview's public id (for renewing candidate links under a new secret).
+pub(super) async fn public_ids(db: impl SqliteExecutor<'_>) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT public_id FROM interviews ORDER BY id")
+        .fetch_all(db)
+        .await
+}
+
+/// Replaces the hash of an interview's candidate token. Part of the writer's transaction.
+pub(super) async fn set_token_hash(
+    conn: &mut SqliteConnection,
+    public_id: &str,
+    token_hash: &[u8],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE interviews SET candidate_token_hash = $1 WHERE public_id = $2")
+        .bind(token_hash)
+        .bind(public_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -23,23 +23,23 @@ mod settings;
 mod users;
 mod writer;
 
-use anyhow::Context as _;
 use sqlx::sqlite::SqlitePool;
 use tokio::sync::mpsc;
 
 pub use model::{
     Attempt, AttemptSummary, Event, Interview, NewAttempt, NewEvent, NewInterview, NewOverride,
-    NewSession, NewUser, Override, Regraded, RoleChange, Session, Settle, StoredAttempt, User,
+    NewSession, NewUser, Override, Regraded, RoleChange, SecretChange, Session, Settle,
+    StoredAttempt, User, UserSession,
 };
 pub use session_cache::FRESH_FOR as SESSION_FRESH_FOR;
 pub use users::learner_key;
-use writer::{Job, NewSetting, OverrideOf, Reveal, Submission, Task};
+use writer::{Job, OverrideOf, Reveal, Submission, Task};
 
-/// The `settings` key of the key that signs cookies.
-const COOKIE_KEY: &str = "cookie_key";
+/// The `settings` key under which databases from before key files kept the cookie key.
+const LEGACY_COOKIE_KEY: &str = "cookie_key";
 
-/// Bytes in the cookie key.
-const COOKIE_KEY_LEN: usize = 64;
+/// The `settings` key of the fingerprint of the secret the keys in use derive from.
+const SECRET_FINGERPRINT: &str = "secret_fingerprint";
 
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +59,8 @@ pub struct Store {
     writer: mpsc::Sender<Job>,
     known: std::sync::Arc<known::Known>,
     sessions: std::sync::Arc<session_cache::SessionCache>,
+    /// The database file.
+    file: std::path::PathBuf,
 }
 
 impl Store {
@@ -67,7 +69,11 @@ impl Store {
     /// in-memory database does not work, as each connection would see its own.
     pub async fn open(url: &str) -> anyhow::Result<Store> {
         let options = connect::options(url)?;
+        let file = options.get_filename().to_owned();
+        connect::owner_only(&file)?;
         let conn = connect::writer(&options).await?;
+        // Again, for any file SQLite made itself; still before any secret is written.
+        connect::owner_only(&file)?;
         let readers = connect::readers(&options).await?;
         let (writer, inbox) = mpsc::channel(writer::QUEUE);
         tokio::spawn(writer::run(conn, inbox));
@@ -76,34 +82,35 @@ impl Store {
             writer,
             known: Default::default(),
             sessions: Default::default(),
+            file,
         })
     }
 
-    /// The key that signs cookies: 64 random bytes made on first use and kept in `settings`,
-    /// so signed cookies survive restarts.
-    pub async fn secret_key(&self) -> anyhow::Result<Vec<u8>> {
-        let key = match settings::get(&self.readers, COOKIE_KEY).await? {
-            Some(key) => key,
-            None => self.new_secret_key().await?,
-        };
-        anyhow::ensure!(
-            key.len() >= COOKIE_KEY_LEN,
-            "the stored `{COOKIE_KEY}` has {} bytes, fewer than {COOKIE_KEY_LEN}",
-            key.len()
-        );
-        Ok(key)
+    /// The database file (its key file, WAL and shared memory sit beside it).
+    pub fn file(&self) -> &std::path::Path {
+        &self.file
     }
 
-    /// Stores a fresh key unless a concurrent first use stored one; returns the stored key.
-    async fn new_secret_key(&self) -> anyhow::Result<Vec<u8>> {
-        let value = random::bytes::<COOKIE_KEY_LEN>()
-            .context("reading random bytes for the cookie key")?
-            .to_vec();
-        let setting = NewSetting {
-            key: COOKIE_KEY,
-            value,
-        };
-        Ok(self.write(Job::SecretKey, setting).await?)
+    /// The cookie key a database from before key files holds in its `settings`, if any.
+    pub async fn legacy_cookie_key(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(settings::get(&self.readers, LEGACY_COOKIE_KEY).await?)
+    }
+
+    /// The fingerprint of the secret this database's candidate links were made under.
+    pub async fn secret_fingerprint(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(settings::get(&self.readers, SECRET_FINGERPRINT).await?)
+    }
+
+    /// Every interview's public id.
+    pub async fn interview_public_ids(&self) -> Result<Vec<String>, StoreError> {
+        Ok(interviews::public_ids(&self.readers).await?)
+    }
+
+    /// Applies a new secret (see [`SecretChange`]) in one transaction.
+    pub async fn renew_secret(&self, change: SecretChange) -> Result<(), StoreError> {
+        let renewed = self.write(Job::RenewSecret, change).await;
+        self.sessions.forget_all();
+        renewed
     }
 
     /// Stores the attempt, and its rubric version when new, under a fresh random public id.
@@ -289,6 +296,11 @@ impl Store {
             self.sessions.put(token_hash, session.clone(), ticket);
         }
         Ok(session)
+    }
+
+    /// The user's sessions, most recently used first, however old: expiry is the caller's rule.
+    pub async fn sessions_of(&self, user_id: i64) -> Result<Vec<UserSession>, StoreError> {
+        Ok(users::sessions_of(&self.readers, user_id).await?)
     }
 
     /// Records that the session was used at `at` (for idle expiry).

@@ -306,3 +306,34 @@ pub struct Event {
     pub kind: String,
     pub data: String,
 }
+
+/// What changes in the database when the server's secret is new (see `crate::secrets`): the
+/// candidate links' token hashes under the new key, everyone signed out or not, and the new
+/// secret's fingerprint. The cookie key of older databases leaves the `settings` table.
+#[derive(Debug)]
+pub struct SecretChange {
+    /// Per interview public id, the SHA-256 of its candidate token under the new key.
+    pub candidate_token_hashes: Vec<(String, Vec<u8>)>,
+    pub end_sessions: bool,
+    pub fingerprint: Vec<u8>,
+}
+
+/// One of a user's sessions, as their account page lists it.
+#[derive(Clone, sqlx::FromRow)]
+pub struct UserSession {
+    /// SHA-256 of the session's token.
+    pub token_hash: Vec<u8>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds.
+    pub last_seen_at: i64,
+}
+
+impl std::fmt::Debug for UserSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserSession")
+            .field("created_at", &self.created_at)
+            .field("last_seen_at", &self.last_seen_at)
+            .finish_non_exhaustive()
+    }
+}

@@ -13,20 +13,28 @@ pub(super) async fn get(
         .await
 }
 
-/// Stores `value` under `key` unless a value is there already, and returns the stored one;
-/// part of the writer's transaction, so concurrent first uses agree.
-pub(super) async fn get_or_insert(
+/// Stores `value` under `key`, replacing any. Part of the writer's transaction.
+pub(super) async fn set(
     conn: &mut SqliteConnection,
     key: &str,
     value: &[u8],
-) -> Result<Vec<u8>, sqlx::Error> {
-    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Deletes the value under `key`, if any. Part of the writer's transaction.
+pub(super) async fn delete(conn: &mut SqliteConnection, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM settings WHERE key = $1")
         .bind(key)
-        .bind(value)
-        .execute(&mut *conn)
+        .execute(conn)
         .await?;
-    sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-        .bind(key)
-        .fetch_one(conn)
-        .await
+    Ok(())
 }

@@ -2,7 +2,7 @@
 
 use sqlx::{SqliteConnection, SqliteExecutor};
 
-use super::model::{NewSession, NewUser, RoleChange, Session, User};
+use super::model::{NewSession, NewUser, RoleChange, Session, User, UserSession};
 
 /// The learner key a user's attempts and reveals are kept under.
 pub fn learner_key(user_id: i64) -> String {
@@ -149,6 +149,20 @@ pub(super) async fn session(
     .await
 }
 
+/// The user's sessions, most recently used first, whatever their age.
+pub(super) async fn sessions_of(
+    db: impl SqliteExecutor<'_>,
+    user_id: i64,
+) -> Result<Vec<UserSession>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT token_hash, created_at, last_seen_at FROM sessions WHERE user_id = $1 \
+         ORDER BY last_seen_at DESC, created_at DESC",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await
+}
+
 /// Records that the session was used at `at`. Part of the writer's transaction.
 pub(super) async fn touch_session(
     conn: &mut SqliteConnection,
@@ -172,6 +186,12 @@ pub(super) async fn end_session(
         .bind(token_hash)
         .execute(conn)
         .await?;
+    Ok(())
+}
+
+/// Deletes every session: everyone is signed out. Part of the writer's transaction.
+pub(super) async fn end_all_sessions(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions").execute(conn).await?;
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::model::{
     Event, NewAttempt, NewEvent, NewInterview, NewOverride, NewSession, NewUser, Regraded,
-    RoleChange, Settle, StoredAttempt,
+    RoleChange, SecretChange, Settle, StoredAttempt,
 };
 use super::{StoreError, attempts, connect, interviews, overrides, reveals, settings, users};
 
@@ -24,7 +24,7 @@ pub(super) enum Job {
     Regrade(Task<Regraded, ()>),
     Override(Task<OverrideOf, bool>),
     Reveal(Task<Reveal, ()>),
-    SecretKey(Task<NewSetting, Vec<u8>>),
+    RenewSecret(Task<SecretChange, ()>),
     Pragmas(Task<(), (String, i64, i64)>),
     CreateUser(Task<NewUser, Option<i64>>),
     SetRole(Task<(String, String), RoleChange>),
@@ -64,13 +64,6 @@ pub(super) struct Reveal {
     pub(super) learner: String,
     pub(super) scenario: String,
     pub(super) at: i64,
-}
-
-/// A setting to store unless one is there already.
-#[derive(Debug)]
-pub(super) struct NewSetting {
-    pub(super) key: &'static str,
-    pub(super) value: Vec<u8>,
 }
 
 /// One write: its input, its output once run, and the caller waiting for it.
@@ -114,7 +107,7 @@ macro_rules! each_task {
             Job::Regrade($t) => $body,
             Job::Override($t) => $body,
             Job::Reveal($t) => $body,
-            Job::SecretKey($t) => $body,
+            Job::RenewSecret($t) => $body,
             Job::Pragmas($t) => $body,
             Job::CreateUser($t) => $body,
             Job::SetRole($t) => $body,
@@ -154,9 +147,17 @@ impl Job {
                 reveals::record(conn, &r.learner, &r.scenario, r.at).await?;
                 t.output = Some(());
             }
-            Job::SecretKey(t) => {
-                let NewSetting { key, value } = &t.input;
-                t.output = Some(settings::get_or_insert(conn, key, value).await?);
+            Job::RenewSecret(t) => {
+                let change = &t.input;
+                for (public_id, hash) in &change.candidate_token_hashes {
+                    interviews::set_token_hash(conn, public_id, hash).await?;
+                }
+                if change.end_sessions {
+                    users::end_all_sessions(conn).await?;
+                }
+                settings::delete(conn, super::LEGACY_COOKIE_KEY).await?;
+                settings::set(conn, super::SECRET_FINGERPRINT, &change.fingerprint).await?;
+                t.output = Some(());
             }
             Job::Pragmas(t) => t.output = Some(connect::pragmas(conn).await?),
             Job::CreateUser(t) => t.output = Some(users::insert(conn, &t.input).await?),

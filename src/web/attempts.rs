@@ -266,7 +266,8 @@ pub async fn set_override(
     if !recorded {
         return Err(AppError::NotFound);
     }
-    Ok(Redirect::to(&format!("/attempts/{id}#item-{}", form.item)).into_response())
+    let back = format!("/attempts/{id}#item-{}", form.item);
+    Ok(crate::web::redirect::see_other(&back))
 }
 
 /// GET /attempts: the learner's history.

@@ -1,39 +1,32 @@
-//! Sign up, sign in, sign out, and the admin's list of users.
+//! Sign up, sign in, sign out, and the admin's list of users. The signed-in user's own page is
+//! in `account.rs`.
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::accounts::{self, Password, Role};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::store::{NewUser, RoleChange};
-use crate::templates::{
-    self, AccountPage, AdminUsersPage, Layout, SignInPage, SignUpPage, UserRow,
-};
+use crate::templates::{self, AdminUsersPage, Layout, SignInPage, SignUpPage, UserRow};
 use crate::web::attempts::rejection;
+use crate::web::audit::{self, Refusal};
 use crate::web::identity::{self, Visitor};
 use crate::web::limits::Client;
-use crate::web::view;
+use crate::web::{redirect, view};
 
 #[derive(Debug, Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Where to go after signing in: `next` if it is a path on this site, else the catalogue.
-/// (An absolute or protocol-relative URL would make this an open redirect.)
-fn local_path(next: Option<&str>) -> &str {
-    match next {
-        Some(p)
-            if p.starts_with('/') && !p.starts_with("//") && !p.contains(['\\', '\r', '\n']) =>
-        {
-            p
-        }
-        _ => "/",
-    }
+/// Where to go after signing in: `next` if it is a page of this site, else the catalogue
+/// (see [`redirect::local`]).
+fn local_path(next: Option<&str>) -> String {
+    redirect::local_or_home(next)
 }
 
 /// The page a visitor came from, as a local path, when it was a page of this site other than
@@ -77,7 +70,7 @@ fn sign_in_form(
     let page = SignInPage {
         layout: Layout::default(),
         csrf: &learner.csrf,
-        next: local_path(next),
+        next: &local_path(next),
         name,
         error,
         signup_open: state.signup_open,
@@ -110,32 +103,58 @@ pub async fn sign_in(
     let Form(form) = form.map_err(rejection)?;
     visitor.check_post(&headers, &form.csrf)?;
     let name = form.name.trim();
-    state.limits.sign_in(client, name)?;
-    let user = state.store.user(name).await?;
+    slow_down(state.limits.sign_in(client, name)?, client, &headers).await;
+    // No account's password is longer than sign-up allows: not worth hashing.
+    let too_long = form.password.0.chars().count() > accounts::PASSWORD_CHARS.1;
+    let user = match too_long {
+        true => None,
+        false => state.store.user(name).await?,
+    };
     let hash = user.as_ref().map(|u| u.password_hash.clone());
-    let matches = state.hasher.verify(form.password, hash).await?;
+    let matches = !too_long && state.hasher.verify(form.password, hash).await?;
     let user = match user {
         Some(user) if matches => user,
-        _ => {
-            let learner = visitor.clone().or_new();
-            let page = SignInPage {
-                layout: Layout::default(),
-                csrf: &learner.csrf,
-                next: local_path(form.next.as_deref()),
-                name,
-                error: Some("That user name and password do not match an account."),
-                signup_open: state.signup_open,
-                signed_in_as: visitor.account().map(|a| a.name.as_str()),
-            };
-            let page = templates::page_for(visitor.0.as_ref(), &page);
-            return Ok(view::no_store(
-                (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
-            ));
+        known => {
+            let mut refusal = Refusal::new("sign-in failed");
+            refusal.account = known.map(|user| user.name);
+            refusal.why = too_long.then_some("a password longer than any account's");
+            let page = sign_in_failed(&state, &visitor, form.next.as_deref(), name);
+            return Ok(with_refusal(page, refusal));
         }
     };
     tracing::info!(user = %user.name, "signed in");
-    let cookies = identity::sign_in(&state, visitor, &headers, user.id).await?;
-    Ok((cookies, Redirect::to(local_path(form.next.as_deref()))).into_response())
+    // Decided before the session starts: nothing after this point fails on the input.
+    let next = local_path(form.next.as_deref());
+    let cookies = identity::sign_in(&state, visitor, user.id).await?;
+    Ok((cookies, redirect::see_other(&next)).into_response())
+}
+
+/// The sign-in form again after a wrong name or password (422), the same whichever was wrong.
+fn sign_in_failed(state: &AppState, visitor: &Visitor, next: Option<&str>, name: &str) -> Response {
+    let error = "That user name and password do not match an account.";
+    sign_in_form(state, visitor, next, name, Some(error))
+}
+
+/// Waits `delay` (how much a sign-in try is slowed because its name is tried often), and says
+/// so in the log.
+pub(crate) async fn slow_down(
+    delay: std::time::Duration,
+    client: std::net::IpAddr,
+    headers: &HeaderMap,
+) {
+    if delay.is_zero() {
+        return;
+    }
+    let request_id = audit::request_id(headers);
+    let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+    tracing::warn!(%client, %request_id, delay_ms, "sign-in slowed: the account name is tried often");
+    tokio::time::sleep(delay).await;
+}
+
+/// The response, marked for the security log as refusing something.
+pub(crate) fn with_refusal(mut response: Response, refusal: Refusal) -> Response {
+    response.extensions_mut().insert(refusal);
+    response
 }
 
 /// GET /sign-up
@@ -150,7 +169,7 @@ pub async fn sign_up_page(
     let page = SignUpPage {
         layout: Layout::default(),
         csrf: &learner.csrf,
-        next: local_path(next.as_deref()),
+        next: &local_path(next.as_deref()),
         name: "",
         error: None,
         open: state.signup_open,
@@ -209,7 +228,7 @@ pub async fn sign_up(
             let page = SignUpPage {
                 layout: Layout::default(),
                 csrf: &learner.csrf,
-                next: local_path(form.next.as_deref()),
+                next: &local_path(form.next.as_deref()),
                 name,
                 error: Some(&problem),
                 open: true,
@@ -221,13 +240,13 @@ pub async fn sign_up(
         }
     };
     tracing::info!(user = %name, "account created");
-    let cookies = identity::sign_in(&state, visitor, &headers, user_id).await?;
     // From the catalogue or nowhere in particular: show where their attempts went.
     let next = match local_path(form.next.as_deref()) {
-        "/" => "/attempts",
+        home if home == "/" => "/attempts".to_owned(),
         page => page,
     };
-    Ok((cookies, Redirect::to(next)).into_response())
+    let cookies = identity::sign_in(&state, visitor, user_id).await?;
+    Ok((cookies, redirect::see_other(&next)).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -245,7 +264,7 @@ pub async fn sign_out(
     let Form(form) = form.map_err(rejection)?;
     visitor.check_post(&headers, &form.csrf)?;
     let cookies = identity::sign_out(&state, &visitor).await?;
-    Ok((cookies, Redirect::to("/")).into_response())
+    Ok((cookies, redirect::see_other("/")).into_response())
 }
 
 /// GET /admin/users: every account with a form to change its role (admins only).
@@ -312,7 +331,7 @@ pub async fn set_role(
     match state.store.set_role(&name, role.as_str()).await? {
         RoleChange::Changed => {
             tracing::info!(by = %admin.name, user = %name, %role, "role changed");
-            Ok(Redirect::to("/admin/users").into_response())
+            Ok(redirect::see_other("/admin/users").into_response())
         }
         RoleChange::NoSuchUser => Err(AppError::NotFound),
         RoleChange::LastAdmin => {
@@ -320,92 +339,4 @@ pub async fn set_role(
             users_page(&state, &visitor, Some(&message), StatusCode::CONFLICT).await
         }
     }
-}
-
-#[derive(Debug, Deserialize)]
-pub struct AccountQuery {
-    changed: Option<String>,
-}
-
-/// GET /account: who you are, and the form to change your password.
-pub async fn account(
-    visitor: Visitor,
-    Query(query): Query<AccountQuery>,
-) -> Result<Response, AppError> {
-    let message = query
-        .changed
-        .is_some()
-        .then_some("Your password is changed; your other sessions have ended.");
-    account_page(&visitor, message, None)
-}
-
-fn account_page(
-    visitor: &Visitor,
-    message: Option<&str>,
-    error: Option<&str>,
-) -> Result<Response, AppError> {
-    let account = visitor.require(|_| true, "/account")?;
-    let learner = visitor.0.as_ref().ok_or(AppError::NotFound)?;
-    let page = AccountPage {
-        layout: Layout::default(),
-        csrf: &learner.csrf,
-        name: &account.name,
-        role: account.role,
-        message,
-        error,
-    };
-    let status = match error {
-        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        None => StatusCode::OK,
-    };
-    Ok(view::no_store(
-        (status, templates::page_for(Some(learner), &page)).into_response(),
-    ))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct PasswordForm {
-    csrf: String,
-    current: Password,
-    password: Password,
-    confirm: Password,
-}
-
-/// POST /account/password: checks the current password, stores the new one, ends every other
-/// session of the user.
-pub async fn change_password(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Client(client): Client,
-    headers: HeaderMap,
-    form: Result<Form<PasswordForm>, FormRejection>,
-) -> Result<Response, AppError> {
-    let Form(form) = form.map_err(rejection)?;
-    let account = visitor.require(|_| true, "/account")?;
-    visitor.check_post(&headers, &form.csrf)?;
-    state.limits.sign_in(client, &account.name)?;
-    let user = state
-        .store
-        .user(&account.name)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let matches = state
-        .hasher
-        .verify(form.current, Some(user.password_hash))
-        .await?;
-    let problem = if !matches {
-        Err("Your current password is not right.".to_owned())
-    } else {
-        accounts::check_new_password(&form.password.0, &form.confirm.0, &account.name)
-    };
-    if let Err(problem) = problem {
-        return account_page(&visitor, None, Some(&problem));
-    }
-    let hash = state.hasher.hash(form.password).await?;
-    state
-        .store
-        .set_password(&account.name, hash, Some(account.session_hash()))
-        .await?;
-    tracing::info!(user = %account.name, "password changed");
-    Ok(Redirect::to("/account?changed=1").into_response())
 }

@@ -142,7 +142,7 @@ pub async fn save_notes(
     form: Result<Form<NotesForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form.map_err(rejection)?;
-    if !same_site(&headers) {
+    if !same_site(&headers, state.sessions.https) {
         return Err(AppError::Forbidden(
             "This form was sent from another site, so it was refused.",
         ));

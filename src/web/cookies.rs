@@ -24,11 +24,11 @@ pub fn find<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         })
 }
 
-/// Signed cookie values that passed verification with its key, with the value they carry: a
-/// returning visitor's cookie is checked once, not on every request. The key never changes, so
-/// a value verified once stays valid.
+/// Signed cookie values that passed verification with one of its keys, with the value they
+/// carry: a returning visitor's cookie is checked once, not on every request. The keys never
+/// change while the server runs, so a value verified once stays valid.
 pub struct Verified {
-    key: Key,
+    keys: Vec<Key>,
     values: RwLock<HashMap<String, String>>,
 }
 
@@ -39,17 +39,16 @@ impl std::fmt::Debug for Verified {
 }
 
 impl Verified {
-    /// Verifies with `key`.
-    pub fn new(key: Key) -> Self {
+    /// Verifies with any of `keys` (the current one first, then one kept from before).
+    pub fn new(keys: Vec<Key>) -> Self {
         Self {
-            key,
+            keys,
             values: RwLock::default(),
         }
     }
 
     /// The value signed in the cookie `name` if its signature is good.
     pub fn signed(&self, headers: &HeaderMap, name: &'static str) -> Option<String> {
-        let key = &self.key;
         let raw = find(headers, name)?;
         if let Some(value) = self.read().get(raw) {
             return Some(value.clone());
@@ -57,10 +56,10 @@ impl Verified {
         // Not seen yet: verify this one cookie the usual way.
         let mut only = HeaderMap::new();
         only.insert(header::COOKIE, format!("{name}={raw}").parse().ok()?);
-        let value = SignedCookieJar::from_headers(&only, key.clone())
-            .get(name)?
-            .value()
-            .to_owned();
+        let value = self.keys.iter().find_map(|key| {
+            let jar = SignedCookieJar::from_headers(&only, key.clone());
+            Some(jar.get(name)?.value().to_owned())
+        })?;
         let mut values = self.values.write().unwrap_or_else(|e| e.into_inner());
         if values.len() >= CAPACITY {
             values.clear();
@@ -108,14 +107,20 @@ mod tests {
             .next()
             .unwrap()
             .to_owned();
-        let verified = Verified::new(key);
+        let verified = Verified::new(vec![key.clone()]);
         let good = headers(&[&format!("n={signed}")]);
         assert_eq!(verified.signed(&good, "n").as_deref(), Some("id.csrf"));
         assert_eq!(verified.signed(&good, "n").as_deref(), Some("id.csrf"));
         let forged = format!("n={}x", &signed[..signed.len() - 1]);
         assert_eq!(verified.signed(&headers(&[&forged]), "n"), None);
         assert_eq!(verified.signed(&headers(&["n=id.csrf"]), "n"), None);
-        let other = Verified::new(Key::generate());
+        let other = Verified::new(vec![Key::generate()]);
         assert_eq!(other.signed(&good, "n"), None, "another key refuses it");
+        let kept = Verified::new(vec![Key::generate(), key]);
+        assert_eq!(
+            kept.signed(&good, "n").as_deref(),
+            Some("id.csrf"),
+            "an older key"
+        );
     }
 }

@@ -8,6 +8,10 @@
 //! for visitors without one carry [`NEW_VISITOR`] as their token, which is accepted only from a
 //! browser that has no identity yet and only from this site's own pages (the `Origin` and
 //! `Sec-Fetch-Site` headers browsers send on every POST).
+//!
+//! Over HTTPS both cookies are `Secure` and named with the `__Host-` prefix, which browsers
+//! keep only when set `Secure`, on `Path=/` and without `Domain`: no other site, subdomain or
+//! plain-HTTP page can plant one. Each request reads the names its scheme uses.
 
 use std::time::Duration;
 
@@ -25,8 +29,15 @@ use crate::random;
 use crate::store::{NewSession, learner_key};
 use crate::web::view;
 
-const ANONYMOUS_COOKIE: &str = "firedrill_learner";
-const SESSION_COOKIE: &str = "firedrill_session";
+/// The anonymous learner's cookie: over plain HTTP, then over HTTPS.
+const ANONYMOUS_COOKIE: [&str; 2] = ["firedrill_learner", "__Host-firedrill_learner"];
+/// The session cookie: over plain HTTP, then over HTTPS.
+const SESSION_COOKIE: [&str; 2] = ["firedrill_session", "__Host-firedrill_session"];
+
+/// The name of `cookie` in use over this scheme.
+fn name(cookie: [&'static str; 2], https: bool) -> &'static str {
+    cookie[usize::from(https)]
+}
 
 /// The form token on pages served to a browser without an identity.
 pub const NEW_VISITOR: &str = "new";
@@ -52,6 +63,14 @@ impl Default for SessionPolicy {
             absolute: Duration::from_secs(7 * 24 * 3600),
             https: false,
         }
+    }
+}
+
+impl SessionPolicy {
+    /// Whether a session started at `created` and last used at `last_seen` has ended by `now`
+    /// (all Unix milliseconds).
+    pub fn ended(&self, created: i64, last_seen: i64, now: i64) -> bool {
+        now - last_seen > millis(self.idle) || now - created > millis(self.absolute)
     }
 }
 
@@ -85,22 +104,27 @@ pub struct Learner {
 }
 
 /// The learner making a request, if the browser has an identity; extracted from the cookies.
+/// The second field: whether the request came over HTTPS (the site's public URL or its proxy
+/// says so), which decides the cookies' names and `Secure`.
 #[derive(Debug, Clone)]
-pub struct Visitor(pub Option<Learner>);
+pub struct Visitor(pub Option<Learner>, bool);
 
 impl FromRequestParts<AppState> for Visitor {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let https = state.sessions.https || forwarded_https(&parts.headers);
         // Most page views (first visits, crawlers, load tests) carry no cookie at all.
         if !parts.headers.contains_key(header::COOKIE) {
-            return Ok(Visitor(None));
+            return Ok(Visitor(None, https));
         }
-        if let Some(account) = signed_in(&parts.headers, state).await? {
-            return Ok(Visitor(Some(account)));
+        if let Some(account) = signed_in(&parts.headers, state, https).await? {
+            return Ok(Visitor(Some(account), https));
         }
-        let value = state.cookies.signed(&parts.headers, ANONYMOUS_COOKIE);
-        Ok(Visitor(value.as_deref().and_then(anonymous)))
+        let value = state
+            .cookies
+            .signed(&parts.headers, name(ANONYMOUS_COOKIE, https));
+        Ok(Visitor(value.as_deref().and_then(anonymous), https))
     }
 }
 
@@ -139,7 +163,7 @@ impl Visitor {
     /// same-site and carry this browser's token (or [`NEW_VISITOR`] from a browser without an
     /// identity).
     pub fn check_post(&self, headers: &HeaderMap, token: &str) -> Result<(), AppError> {
-        if !same_site(headers) {
+        if !same_site(headers, self.1) {
             return Err(AppError::Forbidden(
                 "This form was sent from another site, so it was refused.",
             ));
@@ -166,7 +190,7 @@ impl Visitor {
             Some(learner) => Ok((learner, jar)),
             None => {
                 let learner = Learner::new_anonymous();
-                let jar = jar.add(learner.anonymous_cookie());
+                let jar = jar.add(learner.anonymous_cookie(self.1));
                 Ok((learner, jar))
             }
         }
@@ -175,7 +199,9 @@ impl Visitor {
 
 /// Whether a POST comes from this site's own pages: browsers send `Sec-Fetch-Site` and `Origin`
 /// with every POST; other clients (tests, scripts) send neither and are judged by the token.
-pub fn same_site(headers: &HeaderMap) -> bool {
+/// The `Origin` must be this site's: the scheme the site is served over (`https` when its
+/// public URL or its proxy says so), and the host and port of the `Host` header.
+pub fn same_site(headers: &HeaderMap, https: bool) -> bool {
     let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if fetch_site.is_some_and(|site| site != "same-origin" && site != "none") {
         return false;
@@ -183,13 +209,21 @@ pub fn same_site(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
+    let scheme = match https || forwarded_https(headers) {
+        true => "https",
+        false => "http",
+    };
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    origin
-        .split_once("://")
-        .is_some_and(|(_, authority)| authority == host)
+    let site = url::Url::parse(&format!("{scheme}://{host}/"));
+    let origin = url::Url::parse(origin);
+    match (site, origin) {
+        // An opaque origin (`null`) equals nothing, not even itself.
+        (Ok(site), Ok(origin)) => site.origin().is_tuple() && site.origin() == origin.origin(),
+        _ => false,
+    }
 }
 
 /// The anonymous learner of this browser, if its signed cookie is valid.
@@ -209,8 +243,12 @@ pub fn is_hex(s: &str, len: usize) -> bool {
 }
 
 /// The signed-in learner, if the session cookie names a live session.
-async fn signed_in(headers: &HeaderMap, state: &AppState) -> Result<Option<Learner>, AppError> {
-    let Some(token) = crate::web::cookies::find(headers, SESSION_COOKIE) else {
+async fn signed_in(
+    headers: &HeaderMap,
+    state: &AppState,
+    https: bool,
+) -> Result<Option<Learner>, AppError> {
+    let Some(token) = crate::web::cookies::find(headers, name(SESSION_COOKIE, https)) else {
         return Ok(None);
     };
     if !is_hex(token, 64) {
@@ -222,12 +260,10 @@ async fn signed_in(headers: &HeaderMap, state: &AppState) -> Result<Option<Learn
     };
     let now = view::now_ms();
     let policy = state.sessions;
-    let idle = now - session.last_seen_at > millis(policy.idle);
-    let old = now - session.created_at > millis(policy.absolute);
     let Some(role) = Role::parse(&session.role) else {
         return Ok(None);
     };
-    if idle || old {
+    if policy.ended(session.created_at, session.last_seen_at, now) {
         return Ok(None);
     }
     if now - session.last_seen_at > TOUCH_EVERY_MS {
@@ -252,6 +288,16 @@ fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
+/// How pages name a session (its account page's list and forms): derived from its token's
+/// hash, from which nobody can get back the hash, let alone the token. 96 bits, hex.
+pub fn session_handle(token_hash: &[u8]) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"firedrill session handle\0")
+        .chain_update(token_hash)
+        .finalize();
+    random::hex(&digest[..12])
+}
+
 /// SHA-256 of a random token, as stored in place of the token (sessions, candidate links).
 pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
@@ -270,11 +316,13 @@ impl Learner {
         }
     }
 
-    fn anonymous_cookie(&self) -> Cookie<'static> {
-        Cookie::build((ANONYMOUS_COOKIE, format!("{}.{}", self.id, self.csrf)))
+    fn anonymous_cookie(&self, https: bool) -> Cookie<'static> {
+        let value = format!("{}.{}", self.id, self.csrf);
+        Cookie::build((name(ANONYMOUS_COOKIE, https), value))
             .path("/")
             .http_only(true)
             .same_site(SameSite::Lax)
+            .secure(https)
             // Max-Age alone: no date to format on every new visitor's first page.
             .max_age(time::Duration::days(400))
             .build()
@@ -298,13 +346,13 @@ impl Learner {
 pub async fn sign_in(
     state: &AppState,
     visitor: Visitor,
-    headers: &HeaderMap,
     user_id: i64,
 ) -> Result<CookieJar, AppError> {
     let bytes = random::bytes::<48>().map_err(|e| anyhow::anyhow!("random source: {e}"))?;
     let (token, csrf) = (random::hex(&bytes[..32]), random::hex(&bytes[32..]));
     let now = view::now_ms();
     let policy = state.sessions;
+    let https = visitor.1;
     let adopt = match &visitor.0 {
         Some(learner) if learner.account.is_none() => Some(learner.id.clone()),
         _ => None,
@@ -323,16 +371,17 @@ pub async fn sign_in(
             expired_before: now - millis(policy.idle),
         })
         .await?;
-    let session = Cookie::build((SESSION_COOKIE, token))
+    let session = Cookie::build((name(SESSION_COOKIE, https), token))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(policy.https || forwarded_https(headers))
+        .secure(https)
         .max_age(time::Duration::seconds(
             i64::try_from(policy.absolute.as_secs()).unwrap_or(i64::MAX),
         ))
         .build();
-    Ok(CookieJar::new().add(session).add(removal(ANONYMOUS_COOKIE)))
+    let anonymous = removal(name(ANONYMOUS_COOKIE, https), https);
+    Ok(CookieJar::new().add(session).add(anonymous))
 }
 
 /// Signs out: ends the session in the database, so its cookie signs nobody in any more, even
@@ -341,12 +390,14 @@ pub async fn sign_out(state: &AppState, visitor: &Visitor) -> Result<CookieJar, 
     if let Some(account) = visitor.account() {
         state.store.end_session(&account.session).await?;
     }
-    Ok(CookieJar::new().add(removal(SESSION_COOKIE)))
+    let https = visitor.1;
+    Ok(CookieJar::new().add(removal(name(SESSION_COOKIE, https), https)))
 }
 
-/// A cookie that makes the browser forget the one with this name.
-fn removal(name: &'static str) -> Cookie<'static> {
-    let mut cookie = Cookie::build((name, "")).path("/").build();
+/// A cookie that makes the browser forget the one with this name (a `__Host-` one only
+/// yields to a `Secure` removal).
+fn removal(name: &'static str, https: bool) -> Cookie<'static> {
+    let mut cookie = Cookie::build((name, "")).path("/").secure(https).build();
     cookie.make_removal();
     cookie
 }
@@ -372,23 +423,59 @@ mod tests {
         assert!(!learner.accepts(NEW_VISITOR));
     }
 
+    fn with_origin(host: &'static str, origin: &'static str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_static(host));
+        headers.insert(header::ORIGIN, HeaderValue::from_static(origin));
+        headers
+    }
+
     #[test]
     fn posts_from_another_origin_or_site_are_not_same_site() {
         let mut headers = HeaderMap::new();
         headers.insert(header::HOST, HeaderValue::from_static("drill.example"));
-        assert!(same_site(&headers));
-        headers.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://drill.example"),
-        );
-        assert!(same_site(&headers));
-        headers.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://evil.example"),
-        );
-        assert!(!same_site(&headers));
-        headers.remove(header::ORIGIN);
+        assert!(same_site(&headers, true), "no Origin: judged by the token");
+        let ours = with_origin("drill.example", "https://drill.example");
+        assert!(same_site(&ours, true));
+        assert!(!same_site(
+            &with_origin("drill.example", "https://evil.example"),
+            true
+        ));
         headers.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
-        assert!(!same_site(&headers));
+        assert!(!same_site(&headers, true));
+    }
+
+    #[test]
+    fn the_origin_check_compares_scheme_host_and_port() {
+        // Served over HTTPS: a page of the same host over plain HTTP is another origin.
+        assert!(!same_site(
+            &with_origin("drill.example", "http://drill.example"),
+            true
+        ));
+        // Served over HTTP: an HTTPS page of the same name is another origin (port 443).
+        assert!(!same_site(
+            &with_origin("drill.example", "https://drill.example"),
+            false
+        ));
+        assert!(same_site(
+            &with_origin("drill.example", "http://drill.example"),
+            false
+        ));
+        // Ports: explicit, default, and another one.
+        let local = with_origin("127.0.0.1:8080", "http://127.0.0.1:8080");
+        assert!(same_site(&local, false));
+        assert!(same_site(
+            &with_origin("drill.example:443", "https://drill.example"),
+            true
+        ));
+        assert!(!same_site(
+            &with_origin("127.0.0.1:8080", "http://127.0.0.1:9090"),
+            false
+        ));
+        assert!(!same_site(&with_origin("drill.example", "null"), false));
+        // A proxy saying HTTPS counts as HTTPS.
+        let mut proxied = with_origin("drill.example", "https://drill.example");
+        proxied.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        assert!(same_site(&proxied, false));
     }
 }

@@ -7,9 +7,7 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use hmac::{Hmac, Mac};
 use serde::Deserialize;
-use sha2::Sha256;
 
 use crate::accounts::Role;
 use crate::app::AppState;
@@ -18,7 +16,6 @@ use crate::content::investigation::Step;
 use crate::error::AppError;
 use crate::grading::{Grade, Rubric, Verdict};
 use crate::interviews::{Happening, Logged, Reveal, first_asked};
-use crate::random;
 use crate::store::{Interview, NewEvent, NewInterview};
 use crate::templates::{self, interviews as views};
 use crate::web::attempts::rejection;
@@ -30,14 +27,9 @@ use crate::web::view;
 const MAX_NAME: usize = 100;
 const MAX_NOTE: usize = 2_000;
 
-/// The candidate link's token: an HMAC of the interview's public id under the server's secret,
-/// so the console can show the link again without storing it. 256 bits, hex.
+/// The candidate link's token (see [`crate::secrets::Keys::candidate_token`]).
 pub fn candidate_token(state: &AppState, public_id: &str) -> String {
-    let mut mac = <Hmac<Sha256>>::new_from_slice(state.key().signing())
-        .expect("HMAC takes a key of any length");
-    mac.update(b"firedrill candidate link\0");
-    mac.update(public_id.as_bytes());
-    random::hex(&mac.finalize().into_bytes())
+    state.keys().candidate_token(public_id)
 }
 
 /// The interview if the visitor may run it: its interviewer, or an admin. Anyone else gets

@@ -1,7 +1,9 @@
 //! HTTP handlers, one file per area; each extracts, calls the library and renders a template.
 
+pub mod account;
 pub mod assets;
 pub mod attempts;
+pub mod audit;
 pub mod auth;
 pub mod candidate;
 pub mod cookies;
@@ -13,5 +15,6 @@ pub mod limits;
 pub mod live;
 pub mod pages;
 pub mod published;
+pub mod redirect;
 pub mod scorecards;
 pub mod view;

@@ -21,7 +21,7 @@ pub fn changed(headers: &axum::http::HeaderMap, back: &str) -> axum::response::R
         .is_some_and(|v| v.starts_with("application/json"));
     match wants_json {
         true => axum::http::StatusCode::NO_CONTENT.into_response(),
-        false => axum::response::Redirect::to(back).into_response(),
+        false => crate::web::redirect::see_other(back),
     }
 }
 

@@ -143,7 +143,7 @@ async fn the_session_cookie_is_http_only_lax_and_secure_only_over_https() {
     let https = TestApp::bundled_with(settings).await;
     let password = https.add_user("bo", Role::Learner).await;
     let res = https.sign_in("bo", &password).await;
-    assert!(set_cookie(&res, "firedrill_session").contains("Secure"));
+    assert!(set_cookie(&res, "__Host-firedrill_session").contains("Secure"));
 }
 
 #[tokio::test]
@@ -160,7 +160,7 @@ async fn a_proxy_saying_https_makes_the_session_cookie_secure() {
         .unwrap();
     let res = app.request(request).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    assert!(set_cookie(&res, "firedrill_session").contains("Secure"));
+    assert!(set_cookie(&res, "__Host-firedrill_session").contains("Secure"));
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 mod accounts;
 mod answer_key;
 mod attempts;
+mod auth_hardening;
 mod cli;
 mod grading;
 mod helpers;
