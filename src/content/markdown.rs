@@ -39,6 +39,8 @@ pub enum Href {
     Missing,
     /// A scheme that could run code (`javascript:`, `data:`...): the link is removed.
     Unsafe,
+    /// A page the reader may not see (a hidden scenario): its text is kept, the link removed.
+    Hidden,
 }
 
 /// Classifies a destination by its scheme; relative destinations are `Keep` here and resolved by
@@ -314,6 +316,10 @@ impl<'r> Renderer<'r> {
             Href::Unsafe => {
                 self.links.push(Some("</span>"));
                 Err(r#"<span class="link-unsafe">"#)
+            }
+            Href::Hidden => {
+                self.links.push(Some("</span>"));
+                Err("<span>")
             }
         }
     }
