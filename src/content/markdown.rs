@@ -318,8 +318,8 @@ impl<'r> Renderer<'r> {
                 Err(r#"<span class="link-unsafe">"#)
             }
             Href::Hidden => {
-                self.links.push(Some("</span>"));
-                Err("<span>")
+                self.links.push(Some(""));
+                Err("")
             }
         }
     }
@@ -562,6 +562,13 @@ mod tests {
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert_eq!(html.matches("<mark>").count(), 1, "{html}");
         assert!(html.contains("<mark>HPA</mark>"), "{html}");
+    }
+
+    #[test]
+    fn a_link_to_a_page_the_reader_may_not_see_becomes_its_text() {
+        let events = parse("See [the *panel* drill](panel.md) first.");
+        let html = render(&events, &|_| Href::Hidden);
+        assert_eq!(html, "<p>See the <em>panel</em> drill first.</p>\n");
     }
 
     #[test]

@@ -3,9 +3,12 @@
 mod accounts;
 mod answer_key;
 mod attempts;
+mod caching;
 mod cli;
+mod exports;
 mod grading;
 mod helpers;
+mod hidden;
 mod interviews;
 mod pages;
 mod security;
