@@ -109,6 +109,99 @@ pub(super) fn declared_hidden(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::{Site, SourceFile};
+
+    fn site(files: &[(&str, &str)]) -> Site {
+        let files: Vec<SourceFile> = files
+            .iter()
+            .map(|(path, text)| SourceFile {
+                path: (*path).to_owned(),
+                bytes: text.as_bytes().to_vec(),
+            })
+            .collect();
+        Site::build(&files)
+    }
+
+    const SECRET: &str = "---\nhidden: true\n---\n# Scenario: Secret Drill\n\n## The Prompt\n\nGo. [Topic](../t.md)\n\n## What a Strong Answer Includes\n\n- Check it\n";
+    const TOPIC: &str = "# Topic\n\nSee [the drill](s/secret.md) and [open](s/open.md).\n\n## Wiki Navigation\n\n### Related Content\n\n- [Secret Drill](s/secret.md) (Scenario, L2) — X\n- Secret Drill (Scenario, L2) — X\n- [Open](s/open.md) (Scenario, L1) — X\n\n### Pages that link here\n\n- Secret Drill\n- [Open](s/open.md)\n";
+    const OPEN: &str = "# Scenario: Open\n\n## The Prompt\n\nGo. [Topic](../t.md)\n\n## What a Strong Answer Includes\n\n- Check it\n";
+
+    fn titles<'p>(links: impl Iterator<Item = (&'p str, Option<&'p str>)>) -> Vec<String> {
+        links
+            .map(|(title, url)| format!("{title} {}", url.unwrap_or("-")))
+            .collect()
+    }
+
+    #[test]
+    fn a_learners_view_leaves_out_every_mention_of_a_hidden_page_and_the_full_page_keeps_them() {
+        let site = site(&[
+            ("t.md", TOPIC),
+            ("s/secret.md", SECRET),
+            ("s/open.md", OPEN),
+        ]);
+        let topic = site.by_url("/t").unwrap();
+        let (full, learner) = (topic.seen_by(true), topic.seen_by(false));
+        let related = |p: &Page| titles(p.related.iter().map(|r| (&*r.title, r.url.as_deref())));
+        let backlinks =
+            |p: &Page| titles(p.backlinks.iter().map(|b| (&*b.title, b.url.as_deref())));
+        assert_eq!(
+            related(full),
+            ["Secret Drill /s/secret", "Secret Drill -", "Open /s/open"]
+        );
+        assert_eq!(related(learner), ["Open /s/open"]);
+        assert_eq!(
+            backlinks(full),
+            [
+                "Secret Drill -",
+                "Open /s/open",
+                "Scenario: Secret Drill /s/secret"
+            ]
+        );
+        assert_eq!(backlinks(learner), ["Open /s/open"]);
+        assert!(
+            full.intro_html
+                .contains(r#"<a href="/s/secret">the drill</a>"#)
+        );
+        assert_eq!(
+            learner.intro_html,
+            "<p>See the drill and <a href=\"/s/open\">open</a>.</p>\n"
+        );
+        assert!(learner.learner_view.is_none());
+    }
+
+    #[test]
+    fn only_pages_that_mention_a_hidden_page_get_a_second_view() {
+        let site = site(&[
+            ("t.md", TOPIC),
+            ("s/secret.md", SECRET),
+            ("s/open.md", OPEN),
+        ]);
+        let with_view: Vec<&str> = site
+            .pages()
+            .iter()
+            .filter(|p| p.learner_view.is_some())
+            .map(|p| p.url.as_str())
+            .collect();
+        assert_eq!(with_view, ["/t"]);
+        let without_hidden = self::site(&[("t.md", TOPIC), ("s/open.md", OPEN)]);
+        assert!(
+            without_hidden
+                .pages()
+                .iter()
+                .all(|p| p.learner_view.is_none())
+        );
+    }
+
+    #[test]
+    fn a_hidden_file_with_errors_is_still_known_as_hidden() {
+        let broken = "---\nhidden: true\n---\n# Scenario: Secret Drill\n\nNo prompt.\n";
+        let site = site(&[("s/secret.md", broken), ("s/open.md", OPEN)]);
+        assert!(site.by_url("/s/secret").is_none());
+        assert!(site.is_hidden("s/secret.md"));
+        assert!(!site.is_hidden("s/open.md") && !site.is_hidden("s/none.md"));
+        let fine = self::site(&[("s/secret.md", SECRET)]);
+        assert!(fine.is_hidden("s/secret.md"));
+    }
 
     #[test]
     fn a_broken_file_is_hidden_when_its_front_matter_says_so_even_with_a_bad_key() {

@@ -180,7 +180,11 @@ pub async fn show(
         })
         .collect();
     let content = state.content();
-    let scenario = content.scenario_for(&attempt.scenario, visitor.sees_hidden());
+    // A scenario hidden since the attempt is, to a learner, one no longer published.
+    let sees_hidden = visitor.sees_hidden();
+    let scenario = content
+        .scenario_for(&attempt.scenario, sees_hidden)
+        .filter(|(page, _, _)| !page.meta.hidden || sees_hidden);
     let title = scenario.map_or(attempt.scenario.as_str(), |(p, _, _)| p.short_title());
     let scenario_url = scenario.map_or_else(|| "/".to_owned(), |(p, _, _)| p.url.clone());
     let article = scenario
@@ -292,10 +296,13 @@ pub async fn history(
     let rows = rows
         .into_iter()
         .map(|a| AttemptRow {
-            title: content.scenario(&a.scenario).map_or_else(
-                || a.scenario.clone(),
-                |(p, _, _)| p.short_title().to_owned(),
-            ),
+            title: content
+                .scenario(&a.scenario)
+                .filter(|(p, _, _)| !p.meta.hidden || visitor.sees_hidden())
+                .map_or_else(
+                    || a.scenario.clone(),
+                    |(p, _, _)| p.short_title().to_owned(),
+                ),
             submitted: view::date_time(a.submitted_at),
             percent: (a.score * 100.0).round() as u32,
             public_id: a.public_id,

@@ -137,7 +137,7 @@ pub async fn console(
     let interview = owned(&state, &visitor, &id, &here).await?;
     let content = state.content();
     let (page, article, rubric) = content
-        .scenario(&interview.scenario)
+        .scenario_for(&interview.scenario, visitor.sees_hidden())
         .ok_or(AppError::NotFound)?;
     let events = happenings(&state, &interview).await?;
     let graded = rubric.grade(&interview.candidate_notes);

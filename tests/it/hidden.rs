@@ -291,3 +291,35 @@ async fn in_watch_mode_a_hidden_files_problems_are_kept_from_learners() {
         .await
         .assert_contains(&["author-problems", "without a prompt"]);
 }
+
+#[tokio::test]
+async fn an_attempt_on_a_scenario_hidden_since_shows_a_learner_neither_its_title_nor_its_page() {
+    let app = app().await;
+    let attempt = answer(&app, "open").await;
+    app.get(&attempt)
+        .await
+        .assert_contains(&["Open Drill", "The deploy failed."]);
+    let now_hidden = format!("---\nhidden: true\n---\n{OPEN}");
+    let files: Vec<firedrill::content::SourceFile> = [
+        ("scenarios/open.md", now_hidden.as_str()),
+        ("topics/gitops.md", GITOPS),
+    ]
+    .iter()
+    .map(|(path, text)| firedrill::content::SourceFile {
+        path: (*path).to_owned(),
+        bytes: text.as_bytes().to_vec(),
+    })
+    .collect();
+    let site = firedrill::content::Site::build(&files);
+    app.state
+        .replace_content(firedrill::web::published::Published::new(site));
+    for uri in [attempt.as_str(), "/attempts"] {
+        let page = app.get(uri).await;
+        assert_eq!(page.status, StatusCode::OK, "{uri}");
+        assert_no_secret(
+            uri,
+            &page,
+            &["Open Drill", "The deploy failed.", "/scenarios/open"],
+        );
+    }
+}
