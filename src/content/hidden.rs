@@ -29,7 +29,7 @@ impl HiddenPages {
 
     fn links_to(&self, url: &str) -> bool {
         self.urls
-            .contains(url.split('#').next().unwrap_or_default())
+            .contains(url.split(['#', '?']).next().unwrap_or_default())
     }
 
     fn named(&self, title: &str) -> bool {
@@ -123,7 +123,7 @@ mod tests {
     }
 
     const SECRET: &str = "---\nhidden: true\n---\n# Scenario: Secret Drill\n\n## The Prompt\n\nGo. [Topic](../t.md)\n\n## What a Strong Answer Includes\n\n- Check it\n";
-    const TOPIC: &str = "# Topic\n\nSee [the drill](s/secret.md) and [open](s/open.md).\n\n## Wiki Navigation\n\n### Related Content\n\n- [Secret Drill](s/secret.md) (Scenario, L2) — X\n- Secret Drill (Scenario, L2) — X\n- [Open](s/open.md) (Scenario, L1) — X\n\n### Pages that link here\n\n- Secret Drill\n- [Open](s/open.md)\n";
+    const TOPIC: &str = "# Topic\n\nSee [the drill](s/secret.md) and [open](s/open.md).\n\nAlso [this](/s/secret#prompt) and [that](/s/secret.md).\n\n## Wiki Navigation\n\n### Related Content\n\n- [Secret Drill](s/secret.md) (Scenario, L2) — X\n- Secret Drill (Scenario, L2) — X\n- [Open](s/open.md) (Scenario, L1) — X\n\n### Pages that link here\n\n- Secret Drill\n- [Open](s/open.md)\n";
     const OPEN: &str = "# Scenario: Open\n\n## The Prompt\n\nGo. [Topic](../t.md)\n\n## What a Strong Answer Includes\n\n- Check it\n";
 
     fn titles<'p>(links: impl Iterator<Item = (&'p str, Option<&'p str>)>) -> Vec<String> {
@@ -164,7 +164,11 @@ mod tests {
         );
         assert_eq!(
             learner.intro_html,
-            "<p>See the drill and <a href=\"/s/open\">open</a>.</p>\n"
+            "<p>See the drill and <a href=\"/s/open\">open</a>.</p>\n<p>Also this and that.</p>\n"
+        );
+        assert!(
+            full.intro_html
+                .contains(r#"<a href="/s/secret#prompt">this</a>"#)
         );
         assert!(learner.learner_view.is_none());
     }

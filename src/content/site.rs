@@ -448,13 +448,20 @@ fn resolve(from: &str, dest: &str, targets: &Targets<'_>) -> Href {
     if !markdown::scheme_is_safe(dest) {
         return Href::Unsafe;
     }
-    if dest.starts_with(['#', '/']) || dest.contains(':') {
-        return Href::Keep;
-    }
     let (path, fragment) = match dest.find(['#', '?']) {
         Some(i) => (&dest[..i], &dest[i..]),
         None => (dest, ""),
     };
+    if let Some(site_path) = path.strip_prefix('/') {
+        // `//host/...` is another site.
+        return match site_path.starts_with('/') {
+            true => Href::Keep,
+            false => absolute(site_path, dest, targets),
+        };
+    }
+    if dest.starts_with('#') || dest.contains(':') {
+        return Href::Keep;
+    }
     if !path.ends_with(".md") {
         return Href::Keep;
     }
@@ -468,6 +475,20 @@ fn resolve(from: &str, dest: &str, targets: &Targets<'_>) -> Href {
     match target.and_then(|target| targets.url(&target)) {
         Some(url) => Href::Page(url + fragment),
         None => Href::Missing,
+    }
+}
+
+/// A link written as an address on this site (`/scenarios/x`, `/scenarios/x.md`), kept as
+/// written: a page's when one is there (so it counts as linking to it), hidden from a learner's
+/// view when that page is hidden, otherwise not checked.
+fn absolute(site_path: &str, dest: &str, targets: &Targets<'_>) -> Href {
+    let file = format!("{}.md", site_path.strip_suffix(".md").unwrap_or(site_path));
+    if targets.hidden.contains(file.as_str()) {
+        Href::Hidden
+    } else if targets.url(&file).is_some() {
+        Href::Page(dest.to_owned())
+    } else {
+        Href::Keep
     }
 }
 
@@ -500,7 +521,7 @@ fn render(
         let href = resolve(doc.path, dest, targets);
         match &href {
             Href::Missing => diagnostics.push(Diagnostic::warning(doc.path, doc.line_of(offset), format!("link to missing page `{dest}`: write that page or fix the link (it is shown as not written yet)"))),
-            Href::Page(url) => outgoing.push(url.split('#').next().unwrap_or_default().to_owned()),
+            Href::Page(url) => outgoing.push(url.split(['#', '?']).next().unwrap_or_default().to_owned()),
             _ => {}
         }
         resolved.push((dest, href));
@@ -699,6 +720,22 @@ fn unique_id(taken: &[Section], heading: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_on_this_site_are_kept_as_written_and_count_as_links_to_their_page() {
+        let targets = Targets {
+            paths: HashSet::from(["a/b.md", "a/secret.md"]),
+            failed: HashSet::new(),
+            hidden: HashSet::from(["a/secret.md"]),
+        };
+        let href = |dest| resolve("x/y.md", dest, &targets);
+        assert_eq!(href("/a/b#c"), Href::Page("/a/b#c".into()));
+        assert_eq!(href("/a/b.md?x"), Href::Page("/a/b.md?x".into()));
+        assert_eq!(href("/a/secret"), Href::Hidden);
+        assert_eq!(href("/a/none"), Href::Keep);
+        assert_eq!(href("//evil.example/a/b.md"), Href::Keep);
+        assert_eq!(href("#top"), Href::Keep);
+    }
 
     #[test]
     fn relative_links_are_joined_to_the_page_directory() {
