@@ -332,8 +332,8 @@ impl Scorecard {
 }
 
 /// A CSV cell a spreadsheet will not run as a formula: one starting with `=`, `+`, `-`, `@`, a
-/// tab or a carriage return gets a `'` in front (OWASP, CSV injection), which spreadsheets
-/// show as text and hide.
+/// tab or a carriage return gets a `'` in front (OWASP, CSV injection), so it is read as text.
+/// The quote stays visible in the cell: the price of never running a formula from content.
 pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     match cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         true => format!("'{cell}").into(),

@@ -1,8 +1,9 @@
 //! The content as served: the loaded site, each page's article HTML rendered once when the
 //! content loads (scenarios twice: with answers hidden and shown), each also framed as a whole
 //! page so serving one renders no template, and each scenario's rubric. A page that links to
-//! or names a hidden scenario is rendered twice more: once as learners see it (the article
-//! every visitor gets by default) and once with the hidden pages, for those who may see them.
+//! or names a hidden scenario has both of its articles: as learners see it (the one every
+//! visitor gets unless asked otherwise) and with its links to hidden pages, for those who may
+//! see them. Serving either is the same map lookup as before.
 
 use std::collections::HashMap;
 
