@@ -308,7 +308,8 @@ pub async fn console_events(
         opening,
     };
     let stream = live::stream(state.store.clone(), Arc::clone(&state.live), sub).await?;
-    Ok(stream.into_response())
+    // It carries the candidate's notes and the interviewer's own: like the console, never kept.
+    Ok(view::no_store(stream.into_response()))
 }
 
 /// The candidate's notes and the grader's suggestions on them, for the console.

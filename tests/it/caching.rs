@@ -108,13 +108,25 @@ async fn every_page_a_signed_in_user_gets_is_marked_no_store() {
         );
     }
     // The candidate has no account, but the page holds their notes.
-    let candidate = app.another_browser().get(&link).await;
-    assert_eq!(candidate.status, StatusCode::OK);
+    let candidate = app.another_browser();
+    let page = candidate.get(&link).await;
+    assert_eq!(page.status, StatusCode::OK);
     assert_cache_control(
         "candidate page",
-        candidate.header(header::CACHE_CONTROL),
+        page.header(header::CACHE_CONTROL),
         "no-store",
     );
+    // The live streams carry notes too (read for their headers only: they never end).
+    for (who, browser, uri) in [
+        ("interviewer", &app, format!("{console}/events")),
+        ("candidate", &candidate, format!("{link}/events")),
+    ] {
+        let stream = browser.open(&uri).await;
+        assert_eq!(stream.status(), StatusCode::OK, "{uri}");
+        let got = stream.headers().get(header::CACHE_CONTROL);
+        let got = got.and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert_cache_control(&format!("{who} stream"), got, "no-store");
+    }
 }
 
 #[tokio::test]
