@@ -282,10 +282,15 @@ impl Scorecard {
     }
 
     /// One row per rubric item, then one per follow-up question, for a spreadsheet. A
-    /// follow-up's `interviewer` column says `asked` (or nothing) and `marked_at` when.
+    /// follow-up's `interviewer` column says `asked` (or nothing) and `marked_at` when. Every
+    /// cell is [`spreadsheet_safe`]: item texts and questions come from content.
     pub fn to_csv(&self) -> Result<String, csv::Error> {
         let mut out = csv::Writer::from_writer(Vec::new());
-        out.write_record([
+        let mut write = |cells: [&str; 7]| {
+            let cells = cells.map(spreadsheet_safe);
+            out.write_record(cells.iter().map(|c| c.as_bytes()))
+        };
+        write([
             "kind",
             "item",
             "text",
@@ -296,7 +301,7 @@ impl Scorecard {
         ])?;
         let when = |at: Option<i64>| at.map_or_else(String::new, crate::utc::format);
         for item in &self.items {
-            out.write_record([
+            write([
                 "rubric item",
                 item.id.as_str(),
                 item.text.as_str(),
@@ -307,7 +312,7 @@ impl Scorecard {
             ])?;
         }
         for question in &self.follow_ups {
-            out.write_record([
+            write([
                 "follow-up",
                 &format!("follow-up-{}", question.number),
                 question.question.as_str(),
@@ -323,6 +328,16 @@ impl Scorecard {
         }
         let bytes = out.into_inner().map_err(|e| e.into_error())?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+/// A CSV cell a spreadsheet will not run as a formula: one starting with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return gets a `'` in front (OWASP, CSV injection), so it is read as text.
+/// The quote stays visible in the cell: the price of never running a formula from content.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        true => format!("'{cell}").into(),
+        false => cell.into(),
     }
 }
 
@@ -448,6 +463,16 @@ mod tests {
             format!("Marked covered: {}", rubric.items[0].text)
         );
         assert_eq!(card.candidate_notes, notes);
+    }
+
+    #[test]
+    fn csv_cells_a_spreadsheet_would_run_as_formulas_get_a_quote_in_front() {
+        for risky in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert_eq!(spreadsheet_safe(risky), format!("'{risky}"));
+        }
+        for plain in ["", "a=1", "1-2", "'=1", " =1", "kubectl get hpa"] {
+            assert_eq!(spreadsheet_safe(plain), plain);
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::task::{Context, Poll};
 
 use askama::Template;
 use axum::body::Body;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use bytes::Bytes;
 
@@ -267,7 +267,7 @@ pub fn account_nav_in(
 
 /// An HTML response of the given chunks, with the signed-out account links in the header
 /// replaced by `nav` when there is one. Chunks are shared, not copied: the one holding the
-/// links is split around them.
+/// links is split around them. A page with `nav` is marked `Cache-Control: no-store`.
 pub fn personal(nav: Option<Bytes>, chunks: impl IntoIterator<Item = Bytes>) -> Response {
     let Some(nav) = nav else {
         return html_response(chunks);
@@ -285,7 +285,13 @@ pub fn personal(nav: Option<Bytes>, chunks: impl IntoIterator<Item = Bytes>) -> 
             None => out.push(chunk),
         }
     }
-    html_response(out)
+    // The page names the signed-in user and carries their sign-out form token: no shared cache
+    // may keep it, and after signing out the back button must not show it from the browser's.
+    let mut response = html_response(out);
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// A page rendered for this learner: [`page`] with the account links in the header.

@@ -39,6 +39,8 @@ pub enum Href {
     Missing,
     /// A scheme that could run code (`javascript:`, `data:`...): the link is removed.
     Unsafe,
+    /// A page the reader may not see (a hidden scenario): its text is kept, the link removed.
+    Hidden,
 }
 
 /// Classifies a destination by its scheme; relative destinations are `Keep` here and resolved by
@@ -315,6 +317,10 @@ impl<'r> Renderer<'r> {
                 self.links.push(Some("</span>"));
                 Err(r#"<span class="link-unsafe">"#)
             }
+            Href::Hidden => {
+                self.links.push(Some(""));
+                Err("")
+            }
         }
     }
 }
@@ -556,6 +562,13 @@ mod tests {
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert_eq!(html.matches("<mark>").count(), 1, "{html}");
         assert!(html.contains("<mark>HPA</mark>"), "{html}");
+    }
+
+    #[test]
+    fn a_link_to_a_page_the_reader_may_not_see_becomes_its_text() {
+        let events = parse("See [the *panel* drill](panel.md) first.");
+        let html = render(&events, &|_| Href::Hidden);
+        assert_eq!(html, "<p>See the <em>panel</em> drill first.</p>\n");
     }
 
     #[test]

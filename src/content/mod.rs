@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod changes;
 pub mod diagnostics;
 pub mod document;
+mod hidden;
 pub mod investigation;
 pub mod lint;
 pub mod markdown;

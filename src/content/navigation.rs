@@ -78,8 +78,13 @@ pub struct Backlink {
     pub url: Option<String>,
 }
 
-/// Parses one "Related Content" list item.
-pub fn related(item: &[Spanned<'_>], line: usize, resolve: &dyn Fn(&str) -> Href) -> RelatedLink {
+/// Parses one "Related Content" list item; `None` when it links to a page the reader may not
+/// see (a hidden scenario), which is left out rather than named.
+pub fn related(
+    item: &[Spanned<'_>],
+    line: usize,
+    resolve: &dyn Fn(&str) -> Href,
+) -> Option<RelatedLink> {
     let text = inline_text(item);
     let (title, kind, level, topic, unparsed) = match split_related(&text) {
         Some((title, kind, level, topic)) => (title, kind, level, topic, false),
@@ -87,6 +92,7 @@ pub fn related(item: &[Spanned<'_>], line: usize, resolve: &dyn Fn(&str) -> Href
     };
     let link = first_link(item);
     let (url, missing) = match link.as_ref().map(|(dest, _)| resolve(dest)) {
+        Some(Href::Hidden) => return None,
         Some(Href::Page(url)) => (Some(url), false),
         Some(Href::Keep) => (link.as_ref().map(|(dest, _)| dest.clone()), false),
         Some(Href::Missing) => (None, true),
@@ -97,7 +103,7 @@ pub fn related(item: &[Spanned<'_>], line: usize, resolve: &dyn Fn(&str) -> Href
         .map(|(_, text)| text.clone())
         .filter(|t| !t.is_empty())
         .unwrap_or(title);
-    RelatedLink {
+    Some(RelatedLink {
         title,
         url,
         target: link.map(|(dest, _)| dest),
@@ -107,19 +113,21 @@ pub fn related(item: &[Spanned<'_>], line: usize, resolve: &dyn Fn(&str) -> Href
         topic,
         line,
         unparsed,
-    }
+    })
 }
 
-/// A "Pages that link here" item: its text, and its link when it has one.
-pub fn listed_backlink(item: &[Spanned<'_>], resolve: &dyn Fn(&str) -> Href) -> Backlink {
-    let url = first_link(item).and_then(|(dest, _)| match resolve(&dest) {
-        Href::Page(url) => Some(url),
+/// A "Pages that link here" item: its text, and its link when it has one; `None` when it links
+/// to a page the reader may not see.
+pub fn listed_backlink(item: &[Spanned<'_>], resolve: &dyn Fn(&str) -> Href) -> Option<Backlink> {
+    let url = match first_link(item).map(|(dest, _)| resolve(&dest)) {
+        Some(Href::Hidden) => return None,
+        Some(Href::Page(url)) => Some(url),
         _ => None,
-    });
-    Backlink {
+    };
+    Some(Backlink {
         title: inline_text(item).trim().to_owned(),
         url,
-    }
+    })
 }
 
 /// The destination and text of the first link in some events.
@@ -173,7 +181,7 @@ mod tests {
     fn first_item(md: &str, resolve: &dyn Fn(&str) -> Href) -> RelatedLink {
         let events = parse(md);
         let (item, _) = list_items(&events)[0];
-        related(item, 3, resolve)
+        related(item, 3, resolve).expect("an item to show")
     }
 
     #[test]
@@ -237,6 +245,16 @@ mod tests {
             KINDS.windows(2).all(|w| w[0].0 < w[1].0),
             "keep KINDS sorted"
         );
+    }
+
+    #[test]
+    fn items_linking_to_a_page_the_reader_may_not_see_are_left_out() {
+        let events = parse("- [Panel Drill](panel.md) (Scenario, L2) — GitOps\n");
+        let (item, _) = list_items(&events)[0];
+        assert_eq!(related(item, 1, &|_| Href::Hidden), None);
+        assert_eq!(listed_backlink(item, &|_| Href::Hidden), None);
+        let listed = listed_backlink(item, &|_| Href::Page("/panel".into()));
+        assert_eq!(listed.and_then(|b| b.url).as_deref(), Some("/panel"));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::diagnostics::{Diagnostic, Summary};
 use super::document::{self, Document, RawSection, scenario_prefix};
+use super::hidden;
 use super::lint;
 use super::markdown::{self, Href, Spanned};
 use super::meta::Meta;
@@ -55,6 +56,11 @@ pub struct Page {
     /// Lowercased title, metadata, prompt, report and evidence, for the catalogue search.
     #[serde(skip)]
     pub search_text: String,
+    /// This page as someone who may not see hidden pages gets it, when that differs: links to
+    /// hidden pages as plain text, related content and backlinks naming them left out. See
+    /// [`Page::seen_by`].
+    #[serde(skip)]
+    pub learner_view: Option<Box<Page>>,
 }
 
 impl Page {
@@ -63,6 +69,14 @@ impl Page {
         match scenario_prefix(&self.title) {
             Some(prefix) => self.title[prefix.len() + 1..].trim(),
             None => &self.title,
+        }
+    }
+
+    /// The page as shown to a reader who may (`sees_hidden`) or may not see hidden pages.
+    pub fn seen_by(&self, sees_hidden: bool) -> &Page {
+        match (&self.learner_view, sees_hidden) {
+            (Some(view), false) => view,
+            _ => self,
         }
     }
 }
@@ -75,6 +89,8 @@ pub struct Site {
     by_slug: HashMap<String, usize>,
     pub diagnostics: Vec<Diagnostic>,
     pub files: usize,
+    /// Files left out for errors whose front matter says `hidden: true`.
+    hidden_broken: HashSet<String>,
 }
 
 impl Site {
@@ -93,6 +109,7 @@ impl Site {
         let mut targets = Targets {
             paths: files.iter().map(|f| f.path.as_str()).collect(),
             failed: HashSet::new(),
+            hidden: HashSet::new(),
         };
         let (built, mut diagnostics) = build_pages(files, &targets, threads);
         let mut pages: Vec<Page> = Vec::with_capacity(files.len());
@@ -108,7 +125,18 @@ impl Site {
         }
         relink_failed(files, &targets, &mut pages);
         add_backlinks(&mut pages);
-        Self::from_parts(pages, diagnostics, files.len())
+        add_learner_views(files, &mut targets, &mut pages);
+        let hidden_broken = files
+            .iter()
+            .filter(|f| {
+                targets.failed.contains(f.path.as_str()) && hidden::declared_hidden(&f.bytes)
+            })
+            .map(|f| f.path.clone())
+            .collect();
+        Self {
+            hidden_broken,
+            ..Self::from_parts(pages, diagnostics, files.len())
+        }
     }
 
     /// A site from its pages, with the indexes built and the diagnostics sorted.
@@ -132,6 +160,7 @@ impl Site {
             by_slug,
             diagnostics,
             files,
+            hidden_broken: HashSet::new(),
         }
     }
 
@@ -142,6 +171,7 @@ impl Site {
             mut pages,
             diagnostics,
             files,
+            hidden_broken,
             ..
         } = self;
         for diagnostic in diagnostics.iter().filter(|d| d.is_error()) {
@@ -153,7 +183,19 @@ impl Site {
                 pages.push(good.clone());
             }
         }
-        Self::from_parts(pages, diagnostics, files)
+        Self {
+            hidden_broken,
+            ..Self::from_parts(pages, diagnostics, files)
+        }
+    }
+
+    /// The file at `path` is a hidden page, or would be if it had no errors: its problems are
+    /// shown only to those who may see hidden pages.
+    pub fn is_hidden(&self, path: &str) -> bool {
+        self.hidden_broken.contains(path)
+            || self
+                .by_url(&url_for(path))
+                .is_some_and(|p| p.path == path && p.meta.hidden)
     }
 
     /// The problems found in one file.
@@ -194,10 +236,12 @@ impl Site {
     }
 }
 
-/// The pages links can point to: every Markdown file given, less those found broken.
+/// The pages links can point to: every Markdown file given, less those found broken; and when
+/// rendering a learner's view, the hidden pages a link may not lead to.
 struct Targets<'a> {
     paths: HashSet<&'a str>,
     failed: HashSet<&'a str>,
+    hidden: HashSet<&'a str>,
 }
 
 impl Targets<'_> {
@@ -350,6 +394,30 @@ fn relink_failed(files: &[SourceFile], targets: &Targets<'_>, pages: &mut [Page]
     }
 }
 
+/// Gives the pages that link to or name hidden pages their learner's view (see
+/// [`hidden::add_learner_views`]), rendering those with links again as `relink_failed` does.
+fn add_learner_views<'a>(files: &'a [SourceFile], targets: &mut Targets<'a>, pages: &mut [Page]) {
+    let hidden: HashSet<&str> = pages
+        .iter()
+        .filter(|p| p.meta.hidden)
+        .map(|p| p.path.as_str())
+        .collect();
+    targets.hidden = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|path| hidden.contains(path))
+        .collect();
+    if targets.hidden.is_empty() {
+        return;
+    }
+    let targets = &*targets;
+    hidden::add_learner_views(pages, |page| {
+        let file = files.iter().find(|f| f.path == page.path)?;
+        // Its diagnostics were reported the first time round.
+        build_page(file, targets, &mut Vec::new()).ok()
+    });
+}
+
 /// Errors that keep a scenario from being served; warnings are pushed.
 fn check_scenario(doc: &Document<'_>, diagnostics: &mut Vec<Diagnostic>) -> Result<(), Diagnostic> {
     if doc
@@ -380,19 +448,47 @@ fn resolve(from: &str, dest: &str, targets: &Targets<'_>) -> Href {
     if !markdown::scheme_is_safe(dest) {
         return Href::Unsafe;
     }
-    if dest.starts_with(['#', '/']) || dest.contains(':') {
-        return Href::Keep;
-    }
     let (path, fragment) = match dest.find(['#', '?']) {
         Some(i) => (&dest[..i], &dest[i..]),
         None => (dest, ""),
     };
+    if let Some(site_path) = path.strip_prefix('/') {
+        // `//host/...` is another site.
+        return match site_path.starts_with('/') {
+            true => Href::Keep,
+            false => absolute(site_path, dest, targets),
+        };
+    }
+    if dest.starts_with('#') || dest.contains(':') {
+        return Href::Keep;
+    }
     if !path.ends_with(".md") {
         return Href::Keep;
     }
-    match join(from, path).and_then(|target| targets.url(&target)) {
+    let target = join(from, path);
+    if target
+        .as_deref()
+        .is_some_and(|t| targets.hidden.contains(t))
+    {
+        return Href::Hidden;
+    }
+    match target.and_then(|target| targets.url(&target)) {
         Some(url) => Href::Page(url + fragment),
         None => Href::Missing,
+    }
+}
+
+/// A link written as an address on this site (`/scenarios/x`, `/scenarios/x.md`), kept as
+/// written: a page's when one is there (so it counts as linking to it), hidden from a learner's
+/// view when that page is hidden, otherwise not checked.
+fn absolute(site_path: &str, dest: &str, targets: &Targets<'_>) -> Href {
+    let file = format!("{}.md", site_path.strip_suffix(".md").unwrap_or(site_path));
+    if targets.hidden.contains(file.as_str()) {
+        Href::Hidden
+    } else if targets.url(&file).is_some() {
+        Href::Page(dest.to_owned())
+    } else {
+        Href::Keep
     }
 }
 
@@ -425,7 +521,7 @@ fn render(
         let href = resolve(doc.path, dest, targets);
         match &href {
             Href::Missing => diagnostics.push(Diagnostic::warning(doc.path, doc.line_of(offset), format!("link to missing page `{dest}`: write that page or fix the link (it is shown as not written yet)"))),
-            Href::Page(url) => outgoing.push(url.split('#').next().unwrap_or_default().to_owned()),
+            Href::Page(url) => outgoing.push(url.split(['#', '?']).next().unwrap_or_default().to_owned()),
             _ => {}
         }
         resolved.push((dest, href));
@@ -458,6 +554,7 @@ fn render(
         backlinks: Vec::new(),
         outgoing,
         search_text: String::new(),
+        learner_view: None,
     };
     for section in doc.sections() {
         let html = match section.role {
@@ -541,15 +638,15 @@ fn navigation_html(
     let mut html = markdown::render(before, resolve);
     for (title, _, events) in subs {
         match title.trim().to_lowercase().as_str() {
-            "related content" => page.related.extend(
-                list_items(events)
-                    .into_iter()
-                    .map(|(item, offset)| navigation::related(item, doc.line_of(offset), resolve)),
-            ),
+            "related content" => page
+                .related
+                .extend(list_items(events).into_iter().filter_map(|(item, offset)| {
+                    navigation::related(item, doc.line_of(offset), resolve)
+                })),
             "pages that link here" => page.backlinks.extend(
                 list_items(events)
                     .into_iter()
-                    .map(|(item, _)| navigation::listed_backlink(item, resolve)),
+                    .filter_map(|(item, _)| navigation::listed_backlink(item, resolve)),
             ),
             _ => {
                 html.push_str("<h3>");
@@ -623,6 +720,22 @@ fn unique_id(taken: &[Section], heading: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_on_this_site_are_kept_as_written_and_count_as_links_to_their_page() {
+        let targets = Targets {
+            paths: HashSet::from(["a/b.md", "a/secret.md"]),
+            failed: HashSet::new(),
+            hidden: HashSet::from(["a/secret.md"]),
+        };
+        let href = |dest| resolve("x/y.md", dest, &targets);
+        assert_eq!(href("/a/b#c"), Href::Page("/a/b#c".into()));
+        assert_eq!(href("/a/b.md?x"), Href::Page("/a/b.md?x".into()));
+        assert_eq!(href("/a/secret"), Href::Hidden);
+        assert_eq!(href("/a/none"), Href::Keep);
+        assert_eq!(href("//evil.example/a/b.md"), Href::Keep);
+        assert_eq!(href("#top"), Href::Keep);
+    }
 
     #[test]
     fn relative_links_are_joined_to_the_page_directory() {

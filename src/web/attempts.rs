@@ -3,7 +3,7 @@
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::SignedCookieJar;
 use serde::Deserialize;
@@ -77,7 +77,7 @@ pub async fn submit(
     state.limits.submit(client)?;
     let content = state.content();
     let (page, article, rubric) = content
-        .scenario(&form.scenario)
+        .scenario_for(&form.scenario, visitor.sees_hidden())
         .filter(|(page, _, _)| !page.meta.hidden || visitor.sees_hidden())
         .ok_or(AppError::NotFound)?;
     let (learner, jar) = visitor.for_post(jar, &headers, &form.csrf)?;
@@ -180,7 +180,11 @@ pub async fn show(
         })
         .collect();
     let content = state.content();
-    let scenario = content.scenario(&attempt.scenario);
+    // A scenario hidden since the attempt is, to a learner, one no longer published.
+    let sees_hidden = visitor.sees_hidden();
+    let scenario = content
+        .scenario_for(&attempt.scenario, sees_hidden)
+        .filter(|(page, _, _)| !page.meta.hidden || sees_hidden);
     let title = scenario.map_or(attempt.scenario.as_str(), |(p, _, _)| p.short_title());
     let scenario_url = scenario.map_or_else(|| "/".to_owned(), |(p, _, _)| p.url.clone());
     let article = scenario
@@ -215,7 +219,8 @@ pub async fn show(
         traps: grade.traps,
         article: &article,
     };
-    Ok(templates::page_for(Some(learner), &page))
+    // The learner's own answer, signed in or not: no cache may keep it.
+    Ok(view::no_store(templates::page_for(Some(learner), &page)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -292,10 +297,13 @@ pub async fn history(
     let rows = rows
         .into_iter()
         .map(|a| AttemptRow {
-            title: content.scenario(&a.scenario).map_or_else(
-                || a.scenario.clone(),
-                |(p, _, _)| p.short_title().to_owned(),
-            ),
+            title: content
+                .scenario(&a.scenario)
+                .filter(|(p, _, _)| !p.meta.hidden || visitor.sees_hidden())
+                .map_or_else(
+                    || a.scenario.clone(),
+                    |(p, _, _)| p.short_title().to_owned(),
+                ),
             submitted: view::date_time(a.submitted_at),
             percent: (a.score * 100.0).round() as u32,
             public_id: a.public_id,
@@ -309,11 +317,11 @@ pub async fn history(
         progress,
         signed_in: visitor.account().is_some(),
     };
-    Ok((
-        [(header::CACHE_CONTROL, "no-store")],
-        templates::page_for(visitor.0.as_ref(), &page),
-    )
-        .into_response())
+    // The learner's own scores, signed in or not: no cache may keep them.
+    Ok(view::no_store(templates::page_for(
+        visitor.0.as_ref(),
+        &page,
+    )))
 }
 
 #[derive(Debug, Deserialize)]

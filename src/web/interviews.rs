@@ -129,7 +129,7 @@ pub async fn console(
     let interview = owned(&state, &visitor, &id, &here).await?;
     let content = state.content();
     let (page, article, rubric) = content
-        .scenario(&interview.scenario)
+        .scenario_for(&interview.scenario, visitor.sees_hidden())
         .ok_or(AppError::NotFound)?;
     let events = happenings(&state, &interview).await?;
     let graded = rubric.grade(&interview.candidate_notes);
@@ -300,7 +300,8 @@ pub async fn console_events(
         opening,
     };
     let stream = live::stream(state.store.clone(), Arc::clone(&state.live), sub).await?;
-    Ok(stream.into_response())
+    // It carries the candidate's notes and the interviewer's own: like the console, never kept.
+    Ok(view::no_store(stream.into_response()))
 }
 
 /// The candidate's notes and the grader's suggestions on them, for the console.

@@ -64,10 +64,11 @@ pub async fn page(
         return Ok(without_trailing_slash(&uri).into_response());
     }
     let content = state.content();
+    let sees_hidden = visitor.sees_hidden();
     let found = content
-        .page(path.strip_suffix(".md").unwrap_or(path))
+        .page_for(path.strip_suffix(".md").unwrap_or(path), sees_hidden)
         // A hidden page does not exist for learners.
-        .filter(|(page, _)| !page.meta.hidden || visitor.sees_hidden());
+        .filter(|(page, _)| !page.meta.hidden || sees_hidden);
     let nav = templates::account_nav(visitor.0.as_ref());
     let author = visitor.account().is_some_and(|a| a.role.is_author());
     let response = match found {
@@ -93,6 +94,10 @@ pub async fn page(
         || format!("{}.md", path.trim_matches('/')),
         |(p, _)| p.path.clone(),
     );
+    // The problems of a hidden page would name it on the 404 a learner gets instead.
+    if !sees_hidden && content.site.is_hidden(&file) {
+        return Ok(response);
+    }
     Ok(with_problems(
         response,
         content.site.diagnostics_of(&file).collect(),
@@ -224,7 +229,15 @@ pub async fn scenario_response(
             [top, head.clone(), Bytes::from(form), tail.clone(), bottom],
         )
     };
-    // The page carries the learner's form token: never store it in a shared cache.
+    if learner.account.is_some() {
+        // `personal` marked it `no-store`: it names the account and holds its answers' state.
+        return Ok(response);
+    }
+    // A visitor without an account: the page carries the form token of this browser's learner
+    // (or the new-visitor one), so no shared cache may keep it (`private`), and a stale token
+    // or lock state must not be reused unchecked (`no-cache`). The browser may keep it: all it
+    // holds belongs to whoever uses this browser, whose cookie it is, so back and forward may
+    // show it without a new request.
     Ok(([(header::CACHE_CONTROL, "private, no-cache")], response).into_response())
 }
 

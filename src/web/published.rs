@@ -1,6 +1,9 @@
 //! The content as served: the loaded site, each page's article HTML rendered once when the
 //! content loads (scenarios twice: with answers hidden and shown), each also framed as a whole
-//! page so serving one renders no template, and each scenario's rubric.
+//! page so serving one renders no template, and each scenario's rubric. A page that links to
+//! or names a hidden scenario has both of its articles: as learners see it (the one every
+//! visitor gets unless asked otherwise) and with its links to hidden pages, for those who may
+//! see them. Serving either is the same map lookup as before.
 
 use std::collections::HashMap;
 
@@ -108,7 +111,10 @@ impl Stencil {
 #[derive(Debug)]
 pub struct Published {
     pub site: Site,
+    /// Each page's article as someone who may not see hidden pages gets it.
     articles: HashMap<String, Article>,
+    /// The article with its links to hidden pages, for the pages where that differs.
+    with_hidden: HashMap<String, Article>,
     rubrics: HashMap<String, Rubric>,
 }
 
@@ -116,42 +122,62 @@ impl Published {
     /// Renders every page's article and builds every rubric. A page whose template fails is
     /// logged and left out.
     pub fn new(site: Site) -> Self {
-        let articles = site
-            .pages()
+        let render = |page: &Page, seen: &Page| match render_article(seen) {
+            Ok(article) => Some((page.url.clone(), article)),
+            Err(err) => {
+                tracing::error!(page = %page.path, error = %err, "page failed to render");
+                None
+            }
+        };
+        let pages = site.pages();
+        let articles = pages.iter().filter_map(|p| render(p, p.seen_by(false)));
+        let with_hidden = pages
             .iter()
-            .filter_map(|page| match render_article(page) {
-                Ok(article) => Some((page.url.clone(), article)),
-                Err(err) => {
-                    tracing::error!(page = %page.path, error = %err, "page failed to render");
-                    None
-                }
-            })
-            .collect();
+            .filter(|p| p.learner_view.is_some())
+            .filter_map(|p| render(p, p));
         let rubrics = site
             .scenarios()
             .filter_map(|p| Some((p.slug.clone(), Rubric::of(&p.slug, p.scenario.as_ref()?))))
             .collect();
         Self {
+            articles: articles.collect(),
+            with_hidden: with_hidden.collect(),
             site,
-            articles,
             rubrics,
         }
     }
 
-    /// A page and its article, by URL.
+    /// A page and its article, by URL, as someone who may not see hidden pages gets them (links
+    /// to hidden pages as plain text). Whether the page itself is hidden is the caller's to check.
     pub fn page(&self, url: &str) -> Option<(&Page, &Article)> {
-        let page = self.site.by_url(url)?;
-        Some((page, self.articles.get(url)?))
+        self.page_for(url, false)
     }
 
-    /// A scenario, its article and its rubric, by slug.
+    /// [`Published::page`] for a reader who may (`sees_hidden`) or may not see hidden pages.
+    pub fn page_for(&self, url: &str, sees_hidden: bool) -> Option<(&Page, &Article)> {
+        let page = self.site.by_url(url)?;
+        let article = match sees_hidden {
+            true => self.with_hidden.get(url).or_else(|| self.articles.get(url)),
+            false => self.articles.get(url),
+        };
+        Some((page.seen_by(sees_hidden), article?))
+    }
+
+    /// A scenario, its article and its rubric, by slug, as someone who may not see hidden pages
+    /// gets them. Whether the scenario itself is hidden is the caller's to check.
     pub fn scenario(&self, slug: &str) -> Option<(&Page, &Article, &Rubric)> {
-        let page = self.site.scenario(slug)?;
-        Some((
-            page,
-            self.articles.get(&page.url)?,
-            self.rubrics.get(&page.slug)?,
-        ))
+        self.scenario_for(slug, false)
+    }
+
+    /// [`Published::scenario`] for a reader who may (`sees_hidden`) or may not see hidden pages.
+    pub fn scenario_for(
+        &self,
+        slug: &str,
+        sees_hidden: bool,
+    ) -> Option<(&Page, &Article, &Rubric)> {
+        let url = &self.site.scenario(slug)?.url;
+        let (page, article) = self.page_for(url, sees_hidden)?;
+        Some((page, article, self.rubrics.get(&page.slug)?))
     }
 }
 

@@ -55,6 +55,16 @@ impl TestApp {
         Self::with_site(Site::build(&files)).await
     }
 
+    /// [`TestApp::with_files`] in watch mode on a loopback address, where every visitor is shown
+    /// the problems of the file behind an address.
+    pub async fn watching_files(files: &[(&str, &str)]) -> Self {
+        let mut app = Self::with_files(files).await;
+        app.state.watching = true;
+        app.state.problems_for_all = true;
+        app.router = router(app.state.clone(), &repo("static"));
+        app
+    }
+
     async fn with_site(site: Site) -> Self {
         Self::with_site_and(site, Settings::default()).await
     }
