@@ -23,6 +23,7 @@ use crate::store::{Interview, NewEvent, NewInterview};
 use crate::templates::{self, interviews as views};
 use crate::web::attempts::rejection;
 use crate::web::identity::{self, Account, Visitor};
+use crate::web::limits::Client;
 use crate::web::live::{self, Audience, Frame, Subscription};
 use crate::web::view;
 
@@ -288,6 +289,7 @@ pub struct AfterQuery {
 pub async fn console_events(
     State(state): State<AppState>,
     visitor: Visitor,
+    Client(client): Client,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(query): Query<AfterQuery>,
@@ -304,11 +306,12 @@ pub async fn console_events(
     let sub = Subscription {
         interview: interview.id,
         after: live::resume_from(&headers, query.after),
+        client,
         audience: Audience::Interviewer,
         opening,
     };
     let stream = live::stream(state.store.clone(), Arc::clone(&state.live), sub).await?;
-    Ok(stream.into_response())
+    Ok(stream)
 }
 
 /// The candidate's notes and the grader's suggestions on them, for the console.
