@@ -398,3 +398,76 @@ fn sse_event(frame: &Frame) -> SseEvent {
         None => event,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(last: u8) -> IpAddr {
+        IpAddr::from([192, 0, 2, last])
+    }
+
+    fn hub(per_interview: usize, per_client: usize) -> Arc<Hub> {
+        Arc::new(Hub::new(StreamCaps {
+            per_interview,
+            per_client,
+        }))
+    }
+
+    fn ended() -> Frame {
+        Frame {
+            seq: Some(9),
+            name: "ended",
+            data: Arc::from("{}"),
+            for_candidate: true,
+            last: true,
+        }
+    }
+
+    #[test]
+    fn each_side_of_an_interview_and_each_client_get_their_own_cap() {
+        let hub = hub(2, 3);
+        let a = hub.join(1, Audience::Candidate, ip(1)).unwrap();
+        let _b = hub.join(1, Audience::Candidate, ip(2)).unwrap();
+        assert_eq!(
+            hub.join(1, Audience::Candidate, ip(3)).unwrap_err(),
+            Full::Interview(2)
+        );
+        let _console = hub.join(1, Audience::Interviewer, ip(1)).unwrap();
+        let _other = hub.join(2, Audience::Candidate, ip(1)).unwrap();
+        assert_eq!(
+            hub.join(3, Audience::Candidate, ip(1)).unwrap_err(),
+            Full::Client(3),
+            "a third stream from one address"
+        );
+        drop(a);
+        assert!(hub.join(1, Audience::Candidate, ip(3)).is_ok());
+        assert!(hub.join(3, Audience::Candidate, ip(1)).is_ok());
+    }
+
+    #[test]
+    fn a_channel_is_dropped_with_its_last_stream_or_when_its_interview_ends() {
+        let hub = hub(0, 0);
+        let first = hub.join(1, Audience::Candidate, ip(1)).unwrap();
+        let second = hub.join(1, Audience::Interviewer, ip(1)).unwrap();
+        assert_eq!(hub.open(), (1, 2));
+        drop(first);
+        assert_eq!(hub.open(), (1, 1));
+        drop(second);
+        assert_eq!(hub.open(), (0, 0), "no subscribers, no channel");
+
+        let (seat, mut receiver) = hub.join(2, Audience::Candidate, ip(1)).unwrap();
+        hub.publish(2, ended());
+        assert!(
+            receiver.try_recv().unwrap().last,
+            "the end still reaches the stream"
+        );
+        assert_eq!(hub.open(), (0, 1), "the ended interview's channel is gone");
+        // A later channel of the same interview is not miscounted by the old stream's end.
+        let later = hub.join(2, Audience::Interviewer, ip(2)).unwrap();
+        drop(seat);
+        assert_eq!(hub.open(), (1, 1));
+        drop(later);
+        assert_eq!(hub.open(), (0, 0));
+    }
+}

@@ -4,6 +4,7 @@ mod accounts;
 mod answer_key;
 mod attempts;
 mod cli;
+mod connections;
 mod grading;
 mod helpers;
 mod interviews;
