@@ -23,7 +23,10 @@ trap cleanup EXIT
 ulimit -n "$(ulimit -Hn)"
 db="sqlite://$work/live.db"
 echo correct-horse-battery-staple | target/release/firedrill user add bench --role interviewer --database "$db" >/dev/null
-FIREDRILL_LOG=error taskset -c 0 target/release/firedrill serve --content content --database "$db" --bind 127.0.0.1:18084 &
+# Every stream comes from one address to one interview: lift the stream and connection caps.
+FIREDRILL_LOG=error taskset -c 0 target/release/firedrill serve --content content --database "$db" --bind 127.0.0.1:18084 \
+    --max-streams-per-interview 0 --max-streams-per-client 0 --max-connections-per-client 0 \
+    --max-connections 0 &
 pid=$!
 for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:18084/healthz" && break; sleep 0.1; done
 taskset -c 1 node bench/live-streams.mjs http://127.0.0.1:18084 "$pid" "$streams" "$reveals"
