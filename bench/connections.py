@@ -3,7 +3,10 @@
 many addresses can hold, whether /healthz still answers others meanwhile, how soon silent
 sockets are closed, and the server's memory and open files per held connection.
 
-    bench/connections.py HOST:PORT SERVER_PID [SOCKETS_PER_ADDRESS] [ADDRESSES] [WAIT_SECONDS]
+    bench/connections.py HOST:PORT SERVER_PID [SOCKETS_PER_ADDRESS] [ADDRESSES] [WAIT_SECONDS] [FILL_KIB]
+
+With FILL_KIB, each socket sends that much of a request's headers and never ends them (what a
+server buffers per slow client); without it, nothing.
 
 Run by bench/connections.sh, which starts the release server. Sources are 127.0.0.2... (Linux
 routes all of 127/8 to loopback), /healthz is asked from 127.0.0.250.
@@ -21,6 +24,13 @@ pid = int(sys.argv[2])
 per_address = int(sys.argv[3]) if len(sys.argv) > 3 else 300
 addresses = int(sys.argv[4]) if len(sys.argv) > 4 else 1
 wait = float(sys.argv[5]) if len(sys.argv) > 5 else 30
+fill = int(sys.argv[6]) if len(sys.argv) > 6 else 0
+
+
+def unfinished_head(kib):
+    """A request head of about `kib` KiB whose last header line never comes."""
+    line = b"X-Fill: " + b"a" * 1000 + b"\r\n"
+    return b"GET / HTTP/1.1\r\nHost: bench\r\n" + line * kib
 
 
 def rss_kib():
@@ -87,7 +97,10 @@ async def main():
         source = f"127.0.0.{2 + a}"
         for _ in range(per_address):
             try:
-                sockets.append(await connect(source))
+                reader, writer = await connect(source)
+                if fill:
+                    writer.write(unfinished_head(fill))
+                sockets.append((reader, writer))
             except OSError as err:
                 print(f"  connect from {source} failed: {err}")
                 break
@@ -96,7 +109,8 @@ async def main():
     closes = await asyncio.gather(*(closed_within(r, 0.5) for r, _ in sockets))
     held = [s for s, c in zip(sockets, closes) if c is None]
     refused = len(sockets) - len(held)
-    print(f"  {len(sockets)} silent sockets from {addresses} address(es) in {took:.2f} s: {len(held)} held, {refused} refused at once")
+    what = f"sockets sending {fill} KiB of unfinished headers" if fill else "silent sockets"
+    print(f"  {len(sockets)} {what} from {addresses} address(es) in {took:.2f} s: {len(held)} held, {refused} closed at once")
     rss1, files1 = rss_kib(), open_files()
     per = (rss1 - rss0) / len(held) if held else 0
     print(f"  server holding them: {rss1} KiB resident ({per:.1f} KiB per held connection), {files1} open files")

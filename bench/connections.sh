@@ -3,7 +3,9 @@
 #  1. the security review's case: open-file limit 256, one address opens 300 silent sockets;
 #     /healthz from another address must keep answering;
 #  2. default limits, 20 addresses x 50 silent sockets: memory and open files per held
-#     connection, and how soon the header-read timeout frees them.
+#     connection, and how soon the header-read timeout frees them;
+#  3. default limits, 5 addresses x 20 sockets each sending 300 KiB of headers that never end:
+#     what the server buffers for slow clients.
 #
 #   bench/connections.sh            FIREDRILL_BIN=path/to/firedrill bench/connections.sh
 set -euo pipefail
@@ -41,3 +43,7 @@ stop
 echo "open-file limit $(ulimit -Hn), 20 addresses x 50 silent sockets:"
 serve "$(ulimit -Hn)"
 python3 bench/connections.py 127.0.0.1:18085 "$pid" 50 20
+stop
+echo "open-file limit $(ulimit -Hn), 5 addresses x 20 sockets sending 300 KiB of unfinished headers:"
+serve "$(ulimit -Hn)"
+python3 bench/connections.py 127.0.0.1:18085 "$pid" 20 5 30 300

@@ -97,6 +97,10 @@ pub async fn run<S>(
     closing.closed().await;
 }
 
+/// The most a connection buffers: a request's head must fit (431 otherwise; nginx allows 32
+/// KiB), and a client sending headers slowly holds no more than this (hyper's default: 400 KiB).
+const MAX_BUFFER: usize = 64 * 1024;
+
 /// One accepted connection and what it holds until it ends.
 struct Connection {
     peer: SocketAddr,
@@ -115,6 +119,14 @@ impl Connection {
         S::Future: Send,
     {
         let activity = Arc::new(Activity::new(self.timeouts));
+        let arrived = tokio::select! {
+            arrived = watchdog::first_bytes(&stream, &activity) => arrived,
+            _ = self.closing.wait_for(|closing| *closing) => false,
+        };
+        if !arrived {
+            tracing::debug!(peer = %self.peer, "connection closed: nothing sent");
+            return;
+        }
         let io = TokioIo::new(Watched::new(stream, Arc::clone(&activity)));
         let peer = ConnectInfo(self.peer);
         let requests = Arc::clone(&activity);
@@ -128,7 +140,11 @@ impl Connection {
                 Ok::<_, Infallible>(response.map(|body| Tracked::new(body, busy)))
             }
         });
-        let conn = hyper::server::conn::http1::Builder::new().serve_connection(io, service);
+        let conn = hyper::server::conn::http1::Builder::new()
+            // The watchdog keeps the time instead (hyper's would also cut idle connections).
+            .header_read_timeout(None)
+            .max_buf_size(MAX_BUFFER)
+            .serve_connection(io, service);
         tokio::pin!(conn);
         let ended = tokio::select! {
             ended = watchdog::watch(conn.as_mut(), &activity) => Some(ended),

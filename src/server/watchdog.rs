@@ -112,6 +112,22 @@ impl Drop for BusyGuard {
     }
 }
 
+/// Waits until the client sends something (or closes), `false` when the header clock runs out
+/// first. hyper allocates 16 KiB of buffers when a connection starts; until the first byte, a
+/// connection costs only its task.
+pub async fn first_bytes(stream: &tokio::net::TcpStream, activity: &Activity) -> bool {
+    let expired = async {
+        match activity.deadline() {
+            Some(deadline) => tokio::time::sleep_until(deadline).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        ready = stream.readable() => ready.is_ok(),
+        () = expired => false,
+    }
+}
+
 /// Drives `conn` until it ends (`Some` with its output) or its activity's deadline passes
 /// (`None`; the caller drops the connection, which closes the socket).
 pub async fn watch<C: Future>(mut conn: Pin<&mut C>, activity: &Activity) -> Option<C::Output> {
