@@ -112,7 +112,7 @@ impl Drop for BusyGuard {
     }
 }
 
-/// Waits until the client sends something (or closes), `false` when the header clock runs out
+/// Waits until the client sends something, `false` when it closes or the header clock runs out
 /// first. hyper allocates 16 KiB of buffers when a connection starts; until the first byte, a
 /// connection costs only its task.
 pub async fn first_bytes(stream: &tokio::net::TcpStream, activity: &Activity) -> bool {
@@ -122,8 +122,11 @@ pub async fn first_bytes(stream: &tokio::net::TcpStream, activity: &Activity) ->
             None => std::future::pending().await,
         }
     };
+    // `readable()` is ready at once on a new socket (a spurious wake tokio allows); a peek waits
+    // for a byte.
+    let mut byte = [0; 1];
     tokio::select! {
-        ready = stream.readable() => ready.is_ok(),
+        peeked = stream.peek(&mut byte) => matches!(peeked, Ok(1..)),
         () = expired => false,
     }
 }
@@ -295,6 +298,44 @@ mod tests {
         let before = Instant::now();
         activity.read_some();
         within(activity.deadline(), 100, before, Instant::now());
+    }
+
+    /// A connected pair: the client's end and the server's.
+    async fn pair() -> (tokio::net::TcpStream, tokio::net::TcpStream) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = tokio::net::TcpStream::connect(listener.local_addr().unwrap());
+        let (client, accepted) = tokio::join!(client, listener.accept());
+        (client.unwrap(), accepted.unwrap().0)
+    }
+
+    #[tokio::test]
+    async fn a_connection_waits_for_its_first_byte_no_longer_than_the_header_clock() {
+        use tokio::io::AsyncWriteExt;
+        let (_silent, server) = pair().await;
+        let start = Instant::now();
+        assert!(!first_bytes(&server, &Activity::new(TIMEOUTS)).await);
+        assert!(start.elapsed() >= 100 * MS && start.elapsed() < 1000 * MS);
+
+        let (mut client, server) = pair().await;
+        let activity = Activity::new(TIMEOUTS);
+        let (arrived, _) = tokio::join!(first_bytes(&server, &activity), async {
+            tokio::time::sleep(30 * MS).await;
+            client.write_all(b"G").await.unwrap();
+        });
+        assert!(arrived, "a byte arrived");
+        let mut byte = [0; 1];
+        assert_eq!(
+            server.try_read(&mut byte).unwrap(),
+            1,
+            "and is left for hyper"
+        );
+
+        let (client, server) = pair().await;
+        drop(client);
+        assert!(
+            !first_bytes(&server, &Activity::new(TIMEOUTS)).await,
+            "closed"
+        );
     }
 
     #[tokio::test]
