@@ -18,7 +18,8 @@ pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-FIREDRILL_LOG=error FIREDRILL_SUBMIT_RATE=0 target/release/firedrill serve --content content --database "sqlite://$work/http.db" --bind 127.0.0.1:18082 &
+# wrk's 64 connections all come from one address: no per-client connection cap.
+FIREDRILL_LOG=error FIREDRILL_SUBMIT_RATE=0 FIREDRILL_MAX_CONNECTIONS_PER_CLIENT=0 target/release/firedrill serve --content content --database "sqlite://$work/http.db" --bind 127.0.0.1:18082 &
 pid=$!
 for _ in $(seq 100); do curl -sf -o /dev/null http://127.0.0.1:18082/healthz && break; sleep 0.1; done
 # A learner identity is made by the first form post.

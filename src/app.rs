@@ -1,6 +1,7 @@
 //! Application state, the one route table, the tower-http layers, and serving with graceful
 //! shutdown.
 
+use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -9,10 +10,9 @@ use std::time::Duration;
 use anyhow::Context;
 use arc_swap::ArcSwap;
 use axum::Router;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef};
+use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode};
 use axum::routing::{get, post};
-use axum::serve::IncomingStream;
 use axum_extra::extract::cookie::Key;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -26,13 +26,14 @@ use tower_http::trace::TraceLayer;
 use crate::accounts::Hasher;
 use crate::config::ServeArgs;
 use crate::content::Site;
+use crate::server::ConnectionLimits;
 use crate::store::Store;
 use crate::web::assets::Assets;
 use crate::web::audit::AuditLayer;
 use crate::web::headers::SecurityHeadersLayer;
 use crate::web::identity::SessionPolicy;
 use crate::web::limits::{Limits, Rates};
-use crate::web::live::Hub;
+use crate::web::live::{Hub, StreamCaps};
 use crate::web::published::Published;
 use crate::web::{account, attempts, auth, candidate, interviews, keys, pages, scorecards};
 
@@ -64,6 +65,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// Live interview streams.
     pub live: Arc<Hub>,
+    /// Timeouts and caps on connections, applied by [`serve_on`].
+    pub connections: ConnectionLimits,
 }
 
 /// How the server treats accounts, sessions and abusive clients.
@@ -76,6 +79,8 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// Where the secret that keys derive from is kept.
     pub secret: crate::secrets::Source,
+    pub connections: ConnectionLimits,
+    pub streams: StreamCaps,
 }
 
 impl Default for Settings {
@@ -87,6 +92,8 @@ impl Default for Settings {
             rates: Rates::default(),
             request_timeout: Duration::from_secs(30),
             secret: crate::secrets::Source::default(),
+            connections: ConnectionLimits::default(),
+            streams: StreamCaps::default(),
         }
     }
 }
@@ -120,7 +127,8 @@ impl AppState {
             request_timeout: settings.request_timeout,
             hasher: Hasher::for_this_machine(),
             limits: Arc::new(Limits::new(settings.rates)),
-            live: Arc::new(Hub::default()),
+            live: Arc::new(Hub::new(settings.streams)),
+            connections: settings.connections,
         })
     }
 
@@ -255,7 +263,7 @@ impl MakeRequestId for SequentialId {
 
 /// Serves until Ctrl-C or SIGTERM, then finishes requests in flight.
 pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
-    raise_open_file_limit();
+    let open_files = raise_open_file_limit();
     let assets = Assets::load(&args.static_dir);
     crate::templates::set_asset_version(assets.version.clone());
     crate::templates::set_signup_open(args.settings().signup_open);
@@ -266,8 +274,8 @@ pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
     let mut state = AppState::new(site, store.clone(), args.settings()).await?;
     state.watching = args.watch;
     state.problems_for_all = args.watch && addresses.iter().all(|a| a.ip().is_loopback());
+    state.connections.max = fit_to_open_files(state.connections.max, open_files);
     tokio::spawn(forget_idle_clients(Arc::clone(&state.limits)));
-    let hub = Arc::clone(&state.live);
     // Dropping the watcher stops it, so it lives as long as the server.
     let _watcher = match args.watch {
         true => Some(crate::watch::spawn(
@@ -276,35 +284,43 @@ pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
         )?),
         false => None,
     };
-    let app = with_layers!(routes(state, assets), state.behind_proxy);
-    let app = tower::ServiceExt::map_response(app, |r: axum::http::Response<_>| {
-        r.map(axum::body::Body::new)
-    });
     let listener = tokio::net::TcpListener::bind(&addresses[..])
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     tracing::info!("firedrill listening on http://{}", listener.local_addr()?);
-    // Each connection's service knows the peer's address, for per-client rate limits.
-    let make = tower::service_fn(move |incoming: IncomingStream<'_, TcpListener>| {
-        let peer = ConnectInfo(*incoming.remote_addr());
-        let service = tower::ServiceExt::map_request(app.clone(), move |mut r: Request<_>| {
-            r.extensions_mut().insert(peer);
-            r
-        });
-        std::future::ready(Ok::<_, std::convert::Infallible>(service))
-    });
-    let served = axum::serve(listener, make)
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            // Live streams never finish by themselves: end them, or shutdown would wait.
-            hub.close();
-        })
-        .await
-        .context("server failed");
+    serve_on(listener, state, assets, shutdown_signal()).await;
     tracing::debug!("connections closed");
     store.close().await;
     tracing::info!("stopped");
-    served
+    Ok(())
+}
+
+/// Serves the application on `listener` until `shutdown` completes, then ends the live streams
+/// and waits for requests in flight. `serve` and the tests that need real sockets start here.
+pub async fn serve_on(
+    listener: TcpListener,
+    state: AppState,
+    assets: Assets,
+    shutdown: impl Future<Output = ()>,
+) {
+    let hub = Arc::clone(&state.live);
+    let mut limits = state.connections;
+    if state.behind_proxy {
+        // Every connection comes from the proxy: a per-address cap would cap the whole site.
+        // The proxy limits its clients; the overall cap still holds.
+        limits.max_per_client = 0;
+    }
+    let behind_proxy = state.behind_proxy;
+    let app = with_layers!(routes(state, assets), behind_proxy);
+    let app = tower::ServiceExt::map_response(app, |r: axum::http::Response<_>| {
+        r.map(axum::body::Body::new)
+    });
+    let shutdown = async move {
+        shutdown.await;
+        // Live streams never finish by themselves: end them, or shutdown would wait.
+        hub.close();
+    };
+    crate::server::run(listener, app, limits, shutdown).await;
 }
 
 /// The addresses `bind` (`HOST:PORT` or `IP:PORT`) names, IPv4 first, so that `localhost` means
@@ -320,8 +336,9 @@ async fn resolve(bind: &str) -> anyhow::Result<Vec<std::net::SocketAddr>> {
 }
 
 /// Raises the soft limit on open files to the hard one: every live interview stream holds a
-/// socket, and the usual soft limit (1,024) would cap a server at fewer than that.
-fn raise_open_file_limit() {
+/// socket, and the usual soft limit (1,024) would cap a server at fewer than that. Returns the
+/// limit now in force (`None`: unlimited).
+fn raise_open_file_limit() -> Option<u64> {
     use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
     let limit = getrlimit(Resource::Nofile);
     if limit.current < limit.maximum || limit.maximum.is_none() {
@@ -329,10 +346,32 @@ fn raise_open_file_limit() {
             current: limit.maximum,
             maximum: limit.maximum,
         };
-        if let Err(err) = setrlimit(Resource::Nofile, raised) {
-            tracing::warn!(%err, "could not raise the open file limit");
+        match setrlimit(Resource::Nofile, raised) {
+            Ok(()) => return limit.maximum,
+            Err(err) => tracing::warn!(%err, "could not raise the open file limit"),
         }
     }
+    limit.current
+}
+
+/// Files kept for the database, the content watcher, logs and the like, beside connections.
+const FILES_BESIDE_CONNECTIONS: u64 = 64;
+
+/// The connection cap, lowered (with a warning) to leave room for other files under the
+/// open-file limit: past it, accepting fails and no one gets in, not even to `/healthz`.
+fn fit_to_open_files(max: usize, open_files: Option<u64>) -> usize {
+    let Some(files) = open_files else {
+        return max;
+    };
+    let room = files - FILES_BESIDE_CONNECTIONS.min(files / 2);
+    let room = usize::try_from(room).unwrap_or(usize::MAX).max(1);
+    if max == 0 || max > room {
+        tracing::warn!(
+            "at most {room} connections at once: the open-file limit is {files} (raise it with `ulimit -n` to allow more)"
+        );
+        return room;
+    }
+    max
 }
 
 /// Every minute, lets the rate limiters forget clients that have been quiet.
@@ -364,7 +403,16 @@ async fn shutdown_signal() {
 
 #[cfg(test)]
 mod tests {
-    use super::loggable;
+    use super::{fit_to_open_files, loggable};
+
+    #[test]
+    fn the_connection_cap_leaves_room_for_other_files_under_the_open_file_limit() {
+        assert_eq!(fit_to_open_files(1024, Some(256)), 192);
+        assert_eq!(fit_to_open_files(1024, Some(100)), 50);
+        assert_eq!(fit_to_open_files(0, Some(4096)), 4032);
+        assert_eq!(fit_to_open_files(1024, Some(65536)), 1024);
+        assert_eq!(fit_to_open_files(1024, None), 1024);
+    }
 
     #[test]
     fn candidate_tokens_are_masked_in_logged_paths() {

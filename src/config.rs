@@ -209,6 +209,35 @@ pub struct ServeArgs {
     /// Seconds a request may take before it is answered 408 (live streams excepted).
     #[arg(long, env = "FIREDRILL_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
+    /// Seconds a client has to send a request's headers, counted from connecting or from the
+    /// request's first byte; slower connections are closed (0: no limit).
+    #[arg(long, env = "FIREDRILL_HEADER_READ_TIMEOUT", default_value_t = 10)]
+    pub header_read_timeout: u64,
+    /// Seconds a kept-alive connection may wait for its next request before it is closed (0: no
+    /// limit). Above the 60 s a reverse proxy or load balancer usually keeps its own idle
+    /// connections, so the proxy never reuses one this server is closing.
+    #[arg(long, env = "FIREDRILL_KEEP_ALIVE_TIMEOUT", default_value_t = 75)]
+    pub keep_alive_timeout: u64,
+    /// Most connections open at once; more are closed unread (0: no cap). Lowered to fit the
+    /// open-file limit.
+    #[arg(long, env = "FIREDRILL_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+    /// Most connections open at once from one client address (an IPv6 /64), counted by the
+    /// socket's peer; not applied with `--behind-proxy` (0: no cap).
+    #[arg(
+        long,
+        env = "FIREDRILL_MAX_CONNECTIONS_PER_CLIENT",
+        default_value_t = 64
+    )]
+    pub max_connections_per_client: usize,
+    /// Most live streams at once on each side of an interview (the console, the candidate's
+    /// link); more are answered 429 (0: no cap).
+    #[arg(long, env = "FIREDRILL_MAX_STREAMS_PER_INTERVIEW", default_value_t = 8)]
+    pub max_streams_per_interview: usize,
+    /// Most live streams at once from one client address (an IPv6 /64); more are answered 429
+    /// (0: no cap).
+    #[arg(long, env = "FIREDRILL_MAX_STREAMS_PER_CLIENT", default_value_t = 32)]
+    pub max_streams_per_client: usize,
     /// Folder of static assets (stylesheet, script): `./static`, else the one in the checkout
     /// the binary was built from (so an installed binary works from any folder).
     #[arg(long, env = "FIREDRILL_STATIC", default_value_os_t = default_static_dir(), hide = true)]
@@ -219,6 +248,7 @@ impl ServeArgs {
     /// The server settings these flags ask for.
     pub fn settings(&self) -> crate::app::Settings {
         let minutes = |m: u64| Duration::from_secs(m.saturating_mul(60));
+        let seconds = |s: u64| (s != 0).then(|| Duration::from_secs(s));
         crate::app::Settings {
             sessions: crate::web::identity::SessionPolicy {
                 idle: minutes(self.session_idle_minutes),
@@ -237,6 +267,18 @@ impl ServeArgs {
             },
             request_timeout: Duration::from_secs(self.request_timeout),
             secret: self.secret.source(),
+            connections: crate::server::ConnectionLimits {
+                timeouts: crate::server::Timeouts {
+                    header_read: seconds(self.header_read_timeout),
+                    keep_alive: seconds(self.keep_alive_timeout),
+                },
+                max: self.max_connections,
+                max_per_client: self.max_connections_per_client,
+            },
+            streams: crate::web::live::StreamCaps {
+                per_interview: self.max_streams_per_interview,
+                per_client: self.max_streams_per_client,
+            },
         }
     }
 }

@@ -3,8 +3,8 @@
 //! Data flows one way:
 //! - [`content`] (pure) turns Markdown files into typed pages and scenarios, with diagnostics;
 //! - [`web`] handlers read the loaded [`content::Site`] and render [`templates`];
-//! - [`app`] wires state, routes and tower-http layers; [`commands`] implements the CLI that
-//!   [`config`] parses.
+//! - [`app`] wires state, routes and tower-http layers, served by [`server`] (hyper, with
+//!   timeouts and caps on connections); [`commands`] implements the CLI that [`config`] parses.
 
 pub mod accounts;
 pub mod app;
@@ -18,6 +18,7 @@ pub mod grading;
 pub mod interviews;
 pub mod random;
 pub mod secrets;
+pub mod server;
 pub mod stats;
 pub mod store;
 pub mod telemetry;

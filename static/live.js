@@ -44,6 +44,33 @@
     });
   }
 
+  /* A stream the server refused (the interview is over, or the session has ended): reload to
+     show why. Refused because too many live streams are open (429), a reload would be refused
+     again at once: say so, and try again when the server says to. */
+  function whenRefused(source, root) {
+    source.addEventListener("error", function () {
+      if (source.readyState !== EventSource.CLOSED) {
+        return;
+      }
+      fetch(source.url, { method: "HEAD", credentials: "same-origin" }).then(function (response) {
+        if (response.status !== 429) {
+          window.location.reload();
+          return;
+        }
+        var wait = Number(response.headers.get("Retry-After")) || 30;
+        var notice = document.createElement("p");
+        notice.className = "notice";
+        notice.setAttribute("role", "status");
+        notice.textContent = "Live updates are paused: too many live streams are open. " +
+          "Close other tabs showing this interview; this page tries again in " + wait + " seconds.";
+        root.insertBefore(notice, root.firstChild);
+        window.setTimeout(function () { window.location.reload(); }, wait * 1000);
+      }, function () {
+        window.location.reload();
+      });
+    });
+  }
+
   function follow(url, handlers) {
     var source = new EventSource(url);
     Object.keys(handlers).forEach(function (name) {
@@ -78,7 +105,7 @@
     }
     var notes = $("#candidate-notes", root);
     var notesStatus = $("#candidate-notes-status", root);
-    follow(root.getAttribute("data-events"), {
+    var source = follow(root.getAttribute("data-events"), {
       notes: function (d) {
         if (notes && typeof d.text === "string") {
           notes.textContent = d.text;
@@ -162,6 +189,7 @@
         leave(root.getAttribute("data-scorecard"));
       }
     });
+    whenRefused(source, root);
     Array.prototype.forEach.call(root.querySelectorAll("form[data-live-form]"), function (form) {
       form.addEventListener("submit", function (event) {
         event.preventDefault();
@@ -216,12 +244,7 @@
         window.location.reload();
       }
     });
-    source.addEventListener("error", function () {
-      /* The stream is refused once the interview is over: show the closed page. */
-      if (source.readyState === EventSource.CLOSED) {
-        window.location.reload();
-      }
-    });
+    whenRefused(source, root);
 
     var form = $("form[data-notes-form]", root);
     var text = form && $("textarea", form);

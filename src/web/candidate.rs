@@ -20,6 +20,7 @@ use crate::templates::{self, interviews as views};
 use crate::web::attempts::rejection;
 use crate::web::identity::{is_hex, same_site, token_hash};
 use crate::web::interviews::notes_frames;
+use crate::web::limits::Client;
 use crate::web::live::{self, Audience, Subscription};
 use crate::web::view;
 
@@ -109,6 +110,7 @@ pub struct AfterQuery {
 /// GET /i/{token}/events: reveals and the end, live.
 pub async fn events(
     State(state): State<AppState>,
+    Client(client): Client,
     headers: HeaderMap,
     Path(token): Path<String>,
     Query(query): Query<AfterQuery>,
@@ -120,11 +122,12 @@ pub async fn events(
     let sub = Subscription {
         interview: interview.id,
         after: live::resume_from(&headers, query.after),
+        client,
         audience: Audience::Candidate,
         opening: Vec::new(),
     };
     let stream = live::stream(state.store.clone(), Arc::clone(&state.live), sub).await?;
-    Ok(private(stream.into_response()))
+    Ok(private(stream))
 }
 
 #[derive(Debug, Deserialize)]

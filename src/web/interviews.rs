@@ -20,6 +20,7 @@ use crate::store::{Interview, NewEvent, NewInterview};
 use crate::templates::{self, interviews as views};
 use crate::web::attempts::rejection;
 use crate::web::identity::{self, Account, Visitor};
+use crate::web::limits::Client;
 use crate::web::live::{self, Audience, Frame, Subscription};
 use crate::web::view;
 
@@ -280,6 +281,7 @@ pub struct AfterQuery {
 pub async fn console_events(
     State(state): State<AppState>,
     visitor: Visitor,
+    Client(client): Client,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(query): Query<AfterQuery>,
@@ -296,6 +298,7 @@ pub async fn console_events(
     let sub = Subscription {
         interview: interview.id,
         after: live::resume_from(&headers, query.after),
+        client,
         audience: Audience::Interviewer,
         opening,
     };

@@ -3,24 +3,31 @@
 //! connection or a server restart, sends the last number it saw (`Last-Event-ID`) and gets what
 //! it missed from the database, then live events from a broadcast channel. Streams end when the
 //! interview ends or the server shuts down, so they never hold up a shutdown.
+//!
+//! Each stream holds a socket and some memory for as long as it lasts, so their number is
+//! capped per side of an interview and per client address; a channel lives while it has
+//! streams and is dropped with the last one or when its interview ends.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
-use futures_util::Stream;
+use axum::response::{IntoResponse, Response};
 use tokio::sync::{broadcast, watch};
+
+use crate::server::client_key;
 
 use crate::store::{Event, Store};
 
 /// Who a stream is for: the candidate sees reveals and the end, nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
-    Candidate,
-    Interviewer,
+    Candidate = 0,
+    Interviewer = 1,
 }
 
 /// A message to the clients of one interview, serialized once for all of them.
@@ -42,41 +49,143 @@ pub struct Frame {
 /// up from the database).
 const BACKLOG: usize = 256;
 
+/// Most live streams at once; 0: no cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamCaps {
+    /// On each side of one interview (its console, its candidate link), so that whoever holds
+    /// the candidate's link cannot crowd the interviewer out.
+    pub per_interview: usize,
+    /// From one client address (an IPv6 /64).
+    pub per_client: usize,
+}
+
+impl Default for StreamCaps {
+    fn default() -> Self {
+        // A browser shows an interview in one stream per tab; room for a few tabs and stale
+        // streams from dropped connections, far below what would strain the server.
+        Self {
+            per_interview: 8,
+            per_client: 32,
+        }
+    }
+}
+
 /// The live channels, one per interview with clients, and the server's closing signal.
 #[derive(Debug)]
 pub struct Hub {
-    channels: Mutex<HashMap<i64, broadcast::Sender<Frame>>>,
+    rooms: Mutex<Rooms>,
     closing: watch::Sender<bool>,
+    caps: StreamCaps,
+}
+
+#[derive(Debug, Default)]
+struct Rooms {
+    channels: HashMap<i64, Channel>,
+    /// Streams open per client key.
+    clients: HashMap<IpAddr, usize>,
+    /// Numbers channels, so a stream of an ended interview's dropped channel never counts
+    /// against a later channel of the same interview.
+    created: u64,
+}
+
+#[derive(Debug)]
+struct Channel {
+    sender: broadcast::Sender<Frame>,
+    generation: u64,
+    /// Streams open, by [`Audience`] index.
+    streams: [usize; 2],
+}
+
+/// Why a stream was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Full {
+    Interview(usize),
+    Client(usize),
+}
+
+/// A stream's place in the hub, given back when the stream ends.
+#[derive(Debug)]
+struct Seat {
+    hub: Arc<Hub>,
+    interview: i64,
+    generation: u64,
+    side: usize,
+    client: IpAddr,
 }
 
 impl Default for Hub {
     fn default() -> Self {
-        Self {
-            channels: Mutex::new(HashMap::new()),
-            closing: watch::Sender::new(false),
-        }
+        Self::new(StreamCaps::default())
     }
 }
 
 impl Hub {
-    fn channel(&self, interview: i64) -> broadcast::Sender<Frame> {
-        let mut channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
-        channels
-            .entry(interview)
-            .or_insert_with(|| broadcast::channel(BACKLOG).0)
-            .clone()
+    pub fn new(caps: StreamCaps) -> Self {
+        Self {
+            rooms: Mutex::new(Rooms::default()),
+            closing: watch::Sender::new(false),
+            caps,
+        }
     }
 
-    /// Sends a frame to the interview's connected clients, if any (a channel exists only once
-    /// a client subscribed). After the last frame the channel is dropped.
+    fn rooms(&self) -> std::sync::MutexGuard<'_, Rooms> {
+        self.rooms.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Subscribes a stream for `audience` from `client` to the interview's channel (made on the
+    /// first), unless a cap is reached.
+    fn join(
+        self: &Arc<Self>,
+        interview: i64,
+        audience: Audience,
+        client: IpAddr,
+    ) -> Result<(Seat, broadcast::Receiver<Frame>), Full> {
+        let client = client_key(client);
+        let side = audience as usize;
+        let caps = self.caps;
+        let mut rooms = self.rooms();
+        let from_client = rooms.clients.get(&client).copied().unwrap_or(0);
+        if caps.per_client != 0 && from_client >= caps.per_client {
+            return Err(Full::Client(caps.per_client));
+        }
+        let on_side = rooms
+            .channels
+            .get(&interview)
+            .map_or(0, |channel| channel.streams[side]);
+        if caps.per_interview != 0 && on_side >= caps.per_interview {
+            return Err(Full::Interview(caps.per_interview));
+        }
+        rooms.created += 1;
+        let created = rooms.created;
+        let channel = rooms.channels.entry(interview).or_insert_with(|| Channel {
+            sender: broadcast::channel(BACKLOG).0,
+            generation: created,
+            streams: [0; 2],
+        });
+        channel.streams[side] += 1;
+        let receiver = channel.sender.subscribe();
+        let generation = channel.generation;
+        *rooms.clients.entry(client).or_default() += 1;
+        let seat = Seat {
+            hub: Arc::clone(self),
+            interview,
+            generation,
+            side,
+            client,
+        };
+        Ok((seat, receiver))
+    }
+
+    /// Sends a frame to the interview's connected clients, if any (a channel exists only while
+    /// a client is subscribed). After the last frame the channel is dropped.
     pub fn publish(&self, interview: i64, frame: Frame) {
-        let mut channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
+        let mut rooms = self.rooms();
         let last = frame.last;
-        if let Some(channel) = channels.get(&interview) {
-            let _ = channel.send(frame);
+        if let Some(channel) = rooms.channels.get(&interview) {
+            let _ = channel.sender.send(frame);
         }
         if last {
-            channels.remove(&interview);
+            rooms.channels.remove(&interview);
         }
     }
 
@@ -84,6 +193,54 @@ impl Hub {
     pub fn close(&self) {
         self.closing.send_replace(true);
     }
+
+    /// Interviews with a live channel, and streams open.
+    pub fn open(&self) -> (usize, usize) {
+        let rooms = self.rooms();
+        (rooms.channels.len(), rooms.clients.values().sum())
+    }
+}
+
+impl Drop for Seat {
+    fn drop(&mut self) {
+        let mut rooms = self.hub.rooms();
+        if let Some(n) = rooms.clients.get_mut(&self.client) {
+            *n -= 1;
+            if *n == 0 {
+                rooms.clients.remove(&self.client);
+            }
+        }
+        if let Some(channel) = rooms.channels.get_mut(&self.interview)
+            && channel.generation == self.generation
+        {
+            channel.streams[self.side] -= 1;
+            if channel.streams == [0, 0] {
+                rooms.channels.remove(&self.interview);
+            }
+        }
+    }
+}
+
+/// The answer to a stream over a cap: 429 with a plain message (an `EventSource` shows no page;
+/// its script checks the status and retries later).
+fn refused(full: Full, audience: Audience) -> Response {
+    let message = match (full, audience) {
+        (Full::Interview(cap), Audience::Candidate) => format!(
+            "This interview already has {cap} live streams open from the candidate's link, the most allowed. Close another tab showing it, then reload this page.\n"
+        ),
+        (Full::Interview(cap), Audience::Interviewer) => format!(
+            "This interview already has {cap} consoles open, the most allowed. Close another tab showing it, then reload this page.\n"
+        ),
+        (Full::Client(cap), _) => format!(
+            "Your address already has {cap} live interview streams open, the most allowed. Close some tabs showing interviews, then reload this page.\n"
+        ),
+    };
+    let headers = [
+        (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+        (header::CACHE_CONTROL, "no-store"),
+        (header::RETRY_AFTER, "30"),
+    ];
+    (StatusCode::TOO_MANY_REQUESTS, headers, message).into_response()
 }
 
 /// A stored event as a frame; only reveals and the end are for the candidate.
@@ -126,12 +283,15 @@ pub struct Subscription {
     pub interview: i64,
     pub after: i64,
     pub audience: Audience,
+    /// The client's address, for the per-client cap.
+    pub client: IpAddr,
     /// Sent first: the state that is not in stored events (for the interviewer, the
     /// candidate's notes and the grader's suggestions).
     pub opening: Vec<Frame>,
 }
 
 struct Live {
+    _seat: Seat,
     store: Store,
     receiver: broadcast::Receiver<Frame>,
     closing: watch::Receiver<bool>,
@@ -142,17 +302,24 @@ struct Live {
     done: bool,
 }
 
-/// The event stream of an interview for one client.
+/// The event stream of an interview for one client, or 429 when a cap is reached.
 pub async fn stream(
     store: Store,
     hub: Arc<Hub>,
     sub: Subscription,
-) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, crate::store::StoreError> {
+) -> Result<Response, crate::store::StoreError> {
     // Subscribe before reading what was stored, so nothing falls between the two.
-    let receiver = hub.channel(sub.interview).subscribe();
+    let (seat, receiver) = match hub.join(sub.interview, sub.audience, sub.client) {
+        Ok(joined) => joined,
+        Err(full) => {
+            tracing::warn!(client = %sub.client, interview = sub.interview, ?full, "live stream refused: too many open");
+            return Ok(refused(full, sub.audience));
+        }
+    };
     let closing = hub.closing.subscribe();
     let missed = store.events(sub.interview, sub.after).await?;
     let mut live = Live {
+        _seat: seat,
         store,
         receiver,
         closing,
@@ -166,7 +333,8 @@ pub async fn stream(
         live.accept(stored(event));
     }
     let events = futures_util::stream::unfold(live, next);
-    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    let sse = Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)));
+    Ok(sse.into_response())
 }
 
 /// The next SSE event, or the end of the stream.
@@ -228,5 +396,78 @@ fn sse_event(frame: &Frame) -> SseEvent {
     match frame.seq {
         Some(seq) => event.id(seq.to_string()),
         None => event,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(last: u8) -> IpAddr {
+        IpAddr::from([192, 0, 2, last])
+    }
+
+    fn hub(per_interview: usize, per_client: usize) -> Arc<Hub> {
+        Arc::new(Hub::new(StreamCaps {
+            per_interview,
+            per_client,
+        }))
+    }
+
+    fn ended() -> Frame {
+        Frame {
+            seq: Some(9),
+            name: "ended",
+            data: Arc::from("{}"),
+            for_candidate: true,
+            last: true,
+        }
+    }
+
+    #[test]
+    fn each_side_of_an_interview_and_each_client_get_their_own_cap() {
+        let hub = hub(2, 3);
+        let a = hub.join(1, Audience::Candidate, ip(1)).unwrap();
+        let _b = hub.join(1, Audience::Candidate, ip(2)).unwrap();
+        assert_eq!(
+            hub.join(1, Audience::Candidate, ip(3)).unwrap_err(),
+            Full::Interview(2)
+        );
+        let _console = hub.join(1, Audience::Interviewer, ip(1)).unwrap();
+        let _other = hub.join(2, Audience::Candidate, ip(1)).unwrap();
+        assert_eq!(
+            hub.join(3, Audience::Candidate, ip(1)).unwrap_err(),
+            Full::Client(3),
+            "a third stream from one address"
+        );
+        drop(a);
+        assert!(hub.join(1, Audience::Candidate, ip(3)).is_ok());
+        assert!(hub.join(3, Audience::Candidate, ip(1)).is_ok());
+    }
+
+    #[test]
+    fn a_channel_is_dropped_with_its_last_stream_or_when_its_interview_ends() {
+        let hub = hub(0, 0);
+        let first = hub.join(1, Audience::Candidate, ip(1)).unwrap();
+        let second = hub.join(1, Audience::Interviewer, ip(1)).unwrap();
+        assert_eq!(hub.open(), (1, 2));
+        drop(first);
+        assert_eq!(hub.open(), (1, 1));
+        drop(second);
+        assert_eq!(hub.open(), (0, 0), "no subscribers, no channel");
+
+        let (seat, mut receiver) = hub.join(2, Audience::Candidate, ip(1)).unwrap();
+        hub.publish(2, ended());
+        assert!(
+            receiver.try_recv().unwrap().last,
+            "the end still reaches the stream"
+        );
+        assert_eq!(hub.open(), (0, 1), "the ended interview's channel is gone");
+        // A later channel of the same interview is not miscounted by the old stream's end.
+        let later = hub.join(2, Audience::Interviewer, ip(2)).unwrap();
+        drop(seat);
+        assert_eq!(hub.open(), (1, 1));
+        drop(later);
+        assert_eq!(hub.open(), (0, 0));
     }
 }

@@ -65,6 +65,18 @@ impl TestApp {
         app
     }
 
+    /// Content made of `(path, markdown)` pairs, served with these settings.
+    pub async fn with_files_and(files: &[(&str, &str)], settings: Settings) -> Self {
+        let files: Vec<SourceFile> = files
+            .iter()
+            .map(|(p, t)| SourceFile {
+                path: (*p).into(),
+                bytes: t.as_bytes().to_vec(),
+            })
+            .collect();
+        Self::with_site_and(Site::build(&files), settings).await
+    }
+
     async fn with_site(site: Site) -> Self {
         Self::with_site_and(site, Settings::default()).await
     }

@@ -6,6 +6,7 @@ mod attempts;
 mod auth_hardening;
 mod caching;
 mod cli;
+mod connections;
 mod exports;
 mod grading;
 mod helpers;
