@@ -48,11 +48,15 @@ user=$(awk '$6 == "firedrill_session" { print "firedrill_session=" $7 }' "$work/
 csrf=$(curl -s -H "Cookie: $user" "$base$page" | grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | grep -o '[0-9a-f]\{32,\}')
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $user" -d "csrf=$csrf&scenario=$slug&$answer" "$base/attempts")
 [ "$code" = 303 ] || { echo "the signed-in answer got $code, not 303" >&2; exit 1; }
+# (Each page is read whole before grep looks at it: `grep -q` closing the pipe early would
+# fail curl, and the pipeline with it.)
 for cookie in "$anon" "$user"; do
-    curl -s -H "Cookie: $cookie" "$base$page" | grep -q '<details class="spoiler"' \
+    shown=$(curl -s -H "Cookie: $cookie" "$base$page")
+    grep -q '<details class="spoiler"' <<<"$shown" \
         || { echo "a returning learner does not see the open answers" >&2; exit 1; }
 done
-! curl -s "$base$page" | grep -q '<details class="spoiler"' || { echo "a first visit sees the answers" >&2; exit 1; }
+shown=$(curl -s "$base$page")
+! grep -q '<details class="spoiler"' <<<"$shown" || { echo "a first visit sees the answers" >&2; exit 1; }
 
 rps() { # [COOKIE] -> requests per second of the page; fails on any error
     local out
