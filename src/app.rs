@@ -28,12 +28,14 @@ use crate::config::ServeArgs;
 use crate::content::Site;
 use crate::store::Store;
 use crate::web::assets::Assets;
+use crate::web::grader::Grader;
 use crate::web::headers::SecurityHeadersLayer;
 use crate::web::identity::SessionPolicy;
 use crate::web::limits::{Limits, Rates};
 use crate::web::live::Hub;
 use crate::web::published::Published;
 use crate::web::{attempts, auth, candidate, interviews, keys, pages, scorecards};
+use crate::workers::PoolSize;
 
 /// Shared state handed to every handler.
 #[derive(Clone)]
@@ -60,6 +62,8 @@ pub struct AppState {
     /// Requests (other than live streams) taking longer are answered 408.
     pub request_timeout: Duration,
     pub hasher: Hasher,
+    /// Grades answers off the async runtime.
+    pub grader: Grader,
     pub limits: Arc<Limits>,
     /// Live interview streams.
     pub live: Arc<Hub>,
@@ -73,6 +77,8 @@ pub struct Settings {
     pub behind_proxy: bool,
     pub rates: Rates,
     pub request_timeout: Duration,
+    /// The grading pool's threads and queue.
+    pub grading: PoolSize,
 }
 
 impl Default for Settings {
@@ -83,6 +89,7 @@ impl Default for Settings {
             behind_proxy: false,
             rates: Rates::default(),
             request_timeout: Duration::from_secs(30),
+            grading: PoolSize::half_the_cores(crate::web::grader::QUEUE),
         }
     }
 }
@@ -112,6 +119,7 @@ impl AppState {
             behind_proxy: settings.behind_proxy,
             request_timeout: settings.request_timeout,
             hasher: Hasher::for_this_machine(),
+            grader: Grader::start(settings.grading),
             limits: Arc::new(Limits::new(settings.rates)),
             live: Arc::new(Hub::default()),
         })

@@ -163,6 +163,9 @@ pub struct ServeArgs {
     /// Answers submitted a minute per client address (0: no limit).
     #[arg(long, env = "FIREDRILL_SUBMIT_RATE", default_value_t = 30)]
     pub submit_rate: u32,
+    /// Saves of a candidate's notes a minute per interview (0: no limit).
+    #[arg(long, env = "FIREDRILL_NOTES_RATE", default_value_t = 60)]
+    pub notes_rate: u32,
     /// Seconds a request may take before it is answered 408 (live streams excepted).
     #[arg(long, env = "FIREDRILL_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
@@ -191,8 +194,10 @@ impl ServeArgs {
                 sign_in: self.sign_in_rate,
                 sign_up: self.sign_up_rate,
                 submit: self.submit_rate,
+                notes: self.notes_rate,
             },
             request_timeout: Duration::from_secs(self.request_timeout),
+            ..crate::app::Settings::default()
         }
     }
 }

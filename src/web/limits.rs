@@ -1,6 +1,7 @@
 //! Rate limits on the requests worth abusing: sign-in (per client address and per account
 //! name, so neither one address nor many can guess passwords quickly), sign-up and answer
-//! submission (per client address). Each is a GCRA bucket (governor): a burst of its rate,
+//! submission (per client address), and saves of a candidate's notes (per interview, whoever
+//! holds its link: each save is graded). Each is a GCRA bucket (governor): a burst of its rate,
 //! refilled evenly over a minute.
 
 use std::hash::Hash;
@@ -22,6 +23,8 @@ pub struct Rates {
     pub sign_in: u32,
     pub sign_up: u32,
     pub submit: u32,
+    /// Saves of a candidate's notes, per interview.
+    pub notes: u32,
 }
 
 impl Default for Rates {
@@ -30,6 +33,9 @@ impl Default for Rates {
             sign_in: 10,
             sign_up: 5,
             submit: 30,
+            // The notes form saves 0.6 s after typing stops: a candidate pausing every second
+            // for a minute stays within it.
+            notes: 60,
         }
     }
 }
@@ -41,6 +47,7 @@ pub struct Limits {
     sign_in_name: Limit<String>,
     sign_up: Limit<IpAddr>,
     submit: Limit<IpAddr>,
+    notes: Limit<i64>,
 }
 
 impl Limits {
@@ -50,6 +57,7 @@ impl Limits {
             sign_in_name: Limit::per_minute(rates.sign_in),
             sign_up: Limit::per_minute(rates.sign_up),
             submit: Limit::per_minute(rates.submit),
+            notes: Limit::per_minute(rates.notes),
         }
     }
 
@@ -67,12 +75,18 @@ impl Limits {
         self.submit.check(&client)
     }
 
+    /// A save of the candidate's notes in the interview with this id.
+    pub fn notes(&self, interview: i64) -> Result<(), AppError> {
+        self.notes.check(&interview)
+    }
+
     /// Forgets keys whose buckets are full again, so memory follows recent clients only.
     pub fn forget_idle(&self) {
         self.sign_in.forget_idle();
         self.sign_in_name.forget_idle();
         self.sign_up.forget_idle();
         self.submit.forget_idle();
+        self.notes.forget_idle();
     }
 }
 
@@ -144,6 +158,7 @@ mod tests {
             sign_in: 3,
             sign_up: 0,
             submit: 1,
+            notes: 2,
         });
         let client = IpAddr::V4(Ipv4Addr::LOCALHOST);
         for _ in 0..3 {
@@ -163,5 +178,10 @@ mod tests {
         }
         limits.submit(client).unwrap();
         assert!(limits.submit(client).is_err());
+        // Notes are limited per interview, whoever saves them.
+        limits.notes(7).unwrap();
+        limits.notes(7).unwrap();
+        assert!(limits.notes(7).is_err());
+        assert!(limits.notes(8).is_ok());
     }
 }

@@ -5,6 +5,7 @@ pub mod attempts;
 pub mod auth;
 pub mod candidate;
 pub mod cookies;
+pub mod grader;
 pub mod headers;
 pub mod identity;
 pub mod interviews;

@@ -5,6 +5,7 @@ mod answer_key;
 mod attempts;
 mod cli;
 mod grading;
+mod grading_pool;
 mod helpers;
 mod interviews;
 mod pages;
