@@ -76,18 +76,26 @@ async fn stored_grade(app: &TestApp, console: &str) -> (Option<String>, Option<S
 /// Occupies every thread of a one-thread grading pool until the returned sender is dropped.
 async fn occupy_the_grading_thread(app: &TestApp) -> mpsc::Sender<()> {
     let (release, wait) = mpsc::channel::<()>();
-    let (started, running) = tokio::sync::oneshot::channel();
-    let grader = app.state.grader.clone();
-    tokio::spawn(async move {
-        grader
-            .run(move || {
-                let _ = started.send(());
-                let _ = wait.recv();
-            })
-            .await
-    });
-    running.await.unwrap();
-    release
+    let wait = std::sync::Arc::new(std::sync::Mutex::new(wait));
+    // With no queue a job is taken only once the thread waits for one (it may still be
+    // starting): offer it until it is taken.
+    for _ in 0..500 {
+        let (started, running) = tokio::sync::oneshot::channel();
+        let (grader, wait) = (app.state.grader.clone(), wait.clone());
+        tokio::spawn(async move {
+            grader
+                .run(move || {
+                    let _ = started.send(());
+                    let _ = wait.lock().unwrap().recv();
+                })
+                .await
+        });
+        if running.await.is_ok() {
+            return release;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the grading thread never took a job");
 }
 
 fn one_thread_no_queue() -> Settings {
