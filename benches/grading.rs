@@ -1,5 +1,7 @@
 //! Grading one 3,000-character answer against a 10-item rubric, next to the floor of any grader:
-//! tokenizing and stemming the same answer once.
+//! tokenizing and stemming the same answer once; and grading 20,000-character adversarial
+//! answers (one short phrase repeated, in one sentence or a sentence each time), which took
+//! 0.3-1.1 s when window selection was quadratic and must stay under 20 ms.
 
 use std::hint::black_box;
 
@@ -37,6 +39,11 @@ fn answer() -> String {
     text
 }
 
+/// The longest answer accepted (20,000 characters): `phrase` over and over.
+fn adversarial(phrase: &str) -> String {
+    phrase.repeat(20_000 / phrase.len())
+}
+
 fn grading(c: &mut Criterion) {
     let site = Site::build(&[SourceFile {
         path: "ten.md".into(),
@@ -53,6 +60,14 @@ fn grading(c: &mut Criterion) {
     group.bench_function("grade", |b| {
         b.iter(|| black_box(rubric.grade(black_box(&answer))))
     });
+    group.finish();
+    let mut group = c.benchmark_group("grade_20000_chars_10_items");
+    for (name, phrase) in [("repeated_word", "fix "), ("repeated_sentence", "fix. ")] {
+        let answer = adversarial(phrase);
+        group.bench_function(name, |b| {
+            b.iter(|| black_box(rubric.grade(black_box(&answer))))
+        });
+    }
     group.finish();
 }
 

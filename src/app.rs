@@ -30,12 +30,14 @@ use crate::server::ConnectionLimits;
 use crate::store::Store;
 use crate::web::assets::Assets;
 use crate::web::audit::AuditLayer;
+use crate::web::grader::Grader;
 use crate::web::headers::SecurityHeadersLayer;
 use crate::web::identity::SessionPolicy;
 use crate::web::limits::{Limits, Rates};
 use crate::web::live::{Hub, StreamCaps};
 use crate::web::published::Published;
 use crate::web::{account, attempts, auth, candidate, interviews, keys, pages, scorecards};
+use crate::workers::PoolSize;
 
 /// Shared state handed to every handler.
 #[derive(Clone)]
@@ -62,6 +64,8 @@ pub struct AppState {
     /// Requests (other than live streams) taking longer are answered 408.
     pub request_timeout: Duration,
     pub hasher: Hasher,
+    /// Grades answers off the async runtime.
+    pub grader: Grader,
     pub limits: Arc<Limits>,
     /// Live interview streams.
     pub live: Arc<Hub>,
@@ -81,6 +85,8 @@ pub struct Settings {
     pub secret: crate::secrets::Source,
     pub connections: ConnectionLimits,
     pub streams: StreamCaps,
+    /// The grading pool's threads and queue.
+    pub grading: PoolSize,
 }
 
 impl Default for Settings {
@@ -94,6 +100,7 @@ impl Default for Settings {
             secret: crate::secrets::Source::default(),
             connections: ConnectionLimits::default(),
             streams: StreamCaps::default(),
+            grading: PoolSize::half_the_cores(crate::web::grader::QUEUE),
         }
     }
 }
@@ -126,6 +133,7 @@ impl AppState {
             behind_proxy: settings.behind_proxy,
             request_timeout: settings.request_timeout,
             hasher: Hasher::for_this_machine(),
+            grader: Grader::start(settings.grading),
             limits: Arc::new(Limits::new(settings.rates)),
             live: Arc::new(Hub::new(settings.streams)),
             connections: settings.connections,

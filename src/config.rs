@@ -206,6 +206,9 @@ pub struct ServeArgs {
     /// Answers submitted a minute per client address, or IPv6 /64 (0: no limit).
     #[arg(long, env = "FIREDRILL_SUBMIT_RATE", default_value_t = 30)]
     pub submit_rate: u32,
+    /// Saves of a candidate's notes a minute per interview (0: no limit).
+    #[arg(long, env = "FIREDRILL_NOTES_RATE", default_value_t = 60)]
+    pub notes_rate: u32,
     /// Seconds a request may take before it is answered 408 (live streams excepted).
     #[arg(long, env = "FIREDRILL_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
@@ -264,6 +267,7 @@ impl ServeArgs {
                 sign_in: self.sign_in_rate,
                 sign_up: self.sign_up_rate,
                 submit: self.submit_rate,
+                notes: self.notes_rate,
             },
             request_timeout: Duration::from_secs(self.request_timeout),
             secret: self.secret.source(),
@@ -279,6 +283,7 @@ impl ServeArgs {
                 per_interview: self.max_streams_per_interview,
                 per_client: self.max_streams_per_client,
             },
+            ..crate::app::Settings::default()
         }
     }
 }

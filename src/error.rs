@@ -35,6 +35,9 @@ pub enum AppError {
     /// Too many password checks are queued; try again shortly.
     #[error("busy")]
     Busy,
+    /// Too many answers are waiting to be graded; try again shortly.
+    #[error("busy grading")]
+    GradingBusy,
     /// The request is larger than the server accepts.
     #[error("payload too large: {0}")]
     TooLarge(String),
@@ -51,7 +54,7 @@ impl IntoResponse for AppError {
         let retry_after = match &self {
             AppError::SignIn(next) => return sign_in_redirect(next),
             AppError::TooMany(wait) => Some(wait.as_secs().max(1)),
-            AppError::Busy => Some(2),
+            AppError::Busy | AppError::GradingBusy => Some(2),
             _ => None,
         };
         let waiting;
@@ -78,6 +81,11 @@ impl IntoResponse for AppError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Busy",
                 "Many people are signing in right now. Try again in a few seconds.",
+            ),
+            AppError::GradingBusy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Busy",
+                "Many answers are being scored right now. Try again in a few seconds.",
             ),
             AppError::NotFound => (
                 StatusCode::NOT_FOUND,

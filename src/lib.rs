@@ -4,7 +4,9 @@
 //! - [`content`] (pure) turns Markdown files into typed pages and scenarios, with diagnostics;
 //! - [`web`] handlers read the loaded [`content::Site`] and render [`templates`];
 //! - [`app`] wires state, routes and tower-http layers, served by [`server`] (hyper, with
-//!   timeouts and caps on connections); [`commands`] implements the CLI that [`config`] parses.
+//!   timeouts and caps on connections); [`commands`] implements the CLI that [`config`] parses;
+//! - [`workers`] runs CPU-heavy work (password hashing, grading) on bounded pools of
+//!   low-priority threads, off the async runtime.
 
 pub mod accounts;
 pub mod app;
@@ -26,3 +28,4 @@ pub mod templates;
 pub mod utc;
 pub mod watch;
 pub mod web;
+pub mod workers;

@@ -269,6 +269,16 @@
           if (status) {
             status.textContent = "Saved at " + utc(Date.now()) + ".";
           }
+        } else if (response.status === 429 || response.status === 503) {
+          /* Too many saves, or the server is busy scoring: try again when it says, so the
+             last words are saved even if typing has stopped. */
+          var wait = parseInt(response.headers.get("Retry-After"), 10) || 2;
+          if (status) {
+            status.textContent = "Not saved yet: the server is busy. Trying again in " + wait + " s.";
+          }
+          if (timer === null) {
+            timer = window.setTimeout(save, wait * 1000);
+          }
         } else if (status) {
           status.textContent = "Not saved (" + response.status + "). Keep typing; it will try again.";
         }

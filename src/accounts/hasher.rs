@@ -1,17 +1,16 @@
-//! Password hashing with Argon2id on dedicated low-priority threads: a hash takes tens of
-//! milliseconds of CPU and 19 MiB, so it must neither block the async runtime nor starve page
-//! serving during a burst of sign-ins. Requests wait in a bounded queue; when it is full the
+//! Password hashing with Argon2id on dedicated low-priority threads ([`Workers`]): a hash takes
+//! tens of milliseconds of CPU and 19 MiB, so it must neither block the async runtime nor starve
+//! page serving during a burst of sign-ins. Requests wait in a bounded queue; when it is full the
 //! caller is told to retry ([`Busy`]).
 
-use std::sync::{Arc, LazyLock, Mutex, mpsc};
-use std::thread;
+use std::sync::LazyLock;
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use tokio::sync::oneshot;
 
 use super::Password;
+use crate::workers::{PoolSize, Workers};
 
 /// OWASP's minimum for Argon2id: 19 MiB of memory, 2 passes, 1 lane.
 const MEMORY_KIB: u32 = 19 * 1024;
@@ -59,33 +58,27 @@ static DECOY: LazyLock<String> = LazyLock::new(|| {
 #[error("too many sign-ins at once")]
 pub struct Busy;
 
-type Work = Box<dyn FnOnce() + Send>;
-
 /// A pool of hashing threads. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Hasher {
-    queue: mpsc::SyncSender<Work>,
+    workers: Workers,
 }
 
 impl Hasher {
     /// Starts `threads` hashing threads at a low priority.
     pub fn start(threads: usize) -> Self {
-        let (queue, work) = mpsc::sync_channel::<Work>(QUEUE);
-        let work = Arc::new(Mutex::new(work));
-        for n in 0..threads.max(1) {
-            let work = Arc::clone(&work);
-            thread::Builder::new()
-                .name(format!("password-hash-{n}"))
-                .spawn(move || run(&work))
-                .expect("starting a password hashing thread");
+        let size = PoolSize {
+            threads,
+            queue: QUEUE,
+        };
+        Self {
+            workers: Workers::start("password-hash", size, NICENESS),
         }
-        Self { queue }
     }
 
     /// One thread for every two cores, at least one.
     pub fn for_this_machine() -> Self {
-        let cores = thread::available_parallelism().map_or(1, usize::from);
-        Self::start(cores / 2)
+        Self::start(PoolSize::half_the_cores(QUEUE).threads)
     }
 
     /// The Argon2id hash of `password`, in PHC string format (`$argon2id$v=19$m=19456,...`).
@@ -110,27 +103,7 @@ impl Hasher {
         &self,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, Busy> {
-        let (reply, outcome) = oneshot::channel();
-        let work: Work = Box::new(move || {
-            let _ = reply.send(f());
-        });
-        self.queue.try_send(work).map_err(|_| Busy)?;
-        outcome.await.map_err(|_| Busy)
-    }
-}
-
-/// A hashing thread: lowers its own priority, then works until the pool is dropped.
-fn run(work: &Mutex<mpsc::Receiver<Work>>) {
-    // On Linux the nice value belongs to the thread, so only hashing yields to pages.
-    if let Err(err) = rustix::process::setpriority_process(None, NICENESS) {
-        tracing::warn!(%err, "could not lower the priority of a password hashing thread");
-    }
-    loop {
-        let next = work.lock().map(|queue| queue.recv());
-        match next {
-            Ok(Ok(job)) => job(),
-            _ => return,
-        }
+        self.workers.run(f).await.map_err(|_| Busy)
     }
 }
 

@@ -2,6 +2,8 @@
 //! set of phrases); the answer's tokens are searched for them, sentence window by window,
 //! ignoring negated mentions and keyword lists.
 
+use std::collections::{HashMap, HashSet};
+
 use super::text::{self, Token};
 use super::thesaurus::{self, Class, META_WORDS, THESAURUS};
 
@@ -343,39 +345,69 @@ pub struct Answer<'t> {
     pub tokens: Vec<Token>,
     /// Indices of the content (non-stop) tokens.
     content: Vec<usize>,
+    /// Per stem, the positions in `content` where it occurs, in order: a phrase is looked for
+    /// only where its first word is, so finding it takes time in its occurrences, not in the
+    /// answer's length.
+    at: HashMap<String, Vec<usize>>,
     /// Per token: in a keyword list, an outline heading or buzzword filler.
     listed: Vec<bool>,
 }
 
+/// The most hits an item takes from one of its phrases: its first occurrences. A phrase found
+/// in more sentences than this only repeats itself (a 20,000-character answer has room for
+/// 4,000 sentences), so the cap bounds the work and the evidence an item can collect.
+pub const MAX_HITS_PER_PHRASE: usize = 256;
+
 impl<'t> Answer<'t> {
     /// Tokenizes `text`; `rubric_stems` are all stems the rubric's items look for.
     pub fn new(text: &'t str, rubric_stems: &[&str]) -> Self {
+        let rubric_stems: HashSet<&str> = rubric_stems.iter().copied().collect();
         let mut tokens = text::tokenize(text);
-        correct_typos(&mut tokens, rubric_stems);
-        let content = (0..tokens.len()).filter(|&i| !tokens[i].stop).collect();
-        let listed = keyword_lists(text, &tokens, rubric_stems);
+        correct_typos(&mut tokens, &rubric_stems);
+        let content: Vec<usize> = (0..tokens.len()).filter(|&i| !tokens[i].stop).collect();
+        let mut at: HashMap<String, Vec<usize>> = HashMap::new();
+        for (position, &token) in content.iter().enumerate() {
+            let stem = &tokens[token].stem;
+            match at.get_mut(stem) {
+                Some(positions) => positions.push(position),
+                None => {
+                    at.insert(stem.clone(), vec![position]);
+                }
+            }
+        }
+        let listed = keyword_lists(text, &tokens, &rubric_stems);
         Self {
             text,
             tokens,
             content,
+            at,
             listed,
         }
     }
 
-    /// Every place an idea of `model` occurs.
+    /// Every place an idea of `model` occurs, as grading reads them: of the occurrences of one
+    /// phrase in one sentence, only the first of each kind (negated or not, listed or not, in
+    /// code or not), since a window takes the first hit of each idea and the rest of grading
+    /// asks only whether a sentence has one; and at most [`MAX_HITS_PER_PHRASE`] per phrase.
     pub fn hits(&self, model: &ItemModel) -> Vec<Hit> {
         let blocked = self.blocked(model);
         let mut hits = Vec::new();
         for (c, concept) in model.concepts.iter().enumerate() {
             for (phrase, negative) in &concept.phrases {
+                // The sentence of the last hit kept and the kinds kept in it, as bits.
+                let mut seen = (usize::MAX, 0u8);
+                let mut kept = 0;
                 for at in self.find(phrase) {
                     let (first, last) = (self.content[at], self.content[at + phrase.len() - 1]);
-                    if blocked.iter().any(|&(a, b)| first <= b && last >= a) {
+                    if blocked
+                        .as_ref()
+                        .is_some_and(|b| b[first..=last].contains(&true))
+                    {
                         continue;
                     }
                     let t = &self.tokens[first];
                     let negated = !negative && self.tokens[first..=last].iter().any(|t| t.negated);
-                    hits.push(Hit {
+                    let hit = Hit {
                         concept: c,
                         first,
                         last,
@@ -383,7 +415,23 @@ impl<'t> Answer<'t> {
                         negated,
                         code: t.code,
                         listed: self.listed[first],
-                    });
+                    };
+                    let kind = 1u8
+                        << (u8::from(hit.negated)
+                            | u8::from(hit.listed) << 1
+                            | u8::from(hit.code) << 2);
+                    if seen.0 != hit.sentence {
+                        seen = (hit.sentence, 0);
+                    }
+                    if seen.1 & kind != 0 {
+                        continue;
+                    }
+                    if kept == MAX_HITS_PER_PHRASE {
+                        break;
+                    }
+                    seen.1 |= kind;
+                    kept += 1;
+                    hits.push(hit);
                 }
             }
         }
@@ -392,30 +440,36 @@ impl<'t> Answer<'t> {
 
     /// Content-token positions where `phrase` starts.
     fn find(&self, phrase: &[String]) -> Vec<usize> {
-        if phrase.is_empty() || phrase.len() > self.content.len() {
+        let Some(starts) = phrase.first().and_then(|first| self.at.get(first)) else {
             return Vec::new();
-        }
-        (0..=self.content.len() - phrase.len())
+        };
+        starts
+            .iter()
+            .copied()
             .filter(|&at| {
-                phrase
-                    .iter()
-                    .enumerate()
-                    .all(|(k, p)| self.tokens[self.content[at + k]].stem == *p)
+                at + phrase.len() <= self.content.len()
+                    && phrase[1..]
+                        .iter()
+                        .enumerate()
+                        .all(|(k, p)| self.tokens[self.content[at + 1 + k]].stem == *p)
             })
             .collect()
     }
 
-    /// Token ranges covered by the item's must-not-count phrases.
-    fn blocked(&self, model: &ItemModel) -> Vec<(usize, usize)> {
-        model
-            .not
-            .iter()
-            .flat_map(|p| {
-                self.find(p)
-                    .into_iter()
-                    .map(|at| (self.content[at], self.content[at + p.len() - 1]))
-            })
-            .collect()
+    /// Per token, whether one of the item's must-not-count phrases covers it; `None` when the
+    /// item has none.
+    fn blocked(&self, model: &ItemModel) -> Option<Vec<bool>> {
+        if model.not.is_empty() {
+            return None;
+        }
+        let mut blocked = vec![false; self.tokens.len()];
+        for p in &model.not {
+            for at in self.find(p) {
+                let (a, b) = (self.content[at], self.content[at + p.len() - 1]);
+                blocked[a..=b].fill(true);
+            }
+        }
+        Some(blocked)
     }
 
     /// Token ranges where an author's extra evidence phrase occurs, not negated.
@@ -435,10 +489,8 @@ impl<'t> Answer<'t> {
 
 /// Reads a misspelt word as the rubric word it is one edit away from (`ignoreDiferences`,
 /// `kubelt`, `certficate`): only words of five letters or more, with the same first letter.
-fn correct_typos(tokens: &mut [Token], rubric_stems: &[&str]) {
-    let known: std::collections::HashSet<&str> = rubric_stems.iter().copied().collect();
-    let mut cache: std::collections::HashMap<String, Option<&str>> =
-        std::collections::HashMap::new();
+fn correct_typos(tokens: &mut [Token], known: &HashSet<&str>) {
+    let mut cache: HashMap<String, Option<&str>> = HashMap::new();
     for t in tokens.iter_mut() {
         if t.stop || t.stem.len() < 5 || known.contains(t.stem.as_str()) {
             continue;
@@ -521,7 +573,7 @@ const ACTION_STEMS: &[&str] = &[
 /// Marks tokens that name-drop: bare keyword lists (a whole sentence of rubric terms, or three or
 /// more short comma/slash/hashtag-separated items without a verb), outline lines and labelled
 /// headings with no content under them, and sentences of buzzword filler.
-fn keyword_lists(text: &str, tokens: &[Token], rubric_stems: &[&str]) -> Vec<bool> {
+fn keyword_lists(text: &str, tokens: &[Token], rubric_stems: &HashSet<&str>) -> Vec<bool> {
     let mut listed = vec![false; tokens.len()];
     let is_verb = |t: &Token| !t.code && ACTION_STEMS.contains(&t.stem.as_str());
     let is_word = |t: &Token| !t.stop && !t.stem.chars().all(|c| c.is_ascii_digit());
@@ -647,6 +699,28 @@ mod tests {
         assert!(!listed.contains(&"fix".to_owned()));
         let prose = "The HPA scales to 8, Argo reverts it to 3 from Git, and the pods churn.";
         assert!(listed_words(prose, &rubric).is_empty());
+    }
+
+    #[test]
+    fn a_phrase_repeated_in_one_sentence_is_one_hit_and_in_many_sentences_at_most_the_cap() {
+        let model = ItemModel::new("Scale the HPA", "", &[], &[]);
+        let stems: Vec<&str> = model.stems().collect();
+        let hpa = model
+            .concepts
+            .iter()
+            .position(|c| c.label == "hpa")
+            .unwrap();
+        let hits_of = |answer: &str| {
+            let answer = Answer::new(answer, &stems);
+            let hits = answer.hits(&model);
+            hits.iter().filter(|h| h.concept == hpa).count()
+        };
+        assert_eq!(hits_of(&"the HPA and the HPA ".repeat(500)), 1);
+        assert_eq!(
+            hits_of("The HPA scales. Then the HPA shrinks. `kubectl get hpa`"),
+            3
+        );
+        assert_eq!(hits_of(&"HPA. ".repeat(1_000)), MAX_HITS_PER_PHRASE);
     }
 
     #[test]

@@ -8,11 +8,15 @@ mod matcher;
 pub mod samples;
 pub mod text;
 mod thesaurus;
+mod window;
+
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
 use crate::content::scenario::Scenario;
 use matcher::{Answer, Hit, ItemModel, Negation};
+use window::{best_window, denies_in_one_sentence, makes_point};
 
 /// The machine's (or a human's) judgment of one item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -299,8 +303,10 @@ fn version_of(items: &[Item], scenario: &Scenario, slug: &str) -> String {
 /// Share of an item's weight that must be found for each verdict.
 const COVERED_AT: f32 = 0.55;
 const PARTIAL_AT: f32 = 0.3;
-/// How much more an idea found in code (a command, a manifest) counts than one in prose.
-const CODE_WEIGHT: f32 = 1.5;
+
+/// The most evidence spans an item's verdict shows: an author's evidence phrase repeated all
+/// over an answer earns the item once, and a few spans show where.
+pub const MAX_EVIDENCE: usize = 32;
 
 fn grade_item(item: &Item, answer: &Answer<'_>) -> ItemGrade {
     let also = answer.also_hits(&item.model);
@@ -330,28 +336,7 @@ fn grade_item(item: &Item, answer: &Answer<'_>) -> ItemGrade {
     // second broker with the same identity") explains why not to: it is the rejection.
     // The harm is two of the item's other ideas ("second broker", "same identity"), so that the
     // object alone ("force delete the Kafka pod") is not one.
-    let harm_ideas = |sentence: usize| {
-        let mut ideas: Vec<usize> = hits
-            .iter()
-            .filter(|h| {
-                let c = &item.model.concepts[h.concept];
-                h.sentence == sentence
-                    && c.negation == Negation::Rejects
-                    && !c.generic
-                    && !h.negated
-                    && !h.listed
-            })
-            .map(|h| h.concept)
-            .collect();
-        ideas.sort_unstable();
-        ideas.dedup();
-        ideas.len()
-    };
-    let harmful: Vec<usize> = hits
-        .iter()
-        .map(|h| h.sentence)
-        .filter(|&s| harm_ideas(s) >= 2)
-        .collect();
+    let harmful = harmful_sentences(&item.model, &hits);
     let hits: Vec<Hit> = hits
         .into_iter()
         .map(|mut h| {
@@ -392,7 +377,7 @@ fn grade_item(item: &Item, answer: &Answer<'_>) -> ItemGrade {
     // The answer denies the whole idea in one sentence ("ArgoCD isn't fighting the HPA") and
     // affirms it only from words scattered over several: the denial is what it says.
     let scattered = window.iter().any(|h| h.sentence != window[0].sentence);
-    let denied = scattered && denies_in_one_sentence(&item.model, &hits);
+    let denied = scattered && denies_in_one_sentence(&item.model, &hits, COVERED_AT);
     let rejected = denied
         || distinctive.iter().any(|&c| {
             hits.iter()
@@ -428,9 +413,30 @@ fn grade_item(item: &Item, answer: &Answer<'_>) -> ItemGrade {
     finish(item, verdict, evidence, reason)
 }
 
+/// The sentences where the answer names two or more of the item's other ideas (not generic,
+/// not negated, not listed): where doing a forbidden action comes with the harm it does.
+fn harmful_sentences(model: &ItemModel, hits: &[Hit]) -> HashSet<usize> {
+    let mut ideas: Vec<(usize, usize)> = hits
+        .iter()
+        .filter(|h| {
+            let c = &model.concepts[h.concept];
+            c.negation == Negation::Rejects && !c.generic && !h.negated && !h.listed
+        })
+        .map(|h| (h.sentence, h.concept))
+        .collect();
+    ideas.sort_unstable();
+    ideas.dedup();
+    ideas
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|sentence| sentence.len() >= 2)
+        .map(|sentence| sentence[0].0)
+        .collect()
+}
+
 fn finish(item: &Item, verdict: Verdict, mut evidence: Vec<Evidence>, reason: String) -> ItemGrade {
     evidence.sort_by_key(|e| e.start);
     evidence.dedup_by(|a, b| a.start < b.end);
+    evidence.truncate(MAX_EVIDENCE);
     ItemGrade {
         id: item.id.clone(),
         text: item.text.clone(),
@@ -439,35 +445,6 @@ fn finish(item: &Item, verdict: Verdict, mut evidence: Vec<Evidence>, reason: St
         evidence,
         reason,
     }
-}
-
-/// The best-scoring group of hits within three consecutive sentences (lines), one hit per idea;
-/// an idea found in code counts `CODE_WEIGHT` times, up to the whole item. A window that makes
-/// the item's point (its distinctive ideas, and one of its own) beats one that only scores.
-fn best_window(model: &ItemModel, hits: &[Hit]) -> (f32, Vec<Hit>) {
-    let total = model.total_weight().max(f32::EPSILON);
-    let mut best: ((bool, f32, f32), Vec<Hit>) = ((false, 0.0, 0.0), Vec::new());
-    for start in hits.iter().map(|h| h.sentence) {
-        let mut chosen: Vec<Hit> = Vec::new();
-        for hit in hits
-            .iter()
-            .filter(|h| h.sentence >= start && h.sentence <= start + 2)
-        {
-            if !chosen.iter().any(|c| c.concept == hit.concept) {
-                chosen.push(*hit);
-            }
-        }
-        let weight: f32 = chosen
-            .iter()
-            .map(|h| model.concepts[h.concept].weight * if h.code { CODE_WEIGHT } else { 1.0 })
-            .sum();
-        let share = (weight / total).min(1.0);
-        let key = (makes_point(model, &chosen), share, weight);
-        if key.partial_cmp(&best.0) == Some(std::cmp::Ordering::Greater) {
-            best = (key, chosen);
-        }
-    }
-    (best.0.1, best.1)
 }
 
 /// Whether a window names, of each list of parallel ideas in the item, all of a pair and at least
@@ -512,45 +489,10 @@ fn names_enough_of_each_list(
     })
 }
 
-/// Whether one sentence names the item's point with every hit negated, enough for "covered".
-fn denies_in_one_sentence(model: &ItemModel, hits: &[Hit]) -> bool {
-    let total = model.total_weight().max(f32::EPSILON);
-    let negated: Vec<Hit> = hits
-        .iter()
-        .copied()
-        .filter(|h| h.negated && !h.listed)
-        .collect();
-    negated.iter().any(|first| {
-        let mut chosen: Vec<Hit> = Vec::new();
-        for h in negated.iter().filter(|h| h.sentence == first.sentence) {
-            if !chosen.iter().any(|c| c.concept == h.concept) {
-                chosen.push(*h);
-            }
-        }
-        let weight: f32 = chosen
-            .iter()
-            .map(|h| model.concepts[h.concept].weight)
-            .sum();
-        makes_point(model, &chosen) && weight / total >= COVERED_AT
-    })
-}
-
 /// Whether a window holds one of the item's own ideas, if it has any: ideas it shares with other
 /// items (the product names) are not even part of its point.
 fn has_own(model: &ItemModel, window: &[Hit]) -> bool {
     !model.concepts.iter().any(|c| c.own) || window.iter().any(|h| model.concepts[h.concept].own)
-}
-
-/// Whether a window holds every distinctive idea of the item and, if the item has ideas no other
-/// item shares, one of them: ideas shared with other items (the product name) do not make it.
-fn makes_point(model: &ItemModel, window: &[Hit]) -> bool {
-    let has = |c: usize| window.iter().any(|h| h.concept == c);
-    let concepts = &model.concepts;
-    (0..concepts.len())
-        .filter(|&c| concepts[c].distinctive)
-        .all(has)
-        && (!concepts.iter().any(|c| c.own)
-            || (0..concepts.len()).any(|c| concepts[c].own && has(c)))
 }
 
 fn evidence(answer: &Answer<'_>, first: usize, last: usize) -> Evidence {
@@ -733,6 +675,81 @@ mod tests {
             ),
             Verdict::Covered
         );
+    }
+
+    /// The ten-item rubric of `benches/grading.rs`.
+    fn ten_items() -> Rubric {
+        let items = [
+            "Quick identification of the HPA vs ArgoCD conflict",
+            "Knowledge of `ignoreDifferences` to resolve sync loops",
+            "Understanding that this is a common GitOps pitfall (not a bug)",
+            "The fix should be made in Git (not just via argocd CLI) to be durable",
+            "Mention of other sync loop causes: server-side defaults, mutating webhooks",
+            "Post-incident: audit all ArgoCD-managed deployments that also have HPAs",
+            "Reads kubelet logs on the node with journalctl instead of only kubectl",
+            "Verifies the served certificate's expiry date with openssl s_client first",
+            "Uses the version skew policy: rolling kubelet back is safe and quick",
+            "Adds alerting on certificate readiness and expiry well before the deadline",
+        ];
+        let text = format!(
+            "# Scenario: Ten\n\n## The Prompt\n\nProduction is flapping.\n\n\
+             ## What a Strong Answer Includes\n\n- {}\n",
+            items.join("\n- ")
+        );
+        let site = crate::content::Site::build(&[crate::content::SourceFile {
+            path: "ten.md".into(),
+            bytes: text.into_bytes(),
+        }]);
+        let page = site.scenario("ten").unwrap();
+        Rubric::of(&page.slug, page.scenario.as_ref().unwrap())
+    }
+
+    /// `phrase` repeated to 20,000 characters.
+    fn repeated(phrase: &str) -> String {
+        phrase.repeat(20_000 / phrase.len())
+    }
+
+    #[test]
+    fn a_20000_character_answer_repeating_a_phrase_keeps_the_verdicts_of_the_quadratic_grader() {
+        let rubric = ten_items();
+        // Verdicts per item as the grader gave them before window selection became linear.
+        let (c, p, m, r) = ("covered", "partial", "missed", "review");
+        let cases: [(&str, [&str; 10]); 6] = [
+            (
+                "ArgoCD fights the HPA over replicas; a common GitOps pitfall, not a bug. ",
+                [c, m, c, m, m, m, m, m, m, m],
+            ),
+            (
+                "I would not use ignoreDifferences. ",
+                [m, r, m, m, m, m, m, m, m, m],
+            ),
+            (
+                "Roll the kubelet back, check journalctl -u kubelet on the node, then openssl \
+                 s_client the cert. ",
+                [m, m, m, m, m, m, c, c, p, m],
+            ),
+            (
+                "Add ignoreDifferences for /spec/replicas to the Application in Git, not via the \
+                 argocd CLI.\n",
+                [m, c, m, m, m, m, m, m, m, m],
+            ),
+            (
+                "First I would confirm what ArgoCD sees with argocd app diff: the only drift is \
+                 spec.replicas, 3 in Git against 8 live, because the HPA scales on CPU and ArgoCD \
+                 self-heal keeps reverting it. That is a sync loop, a well known GitOps gotcha \
+                 rather than a bug. The durable fix goes into the Application manifest in the \
+                 repo: ignoreDifferences with a jsonPointer for /spec/replicas, plus \
+                 RespectIgnoreDifferences. I would not just patch it with the CLI. ",
+                [c, c, c, c, m, m, m, m, m, m],
+            ),
+            ("fix ", [m; 10]),
+        ];
+        for (phrase, expected) in cases {
+            let grade = rubric.grade(&repeated(phrase));
+            let verdicts: Vec<&str> = grade.items.iter().map(|i| i.verdict.as_str()).collect();
+            assert_eq!(verdicts, expected, "{phrase}");
+            assert!(grade.items.iter().all(|i| i.evidence.len() <= MAX_EVIDENCE));
+        }
     }
 
     #[test]

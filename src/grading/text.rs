@@ -318,8 +318,12 @@ fn mark_negations(text: &str, tokens: &mut [Token]) {
             negated_from = Some(i);
         } else {
             let mut negating = false;
+            // Whether a conditional word comes before `j` in the clause.
+            let mut conditional_before = false;
             for j in i..clause_end {
                 let w = word(&tokens[j]);
+                let conditional = conditional_before;
+                conditional_before |= CONDITIONALS.contains(&w.as_str());
                 let paired = PAIRED_NEGATORS
                     .iter()
                     .any(|(a, b)| w == *a && tokens.get(j + 1).is_some_and(|n| word(n) == *b));
@@ -344,9 +348,6 @@ fn mark_negations(text: &str, tokens: &mut [Token]) {
                     }
                 } else if is_negator(&w) || paired {
                     // "fails if crictl doesn't report v1": a condition to test, not a denial.
-                    let conditional = tokens[i..j]
-                        .iter()
-                        .any(|t| CONDITIONALS.contains(&word(t).as_str()));
                     if conditional && !negating {
                         continue;
                     }

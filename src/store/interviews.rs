@@ -3,7 +3,7 @@
 use sqlx::{SqliteConnection, SqliteExecutor};
 
 use super::attempts::rubric_version;
-use super::model::{Event, Interview, NewEvent, NewInterview};
+use super::model::{Event, Interview, NewEvent, NewInterview, NotesGrade};
 
 /// Inserts the interview, its rubric version when new, and its `started` event (seq 1). Part
 /// of the writer's transaction.
@@ -81,21 +81,46 @@ pub(super) async fn append(
     }))
 }
 
-/// Replaces the candidate's notes unless the interview has ended; whether it was saved. Part
-/// of the writer's transaction.
+/// Replaces the candidate's notes and their grade (none: to be computed) unless the interview
+/// has ended; whether it was saved. Part of the writer's transaction.
 pub(super) async fn save_notes(
     conn: &mut SqliteConnection,
     interview_id: i64,
     text: &str,
     at: i64,
+    grade: Option<&NotesGrade>,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE interviews SET candidate_notes = $2, candidate_notes_at = $3 \
+        "UPDATE interviews SET candidate_notes = $2, candidate_notes_at = $3, \
+         candidate_notes_grade = $4, candidate_notes_grade_version = $5 \
          WHERE id = $1 AND ended_at IS NULL",
     )
     .bind(interview_id)
     .bind(text)
     .bind(at)
+    .bind(grade.map(|g| &g.json))
+    .bind(grade.map(|g| &g.rubric_version))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Stores the grade of the candidate's notes unless they are no longer `notes` (a save since
+/// stored its own); whether it was stored. Part of the writer's transaction.
+pub(super) async fn store_notes_grade(
+    conn: &mut SqliteConnection,
+    interview_id: i64,
+    notes: &str,
+    grade: &NotesGrade,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE interviews SET candidate_notes_grade = $3, candidate_notes_grade_version = $4 \
+         WHERE id = $1 AND candidate_notes = $2",
+    )
+    .bind(interview_id)
+    .bind(notes)
+    .bind(&grade.json)
+    .bind(&grade.rubric_version)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -106,7 +131,8 @@ macro_rules! select_interviews {
     () => {
         "SELECT i.id, i.public_id, i.interviewer_id, u.name AS interviewer, i.candidate, \
          i.scenario, i.rubric_version, i.started_at, i.ended_at, i.candidate_notes, \
-         i.candidate_notes_at, i.last_seq FROM interviews i JOIN users u ON u.id = i.interviewer_id"
+         i.candidate_notes_at, i.last_seq, i.candidate_notes_grade, \
+         i.candidate_notes_grade_version FROM interviews i JOIN users u ON u.id = i.interviewer_id"
     };
 }
 

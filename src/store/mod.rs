@@ -28,7 +28,7 @@ use tokio::sync::mpsc;
 
 pub use model::{
     Attempt, AttemptSummary, Event, Interview, NewAttempt, NewEvent, NewInterview, NewOverride,
-    NewSession, NewUser, Override, Regraded, RoleChange, SecretChange, Session, Settle,
+    NewSession, NewUser, NotesGrade, Override, Regraded, RoleChange, SecretChange, Session, Settle,
     StoredAttempt, User, UserSession,
 };
 pub use session_cache::FRESH_FOR as SESSION_FRESH_FOR;
@@ -346,14 +346,28 @@ impl Store {
         self.write(Job::AppendEvent, event).await
     }
 
-    /// Saves the candidate's notes; `false` once the interview has ended.
+    /// Saves the candidate's notes with the grader's verdicts on them (`None`: to be computed
+    /// when next read); `false` once the interview has ended.
     pub async fn save_candidate_notes(
         &self,
         interview_id: i64,
         text: &str,
         at: i64,
+        grade: Option<NotesGrade>,
     ) -> Result<bool, StoreError> {
-        self.write(Job::SaveNotes, (interview_id, text.to_owned(), at))
+        self.write(Job::SaveNotes, (interview_id, text.to_owned(), at, grade))
+            .await
+    }
+
+    /// Stores the grader's verdicts on the candidate's notes `notes` (computed when none were
+    /// stored, or against an older rubric) unless the notes have changed since; whether stored.
+    pub async fn store_notes_grade(
+        &self,
+        interview_id: i64,
+        notes: &str,
+        grade: NotesGrade,
+    ) -> Result<bool, StoreError> {
+        self.write(Job::NotesGrade, (interview_id, notes.to_owned(), grade))
             .await
     }
 

@@ -283,6 +283,19 @@ pub struct Interview {
     pub candidate_notes_at: Option<i64>,
     /// The sequence number of the latest event.
     pub last_seq: i64,
+    /// The grader's verdicts on the notes (a grade, JSON), if computed.
+    pub candidate_notes_grade: Option<String>,
+    /// The rubric version `candidate_notes_grade` was computed against.
+    pub candidate_notes_grade_version: Option<String>,
+}
+
+/// The grader's verdicts on a candidate's notes, to store beside them.
+#[derive(Debug, Clone)]
+pub struct NotesGrade {
+    /// The grade, JSON.
+    pub json: String,
+    /// The version of the rubric it was computed against.
+    pub rubric_version: String,
 }
 
 /// Something that happened in an interview, to record.

@@ -6,8 +6,8 @@ use sqlx::{Connection as _, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
 use super::model::{
-    Event, NewAttempt, NewEvent, NewInterview, NewOverride, NewSession, NewUser, Regraded,
-    RoleChange, SecretChange, Settle, StoredAttempt,
+    Event, NewAttempt, NewEvent, NewInterview, NewOverride, NewSession, NewUser, NotesGrade,
+    Regraded, RoleChange, SecretChange, Settle, StoredAttempt,
 };
 use super::{StoreError, attempts, connect, interviews, overrides, reveals, settings, users};
 
@@ -36,8 +36,10 @@ pub(super) enum Job {
     /// Public id, the interview, the `started` event's data.
     StartInterview(Task<(String, NewInterview, String), i64>),
     AppendEvent(Task<NewEvent, Option<Event>>),
-    /// Interview id, text, when.
-    SaveNotes(Task<(i64, String, i64), bool>),
+    /// Interview id, text, when, their grade.
+    SaveNotes(Task<(i64, String, i64, Option<NotesGrade>), bool>),
+    /// Interview id, the notes graded, their grade.
+    NotesGrade(Task<(i64, String, NotesGrade), bool>),
     /// Commit the writes queued before this, close the connection and stop.
     Close,
 }
@@ -118,6 +120,7 @@ macro_rules! each_task {
             Job::StartInterview($t) => $body,
             Job::AppendEvent($t) => $body,
             Job::SaveNotes($t) => $body,
+            Job::NotesGrade($t) => $body,
             Job::Close => {}
         }
     };
@@ -188,8 +191,13 @@ impl Job {
             }
             Job::AppendEvent(t) => t.output = Some(interviews::append(conn, &t.input).await?),
             Job::SaveNotes(t) => {
-                let (id, text, at) = &t.input;
-                t.output = Some(interviews::save_notes(conn, *id, text, *at).await?);
+                let (id, text, at, grade) = &t.input;
+                let saved = interviews::save_notes(conn, *id, text, *at, grade.as_ref()).await?;
+                t.output = Some(saved);
+            }
+            Job::NotesGrade(t) => {
+                let (id, notes, grade) = &t.input;
+                t.output = Some(interviews::store_notes_grade(conn, *id, notes, grade).await?);
             }
             Job::Close => {}
         }

@@ -110,7 +110,11 @@ pub async fn submit(
                 .into_response());
         }
     };
-    let grade = rubric.grade(&submission.answer);
+    let grade = state
+        .grader
+        .grade(&content, &page.slug, submission.answer.clone())
+        .await?
+        .ok_or(AppError::NotFound)?;
     let now = view::now_ms();
     let stored = state
         .store

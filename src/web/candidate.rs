@@ -19,7 +19,7 @@ use crate::store::Interview;
 use crate::templates::{self, interviews as views};
 use crate::web::attempts::rejection;
 use crate::web::identity::{is_hex, same_site, token_hash};
-use crate::web::interviews::notes_frames;
+use crate::web::interviews::{notes_frames, notes_grade_row};
 use crate::web::limits::Client;
 use crate::web::live::{self, Audience, Subscription};
 use crate::web::view;
@@ -135,9 +135,10 @@ pub struct NotesForm {
     text: String,
 }
 
-/// POST /i/{token}/notes: saves the candidate's notes and shows them to the interviewer, with
-/// the grader's suggestions. The token in the address is the credential; posts from other
-/// sites are refused.
+/// POST /i/{token}/notes: saves the candidate's notes with the grader's verdicts on them (graded
+/// here, once per save, on the grading pool) and shows both to the interviewer. Saves are
+/// limited per interview. The token in the address is the credential; posts from other sites
+/// are refused.
 pub async fn save_notes(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -151,6 +152,10 @@ pub async fn save_notes(
         ));
     }
     let interview = by_token(&state, &token).await?;
+    if interview.ended_at.is_some() {
+        return Err(AppError::Gone);
+    }
+    state.limits.notes(interview.id)?;
     let chars = form.text.chars().count();
     if chars > MAX_NOTES {
         return Err(AppError::TooLarge(format!(
@@ -158,17 +163,30 @@ pub async fn save_notes(
         )));
     }
     let text = form.text.replace("\r\n", "\n");
+    let content = state.content();
+    let graded = match content.scenario(&interview.scenario) {
+        Some((_, _, rubric)) => {
+            let grade = state
+                .grader
+                .grade(&content, &interview.scenario, text.clone());
+            grade.await?.map(|g| (g, rubric))
+        }
+        None => None,
+    };
+    let row = match &graded {
+        Some((grade, rubric)) => Some(notes_grade_row(grade, rubric)?),
+        None => None,
+    };
     let at = view::now_ms();
-    if !state
-        .store
-        .save_candidate_notes(interview.id, &text, at)
+    let store = &state.store;
+    if !store
+        .save_candidate_notes(interview.id, &text, at, row)
         .await?
     {
         return Err(AppError::Gone);
     }
-    let content = state.content();
-    if let Some((_, _, rubric)) = content.scenario(&interview.scenario) {
-        for frame in notes_frames(rubric, &text, Some(at)) {
+    if let Some((grade, _)) = &graded {
+        for frame in notes_frames(grade, &text, Some(at)) {
             state.live.publish(interview.id, frame);
         }
     }

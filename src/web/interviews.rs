@@ -16,12 +16,13 @@ use crate::content::investigation::Step;
 use crate::error::AppError;
 use crate::grading::{Grade, Rubric, Verdict};
 use crate::interviews::{Happening, Logged, Reveal, first_asked};
-use crate::store::{Interview, NewEvent, NewInterview};
+use crate::store::{Interview, NewEvent, NewInterview, NotesGrade};
 use crate::templates::{self, interviews as views};
 use crate::web::attempts::rejection;
 use crate::web::identity::{self, Account, Visitor};
 use crate::web::limits::Client;
 use crate::web::live::{self, Audience, Frame, Subscription};
+use crate::web::published::Published;
 use crate::web::view;
 
 /// The longest candidate name and interviewer note, in characters.
@@ -133,7 +134,7 @@ pub async fn console(
         .scenario_for(&interview.scenario, visitor.sees_hidden())
         .ok_or(AppError::NotFound)?;
     let events = happenings(&state, &interview).await?;
-    let graded = rubric.grade(&interview.candidate_notes);
+    let graded = notes_grade(&state, &content, &interview, rubric).await?;
     let learner = visitor.0.as_ref().ok_or(AppError::NotFound)?;
     let token = candidate_token(&state, &interview.public_id);
     let article_html = article.with_answers().ok_or(AppError::NotFound)?;
@@ -287,12 +288,13 @@ pub async fn console_events(
     Query(query): Query<AfterQuery>,
 ) -> Result<Response, AppError> {
     let interview = owned(&state, &visitor, &id, &format!("/interviews/{id}")).await?;
-    let opening = match state.content().scenario(&interview.scenario) {
-        Some((_, _, rubric)) => notes_frames(
-            rubric,
-            &interview.candidate_notes,
-            interview.candidate_notes_at,
-        ),
+    let content = state.content();
+    let opening = match content.scenario(&interview.scenario) {
+        Some((_, _, rubric)) => {
+            let graded = notes_grade(&state, &content, &interview, rubric).await?;
+            let (notes, at) = (&interview.candidate_notes, interview.candidate_notes_at);
+            notes_frames(&graded, notes, at)
+        }
         None => Vec::new(),
     };
     let sub = Subscription {
@@ -307,9 +309,45 @@ pub async fn console_events(
     Ok(view::no_store(stream.into_response()))
 }
 
-/// The candidate's notes and the grader's suggestions on them, for the console.
-pub fn notes_frames(rubric: &Rubric, notes: &str, at: Option<i64>) -> Vec<Frame> {
-    let graded = rubric.grade(notes);
+/// The grader's verdicts on the candidate's notes: as stored when they were saved, or graded
+/// (on the grading pool) and stored once when none are stored or the rubric has changed since.
+/// Never graded again for a page view otherwise.
+pub(crate) async fn notes_grade(
+    state: &AppState,
+    content: &Arc<Published>,
+    interview: &Interview,
+    rubric: &Rubric,
+) -> Result<Grade, AppError> {
+    let stored = interview
+        .candidate_notes_grade
+        .as_deref()
+        .filter(|_| interview.candidate_notes_grade_version.as_ref() == Some(&rubric.version))
+        .and_then(|json| serde_json::from_str(json).ok());
+    if let Some(grade) = stored {
+        return Ok(grade);
+    }
+    let notes = interview.candidate_notes.clone();
+    let grade = state
+        .grader
+        .grade(content, &interview.scenario, notes)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let row = notes_grade_row(&grade, rubric)?;
+    let (id, notes) = (interview.id, &interview.candidate_notes);
+    state.store.store_notes_grade(id, notes, row).await?;
+    Ok(grade)
+}
+
+/// A grade of the candidate's notes as the store keeps it.
+pub(crate) fn notes_grade_row(grade: &Grade, rubric: &Rubric) -> Result<NotesGrade, AppError> {
+    Ok(NotesGrade {
+        json: serde_json::to_string(grade).map_err(anyhow::Error::from)?,
+        rubric_version: rubric.version.clone(),
+    })
+}
+
+/// The candidate's notes and the grader's suggestions on them (`graded`), for the console.
+pub fn notes_frames(graded: &Grade, notes: &str, at: Option<i64>) -> Vec<Frame> {
     let suggestions: serde_json::Map<String, serde_json::Value> = graded
         .items
         .iter()

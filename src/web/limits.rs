@@ -3,7 +3,8 @@
 //! over all names (so one client cannot try a common password on every account), and softly
 //! per account name from everyone: tries beyond that rate are slowed, never refused, so nobody
 //! can lock a known account out. Sign-up and answer submission are limited per client
-//! address. An IPv6 client counts by its /64 network, which one subscriber usually holds
+//! address, and saves of a candidate's notes per interview (whoever holds its link: each save
+//! is graded). An IPv6 client counts by its /64 network, which one subscriber usually holds
 //! whole. Each limit is a GCRA bucket (governor): a burst of its rate, refilled evenly over a
 //! minute.
 
@@ -29,6 +30,8 @@ pub struct Rates {
     pub sign_in: u32,
     pub sign_up: u32,
     pub submit: u32,
+    /// Saves of a candidate's notes, per interview.
+    pub notes: u32,
 }
 
 impl Default for Rates {
@@ -37,6 +40,9 @@ impl Default for Rates {
             sign_in: 10,
             sign_up: 5,
             submit: 30,
+            // The notes form saves 0.6 s after typing stops: a candidate pausing every second
+            // for a minute stays within it.
+            notes: 60,
         }
     }
 }
@@ -60,6 +66,7 @@ pub struct Limits {
     sign_in_name: Limit<String>,
     sign_up: Limit<IpAddr>,
     submit: Limit<IpAddr>,
+    notes: Limit<i64>,
 }
 
 impl Limits {
@@ -70,6 +77,7 @@ impl Limits {
             sign_in_name: Limit::per_minute(rates.sign_in),
             sign_up: Limit::per_minute(rates.sign_up),
             submit: Limit::per_minute(rates.submit),
+            notes: Limit::per_minute(rates.notes),
         }
     }
 
@@ -91,6 +99,11 @@ impl Limits {
         self.submit.check(&network(client))
     }
 
+    /// A save of the candidate's notes in the interview with this id.
+    pub fn notes(&self, interview: i64) -> Result<(), AppError> {
+        self.notes.check(&interview)
+    }
+
     /// Forgets keys whose buckets are full again, so memory follows recent clients only.
     pub fn forget_idle(&self) {
         self.sign_in.forget_idle();
@@ -98,6 +111,7 @@ impl Limits {
         self.sign_in_name.forget_idle();
         self.sign_up.forget_idle();
         self.submit.forget_idle();
+        self.notes.forget_idle();
     }
 }
 
@@ -195,6 +209,7 @@ mod tests {
             sign_in: 3,
             sign_up: 0,
             submit: 1,
+            notes: 2,
         });
         let client = IpAddr::V4(Ipv4Addr::LOCALHOST);
         for _ in 0..3 {
@@ -210,6 +225,11 @@ mod tests {
         }
         limits.submit(client).unwrap();
         assert!(limits.submit(client).is_err());
+        // Notes are limited per interview, whoever saves them.
+        limits.notes(7).unwrap();
+        limits.notes(7).unwrap();
+        assert!(limits.notes(7).is_err());
+        assert!(limits.notes(8).is_ok());
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::interviews::{Header, Scorecard};
 use crate::store::Interview;
 use crate::templates::{self, interviews as views};
 use crate::web::identity::Visitor;
-use crate::web::interviews::{happenings, owned};
+use crate::web::interviews::{happenings, notes_grade, owned};
 use crate::web::view;
 
 /// GET /interviews: the visitor's interviews (an admin's: everyone's), newest first.
@@ -67,7 +67,7 @@ async fn scorecard(state: &AppState, interview: &Interview) -> Result<Option<Sco
         return Ok(None);
     };
     let events = happenings(state, interview).await?;
-    let graded = rubric.grade(&interview.candidate_notes);
+    let graded = notes_grade(state, &content, interview, rubric).await?;
     let follow_ups: Vec<String> = page
         .scenario
         .as_ref()

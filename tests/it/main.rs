@@ -9,6 +9,7 @@ mod cli;
 mod connections;
 mod exports;
 mod grading;
+mod grading_pool;
 mod helpers;
 mod hidden;
 mod interviews;

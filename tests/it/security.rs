@@ -171,6 +171,7 @@ async fn too_many_sign_ups_and_submissions_are_answered_429() {
             sign_in: 10,
             sign_up: 1,
             submit: 2,
+            ..Rates::default()
         },
         ..Settings::default()
     };
