@@ -9,12 +9,11 @@
 #   bench/returning.sh [SECONDS_PER_RUN] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
+require "wrk util-linux curl bc" wrk taskset curl bc
 duration=${1:-10}
 rounds=${2:-3}
 connections=${CONNECTIONS:-32}
-for tool in wrk taskset curl bc; do
-    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install wrk util-linux curl bc" >&2; exit 2; }
-done
 cargo build --release --quiet
 work=$(mktemp -d)
 pid=
@@ -31,7 +30,7 @@ echo "$password" | target/release/firedrill user add bench --database "$db" >/de
 FIREDRILL_LOG=error FIREDRILL_SUBMIT_RATE=0 taskset -c 0 \
     target/release/firedrill serve --content content --database "$db" --bind 127.0.0.1:18084 &
 pid=$!
-for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:18084/healthz" && break; sleep 0.1; done
+wait_ready "http://127.0.0.1:18084/healthz"
 base=http://127.0.0.1:18084
 page=/scenarios/gitops-drift-causing-outage
 slug=gitops-drift-causing-outage
@@ -72,7 +71,6 @@ for round in $(seq "$rounds"); do
     printf 'round %d: first visit %8.0f   returning anonymous %8.0f (%.2fx)   returning signed in %8.0f (%.2fx) req/s\n' \
         "$round" "$f" "$a" "$(echo "$a / $f" | bc -l)" "$u" "$(echo "$u / $f" | bc -l)"
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 f=$(median "${first[@]}"); a=$(median "${anons[@]}"); u=$(median "${users[@]}")
 ra=$(echo "$a / $f" | bc -l); ru=$(echo "$u / $f" | bc -l)
 printf 'median: first visit %.0f, returning anonymous %.0f (%.2fx), returning signed in %.0f (%.2fx) req/s (target >= 0.80x)\n' "$f" "$a" "$ra" "$u" "$ru"

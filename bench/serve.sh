@@ -6,12 +6,11 @@
 #   bench/serve.sh [SECONDS_PER_RUN] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
+require "wrk nginx-light util-linux curl" wrk nginx taskset curl
 duration=${1:-10}
 rounds=${2:-3}
 connections=${CONNECTIONS:-32}
-for tool in wrk nginx taskset curl; do
-    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install wrk nginx-light util-linux curl" >&2; exit 2; }
-done
 cargo build --release --quiet
 work=$(mktemp -d)
 chmod 755 "$work" # nginx workers drop to an unprivileged user
@@ -27,7 +26,7 @@ trap cleanup EXIT
 page=/scenarios/gitops-drift-causing-outage
 FIREDRILL_LOG=error taskset -c 0 target/release/firedrill serve --content content --bind 127.0.0.1:18080 &
 firedrill_pid=$!
-for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:18080/healthz" && break; sleep 0.1; done
+wait_ready "http://127.0.0.1:18080/healthz"
 
 mkdir -p "$work/www" "$work/logs"
 curl -sf "http://127.0.0.1:18080$page" -o "$work/www/seed.html"
@@ -59,7 +58,7 @@ http {
 CONF
 taskset -c 0 nginx -c "$work/nginx.conf" &
 nginx_pid=$!
-for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:18081$page" && break; sleep 0.1; done
+wait_ready "http://127.0.0.1:18081$page"
 cmp <(curl -sf "http://127.0.0.1:18081$page") "$work/www/seed.html" >/dev/null || { echo "nginx does not serve the same bytes" >&2; exit 1; }
 bytes=$(wc -c < "$work/www/seed.html")
 
@@ -76,7 +75,6 @@ for round in $(seq "$rounds"); do
     nginx_runs+=("$n"); firedrill_runs+=("$f")
     printf 'round %d: nginx %10.0f req/s   firedrill %10.0f req/s   ratio %.2f\n' "$round" "$n" "$f" "$(echo "$f / $n" | bc -l)"
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 n=$(median "${nginx_runs[@]}"); f=$(median "${firedrill_runs[@]}")
 ratio=$(echo "$f / $n" | bc -l)
 printf 'median: nginx %.0f req/s, firedrill %.0f req/s, ratio %.2f (target >= 0.80)\n' "$n" "$f" "$ratio"

@@ -7,13 +7,12 @@
 #   bench/sign-in-burst.sh [SECONDS_PER_RUN] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
+require "wrk util-linux curl bc" wrk taskset curl bc
 duration=${1:-10}
 rounds=${2:-3}
 connections=${CONNECTIONS:-32}
 signers=${SIGNERS:-16}
-for tool in wrk taskset curl bc; do
-    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install wrk util-linux curl bc" >&2; exit 2; }
-done
 cargo build --release --quiet
 work=$(mktemp -d)
 pid=
@@ -30,7 +29,7 @@ echo "$password" | target/release/firedrill user add bench --database "$db" >/de
 FIREDRILL_LOG=error FIREDRILL_SIGN_IN_RATE=0 taskset -c 0 \
     target/release/firedrill serve --content content --database "$db" --bind 127.0.0.1:18083 &
 pid=$!
-for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:18083/healthz" && break; sleep 0.1; done
+wait_ready "http://127.0.0.1:18083/healthz"
 base=http://127.0.0.1:18083
 page=/scenarios/gitops-drift-causing-outage
 code=$(curl -s -o /dev/null -w '%{http_code}' -d "csrf=new&name=bench&password=$password" "$base/sign-in")
@@ -61,7 +60,6 @@ for round in $(seq "$rounds"); do
     printf 'round %d: pages alone %8.0f req/s   during the burst %8.0f req/s (%5.1f sign-ins/s)   ratio %.2f\n' \
         "$round" "$a" "$d" "$s" "$(echo "$d / $a" | bc -l)"
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 a=$(median "${alone[@]}"); d=$(median "${during[@]}"); s=$(median "${signins[@]}")
 ratio=$(echo "$d / $a" | bc -l)
 printf 'median: pages alone %.0f req/s, during the burst %.0f req/s (%.1f sign-ins/s), ratio %.2f (target >= 0.70)\n' "$a" "$d" "$s" "$ratio"

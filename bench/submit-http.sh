@@ -7,9 +7,10 @@
 #   bench/submit-http.sh [SECONDS_PER_RUN] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
+require "wrk curl" wrk curl
 duration=${1:-10}
 rounds=${2:-3}
-for tool in wrk curl; do command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk curl)" >&2; exit 2; }; done
 cargo build --release --quiet
 cargo bench --quiet --bench submissions --no-run 2>/dev/null
 mkdir -p target/tmp
@@ -21,7 +22,7 @@ trap cleanup EXIT
 # wrk's 64 connections all come from one address: no per-client connection cap.
 FIREDRILL_LOG=error FIREDRILL_SUBMIT_RATE=0 FIREDRILL_MAX_CONNECTIONS_PER_CLIENT=0 target/release/firedrill serve --content content --database "sqlite://$work/http.db" --bind 127.0.0.1:18082 &
 pid=$!
-for _ in $(seq 100); do curl -sf -o /dev/null http://127.0.0.1:18082/healthz && break; sleep 0.1; done
+wait_ready http://127.0.0.1:18082/healthz
 # A learner identity is made by the first form post.
 curl -s -o /dev/null -D "$work/headers" --data 'csrf=new&scenario=gitops-drift-causing-outage' http://127.0.0.1:18082/reveals
 export FIREDRILL_COOKIE=$(grep -i '^set-cookie:' "$work/headers" | sed 's/^[^:]*: //; s/;.*//' | tr -d '\r')
@@ -37,7 +38,6 @@ for round in $(seq "$rounds"); do
     raw_runs+=("$raw"); http_runs+=("$http")
     printf 'round %d: plain SQLite %8.0f rows/s   HTTP submissions %8.0f/s   ratio %.2f\n' "$round" "$raw" "$http" "$(echo "$http / $raw" | bc -l)"
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 raw=$(median "${raw_runs[@]}"); http=$(median "${http_runs[@]}")
 count=$(curl -s -b "$FIREDRILL_COOKIE" http://127.0.0.1:18082/attempts | grep -c '/attempts/[0-9a-f]\{32\}' || true)
 ratio=$(echo "$http / $raw" | bc -l)

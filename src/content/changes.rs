@@ -116,17 +116,9 @@ fn only_in<'s>(a: &'s [Diagnostic], b: &[Diagnostic]) -> Vec<&'s Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::SourceFile;
 
     fn site(files: &[(&str, &str)]) -> Site {
-        let files: Vec<SourceFile> = files
-            .iter()
-            .map(|(path, text)| SourceFile {
-                path: (*path).to_owned(),
-                bytes: text.as_bytes().to_vec(),
-            })
-            .collect();
-        Site::build(&files)
+        Site::of_texts(files)
     }
 
     #[test]

@@ -109,17 +109,10 @@ pub(super) fn declared_hidden(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{Site, SourceFile};
+    use crate::content::Site;
 
     fn site(files: &[(&str, &str)]) -> Site {
-        let files: Vec<SourceFile> = files
-            .iter()
-            .map(|(path, text)| SourceFile {
-                path: (*path).to_owned(),
-                bytes: text.as_bytes().to_vec(),
-            })
-            .collect();
-        Site::build(&files)
+        Site::of_texts(files)
     }
 
     const SECRET: &str = "---\nhidden: true\n---\n# Scenario: Secret Drill\n\n## The Prompt\n\nGo. [Topic](../t.md)\n\n## What a Strong Answer Includes\n\n- Check it\n";

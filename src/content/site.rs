@@ -104,6 +104,18 @@ impl Site {
         )
     }
 
+    /// [`Site::build`] over `(path, markdown)` pairs: content written inline, as tests do.
+    pub fn of_texts(files: &[(&str, &str)]) -> Self {
+        let files: Vec<SourceFile> = files
+            .iter()
+            .map(|(path, text)| SourceFile {
+                path: (*path).to_owned(),
+                bytes: text.as_bytes().to_vec(),
+            })
+            .collect();
+        Self::build(&files)
+    }
+
     /// [`Site::build`] on at most `threads` threads; the result does not depend on the count.
     pub fn build_with_threads(files: &[SourceFile], threads: usize) -> Self {
         let mut targets = Targets {

@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use firedrill::accounts::{Password, Role};
 use firedrill::app::{AppState, Settings, router};
-use firedrill::content::{Site, SourceFile};
+use firedrill::content::Site;
 use firedrill::store::Store;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -45,14 +45,7 @@ impl TestApp {
 
     /// Content made of `(path, markdown)` pairs.
     pub async fn with_files(files: &[(&str, &str)]) -> Self {
-        let files: Vec<SourceFile> = files
-            .iter()
-            .map(|(p, t)| SourceFile {
-                path: (*p).into(),
-                bytes: t.as_bytes().to_vec(),
-            })
-            .collect();
-        Self::with_site(Site::build(&files)).await
+        Self::with_site(Site::of_texts(files)).await
     }
 
     /// [`TestApp::with_files`] in watch mode on a loopback address, where every visitor is shown
@@ -67,14 +60,7 @@ impl TestApp {
 
     /// Content made of `(path, markdown)` pairs, served with these settings.
     pub async fn with_files_and(files: &[(&str, &str)], settings: Settings) -> Self {
-        let files: Vec<SourceFile> = files
-            .iter()
-            .map(|(p, t)| SourceFile {
-                path: (*p).into(),
-                bytes: t.as_bytes().to_vec(),
-            })
-            .collect();
-        Self::with_site_and(Site::build(&files), settings).await
+        Self::with_site_and(Site::of_texts(files), settings).await
     }
 
     async fn with_site(site: Site) -> Self {
