@@ -71,9 +71,10 @@ impl IntoResponse for AppError {
                 "Your account's role does not allow this page. Ask an admin if you need it.",
             ),
             AppError::TooMany(wait) => {
+                let seconds = usize::try_from(wait.as_secs().max(1)).unwrap_or(usize::MAX);
                 waiting = format!(
-                    "Too many tries in a short time. Wait {} seconds, then try again.",
-                    wait.as_secs().max(1)
+                    "Too many tries in a short time. Wait {}, then try again.",
+                    crate::content::plural(seconds, "second", "seconds")
                 );
                 (StatusCode::TOO_MANY_REQUESTS, "Slow down", waiting.as_str())
             }
@@ -173,4 +174,23 @@ pub fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_default();
     AppError::Internal(anyhow::anyhow!("handler panicked: {message}")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn body_of(error: AppError) -> String {
+        let body = error.into_response().into_body();
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_rate_limit_says_how_long_to_wait_in_plain_words() {
+        let one = body_of(AppError::TooMany(std::time::Duration::from_millis(300))).await;
+        assert!(one.contains("Wait 1 second, then try again."), "{one}");
+        let many = body_of(AppError::TooMany(std::time::Duration::from_secs(30))).await;
+        assert!(many.contains("Wait 30 seconds, then try again."), "{many}");
+    }
 }
