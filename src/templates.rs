@@ -384,6 +384,10 @@ pub struct AdminUsersPage<'a> {
     pub users: Vec<UserRow>,
     pub roles: [crate::accounts::Role; 4],
     pub message: Option<&'a str>,
+    /// Not the first page.
+    pub paged: bool,
+    /// The name to start the next page after, when there is one.
+    pub next: Option<String>,
 }
 
 /// Where [`framed`] puts the article inside the rendered frame.

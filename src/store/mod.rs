@@ -255,6 +255,12 @@ impl Store {
         Ok(users::all(&self.readers).await?)
     }
 
+    /// One page of users by name: at most `limit`, the first after `after` (compared without
+    /// case; `""` for the first page). A stable cursor: new accounts never shift a page.
+    pub async fn users_after(&self, after: &str, limit: u32) -> Result<Vec<User>, StoreError> {
+        Ok(users::page(&self.readers, after, limit).await?)
+    }
+
     /// Gives the named user a role; refused when it would leave no admin.
     pub async fn set_role(&self, name: &str, role: &str) -> Result<RoleChange, StoreError> {
         let changed = self

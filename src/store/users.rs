@@ -51,6 +51,22 @@ pub(super) async fn all(db: impl SqliteExecutor<'_>) -> Result<Vec<User>, sqlx::
         .await
 }
 
+/// At most `limit` users by name, after the name `after` (compared without case): one page.
+pub(super) async fn page(
+    db: impl SqliteExecutor<'_>,
+    after: &str,
+    limit: u32,
+) -> Result<Vec<User>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        select_users!(),
+        " WHERE name > $1 ORDER BY name LIMIT $2"
+    ))
+    .bind(after)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
 /// Gives the user a role, unless that would leave no admin. Part of the writer's transaction.
 pub(super) async fn set_role(
     conn: &mut SqliteConnection,

@@ -268,22 +268,39 @@ pub async fn sign_out(
 }
 
 /// GET /admin/users: every account with a form to change its role (admins only).
-pub async fn users(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
-    users_page(&state, &visitor, None, StatusCode::OK).await
+pub async fn users(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(query): Query<UsersQuery>,
+) -> Result<Response, AppError> {
+    let after = query.after.unwrap_or_default();
+    users_page(&state, &visitor, &after, None, StatusCode::OK).await
+}
+
+/// Users shown on one page of `/admin/users`.
+const USERS_PER_PAGE: u32 = 100;
+
+#[derive(Debug, Deserialize)]
+pub struct UsersQuery {
+    /// The last name of the previous page.
+    after: Option<String>,
 }
 
 async fn users_page(
     state: &AppState,
     visitor: &Visitor,
+    after: &str,
     message: Option<&str>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     visitor.require(Role::is_admin, "/admin/users")?;
     let learner = visitor.0.as_ref();
-    let users = state
-        .store
-        .users()
-        .await?
+    // One more than a page says whether there is a next one.
+    let mut found = state.store.users_after(after, USERS_PER_PAGE + 1).await?;
+    let more = found.len() > USERS_PER_PAGE as usize;
+    found.truncate(USERS_PER_PAGE as usize);
+    let next = found.last().filter(|_| more).map(|u| u.name.clone());
+    let users = found
         .into_iter()
         .map(|u| UserRow {
             name: u.name,
@@ -300,6 +317,8 @@ async fn users_page(
         users,
         roles: Role::ALL,
         message,
+        paged: !after.is_empty(),
+        next,
     };
     let html = templates::page_in(learner, page.layout.section, &page);
     Ok(view::no_store((status, html).into_response()))
@@ -336,7 +355,7 @@ pub async fn set_role(
         RoleChange::NoSuchUser => Err(AppError::NotFound),
         RoleChange::LastAdmin => {
             let message = format!("{name} is the only admin; make someone else admin first.");
-            users_page(&state, &visitor, Some(&message), StatusCode::CONFLICT).await
+            users_page(&state, &visitor, "", Some(&message), StatusCode::CONFLICT).await
         }
     }
 }

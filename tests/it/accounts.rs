@@ -700,3 +700,41 @@ async fn signing_out_ends_the_session_at_once_even_just_after_a_page_view() {
         "the ended session signs nobody in"
     );
 }
+
+#[tokio::test]
+async fn the_users_page_shows_a_hundred_accounts_at_a_time_by_name() {
+    let app = TestApp::bundled().await;
+    app.signed_in_as("aaadmin", Role::Admin).await;
+    for n in 0..249 {
+        let user = firedrill::store::NewUser {
+            name: format!("user{n:03}"),
+            password_hash: "not-a-real-hash".to_owned(),
+            role: "learner".to_owned(),
+            created_at: 1,
+        };
+        app.store.create_user(user).await.unwrap().unwrap();
+    }
+    let names = |body: &str| -> Vec<String> {
+        body.split(r#"<th scope="row">"#)
+            .skip(1)
+            .map(|row| row.split('<').next().unwrap().to_owned())
+            .collect()
+    };
+    let first = app.get("/admin/users").await;
+    let shown = names(&first.body);
+    assert_eq!(shown.len(), 100);
+    assert_eq!(
+        (shown[0].as_str(), shown[99].as_str()),
+        ("aaadmin", "user098")
+    );
+    first.assert_contains(&[r#"<a href="/admin/users?after=user098" rel="next">Next page →</a>"#]);
+    // An account made meanwhile does not shift the next page.
+    app.add_user("aardvark", Role::Learner).await;
+    let second = app.get("/admin/users?after=user098").await;
+    assert_eq!(names(&second.body)[0], "user099");
+    let last = app.get("/admin/users?after=user198").await;
+    let shown = names(&last.body);
+    assert_eq!((shown.len(), shown[49].as_str()), (50, "user248"));
+    assert!(!last.body.contains("Next page"), "no page after the last");
+    last.assert_contains(&[r#"<a href="/admin/users">First page</a>"#]);
+}
