@@ -489,3 +489,46 @@ async fn pragmas_are_wal_full_and_foreign_keys() {
     assert_eq!(synchronous, 2, "2 is FULL");
     assert_eq!(foreign_keys, 1);
 }
+
+#[tokio::test]
+async fn opening_a_database_gives_the_query_planner_statistics_it_lacks() {
+    use sqlx::Connection as _;
+    let (dir, store) = fresh().await;
+    for i in 0..300 {
+        let learner = format!("learner-{}", i % 40);
+        store
+            .submit_attempt(attempt(&learner, SCENARIO, i))
+            .await
+            .unwrap();
+    }
+    store.close().await;
+    let stats = || async {
+        let path = dir.path().join("firedrill.db");
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        let rows: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+        if rows == 0 {
+            return 0;
+        }
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'attempts'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        stats().await,
+        0,
+        "nothing has analysed the new database yet"
+    );
+    let reopened = Store::open(&url(&dir)).await.unwrap();
+    reopened.close().await;
+    assert!(
+        stats().await > 0,
+        "the attempts' indexes have statistics after reopening"
+    );
+}

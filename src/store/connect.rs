@@ -60,7 +60,17 @@ pub(super) async fn writer(options: &SqliteConnectOptions) -> anyhow::Result<Sql
         .run(&mut conn)
         .await
         .context("migrating the database")?;
+    // Statistics for the query planner where they are missing or stale (on a new connection,
+    // SQLite advises 0x10002: look at every table, within a bounded effort).
+    optimize(&mut conn, "PRAGMA optimize=0x10002").await;
     Ok(conn)
+}
+
+/// Runs `PRAGMA optimize` in the form given; a failure only costs plans, so it is logged.
+pub(super) async fn optimize(conn: &mut SqliteConnection, pragma: &'static str) {
+    if let Err(err) = sqlx::query(pragma).execute(conn).await {
+        tracing::warn!(%err, "could not refresh the query planner's statistics");
+    }
 }
 
 /// Opens the pool of read-only connections; call after [`writer`] created the file.

@@ -129,10 +129,19 @@ pub(super) async fn store_notes_grade(
 /// The start of every query for interviews (a macro so `concat!` can extend it).
 macro_rules! select_interviews {
     () => {
-        "SELECT i.id, i.public_id, i.interviewer_id, u.name AS interviewer, i.candidate, \
-         i.scenario, i.rubric_version, i.started_at, i.ended_at, i.candidate_notes, \
-         i.candidate_notes_at, i.last_seq, i.candidate_notes_grade, \
-         i.candidate_notes_grade_version FROM interviews i JOIN users u ON u.id = i.interviewer_id"
+        select_interviews!("JOIN")
+    };
+    // `CROSS JOIN` keeps interviews the outer loop (SQLite never reorders it), for lists that
+    // walk an interviews index in order.
+    ($join:literal) => {
+        concat!(
+            "SELECT i.id, i.public_id, i.interviewer_id, u.name AS interviewer, i.candidate, \
+             i.scenario, i.rubric_version, i.started_at, i.ended_at, i.candidate_notes, \
+             i.candidate_notes_at, i.last_seq, i.candidate_notes_grade, \
+             i.candidate_notes_grade_version FROM interviews i ",
+            $join,
+            " users u ON u.id = i.interviewer_id"
+        )
     };
 }
 
@@ -167,14 +176,29 @@ pub(super) async fn list(
     interviewer: Option<i64>,
     limit: u32,
 ) -> Result<Vec<Interview>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        select_interviews!(),
-        " WHERE $1 IS NULL OR i.interviewer_id = $1 ORDER BY i.started_at DESC LIMIT $2"
-    ))
-    .bind(interviewer)
-    .bind(limit)
-    .fetch_all(db)
-    .await
+    // Two statements, so an interviewer's list walks `interviews_by_interviewer` (one query
+    // with `$1 IS NULL OR interviewer_id = $1` could never use it).
+    match interviewer {
+        Some(id) => {
+            sqlx::query_as(concat!(
+                select_interviews!(),
+                " WHERE i.interviewer_id = $1 ORDER BY i.started_at DESC LIMIT $2"
+            ))
+            .bind(id)
+            .bind(limit)
+            .fetch_all(db)
+            .await
+        }
+        None => {
+            sqlx::query_as(concat!(
+                select_interviews!("CROSS JOIN"),
+                " ORDER BY i.started_at DESC LIMIT $1"
+            ))
+            .bind(limit)
+            .fetch_all(db)
+            .await
+        }
+    }
 }
 
 /// The interview's events after `after`, in order.

@@ -11,6 +11,10 @@ use super::model::{
 };
 use super::{StoreError, attempts, connect, interviews, overrides, reveals, settings, users};
 
+/// How often a busy writer lets SQLite refresh the statistics its query planner reads (SQLite's
+/// advice for long-lived connections: `PRAGMA optimize` every few hours).
+const OPTIMIZE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Most writes committed in one transaction.
 const MAX_BATCH: usize = 256;
 
@@ -217,6 +221,7 @@ impl Job {
 /// last tells [`mpsc::Sender::closed`] waiters that the connection is closed.
 pub(super) async fn run(mut conn: SqliteConnection, mut inbox: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut optimized = std::time::Instant::now();
     // Waits for one write, then takes whatever else is already queued.
     while inbox.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let close_at = batch.iter().position(|job| matches!(job, Job::Close));
@@ -225,6 +230,10 @@ pub(super) async fn run(mut conn: SqliteConnection, mut inbox: mpsc::Receiver<Jo
         commit(&mut conn, &mut batch).await;
         if after_close.is_some() {
             break;
+        }
+        if optimized.elapsed() >= OPTIMIZE_EVERY {
+            connect::optimize(&mut conn, "PRAGMA optimize").await;
+            optimized = std::time::Instant::now();
         }
     }
     if let Err(err) = conn.close().await {
