@@ -1,11 +1,12 @@
 //! Statistics: for authors, how a scenario's checklist items fare across stored attempts, from
 //! the machine's verdicts and the learners' corrections; for learners, their progress by topic.
-//! Pure: attempts in, figures out.
+//! Pure: the store's running figures in, page figures out.
 
 use std::collections::BTreeMap;
 
 use crate::content::Site;
-use crate::grading::{Grade, Rubric, Verdict};
+use crate::grading::{Rubric, Verdict};
+use crate::store::{Figures, VerdictCounts};
 
 /// A learner's progress on one topic.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +65,9 @@ pub struct ItemStats {
     /// Share of those where the learner overrode the machine: a high rate means the item needs
     /// better evidence phrases.
     pub override_rate: f64,
+    /// The learners' overrides by the verdict they chose, as "3 to covered, 1 to missed";
+    /// empty without overrides.
+    pub corrections: String,
 }
 
 /// A scenario's figures.
@@ -71,114 +75,154 @@ pub struct ItemStats {
 pub struct ScenarioStats {
     pub attempts: usize,
     pub mean_score: f64,
-    /// Attempts per score decile: 0-9%, 10-19%, ..., 90-100%.
+    /// Attempts per decile of the shown score: 0-9%, 10-19%, ..., 90-100%.
     pub histogram: [usize; 10],
     pub items: Vec<ItemStats>,
 }
 
-/// Figures for the current rubric's items over `attempts` (id and stored grade) and their
-/// `overrides` (attempt id, item id).
-pub fn compute(
-    rubric: &Rubric,
-    attempts: &[(i64, Grade)],
-    overrides: &[(i64, String)],
-) -> ScenarioStats {
-    let mut histogram = [0; 10];
-    for (_, grade) in attempts {
-        histogram[((grade.score * 10.0) as usize).min(9)] += 1;
-    }
+fn count(n: i64) -> usize {
+    usize::try_from(n).unwrap_or(0)
+}
+
+/// Figures for the current rubric's items from the scenario's running figures (kept by the
+/// store with every write); items of older rubric versions are left out.
+pub fn compute(rubric: &Rubric, figures: &Figures) -> ScenarioStats {
     let items = rubric
         .items
         .iter()
         .map(|item| {
-            let graded: Vec<(i64, Verdict)> = attempts
-                .iter()
-                .filter_map(|(id, g)| {
-                    g.items
-                        .iter()
-                        .find(|i| i.id == item.id)
-                        .map(|i| (*id, i.verdict))
-                })
-                .collect();
-            let n = graded.len();
+            let found = figures.items.iter().find(|f| f.item_id == item.id);
+            let machine = found.map(|f| f.machine).unwrap_or_default();
+            let overridden = found.map(|f| f.overridden).unwrap_or_default();
+            let n = count(machine.total());
             // A partial verdict counts half here too: the one scoring rule.
-            let covered: f64 = graded.iter().map(|(_, v)| v.credit()).sum();
-            let overridden = graded
-                .iter()
-                .filter(|(id, _)| overrides.iter().any(|(a, i)| a == id && *i == item.id))
-                .count();
+            let covered = [
+                (machine.covered, Verdict::Covered),
+                (machine.partial, Verdict::Partial),
+                (machine.missed, Verdict::Missed),
+                (machine.review, Verdict::Review),
+            ]
+            .iter()
+            .map(|(k, v)| count(*k) as f64 * v.credit())
+            .sum::<f64>();
             let share = |k: f64| if n == 0 { 0.0 } else { k / n as f64 };
             ItemStats {
                 id: item.id.clone(),
                 text: item.text.clone(),
                 graded: n,
                 hit_rate: share(covered),
-                override_rate: share(overridden as f64),
+                override_rate: share(count(overridden.total()) as f64),
+                corrections: corrections(&overridden),
             }
         })
         .collect();
-    let mean_score = if attempts.is_empty() {
-        0.0
-    } else {
-        attempts.iter().map(|(_, g)| g.score).sum::<f64>() / attempts.len() as f64
-    };
+    let attempts = count(figures.attempts);
     ScenarioStats {
-        attempts: attempts.len(),
-        mean_score,
-        histogram,
+        attempts,
+        mean_score: match attempts {
+            0 => 0.0,
+            n => (figures.score_sum / n as f64).clamp(0.0, 1.0),
+        },
+        histogram: figures.histogram.map(count),
         items,
     }
+}
+
+/// "3 to covered, 1 to missed": the overrides by chosen verdict, none left out but zeros.
+fn corrections(overridden: &VerdictCounts) -> String {
+    [
+        (overridden.covered, Verdict::Covered),
+        (overridden.partial, Verdict::Partial),
+        (overridden.missed, Verdict::Missed),
+        (overridden.review, Verdict::Review),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, v)| format!("{n} to {}", v.as_str()))
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::content::{Site, SourceFile};
+    use crate::store::ItemFigures;
 
-    #[test]
-    fn hit_and_override_rates_per_item_and_a_score_histogram() {
+    fn rubric() -> Rubric {
         let md = "# Scenario: S\n\n## The Prompt\n\nGo.\n\n## What a Strong Answer Includes\n\n- Rolls the kubelet back to the previous version\n- Adds a canary node to the upgrade process\n";
         let site = Site::build(&[SourceFile {
             path: "s.md".into(),
             bytes: md.as_bytes().to_vec(),
         }]);
-        let rubric = Rubric::of("s", site.scenario("s").unwrap().scenario.as_ref().unwrap());
-        let attempts = vec![
-            (1, rubric.grade("Roll the kubelet back to the previous version.")),
-            (2, rubric.grade("Roll the kubelet back to the previous version, and add a canary node to the upgrade process.")),
-            (3, rubric.grade("No idea.")),
-        ];
-        let overrides = vec![(3, "adds-a-canary-node-to-the".to_owned())];
-        let stats = compute(&rubric, &attempts, &overrides);
-        assert_eq!(stats.attempts, 3);
-        assert_eq!(stats.histogram.iter().sum::<usize>(), 3);
-        assert_eq!(
-            stats.histogram[9] + stats.histogram[0],
-            2,
-            "{:?}",
-            stats.histogram
-        );
-        assert!((stats.items[0].hit_rate - 2.0 / 3.0).abs() < 1e-9);
-        assert!((stats.items[1].override_rate - 1.0 / 3.0).abs() < 1e-9);
-        assert_eq!(stats.items[0].override_rate, 0.0);
+        Rubric::of("s", site.scenario("s").unwrap().scenario.as_ref().unwrap())
+    }
+
+    fn counts(covered: i64, partial: i64, missed: i64, review: i64) -> VerdictCounts {
+        VerdictCounts {
+            covered,
+            partial,
+            missed,
+            review,
+        }
     }
 
     #[test]
-    fn a_partial_verdict_counts_half_in_an_items_hit_rate() {
-        let md = "# Scenario: S\n\n## The Prompt\n\nGo.\n\n## What a Strong Answer Includes\n\n- Rolls the kubelet back\n";
-        let site = Site::build(&[SourceFile {
-            path: "s.md".into(),
-            bytes: md.as_bytes().to_vec(),
-        }]);
-        let rubric = Rubric::of("s", site.scenario("s").unwrap().scenario.as_ref().unwrap());
-        let graded = |verdict| {
-            let mut grade = rubric.grade("anything");
-            grade.items[0].verdict = verdict;
-            grade
+    fn rates_per_current_item_from_the_running_figures() {
+        let rubric = rubric();
+        let mut histogram = [0; 10];
+        histogram[9] = 1;
+        histogram[5] = 1;
+        histogram[0] = 2;
+        let figures = Figures {
+            attempts: 4,
+            score_sum: 1.5,
+            histogram,
+            items: vec![
+                ItemFigures {
+                    item_id: rubric.items[0].id.clone(),
+                    machine: counts(2, 1, 1, 0),
+                    overridden: counts(1, 0, 0, 0),
+                },
+                ItemFigures {
+                    item_id: rubric.items[1].id.clone(),
+                    machine: counts(1, 0, 2, 1),
+                    overridden: counts(1, 0, 1, 0),
+                },
+                // An item of an older rubric version: not shown.
+                ItemFigures {
+                    item_id: "gone".into(),
+                    machine: counts(9, 0, 0, 0),
+                    overridden: counts(0, 0, 0, 0),
+                },
+            ],
         };
-        let attempts = vec![(1, graded(Verdict::Partial)), (2, graded(Verdict::Covered))];
-        let stats = compute(&rubric, &attempts, &[]);
-        assert!((stats.items[0].hit_rate - 0.75).abs() < 1e-9);
+        let stats = compute(&rubric, &figures);
+        assert_eq!(stats.attempts, 4);
+        assert!((stats.mean_score - 0.375).abs() < 1e-9);
+        assert_eq!(stats.histogram, [2, 0, 0, 0, 0, 1, 0, 0, 0, 1]);
+        assert_eq!(stats.items.len(), 2);
+        // Two covered and one partial (half) of four graded.
+        assert!((stats.items[0].hit_rate - 2.5 / 4.0).abs() < 1e-9);
+        assert!((stats.items[0].override_rate - 0.25).abs() < 1e-9);
+        assert_eq!(stats.items[0].corrections, "1 to covered");
+        assert_eq!(stats.items[1].graded, 4);
+        assert!((stats.items[1].override_rate - 0.5).abs() < 1e-9);
+        assert_eq!(stats.items[1].corrections, "1 to covered, 1 to missed");
+    }
+
+    #[test]
+    fn an_item_no_attempt_was_graded_on_shows_zero_not_nan() {
+        let stats = compute(&rubric(), &Figures::default());
+        assert_eq!(stats.attempts, 0);
+        assert_eq!(stats.mean_score, 0.0);
+        assert!(
+            stats
+                .items
+                .iter()
+                .all(|i| i.graded == 0 && i.hit_rate == 0.0)
+        );
+        assert!(stats.items.iter().all(|i| i.corrections.is_empty()));
     }
 
     #[test]

@@ -624,6 +624,8 @@ pub struct ItemRow {
     pub text: String,
     pub hit_percent: u32,
     pub override_percent: u32,
+    /// "2 to covered, 1 to missed", or "none".
+    pub corrections: String,
     pub graded: usize,
 }
 
@@ -668,6 +670,10 @@ impl StatsPage<'_> {
                 text: item.text.clone(),
                 hit_percent: (item.hit_rate * 100.0).round() as u32,
                 override_percent: (item.override_rate * 100.0).round() as u32,
+                corrections: match item.corrections.is_empty() {
+                    true => "none".to_owned(),
+                    false => item.corrections.clone(),
+                },
                 graded: item.graded,
             })
             .collect()

@@ -532,3 +532,206 @@ async fn opening_a_database_gives_the_query_planner_statistics_it_lacks() {
         "the attempts' indexes have statistics after reopening"
     );
 }
+
+/// A two-item scenario's rubric as the grader builds it; `second` names the second item, so
+/// changing it makes a new rubric version with a new item id.
+fn two_item_rubric(second: &str) -> firedrill::grading::Rubric {
+    let md = format!(
+        "# Scenario: Disk Full\n\n## The Prompt\n\nWrites stopped at 03:10.\n\n\
+         ## What a Strong Answer Includes\n\n\
+         - Find what filled the disk with du before deleting anything\n- {second}\n"
+    );
+    let site = firedrill::content::Site::build(&[firedrill::content::SourceFile {
+        path: "scenarios/disk-full.md".into(),
+        bytes: md.into_bytes(),
+    }]);
+    let page = site.scenario("disk-full").unwrap();
+    firedrill::grading::Rubric::of(&page.slug, page.scenario.as_ref().unwrap())
+}
+
+/// The answer graded by the rubric, as the app stores it.
+fn graded(rubric: &firedrill::grading::Rubric, learner: &str, answer: &str, at: i64) -> NewAttempt {
+    let grade = rubric.grade(answer);
+    NewAttempt {
+        learner: learner.to_owned(),
+        scenario: rubric.scenario.clone(),
+        rubric_version: rubric.version.clone(),
+        rubric_json: serde_json::to_string(rubric).unwrap(),
+        answer: answer.to_owned(),
+        verdicts_json: serde_json::to_string(&grade).unwrap(),
+        score: grade.score,
+        covered: grade.covered as i64,
+        total: grade.total as i64,
+        revealed_before: false,
+        started_at: None,
+        submitted_at: at,
+    }
+}
+
+/// The kept figures equal a full recount (the score sum to within rounding).
+async fn assert_figures_match_a_recount(
+    store: &Store,
+    scenario: &str,
+) -> firedrill::store::Figures {
+    let kept = store.figures(scenario).await.unwrap();
+    let counted = store.recount_figures(scenario).await.unwrap();
+    assert_eq!(
+        (kept.attempts, kept.histogram, &kept.items),
+        (counted.attempts, counted.histogram, &counted.items)
+    );
+    assert!(
+        (kept.score_sum - counted.score_sum).abs() < 1e-9,
+        "{} vs {}",
+        kept.score_sum,
+        counted.score_sum
+    );
+    kept
+}
+
+const DISK_ANSWERS: [&str; 4] = [
+    "Run du to find what filled the disk before deleting anything, then cap the WAL archive.",
+    "I would restart the database and hope.",
+    "Find what filled the disk with du first. Rotate the write-ahead log archive so it cannot fill the disk again.",
+    "Delete old logs.",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_running_figures_equal_a_recount_after_attempts_overrides_and_rescores() {
+    let (_dir, store) = fresh().await;
+    let v1 = two_item_rubric(
+        "Rotate or cap the write-ahead log archive so it cannot fill the disk again",
+    );
+    let scenario = v1.scenario.clone();
+    let mut stored = Vec::new();
+    for i in 0..24 {
+        let answer = DISK_ANSWERS[i % DISK_ANSWERS.len()];
+        let learner = format!("learner-{i}");
+        let s = store
+            .submit_attempt(graded(&v1, &learner, answer, i as i64))
+            .await
+            .unwrap();
+        stored.push((s, learner));
+    }
+    let figures = assert_figures_match_a_recount(&store, &scenario).await;
+    assert_eq!(figures.attempts, 24);
+    assert_eq!(figures.items.len(), 2);
+    assert!(figures.items.iter().all(|i| i.graded() == 24));
+
+    // Overrides: new ones, replaced ones, each verdict; an override of someone else's attempt
+    // changes nothing.
+    let settle = firedrill::grading::settle_stored;
+    for (n, (s, learner)) in stored.iter().enumerate().take(12) {
+        let item = &v1.items[n % 2].id;
+        let first = ["covered", "partial", "missed", "review"][n % 4];
+        assert!(
+            store
+                .set_override(&s.public_id, learner, verdict(item, first, 1), settle)
+                .await
+                .unwrap()
+        );
+        if n % 3 == 0 {
+            assert!(
+                store
+                    .set_override(&s.public_id, learner, verdict(item, "covered", 2), settle)
+                    .await
+                    .unwrap()
+            );
+        }
+    }
+    assert!(
+        !store
+            .set_override(
+                &stored[0].0.public_id,
+                "learner-5",
+                verdict(&v1.items[0].id, "missed", 3),
+                settle
+            )
+            .await
+            .unwrap()
+    );
+    let figures = assert_figures_match_a_recount(&store, &scenario).await;
+    let overridden: i64 = figures.items.iter().map(|i| i.overridden.total()).sum();
+    assert_eq!(overridden, 12);
+
+    // A new rubric version renames the second item: rescore half the attempts, then the rest.
+    let v2 = two_item_rubric("Cap the WAL archive with a retention limit");
+    assert_ne!(v1.version, v2.version);
+    let regrade = |s: &firedrill::store::StoredAttempt, answer: &str| {
+        let grade = v2.grade(answer);
+        firedrill::store::Regraded {
+            id: s.id,
+            scenario: scenario.clone(),
+            rubric_version: v2.version.clone(),
+            rubric_json: serde_json::to_string(&v2).unwrap(),
+            verdicts_json: serde_json::to_string(&grade).unwrap(),
+            score: grade.score,
+            total: grade.total as i64,
+            at: 10,
+            settle,
+        }
+    };
+    let batch = |range: std::ops::Range<usize>| {
+        range
+            .map(|i| regrade(&stored[i].0, DISK_ANSWERS[i % DISK_ANSWERS.len()]))
+            .collect::<Vec<_>>()
+    };
+    store.regrade(batch(0..12)).await.unwrap();
+    let figures = assert_figures_match_a_recount(&store, &scenario).await;
+    assert_eq!(
+        figures.items.len(),
+        3,
+        "old and new second items both counted while mixed"
+    );
+    store.regrade(batch(12..24)).await.unwrap();
+    let figures = assert_figures_match_a_recount(&store, &scenario).await;
+    let ids: Vec<&str> = figures.items.iter().map(|i| i.item_id.as_str()).collect();
+    let mut want = vec![v2.items[0].id.as_str(), v2.items[1].id.as_str()];
+    want.sort();
+    assert_eq!(
+        ids, want,
+        "the renamed item's figures are gone once nothing is graded on it"
+    );
+    assert_eq!(figures.attempts, 24);
+    // Overrides keep counting where the item survived the edit.
+    let kept: i64 = figures.items.iter().map(|i| i.overridden.total()).sum();
+    assert_eq!(
+        kept, 6,
+        "overrides of the first item stay; the renamed one's do not count"
+    );
+}
+
+#[tokio::test]
+async fn figures_from_before_the_migration_are_counted_when_it_runs() {
+    use sqlx::Connection as _;
+    let (dir, store) = fresh().await;
+    let rubric = two_item_rubric(
+        "Rotate or cap the write-ahead log archive so it cannot fill the disk again",
+    );
+    for (i, answer) in DISK_ANSWERS.iter().enumerate() {
+        store
+            .submit_attempt(graded(&rubric, &format!("l{i}"), answer, i as i64))
+            .await
+            .unwrap();
+    }
+    let before = assert_figures_match_a_recount(&store, &rubric.scenario).await;
+    store.close().await;
+    // Undo the migration as an older build left the database, then open it again.
+    let path = dir.path().join("firedrill.db");
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    for sql in [
+        "DROP TABLE scenario_figures",
+        "DROP TABLE item_figures",
+        "DROP INDEX attempts_by_scenario_newest",
+        "DELETE FROM _sqlx_migrations WHERE version = 8",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+    let reopened = Store::open(&url(&dir)).await.unwrap();
+    let after = assert_figures_match_a_recount(&reopened, &rubric.scenario).await;
+    assert_eq!(before, after);
+    assert_eq!(after.attempts, 4);
+    reopened.close().await;
+}

@@ -2,9 +2,9 @@
 //! rubrics and lists the scores that would change; `--apply` stores the new grades and records
 //! the rubric version on each attempt.
 
-use std::collections::HashMap;
-use std::io::Write;
+use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 
@@ -12,7 +12,7 @@ use super::lookup;
 use crate::config::RescoreArgs;
 use crate::content::{self, Site, plural};
 use crate::grading::Rubric;
-use crate::store::{Attempt, Regraded, Store};
+use crate::store::{Regraded, Store, ToRegrade};
 
 pub fn rescore(args: &RescoreArgs) -> anyhow::Result<ExitCode> {
     let site = content::load(&args.content.content)?;
@@ -30,11 +30,15 @@ pub fn rescore(args: &RescoreArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// Attempts read, graded and (with `--apply`) stored at a time: bounds memory whatever the
+/// database holds (answers are at most 20,000 characters).
+const PAGE: u32 = 1024;
+
 /// What a run found, for the closing line.
 #[derive(Debug, Default)]
 struct Tally {
-    checked: usize,
-    outdated: usize,
+    checked: i64,
+    outdated: i64,
     changed: usize,
 }
 
@@ -44,32 +48,60 @@ async fn rescore_all(
     slug: Option<&str>,
     apply: bool,
 ) -> anyhow::Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
     let mut tally = Tally::default();
-    let mut rubrics: HashMap<String, Option<Rubric>> = HashMap::new();
-    for attempt in store.all_attempts(slug).await? {
-        tally.checked += 1;
-        let rubric = rubrics
-            .entry(attempt.scenario.clone())
-            .or_insert_with(|| current_rubric(site, &attempt.scenario));
-        let Some(rubric) = rubric else {
-            writeln!(
-                out,
-                "{} {}: the scenario is gone or has no checklist; left as it is",
-                attempt.public_id, attempt.scenario
-            )?;
+    // Every scenario with attempts, from the running figures: no attempt is read to find them.
+    let mut scenarios = store.attempts_per_scenario().await?;
+    scenarios.retain(|(scenario, _, _)| slug.is_none_or(|s| s == scenario));
+    scenarios.sort_by(|a, b| a.0.cmp(&b.0));
+    for (scenario, attempts, _) in scenarios {
+        tally.checked += attempts;
+        let Some(rubric) = current_rubric(site, &scenario) else {
+            println!(
+                "{scenario}: {}; the scenario is gone or has no checklist, so they are left as they are",
+                plural(
+                    usize::try_from(attempts).unwrap_or(0),
+                    "attempt",
+                    "attempts"
+                )
+            );
             continue;
         };
-        if attempt.rubric_version == rubric.version {
-            continue;
-        }
-        tally.outdated += 1;
-        if let Some(line) = regrade(store, &attempt, rubric, apply).await? {
-            tally.changed += 1;
-            writeln!(out, "{line}")?;
+        let rubric = Arc::new(rubric);
+        for version in store
+            .other_rubric_versions(&scenario, &rubric.version)
+            .await?
+        {
+            let outdated = store.count_graded_by(&scenario, &version).await?;
+            if outdated == 0 {
+                continue;
+            }
+            tally.outdated += outdated;
+            let mut progress = Progress::new(&scenario, outdated);
+            let mut after = 0;
+            loop {
+                let page = store.graded_by(&scenario, &version, after, PAGE).await?;
+                let Some(last) = page.last() else { break };
+                after = last.id;
+                let done = page.len();
+                let graded = grade_all(&rubric, page).await?;
+                {
+                    let mut out = std::io::stdout().lock();
+                    for line in graded.iter().filter_map(|g| g.line.as_deref()) {
+                        tally.changed += 1;
+                        writeln!(out, "{line}")?;
+                    }
+                }
+                if apply {
+                    store
+                        .regrade(graded.into_iter().map(|g| g.regraded).collect())
+                        .await?;
+                }
+                progress.advance(done);
+            }
+            progress.finish();
         }
     }
-    writeln!(out, "{}", closing_line(&tally, apply))?;
+    println!("{}", closing_line(&tally, apply));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -80,49 +112,129 @@ fn current_rubric(site: &Site, scenario: &str) -> Option<Rubric> {
         .filter(|r| !r.items.is_empty())
 }
 
-/// Grades the attempt again (storing it with `apply`); the line to print if its score changes.
-async fn regrade(
-    store: &Store,
-    attempt: &Attempt,
-    rubric: &Rubric,
-    apply: bool,
-) -> anyhow::Result<Option<String>> {
+/// An attempt graded again: what to store, and the line to print when its score changes.
+struct Graded {
+    regraded: Regraded,
+    line: Option<String>,
+}
+
+/// Grades the page on every core (off the async workers), keeping its order.
+async fn grade_all(rubric: &Arc<Rubric>, page: Vec<ToRegrade>) -> anyhow::Result<Vec<Graded>> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = page.len().div_ceil(workers).max(1);
+    let rubric_json: Arc<str> = serde_json::to_string(&**rubric)?.into();
+    let mut page = page.into_iter();
+    let mut tasks = Vec::new();
+    loop {
+        let part: Vec<ToRegrade> = page.by_ref().take(chunk).collect();
+        if part.is_empty() {
+            break;
+        }
+        let (rubric, rubric_json) = (Arc::clone(rubric), Arc::clone(&rubric_json));
+        tasks.push(tokio::task::spawn_blocking(move || {
+            part.iter()
+                .map(|a| regrade(a, &rubric, &rubric_json))
+                .collect::<anyhow::Result<Vec<_>>>()
+        }));
+    }
+    let mut graded = Vec::new();
+    for task in tasks {
+        graded.extend(task.await.context("a grading thread failed")??);
+    }
+    Ok(graded)
+}
+
+/// Grades the attempt again: its new grade, and the line to print if its shown score changes.
+fn regrade(attempt: &ToRegrade, rubric: &Rubric, rubric_json: &str) -> anyhow::Result<Graded> {
     let grade = rubric.grade(&attempt.answer);
     // The shown score keeps the learner's corrections of items the new rubric still has.
-    let overrides = store.overrides(attempt.id).await?;
     let (settled, covered) = grade.settled(|id| {
-        let o = overrides.iter().find(|o| o.item_id == id)?;
-        crate::grading::Verdict::parse(&o.verdict)
+        let (_, verdict) = attempt.overrides.iter().find(|(item, _)| item == id)?;
+        crate::grading::Verdict::parse(verdict)
     });
     let (old, new) = (
         (attempt.score * 100.0).round() as i64,
         (settled * 100.0).round() as i64,
     );
-    if apply {
-        store
-            .regrade(Regraded {
-                id: attempt.id,
-                scenario: attempt.scenario.clone(),
-                rubric_version: rubric.version.clone(),
-                rubric_json: serde_json::to_string(rubric)?,
-                verdicts_json: serde_json::to_string(&grade)?,
-                score: grade.score,
-                total: grade.total as i64,
-                at: crate::web::view::now_ms(),
-                settle: crate::grading::settle_stored,
-            })
-            .await?;
-    }
-    Ok((old != new).then(|| {
+    let line = (old != new).then(|| {
         format!(
             "{} {}: {old}% -> {new}% ({:+}), {} of {} covered",
             attempt.public_id,
-            attempt.scenario,
+            rubric.scenario,
             new - old,
             covered,
             grade.total
         )
-    }))
+    });
+    let regraded = Regraded {
+        id: attempt.id,
+        scenario: rubric.scenario.clone(),
+        rubric_version: rubric.version.clone(),
+        rubric_json: rubric_json.to_owned(),
+        verdicts_json: serde_json::to_string(&grade)?,
+        score: grade.score,
+        total: grade.total as i64,
+        at: crate::web::view::now_ms(),
+        settle: crate::grading::settle_stored,
+    };
+    Ok(Graded { regraded, line })
+}
+
+/// Progress on standard error for long runs: a line rewritten in place on a terminal, a line
+/// every few seconds otherwise; nothing for a run shorter than that.
+struct Progress<'a> {
+    scenario: &'a str,
+    total: i64,
+    done: i64,
+    started: std::time::Instant,
+    shown: Option<std::time::Instant>,
+    terminal: bool,
+}
+
+impl<'a> Progress<'a> {
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+    fn new(scenario: &'a str, total: i64) -> Self {
+        Progress {
+            scenario,
+            total,
+            done: 0,
+            started: std::time::Instant::now(),
+            shown: None,
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn advance(&mut self, n: usize) {
+        self.done += i64::try_from(n).unwrap_or(i64::MAX);
+        let last = self.shown.unwrap_or(self.started);
+        if last.elapsed() >= Self::EVERY {
+            self.show();
+        }
+    }
+
+    fn show(&mut self) {
+        let percent = self.done * 100 / self.total.max(1);
+        let line = format!(
+            "{}: {} of {} graded again ({percent}%)",
+            self.scenario, self.done, self.total
+        );
+        match self.terminal {
+            true => eprint!("\r{line}"),
+            false => eprintln!("{line}"),
+        }
+        self.shown = Some(std::time::Instant::now());
+    }
+
+    /// Ends an in-place line; a run long enough to have shown progress says it is done.
+    fn finish(mut self) {
+        if self.shown.is_some() {
+            self.show();
+            if self.terminal {
+                eprintln!();
+            }
+        }
+    }
 }
 
 /// `2 attempts checked: 1 graded against an older rubric would be rescored (...); 1 score
@@ -134,7 +246,11 @@ fn closing_line(tally: &Tally, apply: bool) -> String {
     };
     format!(
         "{} checked: {} graded against an older rubric {action}; {}",
-        plural(tally.checked, "attempt", "attempts"),
+        plural(
+            usize::try_from(tally.checked).unwrap_or(0),
+            "attempt",
+            "attempts"
+        ),
         tally.outdated,
         plural(tally.changed, "score changes", "scores change")
     )

@@ -2,7 +2,9 @@
 
 use sqlx::{SqliteConnection, SqliteExecutor};
 
-use super::model::{Attempt, AttemptSummary, NewAttempt, Regraded, Settle, StoredAttempt};
+use super::model::{
+    Attempt, AttemptSummary, NewAttempt, Regraded, Settle, StoredAttempt, ToRegrade,
+};
 
 /// Inserts the attempt, and its rubric version when new; part of the writer's transaction.
 pub(super) async fn insert(
@@ -108,19 +110,18 @@ pub(super) async fn settle(
     Ok(())
 }
 
-/// Every attempt, or a scenario's, oldest first.
-pub(super) async fn all(
+/// The row id of the attempt with this public id when it is the learner's: "not yours" and
+/// "no such attempt" are the same `None`.
+pub(super) async fn id_of(
     db: impl SqliteExecutor<'_>,
-    scenario: Option<&str>,
-) -> Result<Vec<Attempt>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, public_id, learner, scenario, rubric_version, answer, verdicts, score, \
-         machine_score, covered, total, revealed_before, started_at, submitted_at \
-         FROM attempts WHERE scenario = COALESCE($1, scenario) ORDER BY id",
-    )
-    .bind(scenario)
-    .fetch_all(db)
-    .await
+    public_id: &str,
+    learner: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM attempts WHERE public_id = $1 AND learner = $2")
+        .bind(public_id)
+        .bind(learner)
+        .fetch_optional(db)
+        .await
 }
 
 async fn insert_attempt(
@@ -205,11 +206,95 @@ pub(super) async fn count(db: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Erro
         .await
 }
 
-/// Per scenario: how many attempts, and their mean score.
-pub(super) async fn per_scenario(
+/// The scenario's newest attempts, newest first, at most `limit`.
+pub(super) async fn newest(
     db: impl SqliteExecutor<'_>,
-) -> Result<Vec<(String, i64, f64)>, sqlx::Error> {
-    sqlx::query_as("SELECT scenario, COUNT(*), AVG(score) FROM attempts GROUP BY scenario")
-        .fetch_all(db)
+    scenario: &str,
+    limit: u32,
+) -> Result<Vec<Attempt>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, public_id, learner, scenario, rubric_version, answer, verdicts, score, \
+         machine_score, covered, total, revealed_before, started_at, submitted_at \
+         FROM attempts WHERE scenario = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(scenario)
+    .bind(i64::from(limit))
+    .fetch_all(db)
+    .await
+}
+
+/// The rubric versions recorded for the scenario other than `current`.
+pub(super) async fn other_versions(
+    db: impl SqliteExecutor<'_>,
+    scenario: &str,
+    current: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT version FROM rubric_versions WHERE scenario = $1 AND version <> $2 \
+         ORDER BY version",
+    )
+    .bind(scenario)
+    .bind(current)
+    .fetch_all(db)
+    .await
+}
+
+/// How many of the scenario's attempts were graded against the version.
+pub(super) async fn count_graded_by(
+    db: impl SqliteExecutor<'_>,
+    scenario: &str,
+    version: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM attempts WHERE scenario = $1 AND rubric_version = $2")
+        .bind(scenario)
+        .bind(version)
+        .fetch_one(db)
         .await
+}
+
+/// A page of the scenario's attempts graded against the version, after row id `after`, with
+/// each one's overrides.
+pub(super) async fn graded_by(
+    db: impl SqliteExecutor<'_> + Copy,
+    scenario: &str,
+    version: &str,
+    after: i64,
+    limit: u32,
+) -> Result<Vec<ToRegrade>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, f64)> = sqlx::query_as(
+        "SELECT id, public_id, answer, score FROM attempts \
+         WHERE scenario = $1 AND rubric_version = $2 AND id > $3 ORDER BY id LIMIT $4",
+    )
+    .bind(scenario)
+    .bind(version)
+    .bind(after)
+    .bind(i64::from(limit))
+    .fetch_all(db)
+    .await?;
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return Ok(Vec::new());
+    };
+    // One read for the page's overrides: its ids are a range of the overrides' key.
+    let overrides: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT attempt_id, item_id, verdict FROM overrides \
+         WHERE attempt_id >= $1 AND attempt_id <= $2",
+    )
+    .bind(first.0)
+    .bind(last.0)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, public_id, answer, score)| ToRegrade {
+            overrides: overrides
+                .iter()
+                .filter(|(a, _, _)| *a == id)
+                .map(|(_, item, verdict)| (item.clone(), verdict.clone()))
+                .collect(),
+            id,
+            public_id,
+            answer,
+            score,
+        })
+        .collect())
 }

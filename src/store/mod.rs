@@ -12,6 +12,7 @@
 
 mod attempts;
 mod connect;
+mod figures;
 mod interviews;
 mod known;
 mod model;
@@ -27,9 +28,9 @@ use sqlx::sqlite::SqlitePool;
 use tokio::sync::mpsc;
 
 pub use model::{
-    Attempt, AttemptSummary, Event, Interview, NewAttempt, NewEvent, NewInterview, NewOverride,
-    NewSession, NewUser, NotesGrade, Override, Regraded, RoleChange, SecretChange, Session, Settle,
-    StoredAttempt, User, UserSession,
+    Attempt, AttemptSummary, Event, Figures, Interview, ItemFigures, NewAttempt, NewEvent,
+    NewInterview, NewOverride, NewSession, NewUser, NotesGrade, Override, Regraded, RoleChange,
+    SecretChange, Session, Settle, StoredAttempt, ToRegrade, User, UserSession, VerdictCounts,
 };
 pub use session_cache::FRESH_FOR as SESSION_FRESH_FOR;
 pub use users::learner_key;
@@ -173,12 +174,25 @@ impl Store {
         Ok(overrides::of_attempt(&self.readers, attempt_id).await?)
     }
 
-    /// Every override of a scenario's attempts, as (attempt id, item id), for statistics.
-    pub async fn overrides_of_scenario(
+    /// The scenario's running statistics: a few rows, whatever the number of attempts.
+    pub async fn figures(&self, scenario: &str) -> Result<Figures, StoreError> {
+        Ok(figures::of_scenario(&self.readers, scenario).await?)
+    }
+
+    /// The scenario's statistics counted again from every stored attempt and override; reads
+    /// them all, so only for tests and checks. Equal to [`Store::figures`], the score sum to
+    /// within rounding.
+    pub async fn recount_figures(&self, scenario: &str) -> Result<Figures, StoreError> {
+        Ok(figures::recount(&self.readers, scenario).await?)
+    }
+
+    /// The scenario's newest attempts, newest first, at most `limit`.
+    pub async fn newest_attempts(
         &self,
         scenario: &str,
-    ) -> Result<Vec<(i64, String)>, StoreError> {
-        Ok(overrides::of_scenario(&self.readers, scenario).await?)
+        limit: u32,
+    ) -> Result<Vec<Attempt>, StoreError> {
+        Ok(attempts::newest(&self.readers, scenario, limit).await?)
     }
 
     /// Records that the learner revealed the scenario's expected answers; idempotent, keeping
@@ -230,13 +244,34 @@ impl Store {
         Ok(attempts::exists_for(&self.readers, learner, scenario).await?)
     }
 
-    /// Every attempt, or only a scenario's, oldest first (for rescoring).
-    pub async fn all_attempts(&self, scenario: Option<&str>) -> Result<Vec<Attempt>, StoreError> {
-        Ok(attempts::all(&self.readers, scenario).await?)
+    /// The rubric versions the scenario has had other than `current`.
+    pub async fn other_rubric_versions(
+        &self,
+        scenario: &str,
+        current: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(attempts::other_versions(&self.readers, scenario, current).await?)
     }
 
-    /// Stores an attempt's new grade with the rubric version it came from.
-    pub async fn regrade(&self, regraded: Regraded) -> Result<(), StoreError> {
+    /// How many of the scenario's attempts were graded against this rubric version.
+    pub async fn count_graded_by(&self, scenario: &str, version: &str) -> Result<i64, StoreError> {
+        Ok(attempts::count_graded_by(&self.readers, scenario, version).await?)
+    }
+
+    /// The scenario's attempts graded against this rubric version with a row id above `after`,
+    /// in id order, at most `limit`, each with its overrides: a page for rescoring.
+    pub async fn graded_by(
+        &self,
+        scenario: &str,
+        version: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<ToRegrade>, StoreError> {
+        Ok(attempts::graded_by(&self.readers, scenario, version, after, limit).await?)
+    }
+
+    /// Stores attempts' new grades with the rubric version they came from, in one transaction.
+    pub async fn regrade(&self, regraded: Vec<Regraded>) -> Result<(), StoreError> {
         self.write(Job::Regrade, regraded).await
     }
 
@@ -326,7 +361,7 @@ impl Store {
 
     /// Per scenario: its attempts and their mean score.
     pub async fn attempts_per_scenario(&self) -> Result<Vec<(String, i64, f64)>, StoreError> {
-        Ok(attempts::per_scenario(&self.readers).await?)
+        Ok(figures::per_scenario(&self.readers).await?)
     }
 
     /// Starts an interview under a fresh random public id, with its `started` event (whose

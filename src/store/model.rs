@@ -130,6 +130,18 @@ pub struct Regraded {
     pub settle: Settle,
 }
 
+/// A stored attempt to grade again: what grading and settling its score need.
+#[derive(Debug, Clone)]
+pub struct ToRegrade {
+    pub id: i64,
+    pub public_id: String,
+    pub answer: String,
+    /// The score shown now.
+    pub score: f64,
+    /// Its overrides, as (item id, verdict).
+    pub overrides: Vec<(String, String)>,
+}
+
 /// How an attempt's shown score and covered count follow from its stored verdicts (JSON) and
 /// its overrides (item id, verdict): the scoring rule, which lives in `grading`. The store
 /// applies it inside the transaction that records an override or a new grade, so concurrent
@@ -349,4 +361,49 @@ impl std::fmt::Debug for UserSession {
             .field("last_seen_at", &self.last_seen_at)
             .finish_non_exhaustive()
     }
+}
+
+/// How many of each verdict.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VerdictCounts {
+    pub covered: i64,
+    pub partial: i64,
+    pub missed: i64,
+    pub review: i64,
+}
+
+impl VerdictCounts {
+    /// All four together.
+    pub fn total(&self) -> i64 {
+        self.covered + self.partial + self.missed + self.review
+    }
+}
+
+/// One rubric item's running figures across a scenario's attempts graded on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemFigures {
+    pub item_id: String,
+    /// The machine's verdicts.
+    pub machine: VerdictCounts,
+    /// The learners' overrides, by the verdict they chose.
+    pub overridden: VerdictCounts,
+}
+
+impl ItemFigures {
+    /// Attempts graded on the item.
+    pub fn graded(&self) -> i64 {
+        self.machine.total()
+    }
+}
+
+/// A scenario's running figures, kept with every write (see `migrations/0008_figures.sql`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Figures {
+    pub attempts: i64,
+    /// The sum of the attempts' shown scores (0 to 1 each).
+    pub score_sum: f64,
+    /// Attempts per shown-score decile: 0-9 %, 10-19 %, ..., 90-100 %.
+    pub histogram: [i64; 10],
+    /// By item id, including items of older rubric versions that attempts were graded on.
+    pub items: Vec<ItemFigures>,
 }

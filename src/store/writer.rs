@@ -9,7 +9,9 @@ use super::model::{
     Event, NewAttempt, NewEvent, NewInterview, NewOverride, NewSession, NewUser, NotesGrade,
     Regraded, RoleChange, SecretChange, Settle, StoredAttempt,
 };
-use super::{StoreError, attempts, connect, interviews, overrides, reveals, settings, users};
+use super::{
+    StoreError, attempts, connect, figures, interviews, overrides, reveals, settings, users,
+};
 
 /// How often a busy writer lets SQLite refresh the statistics its query planner reads (SQLite's
 /// advice for long-lived connections: `PRAGMA optimize` every few hours).
@@ -25,7 +27,8 @@ pub(super) const QUEUE: usize = 1024;
 #[derive(Debug)]
 pub(super) enum Job {
     Submit(Task<Submission, StoredAttempt>),
-    Regrade(Task<Regraded, ()>),
+    /// Attempts graded again, in one transaction.
+    Regrade(Task<Vec<Regraded>, ()>),
     Override(Task<OverrideOf, bool>),
     Reveal(Task<Reveal, ()>),
     RenewSecret(Task<SecretChange, ()>),
@@ -135,19 +138,29 @@ impl Job {
         match self {
             Job::Submit(t) => {
                 let Submission { public_id, attempt } = &t.input;
-                t.output = Some(attempts::insert(conn, public_id, attempt).await?);
+                let stored = attempts::insert(conn, public_id, attempt).await?;
+                figures::count(conn, stored.id, 1).await?;
+                t.output = Some(stored);
             }
             Job::Regrade(t) => {
-                attempts::regrade(conn, &t.input).await?;
+                for regraded in &t.input {
+                    figures::count(conn, regraded.id, -1).await?;
+                    attempts::regrade(conn, regraded).await?;
+                    figures::count(conn, regraded.id, 1).await?;
+                }
                 t.output = Some(());
             }
             Job::Override(t) => {
                 let o = &t.input;
-                let attempt = overrides::upsert(conn, &o.public_id, &o.learner, &o.item).await?;
-                if let Some(id) = attempt {
-                    attempts::settle(conn, id, o.settle).await?;
-                }
-                t.output = Some(attempt.is_some());
+                let Some(id) = attempts::id_of(&mut *conn, &o.public_id, &o.learner).await? else {
+                    t.output = Some(false);
+                    return Ok(());
+                };
+                figures::count(conn, id, -1).await?;
+                overrides::upsert(conn, id, &o.item).await?;
+                attempts::settle(conn, id, o.settle).await?;
+                figures::count(conn, id, 1).await?;
+                t.output = Some(true);
             }
             Job::Reveal(t) => {
                 let r = &t.input;

@@ -294,7 +294,7 @@ pub async fn statistics_index(
 }
 
 /// Answers shown on the statistics page.
-const RECENT_ANSWERS: usize = 10;
+const RECENT_ANSWERS: u32 = 10;
 
 /// GET /stats/{slug}: the author statistics of a scenario (authors and admins).
 pub async fn statistics(
@@ -306,25 +306,16 @@ pub async fn statistics(
     visitor.require(Role::is_author, uri.path())?;
     let content = state.content();
     let (page, _, rubric) = content.scenario(&slug).ok_or(AppError::NotFound)?;
-    let attempts = state.store.all_attempts(Some(&page.slug)).await?;
-    let grades: Vec<(i64, crate::grading::Grade)> = attempts
-        .iter()
-        .filter_map(|a| {
-            let mut grade: crate::grading::Grade = serde_json::from_str(&a.verdicts).ok()?;
-            // Figures count the score learners see: their corrections applied.
-            grade.score = a.score;
-            Some((a.id, grade))
-        })
-        .collect();
-    let overrides = state.store.overrides_of_scenario(&page.slug).await?;
-    let stats = crate::stats::compute(rubric, &grades, &overrides);
-    let recent = attempts
-        .iter()
-        .rev()
-        .take(RECENT_ANSWERS)
+    let figures = state.store.figures(&page.slug).await?;
+    let stats = crate::stats::compute(rubric, &figures);
+    let recent = state
+        .store
+        .newest_attempts(&page.slug, RECENT_ANSWERS)
+        .await?
+        .into_iter()
         .map(|a| {
-            let grade = grades.iter().find(|(id, _)| *id == a.id).map(|(_, g)| g);
-            let evidence = grade.into_iter().flat_map(|g| {
+            let grade = serde_json::from_str::<crate::grading::Grade>(&a.verdicts).ok();
+            let evidence = grade.iter().flat_map(|g| {
                 let items = g.items.iter().flat_map(|i| &i.evidence);
                 items.chain(g.traps.iter().flat_map(|t| &t.evidence))
             });

@@ -310,8 +310,8 @@ async fn author_statistics_chart_attempts_hit_rates_and_overrides() {
     res.assert_contains(&[
         "2 attempts",
         r#"<svg class="chart" viewBox="0 0 420 170" role="img""#,
-        "<td>Post-incident: audit all ArgoCD-managed deployments that also have HPAs</td><td>0%</td><td>50%</td><td>2</td>",
-        "<td>Quick identification of the HPA vs ArgoCD conflict</td><td>50%</td><td>0%</td><td>2</td>",
+        "<td>Post-incident: audit all ArgoCD-managed deployments that also have HPAs</td><td>0%</td><td>50%</td><td>1 to covered</td><td>2</td>",
+        "<td>Quick identification of the HPA vs ArgoCD conflict</td><td>50%</td><td>0%</td><td>none</td><td>2</td>",
     ]);
     res.assert_contains(&["&lt;script&gt;alert('stats')&lt;/script&gt; no idea"]);
     assert!(

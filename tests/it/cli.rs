@@ -907,3 +907,140 @@ fn serve_logs_one_line_about_content_problems_and_watch_mode_only_what_changed()
         problems[1]
     );
 }
+
+/// The kept statistics equal a full recount (the score sum to within rounding).
+async fn assert_figures_match_a_recount(store: &firedrill::store::Store, scenario: &str) {
+    let kept = store.figures(scenario).await.unwrap();
+    let counted = store.recount_figures(scenario).await.unwrap();
+    assert_eq!(
+        (kept.attempts, kept.histogram, &kept.items),
+        (counted.attempts, counted.histogram, &counted.items)
+    );
+    assert!((kept.score_sum - counted.score_sum).abs() < 1e-6);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rescore_killed_mid_run_leaves_the_statistics_equal_to_a_recount() {
+    let folder = content(&[("scenarios/kubelet-upgrade.md", KUBELET)]);
+    let site = firedrill::content::Site::build(&[firedrill::content::SourceFile {
+        path: "scenarios/kubelet-upgrade.md".into(),
+        bytes: KUBELET.as_bytes().to_vec(),
+    }]);
+    let page = site.scenario("kubelet-upgrade").unwrap();
+    let v1 = firedrill::grading::Rubric::of(&page.slug, page.scenario.as_ref().unwrap());
+    let db = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", db.path().join("k.db").display());
+    let store = firedrill::store::Store::open(&url).await.unwrap();
+    let answers = [
+        "Roll the kubelet back to the previous version.",
+        "Roll the kubelet back, then add a canary node to the upgrade process.",
+        "Restart everything.",
+    ];
+    let grades: Vec<_> = answers.iter().map(|a| (a, v1.grade(a))).collect();
+    const ATTEMPTS: usize = 3000;
+    let mut tasks = Vec::new();
+    for i in 0..ATTEMPTS {
+        let (answer, grade) = &grades[i % grades.len()];
+        let attempt = firedrill::store::NewAttempt {
+            learner: format!("learner-{i}"),
+            scenario: v1.scenario.clone(),
+            rubric_version: v1.version.clone(),
+            rubric_json: serde_json::to_string(&v1).unwrap(),
+            answer: answer.to_string(),
+            verdicts_json: serde_json::to_string(grade).unwrap(),
+            score: grade.score,
+            covered: grade.covered as i64,
+            total: grade.total as i64,
+            revealed_before: false,
+            started_at: None,
+            submitted_at: i as i64,
+        };
+        let store = store.clone();
+        tasks.push(tokio::spawn(
+            async move { store.submit_attempt(attempt).await },
+        ));
+    }
+    let mut stored = Vec::new();
+    for task in tasks {
+        stored.push(task.await.unwrap().unwrap());
+    }
+    for (i, s) in stored.iter().enumerate().step_by(7) {
+        let o = firedrill::store::NewOverride {
+            item_id: v1.items[i % 2].id.clone(),
+            verdict: "covered".into(),
+            by_whom: "learner".into(),
+            at: 1,
+        };
+        let learner = format!("learner-{i}");
+        assert!(
+            store
+                .set_override(&s.public_id, &learner, o, firedrill::grading::settle_stored)
+                .await
+                .unwrap()
+        );
+    }
+    assert_figures_match_a_recount(&store, &v1.scenario).await;
+
+    // The author edits an item; `rescore --apply` is killed once its first pages are stored.
+    std::fs::write(
+        folder.path().join("scenarios/kubelet-upgrade.md"),
+        KUBELET.replace("Adds a canary node", "Adds one canary node"),
+    )
+    .unwrap();
+    let args = [
+        "rescore",
+        "--apply",
+        "--content",
+        folder.path().to_str().unwrap(),
+        "--database",
+        &url,
+    ];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_firedrill"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let left = loop {
+        let left = store
+            .count_graded_by(&v1.scenario, &v1.version)
+            .await
+            .unwrap();
+        if left < ATTEMPTS as i64 {
+            child.kill().unwrap();
+            break left;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "rescore ended before any page was stored"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    };
+    child.wait().unwrap();
+    let now = store
+        .count_graded_by(&v1.scenario, &v1.version)
+        .await
+        .unwrap();
+    assert!(
+        now > 0,
+        "killed before the end: {left} then {now} of {ATTEMPTS} left"
+    );
+    assert_figures_match_a_recount(&store, &v1.scenario).await;
+
+    // Run again to the end: nothing is left on the old rubric and the figures still agree.
+    let (code, out) = firedrill(&args);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        store
+            .count_graded_by(&v1.scenario, &v1.version)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_figures_match_a_recount(&store, &v1.scenario).await;
+    assert_eq!(
+        store.figures(&v1.scenario).await.unwrap().attempts,
+        ATTEMPTS as i64
+    );
+    store.close().await;
+}
