@@ -7,7 +7,8 @@ cloned in SQL inside the app's own schema (new public ids, new learners) up to e
 users cloned up to 50k. At each size the server (pinned to CPU 0) is restarted on the grown
 database, warmed, and each path is timed with sequential keep-alive requests from CPU 1:
 median and p99 latency. Also: the server's peak RSS (VmHWM) over the whole size, `rescore`'s
-dry-run time and peak RSS, and /healthz p99 while /stats/<slug> and `rescore` run.
+dry-run time and peak RSS (with nothing outdated, and after one checklist item is reworded), and
+/healthz p99 while /stats/<slug> and `rescore` run.
 
     bench/scale.py [--sizes 1000,100000,1000000] [--seconds 4] [--keep DIR]
 
@@ -205,6 +206,7 @@ def grow(db, attempts, users):
                 (batch, base))
             conn.commit()
             have += batch
+        refigure(conn)
         hash_ = conn.execute("SELECT password_hash FROM users LIMIT 1").fetchone()[0]
         count = conn.execute("SELECT COUNT(*) FROM users").fetchone()[0]
         if count < users:
@@ -213,6 +215,42 @@ def grow(db, attempts, users):
                 "WITH RECURSIVE n(k) AS (SELECT $1 UNION ALL SELECT k + 1 FROM n WHERE k < $2) "
                 "SELECT 'user' || k, $3, 'learner', 1 FROM n", (count, users - 1, hash_))
             conn.commit()
+
+
+def refigure(conn):
+    """Counts the running statistics again after cloning, with the migration's own SQL: the app
+    keeps them in each write's transaction, and cloned rows went around the app."""
+    with open(os.path.join(REPO, "migrations", "0008_figures.sql")) as f:
+        sql = f.read()
+    start = sql.index("-- The figures of the attempts stored before this migration.")
+    end = sql.index("-- A scenario's newest answers")
+    conn.execute("DELETE FROM scenario_figures")
+    conn.execute("DELETE FROM item_figures")
+    conn.executescript(sql[start:end])
+    conn.commit()
+
+
+def edited_content(work):
+    """A copy of the bundled content with one checklist item of the first scenario that has a
+    checklist reworded."""
+    import shutil
+    folder = os.path.join(work, "content-edited")
+    if not os.path.isdir(folder):
+        shutil.copytree(os.path.join(REPO, "content"), folder)
+        scenarios = os.path.join(folder, "scenarios")
+        for name in sorted(os.listdir(scenarios)):
+            path = os.path.join(scenarios, name)
+            with open(path) as f:
+                text = f.read()
+            if name.endswith(".md") and "## What a Strong Answer Includes" in text:
+                break
+        heading = text.index("## What a Strong Answer Includes")
+        bullet = text.index("\n- ", heading) + 3
+        end = text.index("\n", bullet)
+        text = text[:end] + " (reworded)" + text[end:]
+        with open(path, "w") as f:
+            f.write(text)
+    return folder
 
 
 def timed(client, path, seconds, method="GET", fields=None, expect=(200,)):
@@ -254,10 +292,12 @@ def healthz_while(busy, seconds=4):
         worker.join(timeout=600)
 
 
-def rescore(db):
-    """`rescore` dry run: seconds and peak RSS in MiB."""
-    out = subprocess.run(["/usr/bin/time", "-f", "%e %M", "taskset", "-c", "1", BIN, "rescore",
-                          "--content", os.path.join(REPO, "content"), "--database",
+def rescore(db, content=None, pin=True):
+    """`rescore` dry run: seconds and peak RSS in MiB. Pinned to CPU 1 (away from the server),
+    or with `pin=False` free to use every core as it does by default."""
+    pinned = ["taskset", "-c", "1"] if pin else []
+    out = subprocess.run(["/usr/bin/time", "-f", "%e %M", *pinned, BIN, "rescore",
+                          "--content", content or os.path.join(REPO, "content"), "--database",
                           f"sqlite://{db}"], capture_output=True, text=True, check=True)
     seconds, kib = out.stderr.strip().splitlines()[-1].split()
     return float(seconds), int(kib) / 1024
@@ -294,11 +334,16 @@ def measure(db, learner_cookies, slugs, seconds):
             lambda: {"csrf": token, "scenario": slug, "answer": ANSWERS[0]}, expect=(303,))
         busy = Client()
         busy.cookies = dict(author.cookies)
+        edited = edited_content(os.path.dirname(db))
         extra = {
             "healthz_p99_during_stats_ms": healthz_while(lambda: busy.get(f"/stats/{slug}")),
             "healthz_p99_during_rescore_ms": healthz_while(lambda: rescore(db), seconds=6),
+            "healthz_p99_during_rescore_after_edit_all_cores_ms": healthz_while(
+                lambda: rescore(db, edited, pin=False), seconds=6),
         }
         extra["rescore_s"], extra["rescore_mib"] = rescore(db)
+        extra["rescore_after_edit_s"], extra["rescore_after_edit_mib"] = rescore(
+            db, edited, pin=False)
         extra["server_peak_rss_mib"] = peak_rss_mib(proc.pid)
         return rows, extra
     finally:
@@ -325,9 +370,8 @@ def main():
         results[size] = measure(db, cookies, slugs, args.seconds)
     print_table(sizes, results)
     if not args.keep:
-        for name in os.listdir(work):
-            os.remove(os.path.join(work, name))
-        os.rmdir(work)
+        import shutil
+        shutil.rmtree(work)
 
 
 def print_table(sizes, results):
