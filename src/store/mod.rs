@@ -17,6 +17,8 @@ mod interviews;
 mod known;
 mod model;
 mod overrides;
+#[cfg(test)]
+mod plans;
 use crate::random;
 mod reveals;
 mod session_cache;

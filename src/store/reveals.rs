@@ -2,6 +2,9 @@
 
 use sqlx::{SqliteConnection, SqliteExecutor};
 
+pub(super) const RECORD_REVEAL: &str = "INSERT INTO reveals (learner, scenario, at) VALUES ($1, $2, $3) \
+     ON CONFLICT (learner, scenario) DO NOTHING";
+
 /// Records the reveal unless one exists, keeping the first time; part of the writer's
 /// transaction.
 pub(super) async fn record(
@@ -10,30 +13,32 @@ pub(super) async fn record(
     scenario: &str,
     at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO reveals (learner, scenario, at) VALUES ($1, $2, $3) \
-         ON CONFLICT (learner, scenario) DO NOTHING",
-    )
-    .bind(learner)
-    .bind(scenario)
-    .bind(at)
-    .execute(conn)
-    .await?;
+    sqlx::query(RECORD_REVEAL)
+        .bind(learner)
+        .bind(scenario)
+        .bind(at)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
+pub(super) const REVEALED: &str =
+    "SELECT EXISTS (SELECT 1 FROM reveals WHERE learner = $1 AND scenario = $2)";
 /// Whether the learner has revealed the scenario.
 pub(super) async fn exists(
     db: impl SqliteExecutor<'_>,
     learner: &str,
     scenario: &str,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM reveals WHERE learner = $1 AND scenario = $2)")
+    sqlx::query_scalar(REVEALED)
         .bind(learner)
         .bind(scenario)
         .fetch_one(db)
         .await
 }
+
+pub(super) const PROGRESS: &str = "SELECT EXISTS (SELECT 1 FROM attempts WHERE learner = $1 AND scenario = $2), \
+     EXISTS (SELECT 1 FROM reveals WHERE learner = $1 AND scenario = $2)";
 
 /// Whether the learner has answered the scenario, and whether its answers are open to them
 /// (answered or revealed): one query for a scenario page view.
@@ -42,13 +47,10 @@ pub(super) async fn progress(
     learner: &str,
     scenario: &str,
 ) -> Result<(bool, bool), sqlx::Error> {
-    sqlx::query_as(
-        "SELECT EXISTS (SELECT 1 FROM attempts WHERE learner = $1 AND scenario = $2), \
-         EXISTS (SELECT 1 FROM reveals WHERE learner = $1 AND scenario = $2)",
-    )
-    .bind(learner)
-    .bind(scenario)
-    .fetch_one(db)
-    .await
-    .map(|(attempted, revealed): (bool, bool)| (attempted, attempted || revealed))
+    sqlx::query_as(PROGRESS)
+        .bind(learner)
+        .bind(scenario)
+        .fetch_one(db)
+        .await
+        .map(|(attempted, revealed): (bool, bool)| (attempted, attempted || revealed))
 }

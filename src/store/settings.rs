@@ -2,16 +2,21 @@
 
 use sqlx::{SqliteConnection, SqliteExecutor};
 
+pub(super) const GET_SETTING: &str = "SELECT value FROM settings WHERE key = $1";
+
 /// The value stored under `key`, if any.
 pub(super) async fn get(
     db: impl SqliteExecutor<'_>,
     key: &str,
 ) -> Result<Option<Vec<u8>>, sqlx::Error> {
-    sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+    sqlx::query_scalar(GET_SETTING)
         .bind(key)
         .fetch_optional(db)
         .await
 }
+
+pub(super) const SET_SETTING: &str = "INSERT INTO settings (key, value) VALUES ($1, $2) \
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 
 /// Stores `value` under `key`, replacing any. Part of the writer's transaction.
 pub(super) async fn set(
@@ -19,22 +24,18 @@ pub(super) async fn set(
     key: &str,
     value: &[u8],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ($1, $2) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(key)
-    .bind(value)
-    .execute(conn)
-    .await?;
+    sqlx::query(SET_SETTING)
+        .bind(key)
+        .bind(value)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
+pub(super) const DELETE_SETTING: &str = "DELETE FROM settings WHERE key = $1";
+
 /// Deletes the value under `key`, if any. Part of the writer's transaction.
 pub(super) async fn delete(conn: &mut SqliteConnection, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM settings WHERE key = $1")
-        .bind(key)
-        .execute(conn)
-        .await?;
+    sqlx::query(DELETE_SETTING).bind(key).execute(conn).await?;
     Ok(())
 }
