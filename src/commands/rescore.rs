@@ -15,6 +15,11 @@ use crate::grading::Rubric;
 use crate::store::{Regraded, Store, ToRegrade};
 
 pub fn rescore(args: &RescoreArgs) -> anyhow::Result<ExitCode> {
+    // Grading every outdated attempt keeps every core busy: at a lower priority (inherited by
+    // the grading threads started below), a server on the same host keeps answering first.
+    if let Err(err) = rustix::process::nice(NICENESS) {
+        tracing::debug!(%err, "rescore keeps its priority");
+    }
     let site = content::load(&args.content.content)?;
     let slug = match &args.scenario {
         Some(name) => Some(lookup::scenario(&site, name)?.slug.clone()),
@@ -29,6 +34,9 @@ pub fn rescore(args: &RescoreArgs) -> anyhow::Result<ExitCode> {
         result
     })
 }
+
+/// How much lower than a server's the priority of a rescore is (`nice`).
+const NICENESS: i32 = 10;
 
 /// Attempts read, graded and (with `--apply`) stored at a time: bounds memory whatever the
 /// database holds (answers are at most 20,000 characters).
