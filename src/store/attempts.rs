@@ -2,7 +2,9 @@
 
 use sqlx::{SqliteConnection, SqliteExecutor};
 
-use super::model::{Attempt, AttemptSummary, NewAttempt, Regraded, Settle, StoredAttempt};
+use super::model::{
+    Attempt, AttemptSummary, NewAttempt, Position, Regraded, Settle, StoredAttempt,
+};
 
 /// Inserts the attempt, and its rubric version when new; part of the writer's transaction.
 pub(super) async fn insert(
@@ -167,20 +169,42 @@ pub(super) async fn find(
     .await
 }
 
-/// The learner's attempts, newest first, at most `limit`.
+/// One page of a learner's history: the attempts before `before`, newest first, ties in time
+/// by id; it walks `attempts_by_learner` in order.
+pub(super) const PAGE_OF_LEARNER: &str = "SELECT id, public_id, scenario, score, covered, total, \
+     submitted_at FROM attempts WHERE learner = $1 AND (submitted_at, id) < ($2, $3) \
+     ORDER BY submitted_at DESC, id DESC LIMIT $4";
+
+/// The learner's attempts before `before`, newest first, at most `limit`.
 pub(super) async fn of_learner(
     db: impl SqliteExecutor<'_>,
     learner: &str,
+    before: Position,
     limit: u32,
 ) -> Result<Vec<AttemptSummary>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT public_id, scenario, score, covered, total, submitted_at FROM attempts \
-         WHERE learner = $1 ORDER BY submitted_at DESC, id DESC LIMIT $2",
-    )
-    .bind(learner)
-    .bind(i64::from(limit))
-    .fetch_all(db)
-    .await
+    sqlx::query_as(PAGE_OF_LEARNER)
+        .bind(learner)
+        .bind(before.at)
+        .bind(before.id)
+        .bind(i64::from(limit))
+        .fetch_all(db)
+        .await
+}
+
+/// Each scenario's best score of the learner: one row per scenario, from
+/// `attempts_by_learner_scenario`.
+pub(super) const BEST_OF_LEARNER: &str =
+    "SELECT scenario, MAX(score) FROM attempts WHERE learner = $1 GROUP BY scenario";
+
+/// The learner's best score on each scenario they answered.
+pub(super) async fn best_of_learner(
+    db: impl SqliteExecutor<'_>,
+    learner: &str,
+) -> Result<Vec<(String, f64)>, sqlx::Error> {
+    sqlx::query_as(BEST_OF_LEARNER)
+        .bind(learner)
+        .fetch_all(db)
+        .await
 }
 
 /// Whether the learner has any attempt at the scenario.

@@ -3,7 +3,7 @@
 use sqlx::{SqliteConnection, SqliteExecutor};
 
 use super::attempts::rubric_version;
-use super::model::{Event, Interview, NewEvent, NewInterview, NotesGrade};
+use super::model::{Event, Interview, NewEvent, NewInterview, NotesGrade, Position};
 
 /// Inserts the interview, its rubric version when new, and its `started` event (seq 1). Part
 /// of the writer's transaction.
@@ -170,35 +170,41 @@ pub(super) async fn by_token_hash(
     .await
 }
 
-/// An interviewer's interviews, or everyone's, newest first, at most `limit`.
+/// One page of an interviewer's interviews: those started before the position, newest first,
+/// ties in time by id; it walks `interviews_by_interviewer` in order.
+pub(super) const PAGE_OF_INTERVIEWER: &str = concat!(
+    select_interviews!(),
+    " WHERE i.interviewer_id = $1 AND (i.started_at, i.id) < ($2, $3) \
+     ORDER BY i.started_at DESC, i.id DESC LIMIT $4"
+);
+
+/// One page of everyone's interviews, as [`PAGE_OF_INTERVIEWER`]; it walks
+/// `interviews_by_start` in order.
+pub(super) const PAGE_OF_ALL: &str = concat!(
+    select_interviews!("CROSS JOIN"),
+    " WHERE (i.started_at, i.id) < ($1, $2) ORDER BY i.started_at DESC, i.id DESC LIMIT $3"
+);
+
+/// An interviewer's interviews, or everyone's, started before `before`, newest first, at most
+/// `limit`.
 pub(super) async fn list(
     db: impl SqliteExecutor<'_>,
     interviewer: Option<i64>,
+    before: Position,
     limit: u32,
 ) -> Result<Vec<Interview>, sqlx::Error> {
     // Two statements, so an interviewer's list walks `interviews_by_interviewer` (one query
     // with `$1 IS NULL OR interviewer_id = $1` could never use it).
-    match interviewer {
-        Some(id) => {
-            sqlx::query_as(concat!(
-                select_interviews!(),
-                " WHERE i.interviewer_id = $1 ORDER BY i.started_at DESC LIMIT $2"
-            ))
-            .bind(id)
-            .bind(limit)
-            .fetch_all(db)
-            .await
-        }
-        None => {
-            sqlx::query_as(concat!(
-                select_interviews!("CROSS JOIN"),
-                " ORDER BY i.started_at DESC LIMIT $1"
-            ))
-            .bind(limit)
-            .fetch_all(db)
-            .await
-        }
-    }
+    let query = match interviewer {
+        Some(id) => sqlx::query_as(PAGE_OF_INTERVIEWER).bind(id),
+        None => sqlx::query_as(PAGE_OF_ALL),
+    };
+    query
+        .bind(before.at)
+        .bind(before.id)
+        .bind(limit)
+        .fetch_all(db)
+        .await
 }
 
 /// The interview's events after `after`, in order.
