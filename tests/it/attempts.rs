@@ -413,7 +413,7 @@ async fn a_partial_item_counts_half_on_the_attempt_page_in_the_history_and_in_st
     ]);
     app.get("/attempts")
         .await
-        .assert_contains(&["<td>25% (0 of 2)</td>"]);
+        .assert_contains(&["<td>25% <span class=\"nowrap\">(0 of 2)</span></td>"]);
     let author = app.another_browser();
     author.signed_in_as("ann", Role::Author).await;
     author
@@ -452,7 +452,7 @@ async fn a_self_assessment_shows_the_same_score_on_the_attempt_page_and_in_the_h
     ]);
     app.get("/attempts")
         .await
-        .assert_contains(&["<td>50% (1 of 2)</td>"]);
+        .assert_contains(&["<td>50% <span class=\"nowrap\">(1 of 2)</span></td>"]);
     let stored = app
         .store
         .attempt(&location["/attempts/".len()..], &app.learner_id())
