@@ -186,10 +186,27 @@ pub struct AttemptRow {
 #[template(path = "attempts.html")]
 pub struct AttemptsPage {
     pub layout: Layout,
+    /// One page of attempts.
     pub rows: Vec<AttemptRow>,
-    /// Progress by topic; empty before the first attempt.
+    pub pager: Pager,
+    /// Whether the learner has any attempt, on this page or another.
+    pub answered: bool,
+    /// Progress by topic over all the learner's attempts, whichever page is shown.
     pub progress: Vec<crate::stats::TopicProgress>,
     pub signed_in: bool,
+}
+
+/// The links under one page of a list kept newest first (`macros.html`'s `pager`).
+#[derive(Debug)]
+pub struct Pager {
+    /// The address of the list's newest page.
+    pub path: &'static str,
+    /// What the list shows, in the plural: `attempts`.
+    pub noun: &'static str,
+    /// This is the newest page.
+    pub newest: bool,
+    /// Where the next older page starts (a `before` value), when there is one.
+    pub older: Option<String>,
 }
 
 #[derive(Debug, Template)]

@@ -1,7 +1,7 @@
 //! The store against a real SQLite file in a fresh temporary directory per test.
 
 use firedrill::secrets::{self, Source};
-use firedrill::store::{NewAttempt, NewOverride, Store, StoreError};
+use firedrill::store::{NewAttempt, NewOverride, Position, Store, StoreError};
 use tempfile::TempDir;
 
 const SCENARIO: &str = "scenarios/gitops-drift-causing-outage";
@@ -142,7 +142,7 @@ async fn reads_succeed_while_writes_commit() {
     };
     let spawn_read = |_| {
         let store = store.clone();
-        tokio::spawn(async move { store.attempts_of("ada", 500).await })
+        tokio::spawn(async move { store.attempts_of("ada", Position::NEWEST, 500).await })
     };
     let writes: Vec<_> = (0..100).map(spawn_write).collect();
     let reads: Vec<_> = (0..100).map(spawn_read).collect();
@@ -152,7 +152,14 @@ async fn reads_succeed_while_writes_commit() {
     for write in writes {
         write.await.unwrap().unwrap();
     }
-    assert_eq!(store.attempts_of("ada", 500).await.unwrap().len(), 100);
+    assert_eq!(
+        store
+            .attempts_of("ada", Position::NEWEST, 500)
+            .await
+            .unwrap()
+            .len(),
+        100
+    );
 }
 
 #[tokio::test]
@@ -169,11 +176,71 @@ async fn attempts_of_lists_the_learners_newest_first_up_to_the_limit() {
         .await
         .unwrap();
 
-    let listed = store.attempts_of("ada", 2).await.unwrap();
+    let listed = store.attempts_of("ada", Position::NEWEST, 2).await.unwrap();
     let times: Vec<i64> = listed.iter().map(|a| a.submitted_at).collect();
     assert_eq!(times, [30, 20]);
-    assert_eq!(store.attempts_of("ada", 10).await.unwrap().len(), 3);
-    assert!(store.attempts_of("carol", 10).await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .attempts_of("ada", Position::NEWEST, 10)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    assert!(
+        store
+            .attempts_of("carol", Position::NEWEST, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn attempts_of_lists_those_before_a_position_ties_in_time_broken_by_id() {
+    let (_dir, store) = fresh().await;
+    let mut stored = Vec::new();
+    for at in [10, 20, 20, 20, 30] {
+        stored.push(
+            store
+                .submit_attempt(attempt("ada", SCENARIO, at))
+                .await
+                .unwrap(),
+        );
+    }
+    let before = Position {
+        at: 20,
+        id: stored[2].id,
+    };
+    let listed = store.attempts_of("ada", before, 10).await.unwrap();
+    let ids: Vec<i64> = listed.iter().map(|a| a.id).collect();
+    assert_eq!(ids, [stored[1].id, stored[0].id]);
+    let newest = store.attempts_of("ada", Position::NEWEST, 2).await.unwrap();
+    let ids: Vec<i64> = newest.iter().map(|a| a.id).collect();
+    assert_eq!(ids, [stored[4].id, stored[3].id]);
+}
+
+#[tokio::test]
+async fn best_scores_are_the_learners_highest_on_each_scenario() {
+    let (_dir, store) = fresh().await;
+    let other = "scenarios/config-drift-detected";
+    for (learner, scenario, score) in [
+        ("ada", SCENARIO, 0.2),
+        ("ada", SCENARIO, 0.8),
+        ("ada", SCENARIO, 0.5),
+        ("ada", other, 0.3),
+        ("bob", SCENARIO, 1.0),
+    ] {
+        let new = NewAttempt {
+            score,
+            ..attempt(learner, scenario, 1)
+        };
+        store.submit_attempt(new).await.unwrap();
+    }
+    let mut best = store.best_scores("ada").await.unwrap();
+    best.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(best, [(other.to_owned(), 0.3), (SCENARIO.to_owned(), 0.8)]);
+    assert!(store.best_scores("carol").await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -256,7 +323,10 @@ async fn override_replaces_the_previous_one_and_keeps_the_machine_verdict_column
         (seen.score, seen.covered, seen.machine_score),
         (0.5, 1, 0.5)
     );
-    let listed = store.attempts_of("ada", 10).await.unwrap();
+    let listed = store
+        .attempts_of("ada", Position::NEWEST, 10)
+        .await
+        .unwrap();
     assert_eq!((listed[0].score, listed[0].covered), (0.5, 1));
 }
 

@@ -3,7 +3,7 @@
 use sqlx::{SqliteConnection, SqliteExecutor};
 
 use super::model::{
-    Attempt, AttemptSummary, NewAttempt, Regraded, Settle, StoredAttempt, ToRegrade,
+    Attempt, AttemptSummary, NewAttempt, Position, Regraded, Settle, StoredAttempt, ToRegrade,
 };
 
 /// Inserts the attempt, and its rubric version when new; part of the writer's transaction.
@@ -32,6 +32,9 @@ async fn insert_rubric_version(
     .await
 }
 
+pub(super) const INSERT_RUBRIC_VERSION: &str = "INSERT INTO rubric_versions (scenario, version, rubric, created_at) \
+     VALUES ($1, $2, $3, $4) ON CONFLICT (scenario, version) DO NOTHING";
+
 /// Records a rubric version unless it is known already.
 pub(super) async fn rubric_version(
     conn: &mut SqliteConnection,
@@ -40,18 +43,18 @@ pub(super) async fn rubric_version(
     rubric: &str,
     at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO rubric_versions (scenario, version, rubric, created_at) \
-         VALUES ($1, $2, $3, $4) ON CONFLICT (scenario, version) DO NOTHING",
-    )
-    .bind(scenario)
-    .bind(version)
-    .bind(rubric)
-    .bind(at)
-    .execute(conn)
-    .await?;
+    sqlx::query(INSERT_RUBRIC_VERSION)
+        .bind(scenario)
+        .bind(version)
+        .bind(rubric)
+        .bind(at)
+        .execute(conn)
+        .await?;
     Ok(())
 }
+
+pub(super) const REGRADE: &str = "UPDATE attempts SET rubric_version = $1, verdicts = $2, machine_score = $3, \
+     total = $4 WHERE id = $5";
 
 /// Stores an attempt's new grade and the rubric version it came from; part of the writer's
 /// transaction.
@@ -64,19 +67,21 @@ pub(super) async fn regrade(conn: &mut SqliteConnection, r: &Regraded) -> Result
         r.at,
     )
     .await?;
-    sqlx::query(
-        "UPDATE attempts SET rubric_version = $1, verdicts = $2, machine_score = $3, \
-         total = $4 WHERE id = $5",
-    )
-    .bind(&r.rubric_version)
-    .bind(&r.verdicts_json)
-    .bind(r.score)
-    .bind(r.total)
-    .bind(r.id)
-    .execute(&mut *conn)
-    .await?;
+    sqlx::query(REGRADE)
+        .bind(&r.rubric_version)
+        .bind(&r.verdicts_json)
+        .bind(r.score)
+        .bind(r.total)
+        .bind(r.id)
+        .execute(&mut *conn)
+        .await?;
     settle(conn, r.id, r.settle).await
 }
+
+pub(super) const SETTLE_VERDICTS: &str = "SELECT verdicts FROM attempts WHERE id = $1";
+pub(super) const SETTLE_OVERRIDES: &str =
+    "SELECT item_id, verdict FROM overrides WHERE attempt_id = $1";
+pub(super) const SETTLE: &str = "UPDATE attempts SET score = $1, covered = $2 WHERE id = $3";
 
 /// Sets the attempt's shown score and covered count from its verdicts and overrides; part of
 /// the writer's transaction.
@@ -85,23 +90,21 @@ pub(super) async fn settle(
     id: i64,
     settle: Settle,
 ) -> Result<(), sqlx::Error> {
-    let verdicts: Option<String> =
-        sqlx::query_scalar("SELECT verdicts FROM attempts WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let verdicts: Option<String> = sqlx::query_scalar(SETTLE_VERDICTS)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some(verdicts) = verdicts else {
         return Ok(());
     };
-    let overrides: Vec<(String, String)> =
-        sqlx::query_as("SELECT item_id, verdict FROM overrides WHERE attempt_id = $1")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?;
+    let overrides: Vec<(String, String)> = sqlx::query_as(SETTLE_OVERRIDES)
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
     let Some((score, covered)) = settle(&verdicts, &overrides) else {
         return Ok(());
     };
-    sqlx::query("UPDATE attempts SET score = $1, covered = $2 WHERE id = $3")
+    sqlx::query(SETTLE)
         .bind(score)
         .bind(covered)
         .bind(id)
@@ -110,6 +113,8 @@ pub(super) async fn settle(
     Ok(())
 }
 
+pub(super) const ID_OF: &str = "SELECT id FROM attempts WHERE public_id = $1 AND learner = $2";
+
 /// The row id of the attempt with this public id when it is the learner's: "not yours" and
 /// "no such attempt" are the same `None`.
 pub(super) async fn id_of(
@@ -117,39 +122,43 @@ pub(super) async fn id_of(
     public_id: &str,
     learner: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM attempts WHERE public_id = $1 AND learner = $2")
+    sqlx::query_scalar(ID_OF)
         .bind(public_id)
         .bind(learner)
         .fetch_optional(db)
         .await
 }
 
+pub(super) const INSERT_ATTEMPT: &str = "INSERT INTO attempts (public_id, learner, scenario, rubric_version, answer, verdicts, \
+     score, machine_score, covered, total, revealed_before, started_at, submitted_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
+
 async fn insert_attempt(
     conn: &mut SqliteConnection,
     public_id: &str,
     attempt: &NewAttempt,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO attempts (public_id, learner, scenario, rubric_version, answer, verdicts, \
-         score, machine_score, covered, total, revealed_before, started_at, submitted_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-    )
-    .bind(public_id)
-    .bind(&attempt.learner)
-    .bind(&attempt.scenario)
-    .bind(&attempt.rubric_version)
-    .bind(&attempt.answer)
-    .bind(&attempt.verdicts_json)
-    .bind(attempt.score)
-    .bind(attempt.score)
-    .bind(attempt.covered)
-    .bind(attempt.total)
-    .bind(attempt.revealed_before)
-    .bind(attempt.started_at)
-    .bind(attempt.submitted_at)
-    .fetch_one(conn)
-    .await
+    sqlx::query_scalar(INSERT_ATTEMPT)
+        .bind(public_id)
+        .bind(&attempt.learner)
+        .bind(&attempt.scenario)
+        .bind(&attempt.rubric_version)
+        .bind(&attempt.answer)
+        .bind(&attempt.verdicts_json)
+        .bind(attempt.score)
+        .bind(attempt.score)
+        .bind(attempt.covered)
+        .bind(attempt.total)
+        .bind(attempt.revealed_before)
+        .bind(attempt.started_at)
+        .bind(attempt.submitted_at)
+        .fetch_one(conn)
+        .await
 }
+
+pub(super) const FIND: &str = "SELECT id, public_id, learner, scenario, rubric_version, answer, verdicts, score, \
+     machine_score, covered, total, revealed_before, started_at, submitted_at \
+     FROM attempts WHERE public_id = $1 AND learner = $2";
 
 /// The attempt with this public id when it is the learner's.
 pub(super) async fn find(
@@ -157,32 +166,53 @@ pub(super) async fn find(
     public_id: &str,
     learner: &str,
 ) -> Result<Option<Attempt>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, public_id, learner, scenario, rubric_version, answer, verdicts, score, \
-         machine_score, covered, total, revealed_before, started_at, submitted_at \
-         FROM attempts WHERE public_id = $1 AND learner = $2",
-    )
-    .bind(public_id)
-    .bind(learner)
-    .fetch_optional(db)
-    .await
+    sqlx::query_as(FIND)
+        .bind(public_id)
+        .bind(learner)
+        .fetch_optional(db)
+        .await
 }
 
-/// The learner's attempts, newest first, at most `limit`.
+/// One page of a learner's history: the attempts before `before`, newest first, ties in time
+/// by id; it walks `attempts_by_learner` in order.
+pub(super) const PAGE_OF_LEARNER: &str = "SELECT id, public_id, scenario, score, covered, total, \
+     submitted_at FROM attempts WHERE learner = $1 AND (submitted_at, id) < ($2, $3) \
+     ORDER BY submitted_at DESC, id DESC LIMIT $4";
+
+/// The learner's attempts before `before`, newest first, at most `limit`.
 pub(super) async fn of_learner(
     db: impl SqliteExecutor<'_>,
     learner: &str,
+    before: Position,
     limit: u32,
 ) -> Result<Vec<AttemptSummary>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT public_id, scenario, score, covered, total, submitted_at FROM attempts \
-         WHERE learner = $1 ORDER BY submitted_at DESC, id DESC LIMIT $2",
-    )
-    .bind(learner)
-    .bind(i64::from(limit))
-    .fetch_all(db)
-    .await
+    sqlx::query_as(PAGE_OF_LEARNER)
+        .bind(learner)
+        .bind(before.at)
+        .bind(before.id)
+        .bind(i64::from(limit))
+        .fetch_all(db)
+        .await
 }
+
+/// Each scenario's best score of the learner: one row per scenario, from
+/// `attempts_by_learner_scenario`.
+pub(super) const BEST_OF_LEARNER: &str =
+    "SELECT scenario, MAX(score) FROM attempts WHERE learner = $1 GROUP BY scenario";
+
+/// The learner's best score on each scenario they answered.
+pub(super) async fn best_of_learner(
+    db: impl SqliteExecutor<'_>,
+    learner: &str,
+) -> Result<Vec<(String, f64)>, sqlx::Error> {
+    sqlx::query_as(BEST_OF_LEARNER)
+        .bind(learner)
+        .fetch_all(db)
+        .await
+}
+
+pub(super) const EXISTS_FOR: &str =
+    "SELECT EXISTS (SELECT 1 FROM attempts WHERE learner = $1 AND scenario = $2)";
 
 /// Whether the learner has any attempt at the scenario.
 pub(super) async fn exists_for(
@@ -190,21 +220,23 @@ pub(super) async fn exists_for(
     learner: &str,
     scenario: &str,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM attempts WHERE learner = $1 AND scenario = $2)",
-    )
-    .bind(learner)
-    .bind(scenario)
-    .fetch_one(db)
-    .await
-}
-
-/// How many attempts are stored.
-pub(super) async fn count(db: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM attempts")
+    sqlx::query_scalar(EXISTS_FOR)
+        .bind(learner)
+        .bind(scenario)
         .fetch_one(db)
         .await
 }
+
+pub(super) const COUNT_ATTEMPTS: &str = "SELECT COUNT(*) FROM attempts";
+
+/// How many attempts are stored.
+pub(super) async fn count(db: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(COUNT_ATTEMPTS).fetch_one(db).await
+}
+
+pub(super) const NEWEST_OF_SCENARIO: &str = "SELECT id, public_id, learner, scenario, rubric_version, answer, verdicts, score, \
+     machine_score, covered, total, revealed_before, started_at, submitted_at \
+     FROM attempts WHERE scenario = $1 ORDER BY id DESC LIMIT $2";
 
 /// The scenario's newest attempts, newest first, at most `limit`.
 pub(super) async fn newest(
@@ -212,32 +244,31 @@ pub(super) async fn newest(
     scenario: &str,
     limit: u32,
 ) -> Result<Vec<Attempt>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, public_id, learner, scenario, rubric_version, answer, verdicts, score, \
-         machine_score, covered, total, revealed_before, started_at, submitted_at \
-         FROM attempts WHERE scenario = $1 ORDER BY id DESC LIMIT $2",
-    )
-    .bind(scenario)
-    .bind(i64::from(limit))
-    .fetch_all(db)
-    .await
+    sqlx::query_as(NEWEST_OF_SCENARIO)
+        .bind(scenario)
+        .bind(i64::from(limit))
+        .fetch_all(db)
+        .await
 }
 
-/// The rubric versions recorded for the scenario other than `current`.
+pub(super) const OTHER_VERSIONS: &str =
+    "SELECT version FROM rubric_versions WHERE scenario = $1 AND version <> $2";
+
+/// The rubric versions recorded for the scenario other than `current`, in no set order.
 pub(super) async fn other_versions(
     db: impl SqliteExecutor<'_>,
     scenario: &str,
     current: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT version FROM rubric_versions WHERE scenario = $1 AND version <> $2 \
-         ORDER BY version",
-    )
-    .bind(scenario)
-    .bind(current)
-    .fetch_all(db)
-    .await
+    sqlx::query_scalar(OTHER_VERSIONS)
+        .bind(scenario)
+        .bind(current)
+        .fetch_all(db)
+        .await
 }
+
+pub(super) const COUNT_GRADED_BY: &str =
+    "SELECT COUNT(*) FROM attempts WHERE scenario = $1 AND rubric_version = $2";
 
 /// How many of the scenario's attempts were graded against the version.
 pub(super) async fn count_graded_by(
@@ -245,12 +276,17 @@ pub(super) async fn count_graded_by(
     scenario: &str,
     version: &str,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM attempts WHERE scenario = $1 AND rubric_version = $2")
+    sqlx::query_scalar(COUNT_GRADED_BY)
         .bind(scenario)
         .bind(version)
         .fetch_one(db)
         .await
 }
+
+pub(super) const GRADED_BY: &str = "SELECT id, public_id, answer, score FROM attempts \
+     WHERE scenario = $1 AND rubric_version = $2 AND id > $3 ORDER BY id LIMIT $4";
+pub(super) const PAGE_OVERRIDES: &str = "SELECT attempt_id, item_id, verdict FROM overrides \
+     WHERE attempt_id >= $1 AND attempt_id <= $2";
 
 /// A page of the scenario's attempts graded against the version, after row id `after`, with
 /// each one's overrides.
@@ -261,28 +297,22 @@ pub(super) async fn graded_by(
     after: i64,
     limit: u32,
 ) -> Result<Vec<ToRegrade>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, f64)> = sqlx::query_as(
-        "SELECT id, public_id, answer, score FROM attempts \
-         WHERE scenario = $1 AND rubric_version = $2 AND id > $3 ORDER BY id LIMIT $4",
-    )
-    .bind(scenario)
-    .bind(version)
-    .bind(after)
-    .bind(i64::from(limit))
-    .fetch_all(db)
-    .await?;
+    let rows: Vec<(i64, String, String, f64)> = sqlx::query_as(GRADED_BY)
+        .bind(scenario)
+        .bind(version)
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(db)
+        .await?;
     let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
         return Ok(Vec::new());
     };
     // One read for the page's overrides: its ids are a range of the overrides' key.
-    let overrides: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT attempt_id, item_id, verdict FROM overrides \
-         WHERE attempt_id >= $1 AND attempt_id <= $2",
-    )
-    .bind(first.0)
-    .bind(last.0)
-    .fetch_all(db)
-    .await?;
+    let overrides: Vec<(i64, String, String)> = sqlx::query_as(PAGE_OVERRIDES)
+        .bind(first.0)
+        .bind(last.0)
+        .fetch_all(db)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|(id, public_id, answer, score)| ToRegrade {

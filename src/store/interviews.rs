@@ -3,7 +3,10 @@
 use sqlx::{SqliteConnection, SqliteExecutor};
 
 use super::attempts::rubric_version;
-use super::model::{Event, Interview, NewEvent, NewInterview, NotesGrade};
+use super::model::{Event, Interview, NewEvent, NewInterview, NotesGrade, Position};
+
+pub(super) const INSERT_INTERVIEW: &str = "INSERT INTO interviews (public_id, candidate_token_hash, interviewer_id, candidate, \
+     scenario, rubric_version, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
 
 /// Inserts the interview, its rubric version when new, and its `started` event (seq 1). Part
 /// of the writer's transaction.
@@ -21,19 +24,16 @@ pub(super) async fn insert(
         new.at,
     )
     .await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO interviews (public_id, candidate_token_hash, interviewer_id, candidate, \
-         scenario, rubric_version, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(public_id)
-    .bind(&new.candidate_token_hash)
-    .bind(new.interviewer_id)
-    .bind(&new.candidate)
-    .bind(&new.scenario)
-    .bind(&new.rubric_version)
-    .bind(new.at)
-    .fetch_one(&mut *conn)
-    .await?;
+    let id: i64 = sqlx::query_scalar(INSERT_INTERVIEW)
+        .bind(public_id)
+        .bind(&new.candidate_token_hash)
+        .bind(new.interviewer_id)
+        .bind(&new.candidate)
+        .bind(&new.scenario)
+        .bind(&new.rubric_version)
+        .bind(new.at)
+        .fetch_one(&mut *conn)
+        .await?;
     let event = NewEvent {
         interview_id: id,
         kind: "started".to_owned(),
@@ -44,35 +44,35 @@ pub(super) async fn insert(
     Ok(id)
 }
 
+pub(super) const APPEND_SEQ: &str = "UPDATE interviews SET last_seq = last_seq + 1, \
+     ended_at = CASE WHEN $2 = 'ended' THEN $3 ELSE ended_at END \
+     WHERE id = $1 AND ended_at IS NULL RETURNING last_seq";
+pub(super) const INSERT_EVENT: &str =
+    "INSERT INTO interview_events (interview_id, seq, at, kind, data) VALUES ($1, $2, $3, $4, $5)";
+
 /// Appends the event with the next sequence number; `None` when the interview has ended (or
 /// does not exist). An `ended` event ends it. Part of the writer's transaction.
 pub(super) async fn append(
     conn: &mut SqliteConnection,
     e: &NewEvent,
 ) -> Result<Option<Event>, sqlx::Error> {
-    let seq: Option<i64> = sqlx::query_scalar(
-        "UPDATE interviews SET last_seq = last_seq + 1, \
-         ended_at = CASE WHEN $2 = 'ended' THEN $3 ELSE ended_at END \
-         WHERE id = $1 AND ended_at IS NULL RETURNING last_seq",
-    )
-    .bind(e.interview_id)
-    .bind(&e.kind)
-    .bind(e.at)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let seq: Option<i64> = sqlx::query_scalar(APPEND_SEQ)
+        .bind(e.interview_id)
+        .bind(&e.kind)
+        .bind(e.at)
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some(seq) = seq else {
         return Ok(None);
     };
-    sqlx::query(
-        "INSERT INTO interview_events (interview_id, seq, at, kind, data) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(e.interview_id)
-    .bind(seq)
-    .bind(e.at)
-    .bind(&e.kind)
-    .bind(&e.data)
-    .execute(conn)
-    .await?;
+    sqlx::query(INSERT_EVENT)
+        .bind(e.interview_id)
+        .bind(seq)
+        .bind(e.at)
+        .bind(&e.kind)
+        .bind(&e.data)
+        .execute(conn)
+        .await?;
     Ok(Some(Event {
         seq,
         at: e.at,
@@ -80,6 +80,10 @@ pub(super) async fn append(
         data: e.data.clone(),
     }))
 }
+
+pub(super) const SAVE_NOTES: &str = "UPDATE interviews SET candidate_notes = $2, candidate_notes_at = $3, \
+     candidate_notes_grade = $4, candidate_notes_grade_version = $5 \
+     WHERE id = $1 AND ended_at IS NULL";
 
 /// Replaces the candidate's notes and their grade (none: to be computed) unless the interview
 /// has ended; whether it was saved. Part of the writer's transaction.
@@ -90,20 +94,19 @@ pub(super) async fn save_notes(
     at: i64,
     grade: Option<&NotesGrade>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE interviews SET candidate_notes = $2, candidate_notes_at = $3, \
-         candidate_notes_grade = $4, candidate_notes_grade_version = $5 \
-         WHERE id = $1 AND ended_at IS NULL",
-    )
-    .bind(interview_id)
-    .bind(text)
-    .bind(at)
-    .bind(grade.map(|g| &g.json))
-    .bind(grade.map(|g| &g.rubric_version))
-    .execute(conn)
-    .await?;
+    let done = sqlx::query(SAVE_NOTES)
+        .bind(interview_id)
+        .bind(text)
+        .bind(at)
+        .bind(grade.map(|g| &g.json))
+        .bind(grade.map(|g| &g.rubric_version))
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
+
+pub(super) const STORE_NOTES_GRADE: &str = "UPDATE interviews SET candidate_notes_grade = $3, candidate_notes_grade_version = $4 \
+     WHERE id = $1 AND candidate_notes = $2";
 
 /// Stores the grade of the candidate's notes unless they are no longer `notes` (a save since
 /// stored its own); whether it was stored. Part of the writer's transaction.
@@ -113,16 +116,13 @@ pub(super) async fn store_notes_grade(
     notes: &str,
     grade: &NotesGrade,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE interviews SET candidate_notes_grade = $3, candidate_notes_grade_version = $4 \
-         WHERE id = $1 AND candidate_notes = $2",
-    )
-    .bind(interview_id)
-    .bind(notes)
-    .bind(&grade.json)
-    .bind(&grade.rubric_version)
-    .execute(conn)
-    .await?;
+    let done = sqlx::query(STORE_NOTES_GRADE)
+        .bind(interview_id)
+        .bind(notes)
+        .bind(&grade.json)
+        .bind(&grade.rubric_version)
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -145,61 +145,72 @@ macro_rules! select_interviews {
     };
 }
 
+pub(super) const BY_PUBLIC_ID: &str = concat!(select_interviews!(), " WHERE i.public_id = $1");
+
 /// The interview with this public id.
 pub(super) async fn by_public_id(
     db: impl SqliteExecutor<'_>,
     public_id: &str,
 ) -> Result<Option<Interview>, sqlx::Error> {
-    sqlx::query_as(concat!(select_interviews!(), " WHERE i.public_id = $1"))
+    sqlx::query_as(BY_PUBLIC_ID)
         .bind(public_id)
         .fetch_optional(db)
         .await
 }
+
+pub(super) const BY_TOKEN_HASH: &str =
+    concat!(select_interviews!(), " WHERE i.candidate_token_hash = $1");
 
 /// The interview whose candidate link has a token with this hash.
 pub(super) async fn by_token_hash(
     db: impl SqliteExecutor<'_>,
     hash: &[u8],
 ) -> Result<Option<Interview>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        select_interviews!(),
-        " WHERE i.candidate_token_hash = $1"
-    ))
-    .bind(hash)
-    .fetch_optional(db)
-    .await
+    sqlx::query_as(BY_TOKEN_HASH)
+        .bind(hash)
+        .fetch_optional(db)
+        .await
 }
 
-/// An interviewer's interviews, or everyone's, newest first, at most `limit`.
+/// One page of an interviewer's interviews: those started before the position, newest first,
+/// ties in time by id; it walks `interviews_by_interviewer` in order.
+pub(super) const PAGE_OF_INTERVIEWER: &str = concat!(
+    select_interviews!(),
+    " WHERE i.interviewer_id = $1 AND (i.started_at, i.id) < ($2, $3) \
+     ORDER BY i.started_at DESC, i.id DESC LIMIT $4"
+);
+
+/// One page of everyone's interviews, as [`PAGE_OF_INTERVIEWER`]; it walks
+/// `interviews_by_start` in order.
+pub(super) const PAGE_OF_ALL: &str = concat!(
+    select_interviews!("CROSS JOIN"),
+    " WHERE (i.started_at, i.id) < ($1, $2) ORDER BY i.started_at DESC, i.id DESC LIMIT $3"
+);
+
+/// An interviewer's interviews, or everyone's, started before `before`, newest first, at most
+/// `limit`.
 pub(super) async fn list(
     db: impl SqliteExecutor<'_>,
     interviewer: Option<i64>,
+    before: Position,
     limit: u32,
 ) -> Result<Vec<Interview>, sqlx::Error> {
     // Two statements, so an interviewer's list walks `interviews_by_interviewer` (one query
     // with `$1 IS NULL OR interviewer_id = $1` could never use it).
-    match interviewer {
-        Some(id) => {
-            sqlx::query_as(concat!(
-                select_interviews!(),
-                " WHERE i.interviewer_id = $1 ORDER BY i.started_at DESC LIMIT $2"
-            ))
-            .bind(id)
-            .bind(limit)
-            .fetch_all(db)
-            .await
-        }
-        None => {
-            sqlx::query_as(concat!(
-                select_interviews!("CROSS JOIN"),
-                " ORDER BY i.started_at DESC LIMIT $1"
-            ))
-            .bind(limit)
-            .fetch_all(db)
-            .await
-        }
-    }
+    let query = match interviewer {
+        Some(id) => sqlx::query_as(PAGE_OF_INTERVIEWER).bind(id),
+        None => sqlx::query_as(PAGE_OF_ALL),
+    };
+    query
+        .bind(before.at)
+        .bind(before.id)
+        .bind(limit)
+        .fetch_all(db)
+        .await
 }
+
+pub(super) const EVENTS: &str = "SELECT seq, at, kind, data FROM interview_events \
+     WHERE interview_id = $1 AND seq > $2 ORDER BY seq";
 
 /// The interview's events after `after`, in order.
 pub(super) async fn events(
@@ -207,29 +218,29 @@ pub(super) async fn events(
     interview_id: i64,
     after: i64,
 ) -> Result<Vec<Event>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT seq, at, kind, data FROM interview_events \
-         WHERE interview_id = $1 AND seq > $2 ORDER BY seq",
-    )
-    .bind(interview_id)
-    .bind(after)
-    .fetch_all(db)
-    .await
-}
-
-/// How many interview events are stored (for the durability check).
-pub(super) async fn count_events(db: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM interview_events")
-        .fetch_one(db)
-        .await
-}
-
-/// Every interview's public id (for renewing candidate links under a new secret).
-pub(super) async fn public_ids(db: impl SqliteExecutor<'_>) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT public_id FROM interviews ORDER BY id")
+    sqlx::query_as(EVENTS)
+        .bind(interview_id)
+        .bind(after)
         .fetch_all(db)
         .await
 }
+
+pub(super) const COUNT_EVENTS: &str = "SELECT COUNT(*) FROM interview_events";
+
+/// How many interview events are stored (for the durability check).
+pub(super) async fn count_events(db: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(COUNT_EVENTS).fetch_one(db).await
+}
+
+pub(super) const PUBLIC_IDS: &str = "SELECT public_id FROM interviews ORDER BY id";
+
+/// Every interview's public id (for renewing candidate links under a new secret).
+pub(super) async fn public_ids(db: impl SqliteExecutor<'_>) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(PUBLIC_IDS).fetch_all(db).await
+}
+
+pub(super) const SET_TOKEN_HASH: &str =
+    "UPDATE interviews SET candidate_token_hash = $1 WHERE public_id = $2";
 
 /// Replaces the hash of an interview's candidate token. Part of the writer's transaction.
 pub(super) async fn set_token_hash(
@@ -237,7 +248,7 @@ pub(super) async fn set_token_hash(
     public_id: &str,
     token_hash: &[u8],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE interviews SET candidate_token_hash = $1 WHERE public_id = $2")
+    sqlx::query(SET_TOKEN_HASH)
         .bind(token_hash)
         .bind(public_id)
         .execute(conn)

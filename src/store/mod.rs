@@ -31,8 +31,9 @@ use tokio::sync::mpsc;
 
 pub use model::{
     Attempt, AttemptSummary, Event, Figures, Interview, ItemFigures, NewAttempt, NewEvent,
-    NewInterview, NewOverride, NewSession, NewUser, NotesGrade, Override, Regraded, RoleChange,
-    SecretChange, Session, Settle, StoredAttempt, ToRegrade, User, UserSession, VerdictCounts,
+    NewInterview, NewOverride, NewSession, NewUser, NotesGrade, Override, Position, Regraded,
+    RoleChange, SecretChange, Session, Settle, StoredAttempt, ToRegrade, User, UserSession,
+    VerdictCounts,
 };
 pub use session_cache::FRESH_FOR as SESSION_FRESH_FOR;
 pub use users::learner_key;
@@ -141,13 +142,21 @@ impl Store {
         Ok(attempts::find(&self.readers, public_id, learner).await?)
     }
 
-    /// The learner's attempts, newest first, at most `limit`.
+    /// The learner's attempts before `before` ([`Position::NEWEST`] for the newest), newest
+    /// first, at most `limit`. A stable cursor: new attempts never shift a later page.
     pub async fn attempts_of(
         &self,
         learner: &str,
+        before: Position,
         limit: u32,
     ) -> Result<Vec<AttemptSummary>, StoreError> {
-        Ok(attempts::of_learner(&self.readers, learner, limit).await?)
+        Ok(attempts::of_learner(&self.readers, learner, before, limit).await?)
+    }
+
+    /// The learner's best score on each scenario they answered (by slug): at most one row per
+    /// scenario, however many attempts.
+    pub async fn best_scores(&self, learner: &str) -> Result<Vec<(String, f64)>, StoreError> {
+        Ok(attempts::best_of_learner(&self.readers, learner).await?)
     }
 
     /// Records, or replaces, the override of one rubric item of the learner's attempt and
@@ -424,13 +433,15 @@ impl Store {
         Ok(interviews::by_token_hash(&self.readers, hash).await?)
     }
 
-    /// An interviewer's interviews (everyone's with `None`), newest first.
+    /// An interviewer's interviews (everyone's with `None`) started before `before`
+    /// ([`Position::NEWEST`] for the newest), newest first, at most `limit`.
     pub async fn interviews(
         &self,
         interviewer: Option<i64>,
+        before: Position,
         limit: u32,
     ) -> Result<Vec<Interview>, StoreError> {
-        Ok(interviews::list(&self.readers, interviewer, limit).await?)
+        Ok(interviews::list(&self.readers, interviewer, before, limit).await?)
     }
 
     /// The interview's events after sequence number `after`, in order.

@@ -71,9 +71,27 @@ pub struct Attempt {
     pub submitted_at: i64,
 }
 
+/// A place in a list kept newest first: a row's time (unix milliseconds) and id, which breaks
+/// ties in time. A page lists the rows before it, so rows added later never shift a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub at: i64,
+    pub id: i64,
+}
+
+impl Position {
+    /// Before every row: a list's first page.
+    pub const NEWEST: Position = Position {
+        at: i64::MAX,
+        id: i64::MAX,
+    };
+}
+
 /// One line of a learner's list of attempts.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AttemptSummary {
+    /// The row id: with `submitted_at`, the attempt's place in the list.
+    pub id: i64,
     /// The random id shown in URLs.
     pub public_id: String,
     /// The scenario's address.

@@ -6,7 +6,7 @@
 
 use sqlx::{Connection as _, Row as _, SqliteConnection};
 
-use super::{figures, overrides, reveals, settings, users};
+use super::{attempts, figures, interviews, overrides, reveals, settings, users};
 
 /// A query and the plan it must have.
 struct Case {
@@ -29,6 +29,124 @@ const fn case(name: &'static str, sql: &'static str, uses: &'static [&'static st
 }
 
 const CASES: &[Case] = &[
+    // Attempts and rubric versions.
+    case(
+        "attempts::INSERT_RUBRIC_VERSION",
+        attempts::INSERT_RUBRIC_VERSION,
+        &[],
+    ),
+    case("attempts::REGRADE", attempts::REGRADE, &["rowid"]),
+    case(
+        "attempts::SETTLE_VERDICTS",
+        attempts::SETTLE_VERDICTS,
+        &["rowid"],
+    ),
+    case(
+        "attempts::SETTLE_OVERRIDES",
+        attempts::SETTLE_OVERRIDES,
+        &["sqlite_autoindex_overrides_1"],
+    ),
+    case("attempts::SETTLE", attempts::SETTLE, &["rowid"]),
+    case(
+        "attempts::ID_OF",
+        attempts::ID_OF,
+        &["sqlite_autoindex_attempts_1"],
+    ),
+    // Foreign keys pointing at attempts (and below, at interviews) checked through indexes.
+    case(
+        "attempts::INSERT_ATTEMPT",
+        attempts::INSERT_ATTEMPT,
+        &["sqlite_autoindex_overrides_1"],
+    ),
+    case(
+        "attempts::FIND",
+        attempts::FIND,
+        &["sqlite_autoindex_attempts_1"],
+    ),
+    case(
+        "attempts::EXISTS_FOR",
+        attempts::EXISTS_FOR,
+        &["attempts_by_learner_scenario"],
+    ),
+    case(
+        "attempts::PAGE_OF_LEARNER",
+        attempts::PAGE_OF_LEARNER,
+        &["attempts_by_learner"],
+    ),
+    case(
+        "attempts::BEST_OF_LEARNER",
+        attempts::BEST_OF_LEARNER,
+        &["attempts_by_learner_scenario"],
+    ),
+    case(
+        "attempts::NEWEST_OF_SCENARIO",
+        attempts::NEWEST_OF_SCENARIO,
+        &["attempts_by_scenario_newest"],
+    ),
+    case(
+        "attempts::OTHER_VERSIONS",
+        attempts::OTHER_VERSIONS,
+        &["sqlite_autoindex_rubric_versions_1"],
+    ),
+    case(
+        "attempts::COUNT_GRADED_BY",
+        attempts::COUNT_GRADED_BY,
+        &["attempts_by_scenario_version"],
+    ),
+    case(
+        "attempts::GRADED_BY",
+        attempts::GRADED_BY,
+        &["attempts_by_scenario_version"],
+    ),
+    case(
+        "attempts::PAGE_OVERRIDES",
+        attempts::PAGE_OVERRIDES,
+        &["sqlite_autoindex_overrides_1"],
+    ),
+    // Interviews and their events.
+    case(
+        "interviews::INSERT_INTERVIEW",
+        interviews::INSERT_INTERVIEW,
+        &["sqlite_autoindex_interview_events_1"],
+    ),
+    case("interviews::APPEND_SEQ", interviews::APPEND_SEQ, &["rowid"]),
+    case("interviews::INSERT_EVENT", interviews::INSERT_EVENT, &[]),
+    case("interviews::SAVE_NOTES", interviews::SAVE_NOTES, &["rowid"]),
+    case(
+        "interviews::STORE_NOTES_GRADE",
+        interviews::STORE_NOTES_GRADE,
+        &["rowid"],
+    ),
+    case(
+        "interviews::BY_PUBLIC_ID",
+        interviews::BY_PUBLIC_ID,
+        &["sqlite_autoindex_interviews_1", "rowid"],
+    ),
+    case(
+        "interviews::BY_TOKEN_HASH",
+        interviews::BY_TOKEN_HASH,
+        &["sqlite_autoindex_interviews_2", "rowid"],
+    ),
+    case(
+        "interviews::EVENTS",
+        interviews::EVENTS,
+        &["sqlite_autoindex_interview_events_1"],
+    ),
+    case(
+        "interviews::PAGE_OF_INTERVIEWER",
+        interviews::PAGE_OF_INTERVIEWER,
+        &["interviews_by_interviewer", "rowid"],
+    ),
+    case(
+        "interviews::PAGE_OF_ALL",
+        interviews::PAGE_OF_ALL,
+        &["interviews_by_start", "rowid"],
+    ),
+    case(
+        "interviews::SET_TOKEN_HASH",
+        interviews::SET_TOKEN_HASH,
+        &["sqlite_autoindex_interviews_1"],
+    ),
     // Figures: a few rows per scenario, kept with every write.
     case("figures::ATTEMPT_ROW", figures::ATTEMPT_ROW, &["rowid"]),
     case(

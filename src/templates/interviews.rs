@@ -33,7 +33,9 @@ pub struct InterviewRow {
 #[template(path = "interviews.html")]
 pub struct InterviewsPage {
     pub layout: Layout,
+    /// One page of interviews.
     pub rows: Vec<InterviewRow>,
+    pub pager: super::Pager,
     /// An admin's list: everyone's interviews, with the interviewer shown.
     pub all: bool,
 }

@@ -1,8 +1,8 @@
 //! The learner flow: submit an answer, see the attempt, correct a verdict, list attempts, and
 //! reveal a scenario's answers without answering.
 
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::SignedCookieJar;
@@ -11,10 +11,12 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::grading::{Grade, Verdict};
-use crate::store::{NewAttempt, NewOverride};
+use crate::store::{AttemptSummary, NewAttempt, NewOverride, Position};
 use crate::templates::{self, AttemptPage, AttemptRow, AttemptsPage, ItemView, Layout};
 use crate::web::identity::Visitor;
 use crate::web::limits::Client;
+use crate::web::paging::{self, List, PageQuery};
+use crate::web::published::Published;
 use crate::web::{pages, view};
 
 /// The most characters an answer may have.
@@ -279,46 +281,47 @@ pub async fn set_override(
     Ok(crate::web::redirect::see_other(&back))
 }
 
-/// GET /attempts: the learner's history.
+/// The learner's history.
+const HISTORY: List = List {
+    path: "/attempts",
+    noun: "attempts",
+};
+
+/// GET /attempts: one page of the learner's history, and their progress by topic over all
+/// their attempts.
 pub async fn history(
     State(state): State<AppState>,
     visitor: Visitor,
+    query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
-    let rows = match &visitor.0 {
-        Some(learner) => state.store.attempts_of(&learner.id, 200).await?,
-        None => Vec::new(),
+    let before = HISTORY.position(query)?;
+    let (rows, best) = match &visitor.0 {
+        Some(learner) => tokio::try_join!(
+            state.store.attempts_of(&learner.id, before, paging::FETCH),
+            state.store.best_scores(&learner.id),
+        )?,
+        None => (Vec::new(), Vec::new()),
     };
+    let (rows, pager) = HISTORY.page(before, rows, |a| Position {
+        at: a.submitted_at,
+        id: a.id,
+    });
     let content = state.content();
-    let mut best: std::collections::BTreeMap<String, f64> = std::collections::BTreeMap::new();
-    for a in &rows {
-        let entry = best.entry(a.scenario.clone()).or_insert(a.score);
-        *entry = entry.max(a.score);
-    }
-    let progress = match rows.is_empty() {
-        true => Vec::new(),
-        false => crate::stats::progress_by_topic(&content.site, &best, visitor.sees_hidden()),
-    };
-    let rows = rows
-        .into_iter()
-        .map(|a| AttemptRow {
-            title: content
-                .scenario(&a.scenario)
-                .filter(|(p, _, _)| !p.meta.hidden || visitor.sees_hidden())
-                .map_or_else(
-                    || a.scenario.clone(),
-                    |(p, _, _)| p.short_title().to_owned(),
-                ),
-            submitted: view::date_time(a.submitted_at),
-            percent: (a.score * 100.0).round() as u32,
-            public_id: a.public_id,
-            covered: a.covered,
-            total: a.total,
-        })
-        .collect();
+    let sees_hidden = visitor.sees_hidden();
+    let answered = !best.is_empty();
+    let best = best.into_iter().collect();
     let page = AttemptsPage {
         layout: Layout::in_section("attempts"),
-        rows,
-        progress,
+        rows: rows
+            .into_iter()
+            .map(|a| attempt_row(&content, sees_hidden, a))
+            .collect(),
+        pager,
+        answered,
+        progress: match answered {
+            true => crate::stats::progress_by_topic(&content.site, &best, sees_hidden),
+            false => Vec::new(),
+        },
         signed_in: visitor.account().is_some(),
     };
     // The learner's own scores, signed in or not: no cache may keep them.
@@ -326,6 +329,24 @@ pub async fn history(
         visitor.0.as_ref(),
         &page,
     )))
+}
+
+/// One line of the history; a scenario hidden since is named by its slug to learners.
+fn attempt_row(content: &Published, sees_hidden: bool, a: AttemptSummary) -> AttemptRow {
+    AttemptRow {
+        title: content
+            .scenario(&a.scenario)
+            .filter(|(p, _, _)| !p.meta.hidden || sees_hidden)
+            .map_or_else(
+                || a.scenario.clone(),
+                |(p, _, _)| p.short_title().to_owned(),
+            ),
+        submitted: view::date_time(a.submitted_at),
+        percent: (a.score * 100.0).round() as u32,
+        public_id: a.public_id,
+        covered: a.covered,
+        total: a.total,
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -15,6 +15,7 @@ pub mod keys;
 pub mod limits;
 pub mod live;
 pub mod pages;
+pub mod paging;
 pub mod published;
 pub mod redirect;
 pub mod scorecards;

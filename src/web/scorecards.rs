@@ -1,7 +1,8 @@
 //! After (or during) an interview: the scorecard, printable and exportable as JSON and CSV, and
 //! the list of past interviews with their scores.
 
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
@@ -10,19 +11,36 @@ use crate::app::AppState;
 use crate::content::Page;
 use crate::error::AppError;
 use crate::interviews::{Header, Scorecard};
-use crate::store::Interview;
+use crate::store::{Interview, Position};
 use crate::templates::{self, interviews as views};
 use crate::web::identity::Visitor;
 use crate::web::interviews::{happenings, notes_grade, owned};
+use crate::web::paging::{self, List, PageQuery};
 use crate::web::view;
 
-/// GET /interviews: the visitor's interviews (an admin's: everyone's), newest first.
-pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+/// Interviews, newest first.
+const INTERVIEWS: List = List {
+    path: "/interviews",
+    noun: "interviews",
+};
+
+/// GET /interviews: one page of the visitor's interviews (an admin's: everyone's), newest first.
+pub async fn list(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Response, AppError> {
     let account = visitor.require(Role::is_interviewer, "/interviews")?;
+    let before = INTERVIEWS.position(query)?;
     let mine = (!account.role.is_admin()).then_some(account.user_id);
+    let found = state.store.interviews(mine, before, paging::FETCH).await?;
+    let (found, pager) = INTERVIEWS.page(before, found, |i| Position {
+        at: i.started_at,
+        id: i.id,
+    });
     let content = state.content();
     let mut rows = Vec::new();
-    for interview in state.store.interviews(mine, 200).await? {
+    for interview in found {
         let card = scorecard(&state, &interview).await?;
         rows.push(views::InterviewRow {
             title: title_of(
@@ -40,6 +58,7 @@ pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Res
     let page = views::InterviewsPage {
         layout: templates::Layout::in_section("interviews"),
         rows,
+        pager,
         all: mine.is_none(),
     };
     Ok(view::no_store(templates::page_in(

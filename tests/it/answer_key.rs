@@ -3,6 +3,7 @@
 
 use axum::http::{StatusCode, header};
 use firedrill::accounts::Role;
+use firedrill::store::Position;
 
 use crate::helpers::{TestApp, repo};
 
@@ -41,7 +42,13 @@ async fn an_interviewer_reads_any_answer_key_without_an_interview_or_a_reveal() 
     assert_eq!(key.header(header::CACHE_CONTROL), "no-store");
 
     // Nothing was recorded: no interview, no reveal, no attempt; the page still hides the key.
-    assert!(app.store.interviews(None, 10).await.unwrap().is_empty());
+    assert!(
+        app.store
+            .interviews(None, Position::NEWEST, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(app.store.count_attempts().await.unwrap(), 0);
     let ivy = app.store.user("ivy").await.unwrap().unwrap();
     let learner = firedrill::store::learner_key(ivy.id);

@@ -4,6 +4,7 @@
 use axum::http::{StatusCode, header};
 
 use firedrill::accounts::Role;
+use firedrill::store::Position;
 
 use crate::helpers::TestApp;
 
@@ -170,7 +171,11 @@ async fn history_lists_the_learners_attempts_newest_first() {
         .unwrap();
     assert_eq!(first_link, second);
     // Progress by topic: the seed is one of two GitOps scenarios; its best score counts.
-    let best = app.store.attempts_of(&app.learner_id(), 10).await.unwrap();
+    let best = app
+        .store
+        .attempts_of(&app.learner_id(), Position::NEWEST, 10)
+        .await
+        .unwrap();
     let best = best.iter().map(|a| a.score).fold(0.0, f64::max);
     let percent = (best * 100.0).round() as u32;
     res.assert_contains(&[
@@ -408,7 +413,7 @@ async fn a_partial_item_counts_half_on_the_attempt_page_in_the_history_and_in_st
     ]);
     app.get("/attempts")
         .await
-        .assert_contains(&["<td>25% (0 of 2)</td>"]);
+        .assert_contains(&["<td>25% <span class=\"nowrap\">(0 of 2)</span></td>"]);
     let author = app.another_browser();
     author.signed_in_as("ann", Role::Author).await;
     author
@@ -447,7 +452,7 @@ async fn a_self_assessment_shows_the_same_score_on_the_attempt_page_and_in_the_h
     ]);
     app.get("/attempts")
         .await
-        .assert_contains(&["<td>50% (1 of 2)</td>"]);
+        .assert_contains(&["<td>50% <span class=\"nowrap\">(1 of 2)</span></td>"]);
     let stored = app
         .store
         .attempt(&location["/attempts/".len()..], &app.learner_id())
@@ -455,4 +460,280 @@ async fn a_self_assessment_shows_the_same_score_on_the_attempt_page_and_in_the_h
         .unwrap()
         .unwrap();
     assert_eq!((stored.score, stored.machine_score), (0.5, 0.0));
+}
+
+/// The paging tests' own scenarios: two on GitOps, one on Kubernetes.
+const TOPICS: [(&str, &str); 3] = [
+    (
+        "scenarios/alpha.md",
+        "---\ntopics: [GitOps]\n---\n# Scenario: Alpha\n\n## The Prompt\n\nFix the sync loop.\n",
+    ),
+    (
+        "scenarios/beta.md",
+        "---\ntopics: [GitOps]\n---\n# Scenario: Beta\n\n## The Prompt\n\nFind the drift.\n",
+    ),
+    (
+        "scenarios/gamma.md",
+        "---\ntopics: [Kubernetes]\n---\n# Scenario: Gamma\n\n## The Prompt\n\nDrain the node.\n",
+    ),
+];
+
+/// An attempt stored for a paging test.
+#[derive(Debug, Clone)]
+struct Seeded {
+    id: i64,
+    public_id: String,
+    scenario: &'static str,
+    submitted_at: i64,
+    score: f64,
+}
+
+/// An app over [`TOPICS`] with the learner `name` signed in; returns their learner key.
+async fn learner_on_topics(app: &TestApp, name: &str) -> String {
+    app.signed_in_as(name, Role::Learner).await;
+    let user = app.store.user(name).await.unwrap().unwrap();
+    firedrill::store::learner_key(user.id)
+}
+
+/// Stores an attempt straight in the store, as a submission would.
+async fn store_attempt(
+    app: &TestApp,
+    learner: &str,
+    scenario: &'static str,
+    submitted_at: i64,
+    score: f64,
+) -> Seeded {
+    let stored = app
+        .store
+        .submit_attempt(firedrill::store::NewAttempt {
+            learner: learner.to_owned(),
+            scenario: scenario.to_owned(),
+            rubric_version: "v1".to_owned(),
+            rubric_json: "{}".to_owned(),
+            answer: "Pause the sync and diff the live state.".to_owned(),
+            verdicts_json: r#"{"items":[],"traps":[],"score":0.0,"covered":0,"total":0}"#
+                .to_owned(),
+            score,
+            covered: 1,
+            total: 2,
+            revealed_before: false,
+            started_at: None,
+            submitted_at,
+        })
+        .await
+        .unwrap();
+    Seeded {
+        id: stored.id,
+        public_id: stored.public_id,
+        scenario,
+        submitted_at,
+        score,
+    }
+}
+
+/// 120 attempts of the learner, four to a minute (ties in time), the oldest twenty on Gamma
+/// and the rest on Alpha; returned newest first, as the history lists them.
+async fn seed_history(app: &TestApp, learner: &str) -> Vec<Seeded> {
+    let mut seeded = Vec::new();
+    for i in 0..120 {
+        let scenario = if i < 20 { "gamma" } else { "alpha" };
+        let at = 1_765_000_000_000 + (i / 4) * 60_000;
+        let score = ((i * 7) % 10) as f64 / 10.0;
+        seeded.push(store_attempt(app, learner, scenario, at, score).await);
+    }
+    // Stored in order, so a later one has the larger id: newest first is the reverse.
+    seeded.reverse();
+    seeded
+}
+
+fn ids(seeded: &[Seeded]) -> Vec<String> {
+    seeded.iter().map(|s| s.public_id.clone()).collect()
+}
+
+const ROW: &str = r#"<tr><td><a href="/attempts/"#;
+
+#[tokio::test]
+async fn the_history_pages_fifty_attempts_at_a_time_and_new_attempts_shift_no_later_page() {
+    let app = TestApp::with_files(&TOPICS).await;
+    let learner = learner_on_topics(&app, "ada").await;
+    let seeded = seed_history(&app, &learner).await;
+    assert_eq!(
+        seeded[49].submitted_at, seeded[50].submitted_at,
+        "a tie in time straddles the first page's end"
+    );
+    let first = app.get("/attempts").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.linked_ids(ROW), ids(&seeded[..50]));
+    assert!(
+        !first.body.contains("Newest attempts"),
+        "already the newest"
+    );
+    let older = first.older_page().expect("a link to older attempts");
+    let last = &seeded[49];
+    assert_eq!(
+        older,
+        format!("/attempts?before={}.{}", last.submitted_at, last.id)
+    );
+
+    // Answered meanwhile: one through the form, now; one stored with the very time of the
+    // page's last row (a later id, so newer). Neither shifts the next page.
+    let page = app.get("/scenarios/alpha").await;
+    let csrf = TestApp::csrf_in(&page);
+    let res = app
+        .post_form(
+            "/attempts",
+            &[
+                ("csrf", &csrf),
+                ("scenario", "alpha"),
+                ("answer", "Pause the sync."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let tie = store_attempt(&app, &learner, "alpha", seeded[49].submitted_at, 0.5).await;
+
+    let second = app.get(&older).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(second.header(header::CACHE_CONTROL), "no-store");
+    assert_eq!(second.linked_ids(ROW), ids(&seeded[50..100]));
+    second.assert_contains(&[
+        r#"<nav class="pager" aria-label="Pages">"#,
+        r#"<a href="/attempts">Newest attempts</a>"#,
+        r#"Older attempts <span aria-hidden="true">→</span></a>"#,
+    ]);
+    let third = app.get(&second.older_page().unwrap()).await;
+    assert_eq!(third.linked_ids(ROW), ids(&seeded[100..]));
+    assert_eq!(third.older_page(), None, "nothing older than the last page");
+    third.assert_contains(&[r#"<a href="/attempts">Newest attempts</a>"#]);
+
+    let newest = app.get("/attempts").await.linked_ids(ROW);
+    assert_eq!(
+        newest[0],
+        res.header(header::LOCATION)["/attempts/".len()..]
+    );
+    assert!(newest.contains(&tie.public_id));
+}
+
+/// The "Progress by topic" section of a history page.
+fn progress(body: &str) -> &str {
+    let start = body
+        .find("<h2 id=\"progress-heading\">")
+        .expect("progress is shown");
+    &body[start..start + body[start..].find("</section>").unwrap()]
+}
+
+#[tokio::test]
+async fn progress_by_topic_counts_every_attempt_whichever_page_is_shown() {
+    let app = TestApp::with_files(&TOPICS).await;
+    let learner = learner_on_topics(&app, "ada").await;
+    let seeded = seed_history(&app, &learner).await;
+    let mut pages = vec![app.get("/attempts").await];
+    while let Some(older) = pages.last().unwrap().older_page() {
+        pages.push(app.get(&older).await);
+    }
+    assert_eq!(pages.len(), 3);
+    for page in &pages[1..] {
+        assert_eq!(progress(&page.body), progress(&pages[0].body));
+    }
+    // Gamma's attempts are the oldest twenty, all on the last page, yet count on the first.
+    assert!(seeded[100..].iter().all(|s| s.scenario == "gamma"));
+    assert!(!pages[0].body.contains("Gamma</a>"));
+    let best = |scenario: &str| {
+        let best = seeded
+            .iter()
+            .filter(|s| s.scenario == scenario)
+            .map(|s| s.score)
+            .fold(0.0, f64::max);
+        (best * 100.0).round() as u32
+    };
+    pages[0].assert_contains(&[
+        &format!(
+            "<tr><td>GitOps</td><td>1 of 2</td><td><meter min=\"0\" max=\"100\" value=\"{}\"",
+            best("alpha")
+        ),
+        &format!(
+            "<tr><td>Kubernetes</td><td>1 of 1</td><td><meter min=\"0\" max=\"100\" value=\"{}\"",
+            best("gamma")
+        ),
+    ]);
+}
+
+#[tokio::test]
+async fn a_position_from_another_learners_history_shows_only_the_visitors_own_attempts() {
+    let app = TestApp::with_files(&TOPICS).await;
+    let ada = learner_on_topics(&app, "ada").await;
+    let seeded = seed_history(&app, &ada).await;
+    let older = app.get("/attempts").await.older_page().unwrap();
+    let bob = app.another_browser();
+    let bob_key = learner_on_topics(&bob, "bob").await;
+    let newer = store_attempt(&bob, &bob_key, "beta", seeded[0].submitted_at, 0.9).await;
+    let mut before = Vec::new();
+    for s in [&seeded[60], &seeded[119]] {
+        before.push(store_attempt(&bob, &bob_key, "beta", s.submitted_at, 0.4).await);
+    }
+    let page = bob.get(&older).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let shown = page.linked_ids(ROW);
+    assert_eq!(
+        shown,
+        [before[0].public_id.clone(), before[1].public_id.clone()]
+    );
+    assert!(!shown.contains(&newer.public_id), "newer than the position");
+    // Bob's progress is his own: Beta only.
+    page.assert_contains(&[
+        "<tr><td>GitOps</td><td>1 of 2</td><td><meter min=\"0\" max=\"100\" value=\"90\"",
+        "<tr><td>Kubernetes</td><td>0 of 1</td>",
+    ]);
+}
+
+#[tokio::test]
+async fn a_malformed_position_gets_a_400_page_that_says_where_to_start_again() {
+    let app = TestApp::with_files(&TOPICS).await;
+    let learner = learner_on_topics(&app, "ada").await;
+    store_attempt(&app, &learner, "alpha", 1_765_000_000_000, 0.5).await;
+    let huge = "9".repeat(30);
+    for before in [
+        "abc",
+        "1.",
+        ".1",
+        "1",
+        "",
+        "1.2.3",
+        "-1.2",
+        "1.-2",
+        "%2B1.2",
+        "9223372036854775808.1",
+        &format!("{huge}.1"),
+        &format!("1.{huge}"),
+    ] {
+        let res = app.get(&format!("/attempts?before={before}")).await;
+        assert_eq!(
+            res.status,
+            StatusCode::BAD_REQUEST,
+            "{before:?}: {}",
+            res.body
+        );
+        res.assert_contains(&[
+            "is not a place in the list of attempts",
+            "Start from the newest attempts at /attempts.",
+        ]);
+    }
+    let hostile = app
+        .get("/attempts?before=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+        .await;
+    assert_eq!(hostile.status, StatusCode::BAD_REQUEST);
+    hostile.assert_contains(&["“&#60;script&#62;alert(1)&#60;/script&#62;”"]);
+    assert!(!hostile.body.contains("<script>alert"));
+    let twice = app.get("/attempts?before=1.2&before=3.4").await;
+    assert_eq!(twice.status, StatusCode::BAD_REQUEST);
+    twice.assert_contains(&[
+        "The address could not be read",
+        "Start from the newest attempts",
+    ]);
+    // The largest position is a place like any other: before every attempt.
+    let last = app
+        .get("/attempts?before=9223372036854775807.9223372036854775807")
+        .await;
+    assert_eq!(last.status, StatusCode::OK);
+    assert_eq!(last.linked_ids(ROW).len(), 1);
 }

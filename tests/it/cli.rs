@@ -411,7 +411,14 @@ async fn rescore_keeps_the_learners_corrections_in_the_score_it_shows_and_stores
         (after.score, after.covered, after.machine_score),
         (0.5, 1, 0.0)
     );
-    assert_eq!(store.attempts_of("lee", 5).await.unwrap()[0].score, 0.5);
+    assert_eq!(
+        store
+            .attempts_of("lee", firedrill::store::Position::NEWEST, 5)
+            .await
+            .unwrap()[0]
+            .score,
+        0.5
+    );
     store.close().await;
 }
 

@@ -282,6 +282,23 @@ impl TestResponse {
         }
     }
 
+    /// The ids (32 hex digits) of the links starting `prefix` (`<td><a href="/attempts/`), in
+    /// page order.
+    pub fn linked_ids(&self, prefix: &str) -> Vec<String> {
+        self.body
+            .split(prefix)
+            .skip(1)
+            .map(|rest| rest[..32].to_owned())
+            .collect()
+    }
+
+    /// The address of the link to the next older page of a paged list, if there is one.
+    pub fn older_page(&self) -> Option<String> {
+        let link = self.body.split(r#"rel="next""#).next()?;
+        let (_, href) = link.rsplit_once(r#"<a href=""#)?;
+        (link.len() < self.body.len()).then(|| href.trim_end_matches(['"', ' ']).to_owned())
+    }
+
     pub fn header(&self, name: header::HeaderName) -> &str {
         self.headers
             .get(name)

@@ -6,6 +6,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use firedrill::accounts::Role;
+use firedrill::store::Position;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
@@ -169,7 +170,14 @@ async fn only_interviewers_and_admins_start_interviews() {
             }
         );
     }
-    assert_eq!(app.store.interviews(None, 10).await.unwrap().len(), 2);
+    assert_eq!(
+        app.store
+            .interviews(None, Position::NEWEST, 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[tokio::test]
@@ -915,4 +923,122 @@ async fn follow_up_questions_are_ticked_as_asked_streamed_to_the_console_and_sco
     assert_eq!((&rows[1][1], &rows[1][4]), ("follow-up-2", "asked"));
     assert_eq!(&rows[1][5], follow_ups[1]["asked_at"].as_str().unwrap());
     assert_eq!((&rows[0][4], &rows[0][5]), ("", ""));
+}
+
+/// An interview stored for a paging test: its time, row id and public id.
+type Seeded = (i64, i64, String);
+
+/// Starts an interview straight in the store, as the form would.
+async fn store_interview(app: &TestApp, interviewer: &str, at: i64) -> Seeded {
+    let user = app.store.user(interviewer).await.unwrap().unwrap();
+    let candidate = format!("Candidate of {interviewer} at {at}");
+    let started = firedrill::interviews::Happening::Started {
+        candidate: candidate.clone(),
+    };
+    let new = firedrill::store::NewInterview {
+        candidate_token_hash: Vec::new(),
+        interviewer_id: user.id,
+        candidate,
+        scenario: SLUG.to_owned(),
+        rubric_version: "v1".to_owned(),
+        rubric_json: "{}".to_owned(),
+        at,
+    };
+    let public_id = app
+        .store
+        .start_interview(new, serde_json::to_string(&started).unwrap(), |id| {
+            id.as_bytes().to_vec()
+        })
+        .await
+        .unwrap();
+    let id = app.store.interview(&public_id).await.unwrap().unwrap().id;
+    (at, id, public_id)
+}
+
+/// Every page of a paged list from its first, following the "Older" links.
+async fn every_page(app: &TestApp, first: &str) -> Vec<TestResponse> {
+    let mut pages = vec![app.get(first).await];
+    while let Some(older) = pages.last().unwrap().older_page() {
+        pages.push(app.get(&older).await);
+    }
+    pages
+}
+
+fn newest_first(mut seeded: Vec<Seeded>) -> Vec<String> {
+    seeded.sort_by_key(|s| std::cmp::Reverse((s.0, s.1)));
+    seeded.into_iter().map(|s| s.2).collect()
+}
+
+const INTERVIEW_ROW: &str = r#"<td><a href="/interviews/"#;
+
+#[tokio::test]
+async fn the_interviews_list_pages_fifty_at_a_time_newest_first_with_a_stable_cursor() {
+    let app = TestApp::bundled().await;
+    app.signed_in_as("ivy", Role::Interviewer).await;
+    app.add_user("olga", Role::Interviewer).await;
+    let (mut ivy, mut olga) = (Vec::new(), Vec::new());
+    for i in 0..70 {
+        // Three to a minute: ties in time, broken by id.
+        let at = 1_765_000_000_000 + (i / 3) * 60_000;
+        ivy.push(store_interview(&app, "ivy", at).await);
+        if i % 10 == 0 {
+            olga.push(store_interview(&app, "olga", at).await);
+        }
+    }
+    let expected = newest_first(ivy.clone());
+    let first = app.get("/interviews").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.linked_ids(INTERVIEW_ROW), expected[..50]);
+    assert!(!first.body.contains("Newest interviews"));
+    first
+        .assert_contains(&[r#"rel="next">Older interviews <span aria-hidden="true">→</span></a>"#]);
+    let older = first.older_page().unwrap();
+
+    // An interview started meanwhile is the newest: the next page stays as it was.
+    start(&app, "Newcomer").await;
+    let second = app.get(&older).await;
+    assert_eq!(second.header(header::CACHE_CONTROL), "no-store");
+    assert_eq!(second.linked_ids(INTERVIEW_ROW), expected[50..]);
+    assert_eq!(second.older_page(), None);
+    second.assert_contains(&[r#"<a href="/interviews">Newest interviews</a>"#]);
+    assert!(
+        !second.body.contains("Candidate of olga"),
+        "only ivy's own interviews"
+    );
+
+    // An admin pages through everyone's, the newcomer first.
+    let admin = app.another_browser();
+    admin.signed_in_as("root", Role::Admin).await;
+    let pages = every_page(&admin, "/interviews").await;
+    assert_eq!(pages.len(), 2);
+    let shown: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.linked_ids(INTERVIEW_ROW))
+        .collect();
+    let everyone = newest_first([ivy, olga].concat());
+    assert_eq!(shown.len(), everyone.len() + 1);
+    assert_eq!(shown[1..], everyone, "no gap, no repeat");
+    assert!(pages[1].body.contains("<td>olga</td>"));
+}
+
+#[tokio::test]
+async fn a_malformed_position_in_the_interviews_list_gets_a_400_page() {
+    let app = TestApp::bundled().await;
+    app.signed_in_as("ivy", Role::Interviewer).await;
+    for before in ["abc", "1.", "-5.3", "18446744073709551616.1", "1.2.3"] {
+        let res = app.get(&format!("/interviews?before={before}")).await;
+        assert_eq!(
+            res.status,
+            StatusCode::BAD_REQUEST,
+            "{before:?}: {}",
+            res.body
+        );
+        res.assert_contains(&[
+            "is not a place in the list of interviews",
+            "Start from the newest interviews at /interviews.",
+        ]);
+    }
+    // Signed out, the page asks for a sign-in first, whatever the position.
+    let signed_out = app.another_browser().get("/interviews?before=abc").await;
+    assert_eq!(signed_out.status, StatusCode::SEE_OTHER);
 }
