@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::content::Site;
+use crate::content::{Page, Site};
 use crate::grading::{Rubric, Verdict};
 use crate::store::{Figures, VerdictCounts};
 
@@ -51,6 +51,137 @@ pub fn progress_by_topic(
             },
         })
         .collect()
+}
+
+/// A best score at or above this counts as a scenario done well when placing a learner's level.
+const WELL_DONE: f64 = 0.7;
+
+/// The scenario to practise next, and why.
+#[derive(Debug, Clone)]
+pub struct Suggestion<'a> {
+    pub page: &'a Page,
+    /// The learner's level as placed from their best scores, like `L2`.
+    pub level: String,
+    /// The topic it practises: the learner's weakest with a scenario left at their level.
+    pub topic: String,
+    /// Whether that topic is the weakest of all, not only of those with a scenario left there.
+    pub weakest: bool,
+    /// Of that topic's scenarios, how many the learner has answered, and its mean best score.
+    pub answered: usize,
+    pub scenarios: usize,
+    pub best_percent: u32,
+}
+
+/// The learner's level from their best scores (by slug): the highest level with a scenario
+/// done well (70% or more), one level up once two of that level's scenarios are done well and
+/// a higher level exists; the lowest level they have tried when nothing is done well yet; the
+/// lowest level of all for a learner with no attempt. Levels order by their code (`L1` < `L2`).
+pub fn learner_level(
+    site: &Site,
+    best: &BTreeMap<String, f64>,
+    with_hidden: bool,
+) -> Option<String> {
+    let mut levels: Vec<String> = site
+        .scenarios()
+        .filter(|p| with_hidden || !p.meta.hidden)
+        .filter_map(|p| p.meta.level.as_ref().map(|l| l.code.clone()))
+        .collect();
+    levels.sort();
+    levels.dedup();
+    let level_of = |slug: &str| {
+        site.scenario(slug)
+            .and_then(|p| p.meta.level.as_ref())
+            .map(|l| l.code.clone())
+    };
+    let mut done_well: BTreeMap<String, usize> = BTreeMap::new();
+    let mut tried: Vec<String> = Vec::new();
+    for (slug, score) in best {
+        let Some(level) = level_of(slug) else {
+            continue;
+        };
+        if *score >= WELL_DONE {
+            *done_well.entry(level.clone()).or_default() += 1;
+        }
+        tried.push(level);
+    }
+    match done_well.iter().next_back() {
+        Some((level, n)) => {
+            let next = levels.iter().find(|l| *l > level);
+            Some(match (n, next) {
+                (2.., Some(next)) => next.clone(),
+                _ => level.clone(),
+            })
+        }
+        None => tried.into_iter().min().or_else(|| levels.first().cloned()),
+    }
+}
+
+/// The scenario to suggest next to a learner with attempts: one they have not answered, at
+/// their level (or the nearest level with one left, lower first), on their weakest topic among
+/// those with a scenario left there (fewest answered, then lowest mean best score), the first
+/// by title. `None` when every visible scenario is answered.
+pub fn suggest<'a>(
+    site: &'a Site,
+    best: &BTreeMap<String, f64>,
+    with_hidden: bool,
+) -> Option<Suggestion<'a>> {
+    let level = learner_level(site, best, with_hidden)?;
+    let open: Vec<&Page> = site
+        .scenarios()
+        .filter(|p| (with_hidden || !p.meta.hidden) && !best.contains_key(&p.slug))
+        .collect();
+    let code = |p: &Page| p.meta.level.as_ref().map(|l| l.code.clone());
+    // The learner's level first, then lower levels (nearest first), then higher ones.
+    let mut codes: Vec<Option<String>> = open.iter().map(|p| code(p)).collect();
+    codes.sort();
+    codes.dedup();
+    let at = codes
+        .iter()
+        .filter(|c| c.as_deref() == Some(level.as_str()));
+    let lower = codes
+        .iter()
+        .rev()
+        .filter(|c| c.as_ref().is_some_and(|c| *c < level));
+    let higher = codes
+        .iter()
+        .filter(|c| c.as_ref().is_some_and(|c| *c > level));
+    let unlevelled = codes.iter().filter(|c| c.is_none());
+    let codes: Vec<Option<String>> = at
+        .chain(lower)
+        .chain(higher)
+        .chain(unlevelled)
+        .cloned()
+        .collect();
+    let chosen = codes.into_iter().next()?;
+    let candidates: Vec<&Page> = open.into_iter().filter(|p| code(p) == chosen).collect();
+    let progress = progress_by_topic(site, best, with_hidden);
+    let topics_of = |p: &Page| match p.meta.topics.is_empty() {
+        true => vec!["Other".to_owned()],
+        false => p.meta.topics.clone(),
+    };
+    let rank = |t: &&TopicProgress| (t.tried, t.best_percent, t.topic.clone());
+    let weakest = progress
+        .iter()
+        .filter(|t| candidates.iter().any(|p| topics_of(p).contains(&t.topic)))
+        .min_by_key(rank)?;
+    let weakest_of_all = progress
+        .iter()
+        .filter(|t| t.tried < t.scenarios)
+        .min_by_key(rank)
+        .is_some_and(|t| t.topic == weakest.topic);
+    let page = candidates
+        .into_iter()
+        .filter(|p| topics_of(p).contains(&weakest.topic))
+        .min_by_key(|p| p.short_title().to_lowercase())?;
+    Some(Suggestion {
+        page,
+        level: chosen.unwrap_or(level),
+        topic: weakest.topic.clone(),
+        weakest: weakest_of_all,
+        answered: weakest.tried,
+        scenarios: weakest.scenarios,
+        best_percent: weakest.best_percent,
+    })
 }
 
 /// One checklist item across attempts.
@@ -260,5 +391,114 @@ mod tests {
                 best_percent: 100
             }
         );
+    }
+
+    /// Scenarios as (slug, level, topics).
+    fn library(pages: &[(&str, &str, &str)]) -> Site {
+        let files: Vec<SourceFile> = pages
+            .iter()
+            .map(|(slug, level, topics)| SourceFile {
+                path: format!("scenarios/{slug}.md"),
+                bytes: format!(
+                    "---\nlevel: \"{level}\"\ntopics: [{topics}]\n---\n# Scenario: {slug}\n\n## The Prompt\n\nGo.\n"
+                )
+                .into_bytes(),
+            })
+            .collect();
+        Site::build(&files)
+    }
+
+    fn scores(pairs: &[(&str, f64)]) -> BTreeMap<String, f64> {
+        pairs.iter().map(|(s, v)| (s.to_string(), *v)).collect()
+    }
+
+    #[test]
+    fn the_level_rises_after_two_scenarios_done_well_and_starts_where_the_learner_tried() {
+        let site = library(&[
+            ("a1", "L1", "Linux"),
+            ("b1", "L1", "DNS"),
+            ("c1", "L1", "Linux"),
+            ("a2", "L2", "Linux"),
+            ("a3", "L3", "Linux"),
+        ]);
+        let level = |best: &[(&str, f64)]| learner_level(&site, &scores(best), false);
+        assert_eq!(level(&[]).as_deref(), Some("L1"));
+        assert_eq!(
+            level(&[("a2", 0.2)]).as_deref(),
+            Some("L2"),
+            "tried L2 only"
+        );
+        assert_eq!(
+            level(&[("a1", 0.9)]).as_deref(),
+            Some("L1"),
+            "one done well"
+        );
+        assert_eq!(level(&[("a1", 0.9), ("b1", 0.7)]).as_deref(), Some("L2"));
+        assert_eq!(level(&[("a1", 0.9), ("b1", 0.69)]).as_deref(), Some("L1"));
+        assert_eq!(level(&[("a1", 0.9), ("a3", 0.8)]).as_deref(), Some("L3"));
+    }
+
+    #[test]
+    fn the_suggestion_is_unanswered_at_the_learners_level_on_their_weakest_topic() {
+        let site = library(&[
+            ("linux-a", "L1", "Linux"),
+            ("linux-b", "L1", "Linux"),
+            ("dns-a", "L1", "DNS"),
+            ("dns-b", "L1", "DNS"),
+            ("db-a", "L2", "Databases"),
+            ("db-b", "L1", "Databases"),
+        ]);
+        // Linux answered well once, DNS poorly once: Databases is untried, so weakest.
+        let best = scores(&[("linux-a", 0.9), ("dns-a", 0.3)]);
+        let s = suggest(&site, &best, false).unwrap();
+        assert_eq!(
+            (s.page.slug.as_str(), s.level.as_str(), s.topic.as_str()),
+            ("db-b", "L1", "Databases")
+        );
+        assert_eq!((s.answered, s.scenarios), (0, 2));
+        // With Databases answered too, the weakest left at L1 is DNS (30%).
+        let best = scores(&[("linux-a", 0.9), ("dns-a", 0.3), ("db-b", 0.6)]);
+        let s = suggest(&site, &best, false).unwrap();
+        assert_eq!(
+            (s.page.slug.as_str(), s.topic.as_str(), s.best_percent),
+            ("dns-b", "DNS", 30)
+        );
+        // Two done well: placed at L2, where only db-a is left.
+        let best = scores(&[("linux-a", 0.9), ("linux-b", 0.8), ("dns-a", 0.3)]);
+        let s = suggest(&site, &best, false).unwrap();
+        assert_eq!((s.page.slug.as_str(), s.level.as_str()), ("db-a", "L2"));
+        // Everything answered: nothing to suggest.
+        let all = scores(&[
+            ("linux-a", 1.0),
+            ("linux-b", 1.0),
+            ("dns-a", 1.0),
+            ("dns-b", 1.0),
+            ("db-a", 1.0),
+            ("db-b", 1.0),
+        ]);
+        assert!(suggest(&site, &all, false).is_none());
+    }
+
+    #[test]
+    fn with_nothing_left_at_the_level_the_nearest_lower_level_comes_first() {
+        let site = library(&[
+            ("l1", "L1", "Linux"),
+            ("l2-done", "L2", "Linux"),
+            ("l2-done-too", "L2", "DNS"),
+            ("l3-done", "L3", "DNS"),
+            ("l3-left", "L3", "DNS"),
+            ("l4", "L4", "Linux"),
+        ]);
+        // Done well twice at L2 and once at L3: placed at L3... with l3-left open there.
+        let best = scores(&[("l2-done", 0.9), ("l2-done-too", 0.9), ("l3-done", 0.9)]);
+        assert_eq!(suggest(&site, &best, false).unwrap().page.slug, "l3-left");
+        let best = scores(&[
+            ("l2-done", 0.9),
+            ("l2-done-too", 0.9),
+            ("l3-done", 0.9),
+            ("l3-left", 0.2),
+        ]);
+        // Placed at L3 with nothing left there: L1 (lower) before L4 (higher).
+        assert_eq!(suggest(&site, &best, false).unwrap().page.slug, "l1");
     }
 }

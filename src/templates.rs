@@ -80,6 +80,12 @@ pub struct CataloguePage<'a> {
     pub facets: Facets,
     pub scenarios: Vec<&'a Page>,
     pub total: usize,
+    /// The learner's best score per scenario (by slug); empty without attempts.
+    pub best: std::collections::BTreeMap<String, f64>,
+    /// Their progress by topic, shown once they have attempts.
+    pub progress: Vec<crate::stats::TopicProgress>,
+    /// What to practise next, once they have attempts.
+    pub suggestion: Option<crate::stats::Suggestion<'a>>,
 }
 
 /// A content page's article: rendered once when content loads, framed per request.
@@ -496,6 +502,16 @@ pub struct ContentPage<'a> {
 #[template(path = "wiki_index.html")]
 pub struct WikiIndexPage<'a> {
     pub layout: Layout,
+    /// Pages by kind (`Topic packs`, `Runbooks`, ...), each group's pages by title.
+    pub groups: Vec<WikiGroup<'a>>,
+}
+
+/// One kind of wiki page on the wiki index.
+#[derive(Debug)]
+pub struct WikiGroup<'a> {
+    pub title: String,
+    /// The section's anchor: `Topic packs` -> `topic-packs`.
+    pub id: String,
     pub pages: Vec<&'a Page>,
 }
 
@@ -537,6 +553,13 @@ pub fn summary(page: &Page) -> String {
 impl CataloguePage<'_> {
     fn summary(&self, page: &Page) -> String {
         summary(page)
+    }
+
+    /// The learner's best score on the scenario, in percent, if they answered it.
+    fn best_percent(&self, page: &Page) -> Option<u32> {
+        self.best
+            .get(&page.slug)
+            .map(|score| (score * 100.0).round() as u32)
     }
 }
 

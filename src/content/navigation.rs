@@ -71,6 +71,59 @@ pub fn kind_label(kind: &str) -> String {
     })
 }
 
+/// Content folders named for a kind of wiki page, as the corpus lays them out, and the kind.
+const FOLDERS: [(&str, &str); 12] = [
+    ("assessments", "assessment"),
+    ("cheatsheets", "cheat_sheet"),
+    ("drills", "drill"),
+    ("flashcards", "flashcard_deck"),
+    ("labs", "lab"),
+    ("primers", "primer"),
+    ("references", "reference"),
+    ("runbooks", "runbook"),
+    ("skillchecks", "skill_check"),
+    ("topics", "topic_pack"),
+    ("tracks", "track"),
+    ("gauntlets", "interview_gauntlet"),
+];
+
+/// The order of the wiki index's groups: the kinds on-call engineers reach for first.
+const GROUP_ORDER: [&str; 5] = [
+    "Topic packs",
+    "Runbooks",
+    "Labs",
+    "Drills",
+    "Flashcard decks",
+];
+
+/// The heading a wiki page is listed under on the wiki index, from its folder: `runbooks/x.md`
+/// -> `Runbooks`, `topics/x.md` -> `Topic packs`; a folder of another name keeps its name
+/// (`postmortems/` -> `Postmortems`); a page at the top of the content folder -> `Other pages`.
+pub fn wiki_group(path: &str) -> String {
+    let Some((folder, _)) = path.split_once('/') else {
+        return "Other pages".to_owned();
+    };
+    match FOLDERS
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(folder))
+    {
+        Some((_, kind)) => format!("{}s", kind_label(kind)),
+        None => kind_label(folder),
+    }
+}
+
+/// Sorts group headings for the wiki index: [`GROUP_ORDER`] first, then by name, `Other
+/// pages` last.
+pub fn group_rank(group: &str) -> (usize, String) {
+    let known = GROUP_ORDER.iter().position(|g| *g == group);
+    let rank = match (known, group) {
+        (Some(i), _) => i,
+        (None, "Other pages") => GROUP_ORDER.len() + 1,
+        (None, _) => GROUP_ORDER.len(),
+    };
+    (rank, group.to_lowercase())
+}
+
 /// A page listed or found to link to this one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Backlink {
@@ -208,6 +261,34 @@ mod tests {
         assert_eq!(r.title, "Argo Flashcards (CLI)");
         assert_eq!(r.kind.as_deref(), Some("flashcard_deck"));
         assert_eq!((r.url, r.target, r.missing), (None, None, false));
+    }
+
+    #[test]
+    fn wiki_pages_are_grouped_by_their_folders_kind_in_a_useful_order() {
+        assert_eq!(wiki_group("runbooks/disk-full.md"), "Runbooks");
+        assert_eq!(wiki_group("topics/gitops.md"), "Topic packs");
+        assert_eq!(wiki_group("flashcards/gitops.md"), "Flashcard decks");
+        assert_eq!(wiki_group("Labs/x.md"), "Labs");
+        assert_eq!(wiki_group("postmortems/2026-q3.md"), "Postmortems");
+        assert_eq!(wiki_group("readme.md"), "Other pages");
+        let mut groups = vec![
+            "Other pages",
+            "Postmortems",
+            "Drills",
+            "Runbooks",
+            "Topic packs",
+        ];
+        groups.sort_by_key(|g| group_rank(g));
+        assert_eq!(
+            groups,
+            [
+                "Topic packs",
+                "Runbooks",
+                "Drills",
+                "Postmortems",
+                "Other pages"
+            ]
+        );
     }
 
     #[test]

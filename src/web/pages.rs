@@ -17,37 +17,76 @@ use crate::web::identity::{Learner, Visitor};
 use crate::web::published::Article;
 use crate::web::view;
 
+/// GET /: the scenarios, filtered; for a learner with attempts also their best score on each,
+/// their progress by topic and the scenario to practise next.
 pub async fn catalogue(
     State(state): State<AppState>,
     visitor: Visitor,
     Query(filter): Query<Filter>,
-) -> Response {
+) -> Result<Response, AppError> {
     let content = state.content();
     let site = &content.site;
     let with_hidden = visitor.sees_hidden();
     let listed = || site.scenarios().filter(|p| with_hidden || !p.meta.hidden);
+    // A visitor without an identity, or one made for this request, has no attempts to read.
+    let best: std::collections::BTreeMap<String, f64> = match &visitor.0 {
+        Some(learner) if !learner.fresh => state
+            .store
+            .best_scores(&learner.id)
+            .await?
+            .into_iter()
+            .collect(),
+        _ => Default::default(),
+    };
+    let personal = !best.is_empty();
     let page = CataloguePage {
         layout: Layout::in_section("scenarios"),
         scenarios: catalogue::scenarios(site, &filter, with_hidden),
         facets: Facets::of(listed()),
         total: listed().count(),
         filter: &filter,
+        progress: match personal {
+            true => crate::stats::progress_by_topic(site, &best, with_hidden),
+            false => Vec::new(),
+        },
+        suggestion: match personal {
+            true => crate::stats::suggest(site, &best, with_hidden),
+            false => None,
+        },
+        best,
     };
-    templates::page_for(visitor.0.as_ref(), &page)
+    let response = templates::page_for(visitor.0.as_ref(), &page);
+    // The learner's own scores: no cache may keep them.
+    Ok(match personal {
+        true => view::no_store(response),
+        false => response,
+    })
 }
 
 pub async fn wiki_index(State(state): State<AppState>, visitor: Visitor) -> Response {
     let content = state.content();
     let site = &content.site;
     let with_hidden = visitor.sees_hidden();
-    let mut pages: Vec<_> = site
-        .wiki_pages()
-        .filter(|p| with_hidden || !p.meta.hidden)
+    let mut groups: std::collections::BTreeMap<(usize, String), (String, Vec<&Page>)> =
+        Default::default();
+    for page in site.wiki_pages().filter(|p| with_hidden || !p.meta.hidden) {
+        let group = crate::content::navigation::wiki_group(&page.path);
+        let entry = groups
+            .entry(crate::content::navigation::group_rank(&group))
+            .or_insert_with(|| (group, Vec::new()));
+        entry.1.push(page);
+    }
+    let groups = groups
+        .into_values()
+        .map(|(title, mut pages)| {
+            pages.sort_by_key(|p| p.title.to_lowercase());
+            let id = title.to_lowercase().replace(' ', "-");
+            templates::WikiGroup { title, id, pages }
+        })
         .collect();
-    pages.sort_by_key(|p| p.title.to_lowercase());
     let page = WikiIndexPage {
         layout: Layout::in_section("wiki"),
-        pages,
+        groups,
     };
     templates::page_for(visitor.0.as_ref(), &page)
 }

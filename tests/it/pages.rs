@@ -370,3 +370,122 @@ async fn catalogue_filters_sit_behind_a_button_that_counts_the_active_ones() {
         .await
         .assert_contains(&[r#"Search and filter <span class="filters-active">2 active</span>"#]);
 }
+
+/// A small library for the catalogue's practice panel: (path, level, topic, checklist item).
+fn practice_library() -> Vec<(String, String)> {
+    [
+        ("disk-a", "L1", "Linux", "Finds the largest directories with du"),
+        ("disk-b", "L1", "Linux", "Frees space by truncating the log file"),
+        ("dns-a", "L1", "DNS", "Queries the resolver with dig"),
+        ("db-a", "L1", "Databases", "Reads pg_stat_activity for blocked queries"),
+        ("db-b", "L2", "Databases", "Cancels the blocking query with pg_cancel_backend"),
+    ]
+    .iter()
+    .map(|(slug, level, topic, item)| {
+        (
+            format!("scenarios/{slug}.md"),
+            format!(
+                "---\nlevel: \"{level}\"\ntopics: [{topic}]\n---\n# Scenario: {slug}\n\n## The Prompt\n\n\
+                 Something broke.\n\n## What a Strong Answer Includes\n\n- {item}\n"
+            ),
+        )
+    })
+    .collect()
+}
+
+async fn answer(app: &TestApp, slug: &str, text: &str) {
+    let page = app.get(&format!("/scenarios/{slug}")).await;
+    let csrf = TestApp::csrf_in(&page);
+    let res = app
+        .post_form(
+            "/attempts",
+            &[("csrf", &csrf), ("scenario", slug), ("answer", text)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+#[tokio::test]
+async fn the_catalogue_shows_a_learner_their_best_scores_progress_and_next_scenario() {
+    let library = practice_library();
+    let files: Vec<(&str, &str)> = library
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let app = TestApp::with_files(&files).await;
+    // A first visit: no practice panel, no answered badge, cacheable as before.
+    let first = app.get("/").await;
+    assert!(!first.body.contains("Your practice"));
+    assert!(!first.body.contains("badge-answered"));
+    assert_ne!(first.header(header::CACHE_CONTROL), "no-store");
+
+    answer(
+        &app,
+        "disk-a",
+        "I would find the largest directories with du first.",
+    )
+    .await;
+    answer(&app, "dns-a", "No idea, restart things.").await;
+    let page = app.get("/").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.header(header::CACHE_CONTROL), "no-store");
+    page.assert_contains(&[
+        "Your practice",
+        "Answered · best 100%",
+        "Answered · best 0%",
+        // Databases is untried, so weakest; its L1 scenario is suggested.
+        r#"Next suggested: <a href="/scenarios/db-a">db-a</a>"#,
+        "L1 · Databases, your weakest topic: 0 of 2 answered",
+        "Linux</a> <span class=\"nowrap\">1 of 2 answered</span>",
+    ]);
+
+    // Answer it well: two L1 scenarios done well place the learner at L2, where only the
+    // Databases one is left (tied with Linux as the weakest topic with a scenario left).
+    answer(
+        &app,
+        "db-a",
+        "Read pg_stat_activity for the blocked queries.",
+    )
+    .await;
+    let page = app.get("/").await;
+    page.assert_contains(&[
+        r#"Next suggested: <a href="/scenarios/db-b">db-b</a>"#,
+        "L2 · Databases, your weakest topic: 1 of 2 answered, best scores 100% on average",
+    ]);
+    // Another learner sees nothing of this one's practice.
+    let other = app.another_browser();
+    let theirs = other.get("/").await;
+    assert!(!theirs.body.contains("Your practice"));
+    assert!(!theirs.body.contains("Answered · best"));
+}
+
+#[tokio::test]
+async fn the_wiki_index_groups_pages_by_kind_topic_packs_and_runbooks_first() {
+    let app = TestApp::with_files(&[
+        ("runbooks/disk-full.md", "# Disk Full\n\nSteps.\n"),
+        ("runbooks/dns.md", "# DNS & \"Troubleshooting\"\n\nSteps.\n"),
+        ("topics/linux.md", "# Linux Hosts\n\nText.\n"),
+        ("postmortems/q3.md", "# Q3 Outage\n\nText.\n"),
+        ("about.md", "# About\n\nText.\n"),
+        ("scenarios/s.md", "# Scenario: S\n\n## The Prompt\n\nGo.\n"),
+    ])
+    .await;
+    let page = app.get("/wiki").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let order: Vec<usize> = [
+        r#"<h2 id="topic-packs">Topic packs</h2>"#,
+        r#"<h2 id="runbooks">Runbooks</h2>"#,
+        r#"<h2 id="postmortems">Postmortems</h2>"#,
+        r#"<h2 id="other-pages">Other pages</h2>"#,
+    ]
+    .iter()
+    .map(|h| page.body.find(h).unwrap_or_else(|| panic!("missing {h}")))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    page.assert_contains(&[
+        r##"<a href="#runbooks">Runbooks</a> <span class="count-inline">2</span>"##,
+        "DNS &#38; &#34;Troubleshooting&#34;",
+    ]);
+    // Scenarios are not wiki pages.
+    assert!(!page.body.contains(r#"href="/scenarios/s""#));
+}
