@@ -118,8 +118,8 @@ pub fn learner_level(
 
 /// The scenario to suggest next to a learner with attempts: one they have not answered, at
 /// their level (or the nearest level with one left, lower first), on their weakest topic among
-/// those with a scenario left there (fewest answered, then lowest mean best score), the first
-/// by title. `None` when every visible scenario is answered.
+/// those with a scenario left there (fewest answered, then lowest mean best score, then the
+/// broadest), the first by title. `None` when every visible scenario is answered.
 pub fn suggest<'a>(
     site: &'a Site,
     best: &BTreeMap<String, f64>,
@@ -159,7 +159,16 @@ pub fn suggest<'a>(
         true => vec!["Other".to_owned()],
         false => p.meta.topics.clone(),
     };
-    let rank = |t: &&TopicProgress| (t.tried, t.best_percent, t.topic.clone());
+    // Fewest answered, then the lowest mean best score; among equals the broader topic (more
+    // scenarios) first, then by name.
+    let rank = |t: &&TopicProgress| {
+        (
+            t.tried,
+            t.best_percent,
+            std::cmp::Reverse(t.scenarios),
+            t.topic.clone(),
+        )
+    };
     let weakest = progress
         .iter()
         .filter(|t| candidates.iter().any(|p| topics_of(p).contains(&t.topic)))

@@ -555,6 +555,11 @@ impl CataloguePage<'_> {
         summary(page)
     }
 
+    /// Topics the learner has not answered a scenario of.
+    fn untried_topics(&self) -> usize {
+        self.progress.iter().filter(|p| p.tried == 0).count()
+    }
+
     /// The learner's best score on the scenario, in percent, if they answered it.
     fn best_percent(&self, page: &Page) -> Option<u32> {
         self.best
