@@ -358,8 +358,8 @@ pub struct EvalArgs {
     /// Folder of labelled answer sets, one `<scenario-slug>.yaml` per scenario.
     #[arg(default_value = "eval")]
     pub dir: PathBuf,
-    /// Which answers: all, `dev` (1st, 3rd, 5th... of each file, for tuning) or `holdout` (the
-    /// others, to check that tuning generalises).
+    /// Which scenarios' answers: all, `dev` (those the grader may be tuned on) or `test` (held
+    /// out, never read while changing the grader), as `split.yaml` in DIR names them.
     #[arg(long, value_enum, default_value_t = Split::All)]
     pub split: Split,
 }
@@ -369,5 +369,15 @@ pub enum Split {
     #[default]
     All,
     Dev,
-    Holdout,
+    Test,
+}
+
+impl Split {
+    pub fn name(self) -> &'static str {
+        match self {
+            Split::All => "all",
+            Split::Dev => "dev",
+            Split::Test => "test",
+        }
+    }
 }

@@ -281,6 +281,71 @@ pub fn report(pairs: &[Pair]) -> String {
     out
 }
 
+/// Two raters' labels of a scenario's answers as pairs: rater `a` as the label, rater `b` as
+/// the "machine", so [`Scores`] gives their kappa. Both must label the same answers and items.
+pub fn agreement(
+    scenario: &str,
+    a: &BTreeMap<String, BTreeMap<String, String>>,
+    b: &BTreeMap<String, BTreeMap<String, String>>,
+) -> Result<Vec<Pair>, String> {
+    let parse = |rater: &str, answer: &str, item: &str, v: &str| {
+        Verdict::parse(v)
+            .filter(|v| *v != Verdict::Review)
+            .ok_or_else(|| format!("{scenario}: rater {rater} labels `{item}` of `{answer}` as `{v}`: use covered, partial or missed"))
+    };
+    let mut out = Vec::new();
+    for (answer, items) in a {
+        let Some(theirs) = b.get(answer) else {
+            return Err(format!(
+                "{scenario}: rater b has no labels for answer `{answer}`"
+            ));
+        };
+        for (item, label) in items {
+            let other = theirs.get(item).ok_or_else(|| {
+                format!("{scenario}: rater b has no label for `{item}` of `{answer}`")
+            })?;
+            out.push(Pair {
+                scenario: scenario.to_owned(),
+                answer: answer.clone(),
+                item: item.clone(),
+                slices: Vec::new(),
+                label: parse("a", answer, item, label)?,
+                machine: parse("b", answer, item, other)?,
+            });
+        }
+    }
+    if let Some(extra) = b.keys().find(|k| !a.contains_key(*k)) {
+        return Err(format!(
+            "{scenario}: rater a has no labels for answer `{extra}`"
+        ));
+    }
+    Ok(out)
+}
+
+/// The raters' agreement: kappa overall and per scenario, rater a in rows.
+pub fn raters_report(pairs: &[Pair]) -> String {
+    let mut out = String::from(
+        "\nRaters: two independent labellings of the same answers (a in rows, b in columns)\n",
+    );
+    out.push_str(&confusion(pairs));
+    let _ = writeln!(
+        out,
+        "{:<58} {:>5} {:>9} {:>7} {:>6} {:>7}",
+        "", "pairs", "precision", "recall", "F1", "kappa"
+    );
+    row(&mut out, "raters overall", Scores::of(pairs));
+    let mut scenarios: Vec<&str> = pairs.iter().map(|p| p.scenario.as_str()).collect();
+    scenarios.dedup();
+    for s in scenarios {
+        row(
+            &mut out,
+            &format!("raters {s}"),
+            Scores::of(pairs.iter().filter(|p| p.scenario == s)),
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,6 +359,53 @@ mod tests {
             label,
             machine,
         }
+    }
+
+    #[test]
+    fn the_raters_agreement_pairs_every_label_and_refuses_a_missing_one() {
+        let labels = |v: &[(&str, &str, &str)]| {
+            let mut m: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+            for (answer, item, label) in v {
+                m.entry(answer.to_string())
+                    .or_default()
+                    .insert(item.to_string(), label.to_string());
+            }
+            m
+        };
+        let a = labels(&[
+            ("x-1", "i", "covered"),
+            ("x-1", "j", "missed"),
+            ("x-2", "i", "partial"),
+            ("x-2", "j", "missed"),
+        ]);
+        let b = labels(&[
+            ("x-1", "i", "covered"),
+            ("x-1", "j", "missed"),
+            ("x-2", "i", "missed"),
+            ("x-2", "j", "missed"),
+        ]);
+        let pairs = agreement("s", &a, &b).unwrap();
+        assert_eq!(pairs.len(), 4);
+        assert_eq!(pairs.iter().filter(|p| p.label == p.machine).count(), 3);
+        assert!(raters_report(&pairs).contains("raters overall"));
+        let short = labels(&[("x-1", "i", "covered"), ("x-1", "j", "missed")]);
+        assert!(
+            agreement("s", &a, &short)
+                .unwrap_err()
+                .contains("no labels for answer `x-2`")
+        );
+        assert!(
+            agreement("s", &short, &a)
+                .unwrap_err()
+                .contains("rater a has no labels")
+        );
+        let bad = labels(&[
+            ("x-1", "i", "yes"),
+            ("x-1", "j", "missed"),
+            ("x-2", "i", "partial"),
+            ("x-2", "j", "missed"),
+        ]);
+        assert!(agreement("s", &bad, &b).unwrap_err().contains("`yes`"));
     }
 
     #[test]

@@ -1051,3 +1051,82 @@ async fn rescore_killed_mid_run_leaves_the_statistics_equal_to_a_recount() {
     );
     store.close().await;
 }
+
+#[test]
+fn eval_measures_the_split_it_is_asked_for_and_the_raters_agreement() {
+    let second = KUBELET.replace("Kubelet Upgrade", "Kubelet Again");
+    let set = |scenario: &str| {
+        format!(
+            "scenario: {scenario}\nanswers:\n  - id: {scenario}-1\n    answer: Roll the kubelet back to the previous version.\n    labels:\n      rolls-the-kubelet-back-to-the: covered\n      adds-a-canary-node-to-the: missed\n"
+        )
+    };
+    let rater = |scenario: &str, rater: &str, verdict: &str| {
+        format!(
+            "scenario: {scenario}\nrater: {rater}\nlabels:\n  {scenario}-1:\n    rolls-the-kubelet-back-to-the: covered\n    adds-a-canary-node-to-the: {verdict}\n"
+        )
+    };
+    let dir = content(&[
+        ("scenarios/k.md", KUBELET),
+        ("scenarios/k2.md", &second),
+        ("eval/k.yaml", &set("k")),
+        ("eval/k2.yaml", &set("k2")),
+        ("eval/split.yaml", "dev: [k]\ntest: [k2]\n"),
+        ("eval/raters/k2.a.yaml", &rater("k2", "a", "missed")),
+        ("eval/raters/k2.b.yaml", &rater("k2", "b", "partial")),
+    ]);
+    let run = |split: &str| {
+        run_in(
+            dir.path(),
+            &["eval", "--content", ".", "eval", "--split", split],
+            "",
+        )
+    };
+    let dev = run("dev");
+    assert_eq!(dev.code, 0, "{}", dev.stderr);
+    assert!(
+        dev.stdout.contains("scenario k ") && !dev.stdout.contains("scenario k2"),
+        "{}",
+        dev.stdout
+    );
+    assert!(
+        !dev.stdout.contains("Raters:"),
+        "no second rater for k: {}",
+        dev.stdout
+    );
+    let test = run("test");
+    assert!(
+        test.stdout.contains("scenario k2") && !test.stdout.contains("scenario k "),
+        "{}",
+        test.stdout
+    );
+    let raters = test
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("raters overall"))
+        .unwrap();
+    assert_eq!(raters.split_whitespace().nth(2), Some("2"), "{raters}");
+    assert!(run("all").stdout.contains("scenario k2"));
+
+    std::fs::write(
+        dir.path().join("eval/split.yaml"),
+        "dev: [k, k2]\ntest: [k2]\n",
+    )
+    .unwrap();
+    let both = run("test");
+    assert_ne!(both.code, 0);
+    assert!(
+        both.stderr.contains("puts `k2` in both dev and test"),
+        "{}",
+        both.stderr
+    );
+    std::fs::remove_file(dir.path().join("eval/split.yaml")).unwrap();
+    let missing = run("dev");
+    assert_ne!(missing.code, 0);
+    assert!(
+        missing
+            .stderr
+            .contains("which names the dev and test scenarios"),
+        "{}",
+        missing.stderr
+    );
+}
