@@ -14,8 +14,8 @@ fn firedrill(args: &[&str]) -> (i32, String) {
 }
 
 #[test]
-fn check_on_bundled_content_passes_with_warnings_only() {
-    let content = crate::helpers::repo("content");
+fn check_on_the_fixture_content_passes_with_warnings_only() {
+    let content = crate::helpers::fixtures();
     let (code, out) = firedrill(&["check", "--content", content.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
     assert!(
@@ -124,8 +124,8 @@ fn new_scenario_writes_a_file_that_passes_check_and_never_overwrites() {
 fn check_reports_a_wrong_rubric_test_expectation_at_its_line() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("scenarios")).unwrap();
-    let seed = std::fs::read(crate::helpers::repo(
-        "content/scenarios/gitops-drift-causing-outage.md",
+    let seed = std::fs::read(crate::helpers::fixture(
+        "scenarios/gitops-drift-causing-outage.md",
     ))
     .unwrap();
     std::fs::write(dir.path().join("scenarios/seed.md"), seed).unwrap();
@@ -171,7 +171,7 @@ async fn rescore_shows_changes_and_stores_them_only_with_apply() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("r.db").display());
     let id = stored_attempt(&url).await;
-    let content = crate::helpers::repo("content");
+    let content = crate::helpers::fixtures();
     let args = |apply: bool| {
         let mut args = vec![
             "rescore",
