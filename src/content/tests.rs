@@ -1,7 +1,7 @@
 //! Parser tests on the fixture content (`tests/fixtures/content`, a frozen copy of the seed and
 //! each section variant) and on every diagnostic, with the exact line reported.
 
-use super::scenario::TrapKind;
+use super::scenario::{Shape, TrapKind};
 use super::site::{Site, SourceFile};
 
 fn file(path: &str, text: &str) -> SourceFile {
@@ -601,6 +601,44 @@ fn top_level_routes() -> std::collections::BTreeSet<&'static str> {
         .map(|rest| rest.split(['/', '"']).next().unwrap_or_default())
         .filter(|name| !name.is_empty())
         .collect()
+}
+
+#[test]
+fn a_scenario_is_scored_against_its_checklist_else_its_strong_answer_else_nothing() {
+    let prompt = "## The Prompt\n\nWhat do you do?\n";
+    let concepts = "## Key Concepts Tested\n\n- **Drift**: the cluster differs from Git\n";
+    let both = "## Strong Answer\n\n> I would diff the cluster against Git first.\n\n## What a Strong Answer Includes\n\n- Diffs the cluster against Git\n";
+    let site = Site::of_texts(&[
+        ("both.md", &format!("# Scenario: Both\n\n{prompt}\n{both}")),
+        (
+            "concepts.md",
+            &format!("# Scenario: Concepts\n\n{prompt}\n{concepts}"),
+        ),
+        ("none.md", &format!("# Scenario: None\n\n{prompt}")),
+    ]);
+    let shape = |slug| {
+        site.scenario(slug)
+            .unwrap()
+            .scenario
+            .as_ref()
+            .unwrap()
+            .shape()
+    };
+    assert_eq!(shape("both"), Shape::Checklist);
+    assert_eq!(shape("concepts"), Shape::StrongAnswer);
+    assert_eq!(shape("none"), Shape::Ungraded);
+    let fixtures = fixtures();
+    let shape = |slug| {
+        fixtures
+            .scenario(slug)
+            .unwrap()
+            .scenario
+            .as_ref()
+            .unwrap()
+            .shape()
+    };
+    assert_eq!(shape("config-drift-detected"), Shape::StrongAnswer);
+    assert_eq!(shape("gitops-drift-causing-outage"), Shape::Checklist);
 }
 
 #[test]
