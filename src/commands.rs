@@ -3,6 +3,7 @@
 mod check;
 mod eval;
 mod grade;
+mod list;
 mod lookup;
 mod new;
 mod rescore;
@@ -13,6 +14,7 @@ mod users;
 pub use check::check;
 pub use eval::eval;
 pub use grade::grade;
+pub use list::list;
 pub use new::new;
 pub use rescore::rescore;
 pub use secret::secret;
@@ -64,6 +66,15 @@ fn lowercase_start(text: &str) -> String {
             format!("{}{}", first.to_lowercase(), &text[first.len_utf8()..])
         }
         _ => text.to_owned(),
+    }
+}
+
+/// The `check` command an author runs for the details of `dir`'s problems: `--content` only when
+/// the folder is not the default.
+fn check_command(dir: &std::path::Path) -> String {
+    match dir == std::path::Path::new("content") {
+        true => "firedrill check".to_owned(),
+        false => format!("firedrill check --content {}", dir.display()),
     }
 }
 

@@ -23,6 +23,9 @@ pub enum Command {
     /// Check the content folder (or only the files given) and report every problem as
     /// `path:line: severity: message`.
     Check(CheckArgs),
+    /// List the scenarios of the content folder (title, slug, level, domain, topics, shape), by
+    /// level then title.
+    List(ListArgs),
     /// Grade an answer file against a scenario's rubric.
     Grade(GradeArgs),
     /// Measure the grader against labelled answers (precision, recall, F1, kappa).
@@ -336,6 +339,27 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, env = "FIREDRILL_FORMAT", value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+/// How `list` prints its rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns, for reading in a terminal.
+    #[default]
+    Text,
+    /// A Markdown table, as in the README.
+    Markdown,
+    /// An array of objects, one per scenario.
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub content: ContentArgs,
+    /// Output format.
+    #[arg(long, env = "FIREDRILL_FORMAT", value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -39,7 +39,7 @@ pub fn content(data: &[u8]) {
     }
 }
 
-/// Any answer against every bundled rubric.
+/// Any answer against every rubric of the fixture content.
 pub fn grader(data: &[u8]) {
     let answer = String::from_utf8_lossy(data);
     for rubric in RUBRICS.iter() {
@@ -68,23 +68,26 @@ fn check_grade(rubric: &Rubric, answer: &str) {
     }
 }
 
-const SEED: &str = include_str!("../content/scenarios/gitops-drift-causing-outage.md");
+const SEED: &str =
+    include_str!("../tests/fixtures/content/scenarios/gitops-drift-causing-outage.md");
 
-/// The bundled scenarios' rubrics.
+/// The rubrics of the fixture content's scenarios (`tests/fixtures/content`, a frozen copy of
+/// the seed and the three section variants), so the fuzz inputs replay the same whatever the
+/// bundled library holds.
 static RUBRICS: LazyLock<Vec<Rubric>> = LazyLock::new(|| {
     let files = [
         ("gitops-drift-causing-outage", SEED),
         (
             "config-drift-detected",
-            include_str!("../content/scenarios/config-drift-detected.md"),
+            include_str!("../tests/fixtures/content/scenarios/config-drift-detected.md"),
         ),
         (
             "nodes-notready-after-upgrade",
-            include_str!("../content/scenarios/nodes-notready-after-upgrade.md"),
+            include_str!("../tests/fixtures/content/scenarios/nodes-notready-after-upgrade.md"),
         ),
         (
             "tls-certificate-expired",
-            include_str!("../content/scenarios/tls-certificate-expired.md"),
+            include_str!("../tests/fixtures/content/scenarios/tls-certificate-expired.md"),
         ),
     ];
     let sources: Vec<SourceFile> = files

@@ -379,7 +379,7 @@ mod tests {
     fn rubric() -> Rubric {
         let text = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/content/scenarios/gitops-drift-causing-outage.md"
+            "/tests/fixtures/content/scenarios/gitops-drift-causing-outage.md"
         ))
         .unwrap();
         let site = Site::build(&[crate::content::SourceFile {

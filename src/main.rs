@@ -14,6 +14,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => firedrill::commands::serve(args).map(|()| ExitCode::SUCCESS),
         Command::Check(args) => firedrill::commands::check(&args),
+        Command::List(args) => firedrill::commands::list(&args),
         Command::Grade(args) => firedrill::commands::grade(&args),
         Command::Eval(args) => firedrill::commands::eval(&args),
         Command::New(args) => firedrill::commands::new(&args),

@@ -94,15 +94,16 @@ fn answer_sets(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn read_yaml<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
+/// The YAML file at `path`; an error names it as `what` (`a valid answer set`).
+fn read_yaml<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> anyhow::Result<T> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read `{}`", path.display()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    serde_norway::from_str(text).with_context(|| format!("`{}` is not valid", path.display()))
+    serde_norway::from_str(text).with_context(|| format!("`{}` is not {what}", path.display()))
 }
 
 fn read_set(path: &Path) -> anyhow::Result<eval::EvalSet> {
-    read_yaml(path)
+    read_yaml(path, "a valid answer set")
 }
 
 /// One rater's labels of a scenario's answers (`raters/<slug>.<rater>.yaml`).
@@ -121,7 +122,8 @@ fn rater_pairs(dir: &Path, scenario: &str) -> anyhow::Result<Vec<eval::Pair>> {
     if !a.exists() || !b.exists() {
         return Ok(Vec::new());
     }
-    let (a, b): (RaterFile, RaterFile) = (read_yaml(&a)?, read_yaml(&b)?);
+    let what = "a valid rater's file";
+    let (a, b): (RaterFile, RaterFile) = (read_yaml(&a, what)?, read_yaml(&b, what)?);
     anyhow::ensure!(
         a.scenario == scenario && b.scenario == scenario,
         "the raters' files of `{scenario}` name another scenario"

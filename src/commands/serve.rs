@@ -20,10 +20,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
 fn load_logged(dir: &Path) -> anyhow::Result<Site> {
     let site = content::load(dir)?;
     let overview = content::changes::overview(&site);
-    let check = match dir == Path::new("content") {
-        true => "firedrill check".to_owned(),
-        false => format!("firedrill check --content {}", dir.display()),
-    };
+    let check = super::check_command(dir);
     match site.summary() {
         s if s.errors > 0 => tracing::error!("content: {overview} (details: {check})"),
         s if s.warnings > 0 => tracing::warn!("content: {overview} (details: {check})"),

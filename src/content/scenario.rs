@@ -91,6 +91,41 @@ impl Scenario {
     pub fn is_gradeable(&self) -> bool {
         !self.rubric.is_empty() || self.model_answer.is_some()
     }
+
+    /// What answers are scored against, as the grader decides it.
+    pub fn shape(&self) -> Shape {
+        if !self.rubric.is_empty() {
+            Shape::Checklist
+        } else if self.model_answer.is_some() || !self.key_concepts.is_empty() {
+            Shape::StrongAnswer
+        } else {
+            Shape::Ungraded
+        }
+    }
+}
+
+/// What a scenario's answers are scored against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Shape {
+    /// The `What a Strong Answer Includes` items.
+    Checklist,
+    /// No checklist: the `Key Concepts Tested`, else the `Strong Answer`'s sentences.
+    #[serde(rename = "strong answer")]
+    StrongAnswer,
+    /// Nothing to score against (`check` warns).
+    Ungraded,
+}
+
+impl Shape {
+    /// `checklist`, `strong answer` or `ungraded`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shape::Checklist => "checklist",
+            Shape::StrongAnswer => "strong answer",
+            Shape::Ungraded => "ungraded",
+        }
+    }
 }
 
 /// Builds the scenario model from sections; `render` produces sanitized HTML.

@@ -13,6 +13,12 @@ pub fn read_dir(root: &Path) -> anyhow::Result<Vec<SourceFile>> {
 
 /// Every file under `root` whose name ends with `suffix` (hidden files skipped), sorted by path.
 pub fn read_matching(root: &Path, suffix: &str) -> anyhow::Result<Vec<SourceFile>> {
+    // walkdir walks a file as a tree of one: say so rather than read it as the whole content.
+    anyhow::ensure!(
+        !root.is_file(),
+        "the content folder `{}` is a file, not a folder (give another with --content DIR)",
+        root.display()
+    );
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
         let entry = entry.map_err(|err| walk_error(root, err))?;

@@ -1,7 +1,7 @@
-//! Parser tests on the bundled content (the seed and each section variant) and on every
-//! diagnostic, with the exact line reported.
+//! Parser tests on the fixture content (`tests/fixtures/content`, a frozen copy of the seed and
+//! each section variant) and on every diagnostic, with the exact line reported.
 
-use super::scenario::TrapKind;
+use super::scenario::{Shape, TrapKind};
 use super::site::{Site, SourceFile};
 
 fn file(path: &str, text: &str) -> SourceFile {
@@ -11,38 +11,38 @@ fn file(path: &str, text: &str) -> SourceFile {
     }
 }
 
-fn bundled() -> Site {
+fn fixtures() -> Site {
     Site::build(&[
         file(
             "scenarios/gitops-drift-causing-outage.md",
-            include_str!("../../content/scenarios/gitops-drift-causing-outage.md"),
+            include_str!("../../tests/fixtures/content/scenarios/gitops-drift-causing-outage.md"),
         ),
         file(
             "scenarios/config-drift-detected.md",
-            include_str!("../../content/scenarios/config-drift-detected.md"),
+            include_str!("../../tests/fixtures/content/scenarios/config-drift-detected.md"),
         ),
         file(
             "scenarios/nodes-notready-after-upgrade.md",
-            include_str!("../../content/scenarios/nodes-notready-after-upgrade.md"),
+            include_str!("../../tests/fixtures/content/scenarios/nodes-notready-after-upgrade.md"),
         ),
         file(
             "scenarios/tls-certificate-expired.md",
-            include_str!("../../content/scenarios/tls-certificate-expired.md"),
+            include_str!("../../tests/fixtures/content/scenarios/tls-certificate-expired.md"),
         ),
         file(
             "topics/gitops.md",
-            include_str!("../../content/topics/gitops.md"),
+            include_str!("../../tests/fixtures/content/topics/gitops.md"),
         ),
         file(
             "runbooks/argocd-out-of-sync.md",
-            include_str!("../../content/runbooks/argocd-out-of-sync.md"),
+            include_str!("../../tests/fixtures/content/runbooks/argocd-out-of-sync.md"),
         ),
     ])
 }
 
 #[test]
 fn seed_metadata_comes_from_the_breadcrumb() {
-    let site = bundled();
+    let site = fixtures();
     let page = site.scenario("gitops-drift-causing-outage").unwrap();
     assert_eq!(page.title, "Scenario: GitOps Drift Causing Outage");
     assert_eq!(page.short_title(), "GitOps Drift Causing Outage");
@@ -59,7 +59,7 @@ fn seed_metadata_comes_from_the_breadcrumb() {
 
 #[test]
 fn seed_sections_are_typed() {
-    let site = bundled();
+    let site = fixtures();
     let scenario = site
         .scenario("gitops-drift-causing-outage")
         .unwrap()
@@ -111,7 +111,7 @@ fn seed_sections_are_typed() {
 
 #[test]
 fn seed_investigation_path_has_six_steps_with_fix_labels() {
-    let site = bundled();
+    let site = fixtures();
     let steps = &site
         .scenario("gitops-drift-causing-outage")
         .unwrap()
@@ -148,7 +148,7 @@ fn seed_investigation_path_has_six_steps_with_fix_labels() {
 
 #[test]
 fn seed_navigation_resolves_some_links_and_marks_the_rest_missing() {
-    let site = bundled();
+    let site = fixtures();
     let page = site.scenario("gitops-drift-causing-outage").unwrap();
     assert_eq!(page.related.len(), 10);
     let gitops = page.related.iter().find(|r| r.title == "GitOps").unwrap();
@@ -199,7 +199,7 @@ fn seed_navigation_resolves_some_links_and_marks_the_rest_missing() {
 
 #[test]
 fn strong_answer_variant_has_model_answer_concepts_red_flags_and_follow_ups() {
-    let site = bundled();
+    let site = fixtures();
     let page = site.scenario("config-drift-detected").unwrap();
     let s = page.scenario.as_ref().unwrap();
     assert_eq!(s.format, "Interview");
@@ -230,7 +230,7 @@ fn strong_answer_variant_has_model_answer_concepts_red_flags_and_follow_ups() {
 
 #[test]
 fn root_cause_possibilities_variant_lists_candidates() {
-    let site = bundled();
+    let site = fixtures();
     let page = site.scenario("nodes-notready-after-upgrade").unwrap();
     let s = page.scenario.as_ref().unwrap();
     assert_eq!(page.meta.level.as_ref().unwrap().code, "L3");
@@ -256,7 +256,7 @@ fn root_cause_possibilities_variant_lists_candidates() {
 
 #[test]
 fn common_traps_variant_with_front_matter() {
-    let site = bundled();
+    let site = fixtures();
     let page = site.scenario("tls-certificate-expired").unwrap();
     assert_eq!(page.meta.level.as_ref().unwrap().label(), "L1: Foundations");
     assert_eq!(page.meta.topics, ["TLS", "Ingress"]);
@@ -271,7 +271,7 @@ fn common_traps_variant_with_front_matter() {
 
 #[test]
 fn wiki_pages_get_computed_backlinks() {
-    let site = bundled();
+    let site = fixtures();
     let topic = site.by_url("/topics/gitops").unwrap();
     assert!(topic.scenario.is_none());
     assert!(
@@ -601,6 +601,44 @@ fn top_level_routes() -> std::collections::BTreeSet<&'static str> {
         .map(|rest| rest.split(['/', '"']).next().unwrap_or_default())
         .filter(|name| !name.is_empty())
         .collect()
+}
+
+#[test]
+fn a_scenario_is_scored_against_its_checklist_else_its_strong_answer_else_nothing() {
+    let prompt = "## The Prompt\n\nWhat do you do?\n";
+    let concepts = "## Key Concepts Tested\n\n- **Drift**: the cluster differs from Git\n";
+    let both = "## Strong Answer\n\n> I would diff the cluster against Git first.\n\n## What a Strong Answer Includes\n\n- Diffs the cluster against Git\n";
+    let site = Site::of_texts(&[
+        ("both.md", &format!("# Scenario: Both\n\n{prompt}\n{both}")),
+        (
+            "concepts.md",
+            &format!("# Scenario: Concepts\n\n{prompt}\n{concepts}"),
+        ),
+        ("none.md", &format!("# Scenario: None\n\n{prompt}")),
+    ]);
+    let shape = |slug| {
+        site.scenario(slug)
+            .unwrap()
+            .scenario
+            .as_ref()
+            .unwrap()
+            .shape()
+    };
+    assert_eq!(shape("both"), Shape::Checklist);
+    assert_eq!(shape("concepts"), Shape::StrongAnswer);
+    assert_eq!(shape("none"), Shape::Ungraded);
+    let fixtures = fixtures();
+    let shape = |slug| {
+        fixtures
+            .scenario(slug)
+            .unwrap()
+            .scenario
+            .as_ref()
+            .unwrap()
+            .shape()
+    };
+    assert_eq!(shape("config-drift-detected"), Shape::StrongAnswer);
+    assert_eq!(shape("gitops-drift-causing-outage"), Shape::Checklist);
 }
 
 #[test]

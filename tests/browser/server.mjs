@@ -14,6 +14,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /** Repository root: two levels up from this file (tests/browser/server.mjs). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/**
+ * The tests' own content folder: a frozen copy of the library (tests/fixtures/content), so adding,
+ * removing or editing a bundled scenario in content/ never changes what these tests see.
+ */
+export const fixtureContent = path.join(repoRoot, 'tests/fixtures/content');
+
 const READY_TIMEOUT_MS = 15_000;
 const POLL_INTERVAL_MS = 100;
 const STOP_TIMEOUT_MS = 5_000;
@@ -50,7 +56,7 @@ export function addUser(database, name, role, password) {
 }
 
 /**
- * Starts `<bin> serve --content <repo>/content --bind 127.0.0.1:<port>` with
+ * Starts `<bin> serve --content <repo>/tests/fixtures/content --bind 127.0.0.1:<port>` with
  * cwd = repo root (the server serves /static from ./static) and waits until
  * GET /healthz answers 200.
  *
@@ -76,7 +82,7 @@ export async function startServer(options = {}) {
     options.database ?? `sqlite://${path.join(mkdtempSync(path.join(os.tmpdir(), 'firedrill-browser-')), 'test.db')}`;
   const child = spawn(
     bin,
-    ['serve', '--content', options.content ?? path.join(repoRoot, 'content'), '--database', database, '--bind', `${options.host ?? '127.0.0.1'}:${port}`, ...(options.args ?? [])],
+    ['serve', '--content', options.content ?? fixtureContent, '--database', database, '--bind', `${options.host ?? '127.0.0.1'}:${port}`, ...(options.args ?? [])],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
 

@@ -79,13 +79,13 @@ test('content changes are live within a second and no request fails', { timeout:
 
 test('an author sees a broken file\'s problems in watch mode; learners keep the good page', { timeout: 60_000 }, async () => {
   const { chromium } = await import('playwright-core');
-  const { addUser, binary } = await import('./server.mjs');
+  const { addUser, binary, fixtureContent } = await import('./server.mjs');
   const { execFileSync } = await import('node:child_process');
   const { readFileSync } = await import('node:fs');
   const content = mkdtempSync(path.join(os.tmpdir(), 'firedrill-author-'));
   mkdirSync(path.join(content, 'scenarios'));
   const file = path.join(content, 'scenarios', 'drill.md');
-  const good = readFileSync(path.join(import.meta.dirname, '..', '..', 'content', 'scenarios', 'gitops-drift-causing-outage.md'), 'utf8');
+  const good = readFileSync(path.join(fixtureContent, 'scenarios', 'gitops-drift-causing-outage.md'), 'utf8');
   writeFileSync(file, good);
   // Not a loopback bind: problems are for signed-in authors only.
   const server = await startServer({ content, args: ['--watch'], host: '0.0.0.0' });

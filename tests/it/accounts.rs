@@ -51,7 +51,7 @@ async fn submit(app: &TestApp, answer: &str) -> TestResponse {
 
 #[tokio::test]
 async fn sign_up_stores_an_argon2id_hash_and_signs_the_new_learner_in() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let res = sign_up(&app, "ana", "correct horse battery").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let user = app
@@ -78,7 +78,7 @@ async fn sign_up_stores_an_argon2id_hash_and_signs_the_new_learner_in() {
 
 #[tokio::test]
 async fn sign_up_explains_what_is_wrong_with_the_form() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let short = sign_up(&app, "ana", "short").await;
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
     short.assert_contains(&["at least 10 characters"]);
@@ -99,7 +99,7 @@ async fn sign_up_can_be_closed() {
         signup_open: false,
         ..Settings::default()
     };
-    let app = TestApp::bundled_with(settings).await;
+    let app = TestApp::fixtures_with(settings).await;
     app.get("/sign-up")
         .await
         .assert_contains(&["Sign-up is closed on this portal"]);
@@ -120,7 +120,7 @@ async fn sign_up_can_be_closed() {
 
 #[tokio::test]
 async fn the_session_cookie_is_http_only_lax_and_secure_only_over_https() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let password = app.add_user("ana", Role::Learner).await;
     let res = app.sign_in("ana", &password).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
@@ -140,7 +140,7 @@ async fn the_session_cookie_is_http_only_lax_and_secure_only_over_https() {
         },
         ..Settings::default()
     };
-    let https = TestApp::bundled_with(settings).await;
+    let https = TestApp::fixtures_with(settings).await;
     let password = https.add_user("bo", Role::Learner).await;
     let res = https.sign_in("bo", &password).await;
     assert!(set_cookie(&res, "__Host-firedrill_session").contains("Secure"));
@@ -148,7 +148,7 @@ async fn the_session_cookie_is_http_only_lax_and_secure_only_over_https() {
 
 #[tokio::test]
 async fn a_proxy_saying_https_makes_the_session_cookie_secure() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let password = app.add_user("ana", Role::Learner).await;
     let request = axum::http::Request::post("/sign-in")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -165,7 +165,7 @@ async fn a_proxy_saying_https_makes_the_session_cookie_secure() {
 
 #[tokio::test]
 async fn signing_in_again_rotates_the_session_and_ends_the_old_one() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let password = app.add_user("ana", Role::Admin).await;
     app.sign_in("ana", &password).await;
     let first = app.cookie("firedrill_session").unwrap();
@@ -186,7 +186,7 @@ async fn signing_in_again_rotates_the_session_and_ends_the_old_one() {
 
 #[tokio::test]
 async fn a_signed_out_cookie_replayed_is_refused() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let password = app.add_user("ana", Role::Admin).await;
     app.sign_in("ana", &password).await;
     let token = app.cookie("firedrill_session").unwrap();
@@ -212,7 +212,7 @@ async fn a_signed_out_cookie_replayed_is_refused() {
 
 #[tokio::test]
 async fn a_wrong_password_and_an_unknown_name_get_the_same_answer() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     app.add_user("ana", Role::Learner).await;
     let wrong = app.sign_in("ana", "not the password").await;
     let unknown = app.sign_in("nobody", "not the password").await;
@@ -225,7 +225,7 @@ async fn a_wrong_password_and_an_unknown_name_get_the_same_answer() {
 
 #[tokio::test]
 async fn anonymous_attempts_move_to_the_account_at_sign_in() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let password = app.add_user("ana", Role::Learner).await;
     let attempt = submit(&app, ANSWER)
         .await
@@ -266,7 +266,7 @@ async fn anonymous_attempts_move_to_the_account_at_sign_in() {
 
 #[tokio::test]
 async fn sign_up_adopts_this_browsers_attempts_too() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let attempt = submit(&app, ANSWER)
         .await
         .header(header::LOCATION)
@@ -277,7 +277,7 @@ async fn sign_up_adopts_this_browsers_attempts_too() {
 
 #[tokio::test]
 async fn learner_b_cannot_see_or_change_learner_as_attempt() {
-    let a = TestApp::bundled().await;
+    let a = TestApp::fixtures().await;
     a.signed_in_as("ana", Role::Learner).await;
     let attempt = submit(&a, ANSWER).await.header(header::LOCATION).to_owned();
     assert_eq!(a.get(&attempt).await.status, StatusCode::OK);
@@ -311,7 +311,7 @@ async fn learner_b_cannot_see_or_change_learner_as_attempt() {
 /// signed-in users without the role are refused, the rest see the page.
 #[tokio::test]
 async fn every_protected_page_checks_the_role() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let pages = [
         (
             "/stats/gitops-drift-causing-outage",
@@ -373,7 +373,7 @@ async fn csrf_of(browser: &TestApp) -> String {
 
 #[tokio::test]
 async fn an_admin_changes_roles_but_never_removes_the_last_admin() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     app.signed_in_as("root", Role::Admin).await;
     app.add_user("ana", Role::Learner).await;
     let page = app.get("/admin/users").await;
@@ -433,7 +433,7 @@ async fn a_session_ends_after_its_idle_time() {
         },
         ..Settings::default()
     };
-    let app = TestApp::bundled_with(settings).await;
+    let app = TestApp::fixtures_with(settings).await;
     app.signed_in_as("root", Role::Admin).await;
     assert_eq!(app.get("/admin/users").await.status, StatusCode::OK);
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
@@ -449,7 +449,7 @@ async fn a_session_ends_at_its_absolute_limit_however_busy() {
         },
         ..Settings::default()
     };
-    let app = TestApp::bundled_with(settings).await;
+    let app = TestApp::fixtures_with(settings).await;
     app.signed_in_as("root", Role::Admin).await;
     for _ in 0..3 {
         assert_eq!(app.get("/admin/users").await.status, StatusCode::OK);
@@ -461,7 +461,7 @@ async fn a_session_ends_at_its_absolute_limit_however_busy() {
 
 #[tokio::test]
 async fn sign_in_returns_to_a_local_page_only() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let password = app.add_user("ana", Role::Learner).await;
     for (next, expected) in [
         ("/attempts", "/attempts"),
@@ -487,7 +487,7 @@ async fn sign_in_returns_to_a_local_page_only() {
 
 #[tokio::test]
 async fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let password = app.add_user("ana", Role::Learner).await;
     app.sign_in("ana", &password).await;
     let elsewhere = app.another_browser();
@@ -552,7 +552,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
 
 #[tokio::test]
 async fn the_header_offers_sign_up_while_it_is_open() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     app.get("/").await.assert_contains(&[
         r#"<a href="/sign-in">Sign in</a>"#,
         r#"<a class="sign-up-link" href="/sign-up">Sign up</a>"#,
@@ -565,7 +565,7 @@ async fn the_header_offers_sign_up_while_it_is_open() {
 
 #[tokio::test]
 async fn signing_in_from_a_page_returns_to_that_page() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let password = app.add_user("ana", Role::Learner).await;
     let from = |page: &str| format!("http://localhost{page}");
     let form = app
@@ -622,7 +622,7 @@ async fn signing_in_from_a_page_returns_to_that_page() {
 
 #[tokio::test]
 async fn signing_up_from_a_page_returns_to_that_page() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let form = app.get("/sign-up?next=/wiki").await;
     form.assert_contains(&[r#"<input type="hidden" name="next" value="/wiki">"#]);
     let csrf = TestApp::csrf_in(&form);
@@ -646,7 +646,7 @@ async fn signing_up_from_a_page_returns_to_that_page() {
 #[tokio::test]
 async fn a_password_reset_from_the_command_line_ends_the_servers_sessions_within_two_seconds() {
     use std::io::Write;
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     app.signed_in_as("ana", Role::Learner).await;
     assert_eq!(app.get("/account").await.status, StatusCode::OK);
     // `firedrill user password` is another process on the same database file.
@@ -679,7 +679,7 @@ async fn a_password_reset_from_the_command_line_ends_the_servers_sessions_within
 
 #[tokio::test]
 async fn signing_out_ends_the_session_at_once_even_just_after_a_page_view() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     app.signed_in_as("ana", Role::Learner).await;
     let cookie = app.cookie("firedrill_session").unwrap();
     assert_eq!(app.get("/account").await.status, StatusCode::OK);
@@ -703,7 +703,7 @@ async fn signing_out_ends_the_session_at_once_even_just_after_a_page_view() {
 
 #[tokio::test]
 async fn the_users_page_shows_a_hundred_accounts_at_a_time_by_name() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     app.signed_in_as("aaadmin", Role::Admin).await;
     for n in 0..249 {
         let user = firedrill::store::NewUser {

@@ -5,7 +5,7 @@ use axum::http::{StatusCode, header};
 use firedrill::accounts::Role;
 use firedrill::store::Position;
 
-use crate::helpers::{TestApp, repo};
+use crate::helpers::{TestApp, fixture};
 
 const SLUG: &str = "gitops-drift-causing-outage";
 const KEY: &str = "/interviews/keys/gitops-drift-causing-outage";
@@ -16,7 +16,7 @@ const ITEM: &str = "Post-incident: audit all ArgoCD-managed deployments that als
 
 #[tokio::test]
 async fn an_interviewer_reads_any_answer_key_without_an_interview_or_a_reveal() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     app.signed_in_as("ivy", Role::Interviewer).await;
     let scenario = app.get(&format!("/scenarios/{SLUG}")).await;
     scenario.assert_contains(&[&format!(r#"<a href="{KEY}">Open the answer key</a>"#)]);
@@ -60,7 +60,7 @@ async fn an_interviewer_reads_any_answer_key_without_an_interview_or_a_reveal() 
 
 #[tokio::test]
 async fn the_answer_key_is_not_found_for_anyone_who_does_not_run_interviews() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let learner = app.another_browser();
     learner.signed_in_as("lee", Role::Learner).await;
     let author = app.another_browser();
@@ -93,7 +93,7 @@ async fn the_answer_key_is_not_found_for_anyone_who_does_not_run_interviews() {
 #[tokio::test]
 async fn a_hidden_scenarios_key_stays_out_of_sight_of_learners() {
     let seed =
-        std::fs::read_to_string(repo("content/scenarios/gitops-drift-causing-outage.md")).unwrap();
+        std::fs::read_to_string(fixture("scenarios/gitops-drift-causing-outage.md")).unwrap();
     let hidden = format!("---\nslug: panel-drill\nhidden: true\n---\n{seed}");
     let app = TestApp::with_files(&[("scenarios/panel-drill.md", hidden.as_str())]).await;
     let learner = app.another_browser();

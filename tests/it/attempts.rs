@@ -32,7 +32,7 @@ async fn submit(app: &TestApp, answer: &str) -> crate::helpers::TestResponse {
 
 #[tokio::test]
 async fn submitting_stores_the_attempt_and_redirects_to_its_page_with_evidence() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let res = submit(&app, ANSWER).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let location = res.header(header::LOCATION).to_owned();
@@ -77,7 +77,7 @@ async fn submitting_stores_the_attempt_and_redirects_to_its_page_with_evidence()
 
 #[tokio::test]
 async fn an_override_changes_the_shown_score_and_keeps_the_machine_verdict() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let location = submit(&app, ANSWER)
         .await
         .header(header::LOCATION)
@@ -152,7 +152,7 @@ async fn an_override_changes_the_shown_score_and_keeps_the_machine_verdict() {
 
 #[tokio::test]
 async fn history_lists_the_learners_attempts_newest_first() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     assert!(app.get("/attempts").await.body.contains("No attempts yet"));
     submit(&app, "HPA and ArgoCD fight; use ignoreDifferences").await;
     let second = submit(&app, ANSWER)
@@ -189,7 +189,7 @@ async fn history_lists_the_learners_attempts_newest_first() {
 
 #[tokio::test]
 async fn another_learner_cannot_see_an_attempt() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let location = submit(&app, ANSWER)
         .await
         .header(header::LOCATION)
@@ -211,7 +211,7 @@ async fn another_learner_cannot_see_an_attempt() {
 
 #[tokio::test]
 async fn a_form_without_the_learners_token_is_refused_and_nothing_is_stored() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     submit(&app, ANSWER).await; // this browser now has an identity and its own token
     for csrf in ["", "new", "0123456789abcdef0123456789abcdef"] {
         let res = app
@@ -233,7 +233,7 @@ async fn a_form_without_the_learners_token_is_refused_and_nothing_is_stored() {
 
 #[tokio::test]
 async fn a_post_from_another_site_is_refused_even_with_a_valid_token() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     for (name, value) in [
         ("origin", "https://evil.example"),
         ("sec-fetch-site", "cross-site"),
@@ -264,7 +264,7 @@ async fn a_post_from_another_site_is_refused_even_with_a_valid_token() {
 
 #[tokio::test]
 async fn an_answer_over_the_limit_gets_413_with_a_clear_message() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let long = "a".repeat(20_001);
     let res = submit(&app, &long).await;
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
@@ -278,7 +278,7 @@ async fn an_answer_over_the_limit_gets_413_with_a_clear_message() {
 
 #[tokio::test]
 async fn an_empty_answer_gets_the_form_back_with_a_message() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let res = submit(&app, "  \n ").await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     res.assert_contains(&[
@@ -291,7 +291,7 @@ async fn an_empty_answer_gets_the_form_back_with_a_message() {
 
 #[tokio::test]
 async fn author_statistics_chart_attempts_hit_rates_and_overrides() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     app.signed_in_as("ana", Role::Author).await;
     let empty = app.get("/stats/gitops-drift-causing-outage").await;
     assert_eq!(empty.status, StatusCode::OK);
@@ -361,7 +361,7 @@ async fn answer_two_items(app: &TestApp, answer: &str) -> String {
 
 #[tokio::test]
 async fn a_markdown_answer_is_shown_rendered_with_its_evidence_still_marked() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let answer = "First I'd look at the diff:\n\n```sh\nargocd app diff grokdevops\n```\n\n\
                   ArgoCD and the HPA are **fighting** over `spec.replicas`.\n\n<b>bold?</b>";
     let location = submit(&app, answer)

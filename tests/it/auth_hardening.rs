@@ -37,7 +37,7 @@ const OFF_SITE: &[&str] = &[
 
 #[tokio::test]
 async fn a_next_target_that_leaves_the_site_signs_in_and_goes_home_never_500() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let password = app.add_user("ana", Role::Learner).await;
     for next in OFF_SITE {
         let browser = app.another_browser();
@@ -77,7 +77,7 @@ async fn a_next_target_that_leaves_the_site_signs_in_and_goes_home_never_500() {
 
 #[tokio::test]
 async fn an_encoded_next_in_the_query_is_decoded_once_and_still_refused() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     app.add_user("ana", Role::Learner).await;
     for query in [
         "%2F%09%2Fevil.example",
@@ -98,7 +98,7 @@ async fn an_encoded_next_in_the_query_is_decoded_once_and_still_refused() {
 
 #[tokio::test]
 async fn signing_up_with_an_off_site_next_lands_on_the_attempts_page() {
-    let app = TestApp::bundled_with(Settings {
+    let app = TestApp::fixtures_with(Settings {
         rates: Rates {
             sign_up: 0,
             ..Rates::default()
@@ -157,7 +157,7 @@ fn behind_proxy(sign_in: u32) -> Settings {
 
 #[tokio::test]
 async fn guessing_from_one_address_cannot_lock_the_owner_out_from_another() {
-    let app = TestApp::bundled_with(behind_proxy(3)).await;
+    let app = TestApp::fixtures_with(behind_proxy(3)).await;
     let password = app.add_user("ana", Role::Learner).await;
     let attacker = app.another_browser();
     for _ in 0..3 {
@@ -194,7 +194,7 @@ async fn guessing_from_one_address_cannot_lock_the_owner_out_from_another() {
 
 #[tokio::test]
 async fn addresses_in_one_ipv6_64_share_their_sign_in_limit() {
-    let app = TestApp::bundled_with(behind_proxy(2)).await;
+    let app = TestApp::fixtures_with(behind_proxy(2)).await;
     app.add_user("ana", Role::Learner).await;
     for client in ["2001:db8:1:2::1", "2001:db8:1:2::2"] {
         let res = app
@@ -210,7 +210,7 @@ async fn addresses_in_one_ipv6_64_share_their_sign_in_limit() {
 
 #[tokio::test]
 async fn a_password_longer_than_sign_up_allows_is_refused_before_hashing() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let long = "x".repeat(firedrill::accounts::PASSWORD_CHARS.1 + 1);
     let user = firedrill::store::NewUser {
         name: "ana".to_owned(),
@@ -226,7 +226,7 @@ async fn a_password_longer_than_sign_up_allows_is_refused_before_hashing() {
 
 #[tokio::test]
 async fn common_passwords_are_refused_at_sign_up_and_password_change() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     for common in ["password123", "1234567890", "qwertyuiop"] {
         let res = app
             .post_form(
@@ -292,7 +292,7 @@ fn assert_host_prefixed(cookie: &str) {
 
 #[tokio::test]
 async fn over_https_both_cookies_are_secure_and_host_prefixed_and_read_back() {
-    let app = TestApp::bundled_with(over_https()).await;
+    let app = TestApp::fixtures_with(over_https()).await;
     let page = app.get(SEED).await;
     let res = app
         .post_form(
@@ -342,7 +342,7 @@ async fn over_https_both_cookies_are_secure_and_host_prefixed_and_read_back() {
 
 #[tokio::test]
 async fn over_https_a_cookie_without_the_host_prefix_is_not_read() {
-    let app = TestApp::bundled_with(over_https()).await;
+    let app = TestApp::fixtures_with(over_https()).await;
     let password = app.add_user("ana", Role::Learner).await;
     app.sign_in("ana", &password).await;
     let token = app.cookie("__Host-firedrill_session").expect("signed in");
@@ -354,7 +354,7 @@ async fn over_https_a_cookie_without_the_host_prefix_is_not_read() {
 
 #[tokio::test]
 async fn over_plain_http_the_anonymous_cookie_is_neither_secure_nor_prefixed() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let page = app.get(SEED).await;
     let res = app
         .post_form(
@@ -372,7 +372,7 @@ async fn over_plain_http_the_anonymous_cookie_is_neither_secure_nor_prefixed() {
 
 #[tokio::test]
 async fn a_post_from_the_same_host_over_another_scheme_is_refused() {
-    let app = TestApp::bundled_with(over_https()).await;
+    let app = TestApp::fixtures_with(over_https()).await;
     let request = Request::post("/sign-in")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::HOST, "drill.example")
@@ -441,7 +441,7 @@ fn old_style_token(key: &Key, public_id: &str) -> String {
 
 #[tokio::test]
 async fn a_candidate_link_and_learner_cookie_forged_from_the_database_alone_are_refused() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let (console, token) = start_interview(&app).await;
     let public_id = console.trim_start_matches("/interviews/").to_owned();
     assert_eq!(app.get(&format!("/i/{token}")).await.status, StatusCode::OK);
@@ -555,7 +555,7 @@ async fn oneshot_get(router: &axum::Router, uri: &str, cookie: &str) -> String {
 
 #[tokio::test]
 async fn rotating_the_secret_signs_everyone_out_and_changes_every_candidate_link() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let password = app.add_user("ana", Role::Learner).await;
     app.sign_in("ana", &password).await;
     let session = format!(
@@ -613,7 +613,7 @@ async fn a_secret_from_the_environment_needs_no_key_file_and_a_short_one_is_refu
         secret: Source::from_config(None, Some(text.to_owned())),
         ..Settings::default()
     };
-    let app = TestApp::bundled_with(with(&"s".repeat(40))).await;
+    let app = TestApp::fixtures_with(with(&"s".repeat(40))).await;
     let path = app
         .database_url()
         .trim_start_matches("sqlite://")
@@ -707,7 +707,7 @@ fn form(uri: &str, body: &str) -> Request<Body> {
 #[tokio::test(flavor = "current_thread")]
 async fn refusals_are_logged_with_the_client_address_and_a_server_made_request_id() {
     let (log, _guard) = Log::start();
-    let app = TestApp::bundled_with(behind_proxy(2)).await;
+    let app = TestApp::fixtures_with(behind_proxy(2)).await;
     let password = app.add_user("ana", Role::Learner).await;
     let client = "203.0.113.9";
 
@@ -806,7 +806,7 @@ fn session_handles(page: &crate::helpers::TestResponse) -> (Vec<String>, Option<
 
 #[tokio::test]
 async fn the_account_page_lists_the_users_sessions_and_ends_another_one() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let password = app.add_user("ana", Role::Learner).await;
     let laptop = app.another_browser();
     laptop.sign_in("ana", &password).await;
@@ -866,7 +866,7 @@ async fn the_account_page_lists_the_users_sessions_and_ends_another_one() {
 
 #[tokio::test]
 async fn a_session_of_another_user_or_without_the_form_token_cannot_be_ended() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let ana = app.another_browser();
     ana.signed_in_as("ana", Role::Learner).await;
     let bo = app.another_browser();

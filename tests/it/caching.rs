@@ -50,7 +50,7 @@ fn assert_cache_control(browser_uri: &str, got: &str, expected: &str) {
 
 #[tokio::test]
 async fn every_page_a_signed_in_user_gets_is_marked_no_store() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     app.signed_in_as("root", Role::Admin).await;
     let attempt = answer(&app).await;
     let (console, link) = interview(&app).await;
@@ -131,7 +131,7 @@ async fn every_page_a_signed_in_user_gets_is_marked_no_store() {
 
 #[tokio::test]
 async fn a_visitor_without_an_account_gets_cacheable_pages_and_private_answers() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let scenario = format!("/scenarios/{SLUG}");
     // The first visit: nothing personal, so the catalogue and wiki stay cacheable.
     for uri in ["/", "/wiki", "/topics/gitops", "/no-such-page"] {
@@ -166,7 +166,16 @@ async fn a_visitor_without_an_account_gets_cacheable_pages_and_private_answers()
         returning.header(header::CACHE_CONTROL),
         "private, no-cache",
     );
-    for uri in ["/", "/wiki", "/topics/gitops"] {
+    // The catalogue now shows the learner's best scores and suggestion: like their history,
+    // no cache may keep it. The wiki holds nothing of theirs.
+    let catalogue = app.get("/").await;
+    assert!(catalogue.body.contains("Your practice"));
+    assert_cache_control(
+        "returning /",
+        catalogue.header(header::CACHE_CONTROL),
+        "no-store",
+    );
+    for uri in ["/wiki", "/topics/gitops"] {
         let page = app.get(uri).await;
         assert_cache_control(
             &format!("returning {uri}"),

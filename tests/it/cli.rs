@@ -14,8 +14,8 @@ fn firedrill(args: &[&str]) -> (i32, String) {
 }
 
 #[test]
-fn check_on_bundled_content_passes_with_warnings_only() {
-    let content = crate::helpers::repo("content");
+fn check_on_the_fixture_content_passes_with_warnings_only() {
+    let content = crate::helpers::fixtures();
     let (code, out) = firedrill(&["check", "--content", content.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
     assert!(
@@ -124,8 +124,8 @@ fn new_scenario_writes_a_file_that_passes_check_and_never_overwrites() {
 fn check_reports_a_wrong_rubric_test_expectation_at_its_line() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("scenarios")).unwrap();
-    let seed = std::fs::read(crate::helpers::repo(
-        "content/scenarios/gitops-drift-causing-outage.md",
+    let seed = std::fs::read(crate::helpers::fixture(
+        "scenarios/gitops-drift-causing-outage.md",
     ))
     .unwrap();
     std::fs::write(dir.path().join("scenarios/seed.md"), seed).unwrap();
@@ -171,7 +171,7 @@ async fn rescore_shows_changes_and_stores_them_only_with_apply() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("r.db").display());
     let id = stored_attempt(&url).await;
-    let content = crate::helpers::repo("content");
+    let content = crate::helpers::fixtures();
     let args = |apply: bool| {
         let mut args = vec![
             "rescore",
@@ -468,6 +468,146 @@ fn content(files: &[(&str, &str)]) -> tempfile::TempDir {
 
 /// A small gradeable scenario with two checklist items.
 const KUBELET: &str = "# Scenario: Kubelet Upgrade\n\n## The Prompt\n\nNodes are NotReady.\n\n## What a Strong Answer Includes\n\n- Rolls the kubelet back to the previous version\n- Adds a canary node to the upgrade process\n";
+
+/// Scenarios of every shape, level and metadata source, a wiki page and a broken scenario.
+fn listed_content() -> tempfile::TempDir {
+    content(&[
+        (
+            "scenarios/pager.md",
+            "Portal | Level: L2: Operations | Topics: Alerting, On-call | Domain: Operations\n\n# Scenario: Pager Storm at 3 AM\n\n## The Prompt\n\nTwo hundred alerts fire at once.\n\n## What a Strong Answer Includes\n\n- Groups the alerts by their common cause\n",
+        ),
+        (
+            "scenarios/alerts.md",
+            "Portal | Level: L2: Operations | Topics: Alerting | Domain: Operations\n\n# Interview: Alert Fatigue\n\n## The Prompt\n\nThe on-call ignores pages.\n\n## Key Concepts Tested\n\n- **Signal**: page only on symptoms users feel\n",
+        ),
+        (
+            "scenarios/dns.md",
+            "---\nlevel: \"L1: Foundations\"\ntopics: [DNS]\ndomain: Networking\nhidden: true\n---\n# Interview: resolv_conf | ndots\n\n## The Prompt\n\nLookups are slow.\n\n## Strong Answer\n\n> I would read resolv.conf and count the search domains tried before the real name.\n",
+        ),
+        (
+            "scenarios/archive.md",
+            "# Scenario: Archive Restore\n\n## The Prompt\n\nRestore yesterday's archive.\n",
+        ),
+        (
+            "scenarios/broken.md",
+            "# Scenario: Broken\n\n## Initial Report\n\nNo prompt.\n",
+        ),
+        ("topics/dns.md", "# DNS\n\nA wiki page, not a scenario.\n"),
+    ])
+}
+
+#[test]
+fn list_prints_every_scenario_by_level_then_title_in_aligned_columns() {
+    let dir = listed_content();
+    let run = run_in(dir.path(), &["list", "--content", "."], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "Title                Slug     Level            Domain      Topics             Shape\n\
+         Archive Restore      archive  -                -           -                  ungraded\n\
+         resolv_conf | ndots  dns      L1: Foundations  Networking  DNS                strong answer, hidden\n\
+         Alert Fatigue        alerts   L2: Operations   Operations  Alerting           strong answer\n\
+         Pager Storm at 3 AM  pager    L2: Operations   Operations  Alerting, On-call  checklist\n"
+    );
+    assert_eq!(
+        run.stderr,
+        "warning: 1 file with errors not listed: `scenarios/broken.md` (details: firedrill check --content .)\n"
+    );
+}
+
+#[test]
+fn list_prints_a_markdown_table_and_a_json_array() {
+    let dir = listed_content();
+    let markdown = run_in(
+        dir.path(),
+        &["list", "--content", ".", "--format", "markdown"],
+        "",
+    );
+    assert_eq!(markdown.code, 0, "{}", markdown.stderr);
+    assert_eq!(
+        markdown.stdout,
+        "| Title | Slug | Level | Domain | Topics | Shape |\n\
+         | --- | --- | --- | --- | --- | --- |\n\
+         | Archive Restore | archive | - | - | - | ungraded |\n\
+         | resolv\\_conf \\| ndots | dns | L1: Foundations | Networking | DNS | strong answer, hidden |\n\
+         | Alert Fatigue | alerts | L2: Operations | Operations | Alerting | strong answer |\n\
+         | Pager Storm at 3 AM | pager | L2: Operations | Operations | Alerting, On-call | checklist |\n"
+    );
+    let json = run_in(
+        dir.path(),
+        &["list", "--content", ".", "--format", "json"],
+        "",
+    );
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let rows: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        rows,
+        serde_json::json!([
+            {"title": "Archive Restore", "slug": "archive", "level": null, "domain": null,
+             "topics": [], "shape": "ungraded", "hidden": false},
+            {"title": "resolv_conf | ndots", "slug": "dns", "level": "L1: Foundations",
+             "domain": "Networking", "topics": ["DNS"], "shape": "strong answer", "hidden": true},
+            {"title": "Alert Fatigue", "slug": "alerts", "level": "L2: Operations",
+             "domain": "Operations", "topics": ["Alerting"], "shape": "strong answer",
+             "hidden": false},
+            {"title": "Pager Storm at 3 AM", "slug": "pager", "level": "L2: Operations",
+             "domain": "Operations", "topics": ["Alerting", "On-call"], "shape": "checklist",
+             "hidden": false},
+        ])
+    );
+}
+
+#[test]
+fn list_says_what_is_wrong_with_a_format_or_a_folder() {
+    let dir = content(&[("scenarios/k.md", KUBELET), ("empty/.keep", "")]);
+    let format = run_in(
+        dir.path(),
+        &["list", "--content", ".", "--format", "yaml"],
+        "",
+    );
+    assert_eq!(format.code, 2);
+    assert!(
+        format
+            .stderr
+            .starts_with("error: invalid value 'yaml' for '--format <FORMAT>'\n  [possible values: text, markdown, json]\n"),
+        "{}",
+        format.stderr
+    );
+    let missing = run_in(dir.path(), &["list", "--content", "nope"], "");
+    assert_eq!(
+        (
+            missing.code,
+            missing.stderr.as_str(),
+            missing.stdout.as_str()
+        ),
+        (
+            1,
+            "error: cannot read the content folder `nope` (give another with --content DIR): no such file or directory (os error 2)\n",
+            ""
+        )
+    );
+    let file = run_in(dir.path(), &["list", "--content", "scenarios/k.md"], "");
+    assert_eq!(
+        (file.code, file.stderr.as_str()),
+        (
+            1,
+            "error: the content folder `scenarios/k.md` is a file, not a folder (give another with --content DIR)\n"
+        )
+    );
+    let empty = run_in(
+        dir.path(),
+        &["list", "--content", "empty", "--format", "json"],
+        "",
+    );
+    assert_eq!(
+        (empty.code, empty.stdout.as_str(), empty.stderr.as_str()),
+        (
+            0,
+            "[]\n",
+            "warning: no scenarios in `empty`: a scenario is a page whose `# ` title starts with `Scenario:` or `Interview:`\n"
+        )
+    );
+}
 
 #[test]
 fn check_file_reports_only_that_files_problems_with_links_resolved_against_the_whole_folder() {

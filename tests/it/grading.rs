@@ -1,15 +1,19 @@
 //! The grader against the labelled answers in `eval/`: a ratchet on the figures measured so far
 //! held to the targets of the answers issue: Cohen's kappa >= 0.75 overall, precision >= 0.9 on
 //! the keyword-stuffing and negation slices (2026-11-28: 0.750, 1.000, 0.905).
+//!
+//! The answers were labelled against the four scenarios frozen in the fixture content, so they
+//! are graded against those: editing the bundled library moves none of these figures.
 
 use firedrill::grading::{Rubric, eval};
 
-use crate::helpers::repo;
+use crate::helpers::{fixtures, repo};
 
 #[test]
 fn grader_agreement_with_the_labelled_answers_does_not_regress() {
-    let site = firedrill::content::load(&repo("content")).unwrap();
+    let site = firedrill::content::load(&fixtures()).unwrap();
     let mut pairs = Vec::new();
+    let mut graded = Vec::new();
     // The dev scenarios only: the test ones are measured by `eval --split test`, not tuned for.
     let split: serde_norway::Value =
         serde_norway::from_str(&std::fs::read_to_string(repo("eval/split.yaml")).unwrap()).unwrap();
@@ -20,13 +24,23 @@ fn grader_agreement_with_the_labelled_answers_does_not_regress() {
         .map(|s| s.as_str().unwrap())
         .collect();
     for scenario in dev {
+        // Answers labelled for scenarios the fixture does not hold are measured by
+        // `firedrill eval` on the library, not by this ratchet.
+        let Some(page) = site.scenario(scenario) else {
+            continue;
+        };
         let path = repo(&format!("eval/{scenario}.yaml"));
         let set: eval::EvalSet =
             serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let page = site.scenario(&set.scenario).unwrap();
         let rubric = Rubric::of(&page.slug, page.scenario.as_ref().unwrap());
         pairs.extend(eval::pairs(&set, &rubric).unwrap());
+        graded.push(set.scenario);
     }
+    assert_eq!(
+        graded.len(),
+        site.scenarios().count(),
+        "every fixture scenario has labelled answers: {graded:?}"
+    );
     assert!(pairs.len() >= 800, "{} labelled pairs", pairs.len());
     let overall = eval::Scores::of(&pairs);
     assert!(overall.kappa >= 0.75, "kappa {:.3}", overall.kappa);

@@ -110,7 +110,7 @@ fn one_thread_no_queue() -> Settings {
 
 #[tokio::test]
 async fn while_the_grading_pool_is_full_answers_and_notes_get_503_with_retry_after() {
-    let app = TestApp::bundled_with(one_thread_no_queue()).await;
+    let app = TestApp::fixtures_with(one_thread_no_queue()).await;
     let (_, link) = interview(&app).await;
     let learner = app.another_browser();
     let page = learner.get(&format!("/scenarios/{SLUG}")).await;
@@ -146,7 +146,7 @@ async fn while_the_grading_pool_is_full_answers_and_notes_get_503_with_retry_aft
 
 #[tokio::test]
 async fn the_notes_grade_is_computed_once_per_save_and_read_from_the_store_on_every_view() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let (console, link) = interview(&app).await;
     let before = app.state.grader.graded();
     let saved = save_notes(&app, &link, NOTES).await;
@@ -183,7 +183,7 @@ async fn the_notes_grade_is_computed_once_per_save_and_read_from_the_store_on_ev
 
 #[tokio::test]
 async fn a_notes_grade_missing_or_of_an_older_rubric_is_graded_again_once_and_stored() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let (console, link) = interview(&app).await;
     let public_id = console.trim_start_matches("/interviews/");
     let id = app.store.interview(public_id).await.unwrap().unwrap().id;
@@ -249,7 +249,7 @@ async fn candidate_notes_saves_are_limited_per_interview_with_retry_after() {
         },
         ..Settings::default()
     };
-    let app = TestApp::bundled_with(settings).await;
+    let app = TestApp::fixtures_with(settings).await;
     let (console, link) = interview(&app).await;
     let (_, other) = interview(&app).await;
     for text in ["one", "two"] {

@@ -31,15 +31,21 @@ pub struct TestResponse {
 }
 
 impl TestApp {
-    /// The bundled `content/` folder.
-    pub async fn bundled() -> Self {
-        Self::with_site(firedrill::content::load(&repo("content")).expect("bundled content loads"))
-            .await
+    /// The fixture content (`tests/fixtures/content`: the seed, three scenarios in the other
+    /// section variants, a topic pack and a runbook), which never changes with the library.
+    pub async fn fixtures() -> Self {
+        Self::fixtures_with(Settings::default()).await
     }
 
-    /// The bundled content served with these settings.
-    pub async fn bundled_with(settings: Settings) -> Self {
-        let site = firedrill::content::load(&repo("content")).expect("bundled content loads");
+    /// The fixture content served with these settings.
+    pub async fn fixtures_with(settings: Settings) -> Self {
+        Self::from_folder_with(&fixtures(), settings).await
+    }
+
+    /// The content of a folder on disk, served with these settings.
+    pub async fn from_folder_with(dir: &Path, settings: Settings) -> Self {
+        let site = firedrill::content::load(dir)
+            .unwrap_or_else(|err| panic!("`{}` loads: {err:#}", dir.display()));
         Self::with_site_and(site, settings).await
     }
 
@@ -143,9 +149,9 @@ impl TestApp {
         .await
     }
 
-    /// The bundled content over an existing database file (a restarted server).
+    /// The fixture content over an existing database file (a restarted server).
     pub async fn reopen(url: &str) -> (Store, Router, AppState) {
-        let site = firedrill::content::load(&repo("content")).unwrap();
+        let site = firedrill::content::load(&fixtures()).unwrap();
         let store = Store::open(url).await.unwrap();
         let state = AppState::new(site, store.clone(), Settings::default())
             .await
@@ -309,4 +315,15 @@ impl TestResponse {
 
 pub fn repo(relative: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// The tests' own content folder, a frozen copy of the library (`tests/fixtures/content`); only
+/// `library.rs` reads the real `content/`.
+pub fn fixtures() -> std::path::PathBuf {
+    repo("tests/fixtures/content")
+}
+
+/// A file of the fixture content, e.g. `scenarios/gitops-drift-causing-outage.md`.
+pub fn fixture(relative: &str) -> std::path::PathBuf {
+    fixtures().join(relative)
 }

@@ -10,7 +10,7 @@ use firedrill::store::Position;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-use crate::helpers::{TestApp, TestResponse, repo};
+use crate::helpers::{TestApp, TestResponse, fixture, fixtures};
 
 const SLUG: &str = "gitops-drift-causing-outage";
 
@@ -65,7 +65,7 @@ async fn tick_hpa(app: &TestApp, console: &str, verdict: &str) -> TestResponse {
 
 /// What the seed scenario hides from candidates, as plain text fragments.
 fn answer_key() -> Vec<String> {
-    let site = firedrill::content::load(&repo("content")).unwrap();
+    let site = firedrill::content::load(&fixtures()).unwrap();
     let page = site.scenario(SLUG).unwrap();
     let s = page.scenario.as_ref().unwrap();
     let mut key: Vec<String> = Vec::new();
@@ -129,7 +129,7 @@ async fn read_stream(
 
 #[tokio::test]
 async fn only_interviewers_and_admins_start_interviews() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let form = [("csrf", "new"), ("scenario", SLUG), ("candidate", "Sam")];
     let anonymous = app.post_form("/interviews", &form).await;
     assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
@@ -182,7 +182,7 @@ async fn only_interviewers_and_admins_start_interviews() {
 
 #[tokio::test]
 async fn the_candidate_link_shows_the_incident_and_nothing_of_the_answer_key() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let (console, link) = started(&app).await;
     assert_eq!(link.len(), "/i/".len() + 64, "a 256-bit token");
     act(
@@ -263,7 +263,7 @@ async fn the_candidate_link_shows_the_incident_and_nothing_of_the_answer_key() {
 
 #[tokio::test]
 async fn the_candidate_token_reaches_no_other_page() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let (console, link) = started(&app).await;
     let (other_console, other_link) = start(&app, "Alex").await;
     let candidate = app.another_browser();
@@ -317,7 +317,7 @@ async fn the_candidate_token_reaches_no_other_page() {
 
 #[tokio::test]
 async fn after_the_end_the_link_shows_a_closed_page_and_takes_nothing() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let (console, link) = started(&app).await;
     let candidate = app.another_browser();
     let stream = candidate.open(&format!("{link}/events")).await;
@@ -357,7 +357,7 @@ async fn after_the_end_the_link_shows_a_closed_page_and_takes_nothing() {
 
 #[tokio::test]
 async fn another_interviewer_gets_404_and_an_admin_sees_everything() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let (console, _) = started(&app).await;
     let other = app.another_browser();
     other.signed_in_as("olga", Role::Interviewer).await;
@@ -381,7 +381,7 @@ async fn another_interviewer_gets_404_and_an_admin_sees_everything() {
 
 #[tokio::test]
 async fn ticks_and_notes_are_timestamped_stored_and_on_the_scorecard() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let (console, link) = started(&app).await;
     let before = firedrill::web::view::now_ms();
     let res = tick_hpa(&app, &console, "partial").await;
@@ -441,7 +441,7 @@ async fn ticks_and_notes_are_timestamped_stored_and_on_the_scorecard() {
 
 #[tokio::test]
 async fn the_scorecard_exports_as_json_and_csv() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let (console, link) = started(&app).await;
     tick_hpa(&app, &console, "covered").await;
     app.another_browser()
@@ -534,7 +534,7 @@ async fn the_scorecard_exports_as_json_and_csv() {
 
 #[tokio::test]
 async fn the_console_stream_shows_the_candidates_notes_and_the_graders_suggestions() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let (console, link) = started(&app).await;
     let stream = app.open(&format!("{console}/events")).await;
     assert_eq!(stream.status(), StatusCode::OK);
@@ -559,7 +559,7 @@ async fn the_console_stream_shows_the_candidates_notes_and_the_graders_suggestio
 
 #[tokio::test]
 async fn a_reconnecting_client_gets_only_what_it_missed() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let (console, link) = started(&app).await;
     for index in ["0", "1", "2"] {
         act(
@@ -587,7 +587,7 @@ async fn a_reconnecting_client_gets_only_what_it_missed() {
 
 #[tokio::test]
 async fn a_restart_mid_interview_loses_nothing_and_the_interview_continues() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let (console, link) = started(&app).await;
     act(
         &app,
@@ -668,7 +668,7 @@ async fn a_restart_mid_interview_loses_nothing_and_the_interview_continues() {
 
 #[tokio::test]
 async fn closing_the_hub_ends_open_streams_so_shutdown_is_not_held_up() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let (console, link) = started(&app).await;
     let candidate = app.another_browser().open(&format!("{link}/events")).await;
     let interviewer = app.open(&format!("{console}/events")).await;
@@ -683,7 +683,7 @@ async fn closing_the_hub_ends_open_streams_so_shutdown_is_not_held_up() {
 #[tokio::test]
 async fn a_hidden_scenario_is_out_of_sight_for_learners_and_runs_as_an_interview() {
     let seed =
-        std::fs::read_to_string(repo("content/scenarios/gitops-drift-causing-outage.md")).unwrap();
+        std::fs::read_to_string(fixture("scenarios/gitops-drift-causing-outage.md")).unwrap();
     let hidden = format!("---\nslug: panel-drill\nhidden: true\n---\n{seed}");
     let app = TestApp::with_files(&[
         ("scenarios/panel-drill.md", hidden.as_str()),
@@ -751,7 +751,7 @@ async fn a_hidden_scenario_is_out_of_sight_for_learners_and_runs_as_an_interview
 
 #[tokio::test]
 async fn a_reveal_is_named_on_the_console_the_candidate_page_and_the_timeline() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let (console, link) = started(&app).await;
     let page = app.get(&console).await;
     let hint = &page.body[page.body.find(r#"id="reveal-hint-2""#).unwrap()..];
@@ -810,7 +810,7 @@ const TLS: &str = "tls-certificate-expired";
 
 #[tokio::test]
 async fn follow_up_questions_are_ticked_as_asked_streamed_to_the_console_and_scored() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     app.signed_in_as("ivy", Role::Interviewer).await;
     let (console, link) = start_on(&app, TLS, "Sam").await;
     let page = app.get(&console).await;
@@ -973,7 +973,7 @@ const INTERVIEW_ROW: &str = r#"<td><a href="/interviews/"#;
 
 #[tokio::test]
 async fn the_interviews_list_pages_fifty_at_a_time_newest_first_with_a_stable_cursor() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     app.signed_in_as("ivy", Role::Interviewer).await;
     app.add_user("olga", Role::Interviewer).await;
     let (mut ivy, mut olga) = (Vec::new(), Vec::new());
@@ -1023,7 +1023,7 @@ async fn the_interviews_list_pages_fifty_at_a_time_newest_first_with_a_stable_cu
 
 #[tokio::test]
 async fn a_malformed_position_in_the_interviews_list_gets_a_400_page() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     app.signed_in_as("ivy", Role::Interviewer).await;
     for before in ["abc", "1.", "-5.3", "18446744073709551616.1", "1.2.3"] {
         let res = app.get(&format!("/interviews?before={before}")).await;

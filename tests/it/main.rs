@@ -13,6 +13,7 @@ mod grading_pool;
 mod helpers;
 mod hidden;
 mod interviews;
+mod library;
 mod pages;
 mod security;
 mod statistics;

@@ -8,7 +8,7 @@ const SEED: &str = "/scenarios/gitops-drift-causing-outage";
 
 #[tokio::test]
 async fn catalogue_lists_every_scenario_with_level_topics_and_domain() {
-    let res = TestApp::bundled().await.get("/").await;
+    let res = TestApp::fixtures().await.get("/").await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.header(header::CONTENT_TYPE), "text/html; charset=utf-8");
     res.assert_contains(&[
@@ -29,7 +29,7 @@ async fn catalogue_lists_every_scenario_with_level_topics_and_domain() {
 
 #[tokio::test]
 async fn catalogue_filters_by_level_topic_domain_and_search() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let cases = [
         ("/?level=L1", "tls-certificate-expired", 1),
         ("/?topic=gitops", "gitops-drift-causing-outage", 2),
@@ -77,7 +77,7 @@ const SEED_SPOILERS: [&str; 4] = [
 
 #[tokio::test]
 async fn seed_page_shows_the_incident_and_hides_the_answers_until_revealed() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let res = app.get(SEED).await;
     assert_eq!(res.status, StatusCode::OK);
     res.assert_contains(&[
@@ -112,7 +112,7 @@ async fn seed_page_shows_the_incident_and_hides_the_answers_until_revealed() {
 
 #[tokio::test]
 async fn revealing_shows_every_section_of_the_seed_and_is_recorded() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let page = app.get(SEED).await;
     let csrf = TestApp::csrf_in(&page);
     let res = app
@@ -158,7 +158,7 @@ async fn revealing_shows_every_section_of_the_seed_and_is_recorded() {
 
 #[tokio::test]
 async fn related_content_has_badges_and_marks_missing_targets() {
-    let res = TestApp::bundled().await.get(SEED).await;
+    let res = TestApp::fixtures().await.get(SEED).await;
     res.assert_contains(&[
         r#"<a href="/topics/gitops">GitOps</a>"#,
         r#"<span class="badge badge-kind">Topic pack</span>"#,
@@ -174,7 +174,7 @@ async fn related_content_has_badges_and_marks_missing_targets() {
 
 #[tokio::test]
 async fn backlinks_merge_listed_titles_with_pages_that_link_here() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let seed = app.get(SEED).await;
     // The listed "Gitops" is the GitOps topic page, which links here: one entry, now linked.
     seed.assert_contains(&[
@@ -193,7 +193,7 @@ async fn backlinks_merge_listed_titles_with_pages_that_link_here() {
 
 #[tokio::test]
 async fn wiki_pages_render_with_navigation_and_an_index() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let topic = app.get("/topics/gitops").await;
     assert_eq!(topic.status, StatusCode::OK);
     topic.assert_contains(&[
@@ -223,7 +223,7 @@ async fn wiki_pages_render_with_navigation_and_an_index() {
 
 #[tokio::test]
 async fn unknown_addresses_get_a_helpful_404() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let res = app.get("/scenarios/no-such-drill").await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     res.assert_contains(&["Page not found", r#"<a href="/">Browse all scenarios</a>"#]);
@@ -299,7 +299,7 @@ fn tags(html: &str) -> Vec<&str> {
 
 #[tokio::test]
 async fn static_files_are_cached_and_pages_compressed_with_request_ids() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let css = app.get("/static/style.css").await;
     assert_eq!(css.status, StatusCode::OK);
     assert_eq!(
@@ -339,7 +339,7 @@ async fn static_files_are_cached_and_pages_compressed_with_request_ids() {
 
 #[tokio::test]
 async fn an_address_with_a_trailing_slash_redirects_to_the_page() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     for (from, to) in [
         ("/scenarios/gitops-drift-causing-outage/", SEED),
         ("/wiki/", "/wiki"),
@@ -360,7 +360,7 @@ async fn an_address_with_a_trailing_slash_redirects_to_the_page() {
 
 #[tokio::test]
 async fn catalogue_filters_sit_behind_a_button_that_counts_the_active_ones() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let plain = app.get("/").await;
     plain.assert_contains(&[
         r#"<button type="button" class="filters-toggle" aria-expanded="false" aria-controls="filters">Search and filter</button>"#,

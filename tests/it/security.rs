@@ -64,7 +64,7 @@ fn assert_hardened(what: &str, res: &TestResponse) {
 
 #[tokio::test]
 async fn every_route_answers_with_the_security_headers() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let mut seen = Vec::new();
     let anonymous = [
         "/",
@@ -132,7 +132,7 @@ async fn every_route_answers_with_the_security_headers() {
 
 #[tokio::test]
 async fn an_oversized_body_is_refused_with_413_on_every_form() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     for uri in ["/sign-in", "/sign-up", "/attempts", "/reveals", "/sign-out"] {
         let res = app.request(form_request(uri, vec![b'a'; 300 * 1024])).await;
         assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE, "{uri}");
@@ -149,7 +149,7 @@ async fn too_many_sign_ins_are_answered_429_with_retry_after() {
         },
         ..Settings::default()
     };
-    let app = TestApp::bundled_with(settings).await;
+    let app = TestApp::fixtures_with(settings).await;
     let password = app.add_user("ana", Role::Learner).await;
     for _ in 0..2 {
         let res = app.sign_in("ana", "wrong password").await;
@@ -175,7 +175,7 @@ async fn too_many_sign_ups_and_submissions_are_answered_429() {
         },
         ..Settings::default()
     };
-    let app = TestApp::bundled_with(settings).await;
+    let app = TestApp::fixtures_with(settings).await;
     let sign_up = |name: &'static str| {
         let browser = app.another_browser();
         async move {
@@ -245,7 +245,7 @@ async fn a_request_that_takes_too_long_is_answered_408() {
         request_timeout: Duration::from_millis(200),
         ..Settings::default()
     };
-    let app = TestApp::bundled_with(settings).await;
+    let app = TestApp::fixtures_with(settings).await;
     let res = app
         .request(form_request("/attempts", Body::new(Stalled)))
         .await;
@@ -256,7 +256,7 @@ async fn a_request_that_takes_too_long_is_answered_408() {
 
 #[tokio::test]
 async fn cross_site_posts_are_refused_on_every_form() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let password = app.add_user("root", Role::Admin).await;
     let evil = |uri: &str, body: String, how: (&'static str, &'static str)| {
         Request::post(uri)
@@ -304,7 +304,7 @@ async fn cross_site_posts_are_refused_on_every_form() {
 
 #[tokio::test]
 async fn nothing_changes_on_get() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     app.signed_in_as("root", Role::Admin).await;
     for uri in [
         "/sign-out",
@@ -321,7 +321,7 @@ async fn nothing_changes_on_get() {
 
 #[tokio::test]
 async fn an_internal_error_shows_a_generic_page_without_internals() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     app.signed_in_as("root", Role::Author).await;
     let csrf = TestApp::csrf_in(&app.get(SEED).await);
     // The database goes away under the server.
@@ -380,7 +380,7 @@ async fn passwords_cookies_and_tokens_never_reach_the_logs() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     let password = "correct horse battery staple";
     let anonymous_csrf = {
         // An anonymous identity first, so its cookie exists to leak.

@@ -10,7 +10,7 @@ const SLUG: &str = "gitops-drift-causing-outage";
 
 /// An author signed in, with one attempt at the seed scenario stored.
 async fn author_with_an_attempt() -> TestApp {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     app.signed_in_as("ana", Role::Author).await;
     let csrf = TestApp::csrf_in(&app.get(&format!("/scenarios/{SLUG}")).await);
     let res = app
@@ -95,7 +95,7 @@ async fn the_item_chart_is_labelled_with_item_text_and_the_help_has_no_raw_markd
 
 #[tokio::test]
 async fn interview_pages_mark_the_interviews_link() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     app.signed_in_as("ivy", Role::Interviewer).await;
     assert_current(&app.get("/interviews").await.body, "/interviews");
     let scenario = app.get(&format!("/scenarios/{SLUG}")).await;
@@ -104,7 +104,7 @@ async fn interview_pages_mark_the_interviews_link() {
 
 #[tokio::test]
 async fn the_users_page_uses_the_sites_table_and_its_header_link_and_messages_have_no_markdown() {
-    let app = TestApp::bundled().await;
+    let app = TestApp::fixtures().await;
     app.signed_in_as("root", Role::Admin).await;
     app.add_user("ana", Role::Learner).await;
     let page = app.get("/admin/users").await;
