@@ -36,13 +36,19 @@ pub struct RubricItem {
     pub not: Vec<String>,
 }
 
-/// A `**Concept**: explanation` bullet of "Key Concepts Tested".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A `**Concept**: explanation` bullet of "Key Concepts Tested". Without a checklist each one
+/// is a rubric item, tuned by the same annotations as a checklist item.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Concept {
     pub name: String,
     pub explanation: String,
     pub html: String,
     pub line: usize,
+    pub weight: f32,
+    /// Author-given phrases that count as evidence for the concept.
+    pub also: Vec<String>,
+    /// Author-given phrases that must not count.
+    pub not: Vec<String>,
 }
 
 /// Where an anti-pattern came from.
@@ -178,17 +184,28 @@ impl Builder<'_> {
             }
             SectionRole::StrongAnswer => scenario.model_answer = Some(block(events)),
             SectionRole::KeyConcepts => {
-                scenario
-                    .key_concepts
-                    .extend(
-                        self.labelled(events, rendered)
-                            .map(|(name, explanation, item)| Concept {
-                                name,
-                                explanation,
-                                html: item.html,
-                                line: item.line,
-                            }),
-                    )
+                let annotations: Vec<_> = list_items(events)
+                    .into_iter()
+                    .map(|(item, _)| annotation(item))
+                    .collect();
+                let labelled = self.labelled(events, rendered);
+                for ((name, explanation, item), annotation) in labelled.zip(annotations) {
+                    let mut concept = Concept {
+                        name,
+                        explanation,
+                        html: item.html,
+                        line: item.line,
+                        weight: 1.0,
+                        also: Vec::new(),
+                        not: Vec::new(),
+                    };
+                    match annotation {
+                        Ok(Some(a)) => a.apply_to_concept(&mut concept),
+                        Ok(None) => {}
+                        Err(message) => scenario.problems.push((concept.line, message)),
+                    }
+                    scenario.key_concepts.push(concept);
+                }
             }
             SectionRole::Traps | SectionRole::RedFlags => {
                 let kind = if role == SectionRole::Traps {
@@ -295,6 +312,14 @@ impl Annotation {
         }
         item.also = self.also;
         item.not = self.not;
+    }
+
+    fn apply_to_concept(self, concept: &mut Concept) {
+        if let Some(weight) = self.weight {
+            concept.weight = weight;
+        }
+        concept.also = self.also;
+        concept.not = self.not;
     }
 
     /// Parses the inside of the comment.

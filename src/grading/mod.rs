@@ -199,8 +199,8 @@ impl Rubric {
                 .map(|c| Item {
                     id: crate::content::scenario::item_id(&c.name),
                     text: format!("{}: {}", c.name, c.explanation),
-                    weight: 1.0,
-                    model: ItemModel::new(&c.name, &c.explanation, &[], &[]),
+                    weight: c.weight,
+                    model: ItemModel::new(&c.name, &c.explanation, &c.also, &c.not),
                 })
                 .collect()
         } else {
@@ -293,6 +293,13 @@ fn version_of(items: &[Item], scenario: &Scenario, slug: &str) -> String {
     }
     for r in &scenario.rubric {
         r.also.iter().chain(&r.not).for_each(|p| feed(p));
+    }
+    // Only when they are the items: a checklist's scenario keeps its version if a key concept
+    // it does not grade by gets an annotation.
+    if scenario.rubric.is_empty() {
+        for c in &scenario.key_concepts {
+            c.also.iter().chain(&c.not).for_each(|p| feed(p));
+        }
     }
     for t in &scenario.traps {
         feed(&t.claim);
@@ -572,6 +579,52 @@ fn trap_hit(trap: &TrapItem, answer: &Answer<'_>) -> Option<TrapHit> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_key_concepts_annotations_count_like_a_checklist_items() {
+        let md = |annotation: &str| {
+            format!(
+                "# Scenario: S\n\n## The Prompt\n\nGo.\n\n## Key Concepts Tested\n\n\
+                 - **Lock queue behind the migration**: every query waits behind the ALTER.{annotation}\n\
+                 - **Cancelling the blocker**: pg_cancel_backend on the idle transaction.\n"
+            )
+        };
+        let rubric = |text: &str| {
+            let site = crate::content::Site::build(&[crate::content::SourceFile {
+                path: "s.md".into(),
+                bytes: text.as_bytes().to_vec(),
+            }]);
+            let page = site.scenario("s").unwrap();
+            assert!(page.scenario.as_ref().unwrap().problems.is_empty());
+            Rubric::of("s", page.scenario.as_ref().unwrap())
+        };
+        let plain = rubric(&md(""));
+        let tuned = rubric(&md(
+            r#" <!-- weight: 2; also: "everything stacked up waiting" -->"#,
+        ));
+        let answer = "Everything stacked up waiting, so I looked for the session holding it.";
+        assert_ne!(plain.grade(answer).items[0].verdict, Verdict::Covered);
+        assert_eq!(tuned.grade(answer).items[0].verdict, Verdict::Covered);
+        assert_eq!(tuned.items[0].weight, 2.0);
+        assert_ne!(
+            plain.version, tuned.version,
+            "the annotation makes a new rubric version"
+        );
+        let broken = crate::content::Site::build(&[crate::content::SourceFile {
+            path: "s.md".into(),
+            bytes: md(" <!-- colour: red -->").into_bytes(),
+        }]);
+        let problems: Vec<String> = broken
+            .diagnostics_of("s.md")
+            .map(|d| d.message.clone())
+            .collect();
+        assert!(
+            problems
+                .iter()
+                .any(|m| m.contains("unknown annotation `colour`")),
+            "{problems:?}"
+        );
+    }
     use super::*;
 
     #[test]
