@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::content::Site;
+use crate::content::meta::Reader;
 use crate::grading::{Rubric, Verdict};
 use crate::store::{Figures, VerdictCounts};
 
@@ -20,15 +21,15 @@ pub struct TopicProgress {
     pub best_percent: u32,
 }
 
-/// Progress by topic from each scenario's best score (by slug); hidden scenarios count only
-/// when `with_hidden`. Topics in name order; a scenario without a topic counts under "Other".
+/// Progress by topic from each scenario's best score (by slug), over the scenarios `reader`
+/// may see. Topics in name order; a scenario without a topic counts under "Other".
 pub fn progress_by_topic(
     site: &Site,
     best: &BTreeMap<String, f64>,
-    with_hidden: bool,
+    reader: Reader,
 ) -> Vec<TopicProgress> {
     let mut topics: BTreeMap<String, (usize, Vec<f64>)> = BTreeMap::new();
-    for page in site.scenarios().filter(|p| with_hidden || !p.meta.hidden) {
+    for page in site.scenarios().filter(|p| reader.sees(&p.meta)) {
         let names = match page.meta.topics.is_empty() {
             true => vec!["Other".to_owned()],
             false => page.meta.topics.clone(),
@@ -240,7 +241,7 @@ mod tests {
             page("scenarios/c.md", "Kubernetes"),
         ]);
         let best = BTreeMap::from([("a".to_owned(), 0.5), ("b".to_owned(), 1.0)]);
-        let progress = progress_by_topic(&site, &best, false);
+        let progress = progress_by_topic(&site, &best, Reader::Learner);
         let row = |t: &str| progress.iter().find(|p| p.topic == t).unwrap().clone();
         assert_eq!(
             row("GitOps"),
