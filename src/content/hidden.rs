@@ -58,8 +58,9 @@ impl HiddenPages {
     }
 }
 
-/// Gives each page `reader` may see that links to or names a page they may not see its view
-/// for that reader. `rebuild` renders a page again with links to those pages resolved as
+/// Gives each page that links to or names a page `reader` may not see its view for that
+/// reader; pages they may not open too, since a candidate (a learner) gets the page of the
+/// hidden scenario or draft their interview runs on. `rebuild` renders a page again with links to those pages resolved as
 /// [`super::markdown::Href::Hidden`]; it is called only for pages with such links, which are
 /// few.
 pub(super) fn add_views(
@@ -71,7 +72,7 @@ pub(super) fn add_views(
     if hidden.urls.is_empty() {
         return;
     }
-    for page in pages.iter_mut().filter(|p| reader.sees(&p.meta)) {
+    for page in pages.iter_mut() {
         let (links, names) = hidden.concern(page);
         if !links && !names {
             continue;
@@ -269,9 +270,15 @@ mod tests {
         assert!(related(topic.seen_by(Learner)).is_empty());
         assert_eq!(related(topic.seen_by(Interviewer)), ["Secret Drill"]);
         assert_eq!(related(topic.seen_by(Author)).len(), 3);
-        // Only an author sees the draft, so its link to a hidden page needs no other view.
+        // A candidate on an interview of the draft gets it without its link to a hidden page.
         let draft = site.by_url("/s/draft").unwrap();
-        assert!(draft.views.iter().all(Option::is_none));
+        let prompt = |p: &Page| p.sections[0].html.clone();
+        assert_eq!(
+            prompt(draft.seen_by(Learner)),
+            "<p>Go to <a href=\"/s/open\">open</a> or the secret.</p>\n"
+        );
+        assert_eq!(prompt(draft.seen_by(Interviewer)), prompt(draft));
+        assert!(draft.views[Interviewer as usize].is_none());
         let backlinks = |r| -> Vec<String> {
             let open = site.by_url("/s/open").unwrap().seen_by(r);
             open.backlinks.iter().map(|b| b.title.clone()).collect()

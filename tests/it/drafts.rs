@@ -19,7 +19,7 @@ Portal | Level: L2: Operations | Topics: GitOps | Domain: Delivery
 
 ## The Prompt
 
-The unfinished drill. Compare with [the open one](open.md).
+The unfinished drill. Compare with [the open one](open.md) or [the panel](panel.md).
 
 ## What a Strong Answer Includes
 
@@ -342,6 +342,19 @@ async fn an_author_can_try_a_draft_and_an_admin_can_start_an_interview_of_one() 
         )
         .await;
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    // The candidate gets the draft as a learner would: no link to the hidden scenario.
+    let console = admin.get(started.header(header::LOCATION)).await;
+    console.assert_contains(&[r#"<a href="/scenarios/panel">the panel</a>"#]);
+    let marker = r#"id="candidate-link" readonly value=""#;
+    let at = console.body.find(marker).unwrap() + marker.len();
+    let link = &console.body[at..at + console.body[at..].find('"').unwrap()];
+    let candidate = app.another_browser().get(link).await;
+    assert_eq!(candidate.status, StatusCode::OK, "{}", candidate.body);
+    candidate.assert_contains(&[
+        "The unfinished drill.",
+        r#"<a href="/scenarios/open">the open one</a> or the panel."#,
+    ]);
+    assert_absent("candidate", &candidate, &["/scenarios/panel"]);
 }
 
 #[tokio::test]
