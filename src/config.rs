@@ -339,6 +339,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, env = "FIREDRILL_FORMAT", value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Count warnings as errors (exit 1 on any), for an authors' CI: stub text or a draft left
+    /// in stops a release.
+    #[arg(long, env = "FIREDRILL_STRICT")]
+    pub strict: bool,
 }
 
 /// How `list` prints its rows.

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::content::meta::Reader;
 use crate::content::{Page, Site};
 use crate::grading::{Rubric, Verdict};
 use crate::store::{Figures, VerdictCounts};
@@ -20,15 +21,15 @@ pub struct TopicProgress {
     pub best_percent: u32,
 }
 
-/// Progress by topic from each scenario's best score (by slug); hidden scenarios count only
-/// when `with_hidden`. Topics in name order; a scenario without a topic counts under "Other".
+/// Progress by topic from each scenario's best score (by slug), over the scenarios `reader`
+/// may see. Topics in name order; a scenario without a topic counts under "Other".
 pub fn progress_by_topic(
     site: &Site,
     best: &BTreeMap<String, f64>,
-    with_hidden: bool,
+    reader: Reader,
 ) -> Vec<TopicProgress> {
     let mut topics: BTreeMap<String, (usize, Vec<f64>)> = BTreeMap::new();
-    for page in site.scenarios().filter(|p| with_hidden || !p.meta.hidden) {
+    for page in site.scenarios().filter(|p| reader.sees(&p.meta)) {
         let names = match page.meta.topics.is_empty() {
             true => vec!["Other".to_owned()],
             false => page.meta.topics.clone(),
@@ -76,14 +77,10 @@ pub struct Suggestion<'a> {
 /// done well (70% or more), one level up once two of that level's scenarios are done well and
 /// a higher level exists; the lowest level they have tried when nothing is done well yet; the
 /// lowest level of all for a learner with no attempt. Levels order by their code (`L1` < `L2`).
-pub fn learner_level(
-    site: &Site,
-    best: &BTreeMap<String, f64>,
-    with_hidden: bool,
-) -> Option<String> {
+pub fn learner_level(site: &Site, best: &BTreeMap<String, f64>, reader: Reader) -> Option<String> {
     let mut levels: Vec<String> = site
         .scenarios()
-        .filter(|p| with_hidden || !p.meta.hidden)
+        .filter(|p| reader.sees(&p.meta))
         .filter_map(|p| p.meta.level.as_ref().map(|l| l.code.clone()))
         .collect();
     levels.sort();
@@ -123,12 +120,12 @@ pub fn learner_level(
 pub fn suggest<'a>(
     site: &'a Site,
     best: &BTreeMap<String, f64>,
-    with_hidden: bool,
+    reader: Reader,
 ) -> Option<Suggestion<'a>> {
-    let level = learner_level(site, best, with_hidden)?;
+    let level = learner_level(site, best, reader)?;
     let open: Vec<&Page> = site
         .scenarios()
-        .filter(|p| (with_hidden || !p.meta.hidden) && !best.contains_key(&p.slug))
+        .filter(|p| reader.sees(&p.meta) && !best.contains_key(&p.slug))
         .collect();
     let code = |p: &Page| p.meta.level.as_ref().map(|l| l.code.clone());
     // The learner's level first, then lower levels (nearest first), then higher ones.
@@ -154,7 +151,7 @@ pub fn suggest<'a>(
         .collect();
     let chosen = codes.into_iter().next()?;
     let candidates: Vec<&Page> = open.into_iter().filter(|p| code(p) == chosen).collect();
-    let progress = progress_by_topic(site, best, with_hidden);
+    let progress = progress_by_topic(site, best, reader);
     let topics_of = |p: &Page| match p.meta.topics.is_empty() {
         true => vec!["Other".to_owned()],
         false => p.meta.topics.clone(),
@@ -380,7 +377,7 @@ mod tests {
             page("scenarios/c.md", "Kubernetes"),
         ]);
         let best = BTreeMap::from([("a".to_owned(), 0.5), ("b".to_owned(), 1.0)]);
-        let progress = progress_by_topic(&site, &best, false);
+        let progress = progress_by_topic(&site, &best, Reader::Learner);
         let row = |t: &str| progress.iter().find(|p| p.topic == t).unwrap().clone();
         assert_eq!(
             row("GitOps"),
@@ -430,7 +427,7 @@ mod tests {
             ("a2", "L2", "Linux"),
             ("a3", "L3", "Linux"),
         ]);
-        let level = |best: &[(&str, f64)]| learner_level(&site, &scores(best), false);
+        let level = |best: &[(&str, f64)]| learner_level(&site, &scores(best), Reader::Learner);
         assert_eq!(level(&[]).as_deref(), Some("L1"));
         assert_eq!(
             level(&[("a2", 0.2)]).as_deref(),
@@ -459,7 +456,7 @@ mod tests {
         ]);
         // Linux answered well once, DNS poorly once: Databases is untried, so weakest.
         let best = scores(&[("linux-a", 0.9), ("dns-a", 0.3)]);
-        let s = suggest(&site, &best, false).unwrap();
+        let s = suggest(&site, &best, Reader::Learner).unwrap();
         assert_eq!(
             (s.page.slug.as_str(), s.level.as_str(), s.topic.as_str()),
             ("db-b", "L1", "Databases")
@@ -467,14 +464,14 @@ mod tests {
         assert_eq!((s.answered, s.scenarios), (0, 2));
         // With Databases answered too, the weakest left at L1 is DNS (30%).
         let best = scores(&[("linux-a", 0.9), ("dns-a", 0.3), ("db-b", 0.6)]);
-        let s = suggest(&site, &best, false).unwrap();
+        let s = suggest(&site, &best, Reader::Learner).unwrap();
         assert_eq!(
             (s.page.slug.as_str(), s.topic.as_str(), s.best_percent),
             ("dns-b", "DNS", 30)
         );
         // Two done well: placed at L2, where only db-a is left.
         let best = scores(&[("linux-a", 0.9), ("linux-b", 0.8), ("dns-a", 0.3)]);
-        let s = suggest(&site, &best, false).unwrap();
+        let s = suggest(&site, &best, Reader::Learner).unwrap();
         assert_eq!((s.page.slug.as_str(), s.level.as_str()), ("db-a", "L2"));
         // Everything answered: nothing to suggest.
         let all = scores(&[
@@ -485,7 +482,7 @@ mod tests {
             ("db-a", 1.0),
             ("db-b", 1.0),
         ]);
-        assert!(suggest(&site, &all, false).is_none());
+        assert!(suggest(&site, &all, Reader::Learner).is_none());
     }
 
     #[test]
@@ -500,7 +497,10 @@ mod tests {
         ]);
         // Done well twice at L2 and once at L3: placed at L3... with l3-left open there.
         let best = scores(&[("l2-done", 0.9), ("l2-done-too", 0.9), ("l3-done", 0.9)]);
-        assert_eq!(suggest(&site, &best, false).unwrap().page.slug, "l3-left");
+        assert_eq!(
+            suggest(&site, &best, Reader::Learner).unwrap().page.slug,
+            "l3-left"
+        );
         let best = scores(&[
             ("l2-done", 0.9),
             ("l2-done-too", 0.9),
@@ -508,6 +508,9 @@ mod tests {
             ("l3-left", 0.2),
         ]);
         // Placed at L3 with nothing left there: L1 (lower) before L4 (higher).
-        assert_eq!(suggest(&site, &best, false).unwrap().page.slug, "l1");
+        assert_eq!(
+            suggest(&site, &best, Reader::Learner).unwrap().page.slug,
+            "l1"
+        );
     }
 }

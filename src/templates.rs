@@ -585,6 +585,9 @@ impl ErrorPage<'_> {
 pub trait PageView {
     /// The page has navigation to show but no `## Wiki Navigation` section to show it in.
     fn needs_navigation_section(&self) -> bool;
+    /// A section has something to show: not a Wiki Navigation left empty (only comments in
+    /// it, as in a new scenario, or only links to pages this reader may not see).
+    fn shows(&self, section: &Section) -> bool;
     /// The scenario's investigation path was recognised as steps.
     fn has_steps(&self) -> bool;
     /// Some section is hidden until the learner reveals it.
@@ -598,6 +601,13 @@ impl PageView for Page {
             .iter()
             .any(|s| s.role == SectionRole::WikiNavigation);
         !has_section && (!self.backlinks.is_empty() || !self.related.is_empty())
+    }
+
+    fn shows(&self, section: &Section) -> bool {
+        section.role != SectionRole::WikiNavigation
+            || !section.html.trim().is_empty()
+            || !self.related.is_empty()
+            || !self.backlinks.is_empty()
     }
 
     fn has_steps(&self) -> bool {
@@ -628,6 +638,8 @@ pub struct StatsPage<'a> {
 pub struct StatsRow {
     pub title: String,
     pub slug: String,
+    /// Not published yet: shown with a badge.
+    pub draft: bool,
     pub attempts: i64,
     pub mean_percent: u32,
 }

@@ -15,7 +15,8 @@ use crate::grading::Rubric;
 /// Rubric tests sit next to their scenario: `scenarios/x.md` and `scenarios/x.tests.yaml`.
 const RUBRIC_TESTS: &str = ".tests.yaml";
 
-/// Prints every diagnostic, then a summary; exit 1 on any error.
+/// Prints every diagnostic, then a summary; exit 1 on any error (with `--strict`, on any
+/// warning too).
 pub fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let root = &args.content.content;
     let pages = content::source::read_dir(root)?;
@@ -37,28 +38,36 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     diagnostics.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     let files = only.as_ref().map_or(pages.len() + tests.len(), Vec::len);
     let summary = content::Summary::of(files, &diagnostics);
-    print(args.format, &diagnostics, summary)?;
-    Ok(match summary.errors {
-        0 => ExitCode::SUCCESS,
-        _ => ExitCode::from(1),
+    print(args, &diagnostics, summary)?;
+    let failed = summary.errors > 0 || (args.strict && summary.warnings > 0);
+    Ok(match failed {
+        false => ExitCode::SUCCESS,
+        true => ExitCode::from(1),
     })
 }
 
 fn print(
-    format: Format,
+    args: &CheckArgs,
     diagnostics: &[Diagnostic],
     summary: content::Summary,
 ) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    match format {
+    match args.format {
         Format::Text => {
             for diagnostic in diagnostics {
                 writeln!(out, "{diagnostic}")?;
             }
-            writeln!(out, "{summary}")?;
+            match args.strict && summary.warnings > 0 {
+                true => writeln!(out, "{summary} (--strict: warnings count as errors)")?,
+                false => writeln!(out, "{summary}")?,
+            }
         }
         Format::Json => {
-            let report = serde_json::json!({ "diagnostics": diagnostics, "summary": summary });
+            let report = serde_json::json!({
+                "diagnostics": diagnostics,
+                "summary": summary,
+                "strict": args.strict,
+            });
             writeln!(out, "{report:#}")?;
         }
     }

@@ -27,17 +27,22 @@ pub struct Row {
     pub shape: Shape,
     /// For interviews only (front matter `hidden: true`).
     pub hidden: bool,
+    /// Not published yet (front matter `draft: true`).
+    pub draft: bool,
 }
 
 impl Row {
     /// The row's cells in the text and Markdown formats: `-` for a missing value, and the shape
-    /// followed by `, hidden` for a hidden scenario.
+    /// followed by `, hidden` for a hidden scenario and `, draft` for a draft.
     fn cells(&self) -> [String; 6] {
         let or_dash = |value: Option<&str>| value.unwrap_or("-").to_owned();
-        let shape = match self.hidden {
-            true => format!("{}, hidden", self.shape.as_str()),
-            false => self.shape.as_str().to_owned(),
-        };
+        let mut shape = self.shape.as_str().to_owned();
+        if self.hidden {
+            shape.push_str(", hidden");
+        }
+        if self.draft {
+            shape.push_str(", draft");
+        }
         let topics = match self.topics.is_empty() {
             true => "-".to_owned(),
             false => self.topics.join(", "),
@@ -67,23 +72,29 @@ pub fn list(args: &ListArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Every scenario of the site, hidden ones included, by level then title (as the catalogue).
+/// Every scenario of the site, hidden ones and drafts included, by level then title (as the
+/// catalogue).
 pub fn rows(site: &Site) -> Vec<Row> {
-    catalogue::scenarios(site, &Filter::default(), true)
-        .into_iter()
-        .filter_map(|page| {
-            let scenario = page.scenario.as_ref()?;
-            Some(Row {
-                title: page.short_title().to_owned(),
-                slug: page.slug.clone(),
-                level: page.meta.level.as_ref().map(|l| l.label()),
-                domain: page.meta.domain.clone(),
-                topics: page.meta.topics.clone(),
-                shape: scenario.shape(),
-                hidden: page.meta.hidden,
-            })
+    catalogue::scenarios(
+        site,
+        &Filter::default(),
+        crate::content::meta::Reader::Author,
+    )
+    .into_iter()
+    .filter_map(|page| {
+        let scenario = page.scenario.as_ref()?;
+        Some(Row {
+            title: page.short_title().to_owned(),
+            slug: page.slug.clone(),
+            level: page.meta.level.as_ref().map(|l| l.label()),
+            domain: page.meta.domain.clone(),
+            topics: page.meta.topics.clone(),
+            shape: scenario.shape(),
+            hidden: page.meta.hidden,
+            draft: page.meta.draft,
         })
-        .collect()
+    })
+    .collect()
 }
 
 /// Says on standard error when there is nothing to list, and which files are not listed because
@@ -175,6 +186,7 @@ mod tests {
             topics: vec!["DNS".to_owned(), "Networking".to_owned()],
             shape,
             hidden,
+            draft: false,
         }
     }
 

@@ -2,6 +2,7 @@
 //! never over an existing file.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -42,5 +43,20 @@ pub fn new(args: &NewArgs) -> anyhow::Result<ExitCode> {
     file.write_all(content::stub::scenario(&meta).as_bytes())
         .with_context(|| format!("cannot write `{}`", path.display()))?;
     println!("wrote {}", path.display());
+    print!("{}", next_steps(&args.content.content, &path));
     Ok(ExitCode::SUCCESS)
+}
+
+/// What to do after `new scenario`: the stub is a draft, so say how to check and publish it.
+fn next_steps(content: &Path, path: &Path) -> String {
+    let folder = match content == Path::new("content") {
+        true => String::new(),
+        false => format!("--content {} ", content.display()),
+    };
+    format!(
+        "it is a draft: only authors and admins see it on the portal\n\
+         next: replace the stub text (`firedrill check {folder}{}` lists each line left)\n\
+         publish: delete the line `draft: true` from its front matter\n",
+        path.display()
+    )
 }

@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 
+use super::meta::Reader;
 use super::site::{Page, Site};
 
 /// Filters from the catalogue's query string; empty fields match everything.
@@ -74,12 +75,11 @@ impl Facets {
     }
 }
 
-/// Scenarios that pass the filter, by level and then title.
-/// The scenarios matching `filter`, hidden ones only `with_hidden`, by level then title.
-pub fn scenarios<'s>(site: &'s Site, filter: &Filter, with_hidden: bool) -> Vec<&'s Page> {
+/// The scenarios `reader` may see that match `filter`, by level then title.
+pub fn scenarios<'s>(site: &'s Site, filter: &Filter, reader: Reader) -> Vec<&'s Page> {
     let mut found: Vec<&Page> = site
         .scenarios()
-        .filter(|p| with_hidden || !p.meta.hidden)
+        .filter(|p| reader.sees(&p.meta))
         .filter(|p| filter.matches(p))
         .collect();
     found.sort_by(|a, b| {

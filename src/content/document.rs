@@ -26,6 +26,10 @@ pub struct Document<'a> {
     pub lines: LineIndex,
     /// Where the Markdown starts after any front matter; event ranges are relative to it.
     pub body_start: usize,
+    /// The Markdown after any front matter, which event ranges point into.
+    pub body: &'a str,
+    /// The line of front matter's `draft: true`, when the page is a draft.
+    pub draft_line: Option<usize>,
 }
 
 /// Where a `##` section is: its heading and the range of events up to the next `##` (or `#`).
@@ -74,6 +78,11 @@ impl<'a> Document<'a> {
     pub fn body_events(&self) -> &[Spanned<'a>] {
         &self.events[self.intro.start..]
     }
+
+    /// Every event, those above the title too.
+    pub fn events(&self) -> &[Spanned<'a>] {
+        &self.events
+    }
 }
 
 /// Splits a file into a document, or returns the problem that makes it unusable.
@@ -99,7 +108,10 @@ pub fn split<'a>(path: &'a str, source: &'a str) -> Result<Document<'a>, Diagnos
             .iter()
             .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
             .unwrap_or(0);
-    let heading_title = markdown::plain_text(&events[title_at + 1..title_end]);
+    // Trimmed: a comment after the words leaves a space.
+    let heading_title = markdown::plain_text(&events[title_at + 1..title_end])
+        .trim()
+        .to_owned();
     let title = front.title.take().unwrap_or(heading_title);
     let title_line = line_of(events[title_at].1.start);
     if title.trim().is_empty() {
@@ -114,6 +126,9 @@ pub fn split<'a>(path: &'a str, source: &'a str) -> Result<Document<'a>, Diagnos
         .and_then(|b| Meta::from_breadcrumb(&markdown::plain_text(&events[b])))
         .unwrap_or_default();
     meta.apply(&mut front);
+    let draft_line = meta
+        .draft
+        .then(|| key_line(&source[..body_start], "draft:").map_or(1, |at| lines.line(at)));
     let is_scenario = match front.kind {
         Some(kind) => kind == KindOverride::Scenario,
         None => scenario_prefix(&title).is_some(),
@@ -132,7 +147,21 @@ pub fn split<'a>(path: &'a str, source: &'a str) -> Result<Document<'a>, Diagnos
         spans,
         lines,
         body_start,
+        body,
+        draft_line,
     })
+}
+
+/// The byte offset of the first line of `front` (the front matter) that sets `key`.
+fn key_line(front: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in front.split_inclusive('\n') {
+        if line.starts_with(key) {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// `Scenario` or `Interview` when the title starts with that prefix.
@@ -229,7 +258,9 @@ fn split_sections(
                 .iter()
                 .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
                 .map_or(events.len() - 1, |p| i + p);
-            let heading = markdown::plain_text(&events[i + 1..close]);
+            let heading = markdown::plain_text(&events[i + 1..close])
+                .trim()
+                .to_owned();
             if let Some(last) = spans.last_mut() {
                 last.events.end = i;
             } else {

@@ -1,7 +1,7 @@
 //! The one place that parses and renders Markdown: parser options, link rewriting and
 //! sanitization. Raw HTML never reaches a browser: comments are dropped (authors use them for
-//! annotations) and any other HTML is shown as text. Only `http`, `https` and `mailto` links, and
-//! relative ones, survive.
+//! guidance and annotations), whatever their shape, and any other HTML is shown as text. Only
+//! `http`, `https` and `mailto` links, and relative ones, survive.
 
 use std::fmt::Write;
 use std::ops::Range;
@@ -71,29 +71,75 @@ pub fn scheme_is_safe(dest: &str) -> bool {
     true
 }
 
-/// Whether `html` is nothing but HTML comments (possibly several, with whitespace between).
+/// Raw HTML with its comments taken out.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct WithoutComments {
+    /// What is left, to be shown as text.
+    pub rest: String,
+    /// Where a `<!--` that is never closed starts, as a byte offset into the HTML; the rest
+    /// from there is in `rest`.
+    pub unclosed: Option<usize>,
+}
+
+/// Takes the comments out of raw HTML: each runs from `<!--` to the next `-->` (`<!-->` and
+/// `<!--->` are empty comments, as in HTML).
+pub fn without_comments(html: &str) -> WithoutComments {
+    let mut out = WithoutComments::default();
+    let mut at = 0;
+    while let Some(open) = html[at..].find("<!--").map(|i| at + i) {
+        out.rest.push_str(&html[at..open]);
+        let inside = &html[open + 4..];
+        let close = match inside {
+            _ if inside.starts_with('>') => Some(1),
+            _ if inside.starts_with("->") => Some(2),
+            _ => inside.find("-->").map(|end| end + 3),
+        };
+        let Some(close) = close else {
+            out.unclosed = Some(open);
+            break;
+        };
+        at = open + 4 + close;
+    }
+    let tail = out.unclosed.unwrap_or(at);
+    out.rest.push_str(&html[tail..]);
+    out
+}
+
+/// Whether `html` is nothing but closed HTML comments (possibly several, with whitespace
+/// between).
 pub fn is_comment(html: &str) -> bool {
-    let mut rest = html.trim();
-    if rest.is_empty() {
-        return false;
-    }
-    while let Some(after) = rest.strip_prefix("<!--") {
-        match after.find("-->") {
-            Some(end) => rest = after[end + 3..].trim_start(),
-            None => return false,
-        }
-    }
-    rest.is_empty()
+    let stripped = without_comments(html);
+    stripped.unclosed.is_none() && stripped.rest.trim().is_empty() && html.contains("<!--")
+}
+
+/// Each piece of raw HTML in some events with the byte range of its source: an inline tag or
+/// comment, or an HTML block, whose lines the parser gives one by one, joined (with any
+/// indentation before its first line).
+pub fn raw_html<'e>(
+    events: &'e [Spanned<'_>],
+) -> impl Iterator<Item = (String, Range<usize>)> + 'e {
+    let mut block: Option<(String, Range<usize>)> = None;
+    events
+        .iter()
+        .filter_map(move |(event, range)| match (event, &mut block) {
+            (Event::Start(Tag::HtmlBlock), _) => {
+                block = Some((String::new(), range.clone()));
+                None
+            }
+            (Event::End(TagEnd::HtmlBlock), _) => block.take(),
+            (Event::Html(t) | Event::Text(t), Some((text, _))) => {
+                text.push_str(t);
+                None
+            }
+            (Event::InlineHtml(t) | Event::Html(t), None) => Some((t.to_string(), range.clone())),
+            _ => None,
+        })
 }
 
 /// Renders events to sanitized HTML, asking `resolve` where each link points.
 pub fn render(events: &[Spanned<'_>], resolve: &dyn Fn(&str) -> Href) -> String {
     let mut out = String::with_capacity(events.len() * 24);
-    let mut renderer = Renderer {
-        resolve,
-        links: Vec::new(),
-        code: None,
-    };
+    let mut renderer = Renderer::new(resolve);
     html::push_html(
         &mut out,
         events.iter().filter_map(|(event, _)| renderer.map(event)),
@@ -115,11 +161,7 @@ pub fn render_with_items(events: &[Spanned<'_>], resolve: &dyn Fn(&str) -> Href)
         html: String::with_capacity(events.len() * 24),
         items: Vec::new(),
     };
-    let mut renderer = Renderer {
-        resolve,
-        links: Vec::new(),
-        code: None,
-    };
+    let mut renderer = Renderer::new(resolve);
     let mut done = 0;
     for (inner, _) in super::section::list_item_ranges(events) {
         let out = &mut rendered.html;
@@ -222,10 +264,32 @@ struct Renderer<'r> {
     links: Vec<Option<&'static str>>,
     /// The fenced block being collected: language and text.
     code: Option<(String, String)>,
+    /// The HTML block being collected, line by line.
+    html: Option<String>,
 }
 
 impl<'r> Renderer<'r> {
+    fn new(resolve: &'r dyn Fn(&str) -> Href) -> Self {
+        Self {
+            resolve,
+            links: Vec::new(),
+            code: None,
+            html: None,
+        }
+    }
+
     fn map<'a>(&mut self, event: &Event<'a>) -> Option<Event<'a>> {
+        if let Some(block) = &mut self.html {
+            // A comment may span lines: the block is judged whole, not line by line.
+            return match event {
+                Event::Html(t) | Event::Text(t) => {
+                    block.push_str(t);
+                    None
+                }
+                Event::End(TagEnd::HtmlBlock) => self.html.take().and_then(|b| shown_as_text(&b)),
+                _ => None,
+            };
+        }
         if let Some((_, text)) = &mut self.code {
             return match event {
                 Event::Text(t) => {
@@ -240,12 +304,11 @@ impl<'r> Renderer<'r> {
             };
         }
         Some(match event {
-            Event::Html(raw) | Event::InlineHtml(raw) => {
-                if is_comment(raw) {
-                    return None;
-                }
-                Event::Text(raw.clone())
+            Event::Start(Tag::HtmlBlock) => {
+                self.html = Some(String::new());
+                return None;
             }
+            Event::Html(raw) | Event::InlineHtml(raw) => return shown_as_text(raw),
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => language(info),
@@ -325,6 +388,17 @@ impl<'r> Renderer<'r> {
     }
 }
 
+/// Raw HTML as the page shows it: its comments dropped, the rest as text (`None` if nothing is
+/// left but whitespace). A comment never closed hides nothing here: `check` reports it as an
+/// error, so such a page is never served.
+fn shown_as_text<'a>(raw: &str) -> Option<Event<'a>> {
+    let rest = without_comments(raw).rest;
+    match rest.trim().is_empty() {
+        true => None,
+        false => Some(Event::Text(rest.into())),
+    }
+}
+
 /// The first word of a fence's info string, restricted to characters safe in a class name.
 fn language(info: &str) -> String {
     info.split_whitespace()
@@ -371,8 +445,13 @@ fn text_with_breaks(events: &[Spanned<'_>], block_end: char) -> String {
         _ => 0,
     };
     let mut out = String::with_capacity(source_len);
+    let mut in_html = false;
     for (event, _) in events {
         match event {
+            // An HTML block's indentation comes as text, and the block is not text at all.
+            Event::Start(Tag::HtmlBlock) => in_html = true,
+            Event::End(TagEnd::HtmlBlock) => in_html = false,
+            _ if in_html => {}
             Event::Text(t) | Event::Code(t) => out.push_str(t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(
@@ -410,6 +489,27 @@ mod tests {
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(!html.contains("weight"), "{html}");
+    }
+
+    #[test]
+    fn comments_are_taken_out_of_raw_html_and_an_unclosed_one_is_found() {
+        let out = without_comments("<!-- a --> <b> <!-->x<!---> <!-- b\n -- c -->y");
+        assert_eq!(out.rest, " <b> x y");
+        assert_eq!(out.unclosed, None);
+        let out = without_comments("<i><!-- a --><!-- never");
+        assert_eq!(
+            (out.rest.as_str(), out.unclosed),
+            ("<i><!-- never", Some(13))
+        );
+        assert!(is_comment(" <!-- a -->\n<!-- b\n  c -->\n"));
+        assert!(!is_comment("<!-- a --> b") && !is_comment("<!-- a") && !is_comment(""));
+    }
+
+    #[test]
+    fn an_html_block_is_joined_from_its_lines() {
+        let events = parse("- a\n  <!-- one\n  two -->\n\n> <!-- x -->\n\ntext <b>b</b>\n");
+        let html: Vec<String> = raw_html(&events).map(|(html, _)| html).collect();
+        assert_eq!(html, ["<!-- one\ntwo -->\n", "<!-- x -->\n", "<b>", "</b>"]);
     }
 
     #[test]

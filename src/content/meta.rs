@@ -13,6 +13,41 @@ pub struct Meta {
     /// For interviews only: out of the catalogue and the wiki index, and open only to
     /// interviewers, authors and admins, so candidates cannot read it beforehand.
     pub hidden: bool,
+    /// Not written yet: open only to authors and admins, until the author removes the flag.
+    pub draft: bool,
+}
+
+impl Meta {
+    /// The least trusted reader who may see the page.
+    pub fn audience(&self) -> Reader {
+        match (self.draft, self.hidden) {
+            (true, _) => Reader::Author,
+            (false, true) => Reader::Interviewer,
+            (false, false) => Reader::Learner,
+        }
+    }
+}
+
+/// Who reads a page, by what they may see: each reader sees what the ones before it see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Reader {
+    /// Published pages only: visitors, learners and candidates.
+    Learner,
+    /// Also hidden (interview-only) pages: interviewers.
+    Interviewer,
+    /// Also drafts: authors and admins.
+    Author,
+}
+
+impl Reader {
+    /// The readers who may not see every page, each of whom may get pages in a view of their
+    /// own (see [`super::site::Page::seen_by`]).
+    pub const RESTRICTED: [Reader; 2] = [Reader::Learner, Reader::Interviewer];
+
+    /// Whether this reader may see a page with this metadata.
+    pub fn sees(self, meta: &Meta) -> bool {
+        self >= meta.audience()
+    }
 }
 
 /// A level such as `L2: Operations`: a short code for badges and filters, and an optional name.
@@ -67,6 +102,7 @@ pub struct FrontMatter {
     pub domain: Option<String>,
     pub tags: Option<OneOrMany>,
     pub hidden: Option<bool>,
+    pub draft: Option<bool>,
 }
 
 /// A YAML list, or a single comma-separated string.
@@ -193,6 +229,9 @@ impl Meta {
         if let Some(hidden) = front.hidden.take() {
             self.hidden = hidden;
         }
+        if let Some(draft) = front.draft.take() {
+            self.draft = draft;
+        }
     }
 }
 
@@ -225,6 +264,26 @@ mod tests {
         meta.apply(&mut front);
         assert_eq!(meta.level.unwrap().label(), "L1: Foundations");
         assert_eq!(meta.topics, ["TLS", "Ingress"]);
+    }
+
+    #[test]
+    fn a_draft_is_for_authors_and_a_hidden_page_for_interviewers_too() {
+        let meta = |draft, hidden| Meta {
+            draft,
+            hidden,
+            ..Meta::default()
+        };
+        let readers = [Reader::Learner, Reader::Interviewer, Reader::Author];
+        let seeing = |m: &Meta| readers.iter().filter(|r| r.sees(m)).count();
+        assert_eq!(seeing(&meta(false, false)), 3);
+        assert_eq!(seeing(&meta(false, true)), 2);
+        assert_eq!(seeing(&meta(true, false)), 1);
+        assert_eq!(seeing(&meta(true, true)), 1);
+        assert!(Reader::Author.sees(&meta(true, true)));
+        let mut front = parse_front_matter("draft: true\n").unwrap();
+        let mut parsed = Meta::default();
+        parsed.apply(&mut front);
+        assert_eq!(parsed.audience(), Reader::Author);
     }
 
     #[test]

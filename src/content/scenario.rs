@@ -4,7 +4,7 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 use serde::Serialize;
 
 use super::investigation::{self, Step};
-use super::markdown::{Rendered, Spanned, inline_text, plain_text};
+use super::markdown::{Rendered, Spanned, inline_text, plain_text, raw_html};
 use super::section::{SectionRole, list_items};
 
 /// The plain text of a section that is a block of prose (its HTML is the section's).
@@ -363,21 +363,16 @@ impl Annotation {
     }
 }
 
-/// The annotation comment inside a list item, if any.
+/// The annotation comment inside a list item, if any: its first comment, which may span lines.
 fn annotation(item: &[Spanned<'_>]) -> Result<Option<Annotation>, String> {
-    let comment = item.iter().find_map(|(event, _)| match event {
-        Event::InlineHtml(html) | Event::Html(html) if html.trim_start().starts_with("<!--") => {
-            Some(html.as_ref())
-        }
-        _ => None,
-    });
+    let comment = raw_html(item)
+        .map(|(html, _)| html)
+        .find(|html| html.trim_start().starts_with("<!--"));
     let Some(comment) = comment else {
         return Ok(None);
     };
-    let inner = comment
-        .trim()
-        .trim_start_matches("<!--")
-        .trim_end_matches("-->");
+    let inside = &comment.trim_start()["<!--".len()..];
+    let inner = inside.split("-->").next().unwrap_or(inside);
     Annotation::parse(inner).map(Some)
 }
 

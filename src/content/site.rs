@@ -11,7 +11,7 @@ use super::document::{self, Document, RawSection, scenario_prefix};
 use super::hidden;
 use super::lint;
 use super::markdown::{self, Href, Spanned};
-use super::meta::Meta;
+use super::meta::{Meta, Reader};
 use super::navigation::{self, Backlink, RelatedLink};
 use super::scenario::{self, Scenario};
 use super::section::{SectionRole, list_items, subsections};
@@ -56,11 +56,11 @@ pub struct Page {
     /// Lowercased title, metadata, prompt, report and evidence, for the catalogue search.
     #[serde(skip)]
     pub search_text: String,
-    /// This page as someone who may not see hidden pages gets it, when that differs: links to
-    /// hidden pages as plain text, related content and backlinks naming them left out. See
-    /// [`Page::seen_by`].
+    /// This page as a learner and as an interviewer get it, when that differs from the whole
+    /// page: links to pages they may not see (hidden pages, drafts) as plain text, related
+    /// content and backlinks naming them left out. See [`Page::seen_by`].
     #[serde(skip)]
-    pub learner_view: Option<Box<Page>>,
+    pub views: [Option<Box<Page>>; 2],
 }
 
 impl Page {
@@ -72,12 +72,14 @@ impl Page {
         }
     }
 
-    /// The page as shown to a reader who may (`sees_hidden`) or may not see hidden pages.
-    pub fn seen_by(&self, sees_hidden: bool) -> &Page {
-        match (&self.learner_view, sees_hidden) {
-            (Some(view), false) => view,
-            _ => self,
-        }
+    /// The page as shown to `reader`. A page that names nothing a learner may not see has no
+    /// view of its own for anyone, so a missing learner's view means none is needed.
+    pub fn seen_by(&self, reader: Reader) -> &Page {
+        let view = match reader {
+            Reader::Author => None,
+            restricted => self.views[restricted as usize].as_deref(),
+        };
+        view.unwrap_or(self)
     }
 }
 
@@ -89,8 +91,9 @@ pub struct Site {
     by_slug: HashMap<String, usize>,
     pub diagnostics: Vec<Diagnostic>,
     pub files: usize,
-    /// Files left out for errors whose front matter says `hidden: true`.
-    hidden_broken: HashSet<String>,
+    /// Files left out for errors whose front matter says `hidden: true` or `draft: true`, with
+    /// who may see them.
+    restricted_broken: HashMap<String, Reader>,
 }
 
 impl Site {
@@ -137,16 +140,15 @@ impl Site {
         }
         relink_failed(files, &targets, &mut pages);
         add_backlinks(&mut pages);
-        add_learner_views(files, &mut targets, &mut pages);
-        let hidden_broken = files
+        add_views(files, &mut targets, &mut pages);
+        let restricted_broken = files
             .iter()
-            .filter(|f| {
-                targets.failed.contains(f.path.as_str()) && hidden::declared_hidden(&f.bytes)
-            })
-            .map(|f| f.path.clone())
+            .filter(|f| targets.failed.contains(f.path.as_str()))
+            .map(|f| (f.path.clone(), hidden::declared_audience(&f.bytes)))
+            .filter(|(_, audience)| *audience != Reader::Learner)
             .collect();
         Self {
-            hidden_broken,
+            restricted_broken,
             ..Self::from_parts(pages, diagnostics, files.len())
         }
     }
@@ -172,7 +174,7 @@ impl Site {
             by_slug,
             diagnostics,
             files,
-            hidden_broken: HashSet::new(),
+            restricted_broken: HashMap::new(),
         }
     }
 
@@ -183,7 +185,7 @@ impl Site {
             mut pages,
             diagnostics,
             files,
-            hidden_broken,
+            restricted_broken,
             ..
         } = self;
         for diagnostic in diagnostics.iter().filter(|d| d.is_error()) {
@@ -196,18 +198,21 @@ impl Site {
             }
         }
         Self {
-            hidden_broken,
+            restricted_broken,
             ..Self::from_parts(pages, diagnostics, files)
         }
     }
 
-    /// The file at `path` is a hidden page, or would be if it had no errors: its problems are
-    /// shown only to those who may see hidden pages.
-    pub fn is_hidden(&self, path: &str) -> bool {
-        self.hidden_broken.contains(path)
-            || self
+    /// The least trusted reader who may see the file at `path`, or could if it had no errors:
+    /// its problems are shown only to them and those above.
+    pub fn audience_of(&self, path: &str) -> Reader {
+        match self.restricted_broken.get(path) {
+            Some(audience) => *audience,
+            None => self
                 .by_url(&url_for(path))
-                .is_some_and(|p| p.path == path && p.meta.hidden)
+                .filter(|p| p.path == path)
+                .map_or(Reader::Learner, |p| p.meta.audience()),
+        }
     }
 
     /// The problems found in one file.
@@ -249,7 +254,7 @@ impl Site {
 }
 
 /// The pages links can point to: every Markdown file given, less those found broken; and when
-/// rendering a learner's view, the hidden pages a link may not lead to.
+/// rendering a reader's view, the pages they may not see, which a link may not lead to.
 struct Targets<'a> {
     paths: HashSet<&'a str>,
     failed: HashSet<&'a str>,
@@ -297,6 +302,12 @@ fn build_page(
                 "`/{reserved}` is reserved for the portal: move this file to another folder or rename it"
             ),
         ));
+    }
+    // A comment Markdown does not see as one may hide sections: report it before anything else.
+    let mut broken_comments = lint::comments(&doc).into_iter();
+    if let Some(first) = broken_comments.next() {
+        diagnostics.extend(broken_comments);
+        return Err(first);
     }
     if doc.is_scenario {
         check_scenario(&doc, diagnostics)?;
@@ -406,28 +417,32 @@ fn relink_failed(files: &[SourceFile], targets: &Targets<'_>, pages: &mut [Page]
     }
 }
 
-/// Gives the pages that link to or name hidden pages their learner's view (see
-/// [`hidden::add_learner_views`]), rendering those with links again as `relink_failed` does.
-fn add_learner_views<'a>(files: &'a [SourceFile], targets: &mut Targets<'a>, pages: &mut [Page]) {
-    let hidden: HashSet<&str> = pages
-        .iter()
-        .filter(|p| p.meta.hidden)
-        .map(|p| p.path.as_str())
-        .collect();
-    targets.hidden = files
-        .iter()
-        .map(|f| f.path.as_str())
-        .filter(|path| hidden.contains(path))
-        .collect();
-    if targets.hidden.is_empty() {
-        return;
+/// Gives the pages that link to or name pages a learner or an interviewer may not see that
+/// reader's view (see [`hidden::add_views`]), rendering those with links again as
+/// `relink_failed` does.
+fn add_views<'a>(files: &'a [SourceFile], targets: &mut Targets<'a>, pages: &mut [Page]) {
+    for reader in Reader::RESTRICTED {
+        let hidden: HashSet<&str> = pages
+            .iter()
+            .filter(|p| !reader.sees(&p.meta))
+            .map(|p| p.path.as_str())
+            .collect();
+        targets.hidden = files
+            .iter()
+            .map(|f| f.path.as_str())
+            .filter(|path| hidden.contains(path))
+            .collect();
+        if targets.hidden.is_empty() {
+            continue;
+        }
+        let targets = &*targets;
+        hidden::add_views(pages, reader, |page| {
+            let file = files.iter().find(|f| f.path == page.path)?;
+            // Its diagnostics were reported the first time round.
+            build_page(file, targets, &mut Vec::new()).ok()
+        });
     }
-    let targets = &*targets;
-    hidden::add_learner_views(pages, |page| {
-        let file = files.iter().find(|f| f.path == page.path)?;
-        // Its diagnostics were reported the first time round.
-        build_page(file, targets, &mut Vec::new()).ok()
-    });
+    targets.hidden.clear();
 }
 
 /// Errors that keep a scenario from being served; warnings are pushed.
@@ -566,7 +581,7 @@ fn render(
         backlinks: Vec::new(),
         outgoing,
         search_text: String::new(),
-        learner_view: None,
+        views: Default::default(),
     };
     for section in doc.sections() {
         let html = match section.role {
@@ -604,6 +619,8 @@ fn render(
         });
     }
     let mut problems = lint::related(doc.path, &page.related);
+    problems.extend(lint::stub_text(doc));
+    problems.extend(lint::draft(doc));
     if let Some(s) = scenario.as_mut() {
         problems.extend(lint::scenario(doc.path, s, &page.sections));
         scenario::dedupe_ids(&mut s.rubric);

@@ -24,46 +24,119 @@ pub fn slugify(title: &str) -> String {
     slug.trim_end_matches('-').to_owned()
 }
 
-/// The Markdown of a new scenario. Guidance lives in HTML comments, which never show on the page.
+/// The stub's example text, each a whole line that the author is to replace. The template
+/// writes these and `check` warns about each one still in a page, so they live here once.
+pub mod placeholder {
+    pub const PROMPT: &str = r#"> "Describe the situation as the on-call engineer first hears it, and ask what they would do.""#;
+    pub const REPORT: &str = r#"Alert: "Paste the alert text here, with the error rate, latency or counts the engineer would see.""#;
+    pub const CONSTRAINTS: [&str; 2] = [
+        "- **Time pressure**: What makes this urgent?",
+        "- **Limits**: What the learner cannot do (no restarts, a change freeze, no access to production).",
+    ];
+    pub const EVIDENCE: [&str; 3] = [
+        "- What the dashboards show",
+        "- What the logs say",
+        "- What changed recently",
+    ];
+    /// The lines of the investigation path's code block.
+    pub const INVESTIGATION: [&str; 7] = [
+        "# 1. Confirm what is actually broken",
+        "kubectl get pods -n <namespace>",
+        "# Shows: which pods are failing and since when",
+        "# 2. IMMEDIATE FIX: Stop the bleeding",
+        "kubectl rollout undo deployment/<name> -n <namespace>",
+        "# 3. PERMANENT FIX: Make the fix durable",
+        "# Describe the change that goes into Git, configuration or the runbook.",
+    ];
+    pub const ROOT_CAUSE: &str = "Explain the cause in two or three sentences.";
+    pub const CHECKLIST: [&str; 4] = [
+        "- Identifies the cause from the evidence before changing anything",
+        "- Mitigates the impact quickly with a safe, reversible step",
+        "- Makes the fix durable so the next deploy does not undo it",
+        "- Follows up by checking other services for the same failure",
+    ];
+    pub const TRAPS: [&str; 1] = ["- **A tempting wrong move** — why it makes things worse."];
+    pub const FOLLOW_UPS: [&str; 1] =
+        ["1. What would you monitor to catch this earlier next time?"];
+
+    /// Every placeholder line, in the order the stub has them.
+    pub fn all() -> impl Iterator<Item = &'static str> {
+        [PROMPT, REPORT]
+            .into_iter()
+            .chain(CONSTRAINTS)
+            .chain(EVIDENCE)
+            .chain(INVESTIGATION)
+            .chain([ROOT_CAUSE])
+            .chain(CHECKLIST)
+            .chain(TRAPS)
+            .chain(FOLLOW_UPS)
+    }
+
+    /// Whether `line` (without its indentation) is a line of the stub left as it was.
+    pub fn is(line: &str) -> bool {
+        all().any(|p| p == line)
+    }
+}
+
+/// The Markdown of a new scenario: a draft (front matter `draft: true`), so no learner sees it
+/// before its author replaces the placeholders and removes the flag. Guidance lives in HTML
+/// comments, which never show on the page.
 pub fn scenario(meta: &StubMeta<'_>) -> String {
+    use placeholder::*;
     let StubMeta {
         title,
         level,
         topic,
         domain,
     } = meta;
+    let [
+        constraints,
+        evidence,
+        investigation,
+        checklist,
+        traps,
+        follow_ups,
+    ] = [
+        &CONSTRAINTS[..],
+        &EVIDENCE[..],
+        &INVESTIGATION[..],
+        &CHECKLIST[..],
+        &TRAPS[..],
+        &FOLLOW_UPS[..],
+    ]
+    .map(|lines| lines.join("\n"));
     format!(
-        r#"Portal | Level: {level} | Topics: {topic} | Domain: {domain}
+        r#"---
+draft: true   # only authors and admins see this page: delete this line to publish it
+---
+Portal | Level: {level} | Topics: {topic} | Domain: {domain}
 
 # Scenario: {title}
 
 <!-- Guidance in comments like this one never shows on the page. Replace every stub, then run
-     `firedrill check` until it reports no errors. -->
+     `firedrill check` until it reports no errors and no stub text. -->
 
 ## The Prompt
 
 <!-- What the learner is asked, as they would hear it: who reports it, what they see. -->
 
-> "Describe the situation as the on-call engineer first hears it, and ask what they would do."
+{PROMPT}
 
 ## Initial Report
 
 <!-- The alert or first message, with the numbers on the dashboard. -->
 
-Alert: "Paste the alert text here, with the error rate, latency or counts the engineer would see."
+{REPORT}
 
 ## Constraints
 
-- **Time pressure**: What makes this urgent?
-- **Limits**: What the learner cannot do (no restarts, a change freeze, no access to production).
+{constraints}
 
 ## Observable Evidence
 
 <!-- One bullet per fact the learner can observe. Interviewers reveal these one at a time. -->
 
-- What the dashboards show
-- What the logs say
-- What changed recently
+{evidence}
 
 ## Expected Investigation Path
 
@@ -71,20 +144,14 @@ Alert: "Paste the alert text here, with the error rate, latency or counts the en
      the output tells you. Labels such as IMMEDIATE FIX: or PERMANENT FIX: go before the title. -->
 
 ```bash
-# 1. Confirm what is actually broken
-kubectl get pods -n app
-# Shows: which pods are failing and since when
-# 2. IMMEDIATE FIX: Stop the bleeding
-kubectl rollout undo deployment/app -n app
-# 3. PERMANENT FIX: Make the fix durable
-# Describe the change that goes into Git, configuration or the runbook.
+{investigation}
 ```
 
 ## Root Cause
 
 <!-- What actually happened, and why it looked the way it did. -->
 
-Explain the cause in two or three sentences.
+{ROOT_CAUSE}
 
 ## What a Strong Answer Includes
 
@@ -92,18 +159,15 @@ Explain the cause in two or three sentences.
      answer does, in at least three words. To tune an item, put a comment after it on the same
      line with any of: weight: 2; also: "another way to say it"; not: "a phrase that must not count" -->
 
-- Identifies the cause from the evidence before changing anything
-- Mitigates the impact quickly with a safe, reversible step
-- Makes the fix durable so the next deploy does not undo it
-- Follows up by checking other services for the same failure
+{checklist}
 
 ## Common Traps
 
-- **A tempting wrong move** — why it makes things worse.
+{traps}
 
 ## Follow-ups
 
-1. What would you monitor to catch this earlier next time?
+{follow_ups}
 
 ## Wiki Navigation
 
@@ -127,5 +191,37 @@ mod tests {
         assert_eq!(slugify("  DNS -- TTL  "), "dns-ttl");
         assert_eq!(slugify("Über Größe"), "uber-grosse");
         assert_eq!(slugify("Café: l'été"), "cafe-l-ete");
+    }
+
+    #[test]
+    fn every_line_of_example_text_in_the_stub_is_a_known_placeholder_and_each_is_written() {
+        let stub = scenario(&StubMeta {
+            title: "T",
+            level: "L2",
+            topic: "X",
+            domain: "Y",
+        });
+        let lines: Vec<&str> = stub.lines().map(str::trim).collect();
+        for placeholder in placeholder::all() {
+            assert!(lines.contains(&placeholder), "not written: {placeholder}");
+        }
+        // What is not a placeholder is structure, metadata the author chose, or guidance.
+        let mut in_comment = false;
+        for line in lines {
+            let structure = line.is_empty()
+                || line.starts_with("# Scenario: ")
+                || line.starts_with("## ")
+                || line.starts_with("### ")
+                || line.starts_with("---")
+                || line.starts_with("```")
+                || line.starts_with("draft: true")
+                || line.starts_with("Portal | ");
+            let comment = in_comment || line.starts_with("<!--");
+            in_comment = comment && !line.ends_with("-->");
+            assert!(
+                structure || comment || placeholder::is(line),
+                "example text not in `placeholder`: {line}"
+            );
+        }
     }
 }

@@ -9,6 +9,7 @@ use axum_extra::extract::SignedCookieJar;
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::content::meta::Reader;
 use crate::error::AppError;
 use crate::grading::{Grade, Verdict};
 use crate::store::{AttemptSummary, NewAttempt, NewOverride, Position};
@@ -79,8 +80,7 @@ pub async fn submit(
     state.limits.submit(client)?;
     let content = state.content();
     let (page, article, rubric) = content
-        .scenario_for(&form.scenario, visitor.sees_hidden())
-        .filter(|(page, _, _)| !page.meta.hidden || visitor.sees_hidden())
+        .scenario_for(&form.scenario, visitor.reader())
         .ok_or(AppError::NotFound)?;
     let (learner, jar) = visitor.for_post(jar, &headers, &form.csrf)?;
     let submission = match Submission::try_from(&form) {
@@ -186,11 +186,9 @@ pub async fn show(
         })
         .collect();
     let content = state.content();
-    // A scenario hidden since the attempt is, to a learner, one no longer published.
-    let sees_hidden = visitor.sees_hidden();
-    let scenario = content
-        .scenario_for(&attempt.scenario, sees_hidden)
-        .filter(|(page, _, _)| !page.meta.hidden || sees_hidden);
+    // A scenario hidden or made a draft since the attempt is, to a learner, one no longer
+    // published.
+    let scenario = content.scenario_for(&attempt.scenario, visitor.reader());
     let title = scenario.map_or(attempt.scenario.as_str(), |(p, _, _)| p.short_title());
     let scenario_url = scenario.map_or_else(|| "/".to_owned(), |(p, _, _)| p.url.clone());
     let article = scenario
@@ -307,19 +305,19 @@ pub async fn history(
         id: a.id,
     });
     let content = state.content();
-    let sees_hidden = visitor.sees_hidden();
+    let reader = visitor.reader();
     let answered = !best.is_empty();
     let best = best.into_iter().collect();
     let page = AttemptsPage {
         layout: Layout::in_section("attempts"),
         rows: rows
             .into_iter()
-            .map(|a| attempt_row(&content, sees_hidden, a))
+            .map(|a| attempt_row(&content, reader, a))
             .collect(),
         pager,
         answered,
         progress: match answered {
-            true => crate::stats::progress_by_topic(&content.site, &best, sees_hidden),
+            true => crate::stats::progress_by_topic(&content.site, &best, reader),
             false => Vec::new(),
         },
         signed_in: visitor.account().is_some(),
@@ -331,16 +329,14 @@ pub async fn history(
     )))
 }
 
-/// One line of the history; a scenario hidden since is named by its slug to learners.
-fn attempt_row(content: &Published, sees_hidden: bool, a: AttemptSummary) -> AttemptRow {
+/// One line of the history; a scenario hidden or made a draft since is named by its slug to
+/// those who may not see it.
+fn attempt_row(content: &Published, reader: Reader, a: AttemptSummary) -> AttemptRow {
     AttemptRow {
-        title: content
-            .scenario(&a.scenario)
-            .filter(|(p, _, _)| !p.meta.hidden || sees_hidden)
-            .map_or_else(
-                || a.scenario.clone(),
-                |(p, _, _)| p.short_title().to_owned(),
-            ),
+        title: content.scenario_for(&a.scenario, reader).map_or_else(
+            || a.scenario.clone(),
+            |(p, _, _)| p.short_title().to_owned(),
+        ),
         submitted: view::date_time(a.submitted_at),
         percent: (a.score * 100.0).round() as u32,
         public_id: a.public_id,
@@ -366,8 +362,7 @@ pub async fn reveal(
     let Form(form) = form.map_err(rejection)?;
     let content = state.content();
     let (page, _, _) = content
-        .scenario(&form.scenario)
-        .filter(|(page, _, _)| !page.meta.hidden || visitor.sees_hidden())
+        .scenario_for(&form.scenario, visitor.reader())
         .ok_or(AppError::NotFound)?;
     let (learner, jar) = visitor.for_post(jar, &headers, &form.csrf)?;
     state

@@ -24,6 +24,7 @@ use sha2::{Digest, Sha256};
 
 use crate::accounts::Role;
 use crate::app::AppState;
+use crate::content::meta::Reader;
 use crate::error::AppError;
 use crate::random;
 use crate::store::{NewSession, learner_key};
@@ -134,9 +135,14 @@ impl Visitor {
         self.0.as_ref()?.account.as_ref()
     }
 
-    /// May see hidden (interview-only) pages: interviewers, authors and admins.
-    pub fn sees_hidden(&self) -> bool {
-        self.account().is_some_and(|a| a.role != Role::Learner)
+    /// What this visitor may read: hidden (interview-only) pages for interviewers, authors
+    /// and admins; drafts for authors and admins; published pages for everyone else.
+    pub fn reader(&self) -> Reader {
+        match self.account().map(|a| a.role) {
+            Some(Role::Author | Role::Admin) => Reader::Author,
+            Some(Role::Interviewer) => Reader::Interviewer,
+            Some(Role::Learner) | None => Reader::Learner,
+        }
     }
 
     /// The learner, or a visitor without an identity as shown in pages.

@@ -74,7 +74,10 @@ pub async fn start(
         )));
     }
     let content = state.content();
-    let (page, _, rubric) = content.scenario(&form.scenario).ok_or(AppError::NotFound)?;
+    // Only a scenario the interviewer may open: a draft only by an admin, who sees drafts.
+    let (page, _, rubric) = content
+        .scenario_for(&form.scenario, visitor.reader())
+        .ok_or(AppError::NotFound)?;
     // The token depends on the public id, which the store chooses: it sets the hash.
     let new = NewInterview {
         candidate_token_hash: Vec::new(),
@@ -130,8 +133,9 @@ pub async fn console(
     let here = format!("/interviews/{id}");
     let interview = owned(&state, &visitor, &id, &here).await?;
     let content = state.content();
+    // An interview goes on when its scenario is hidden or made a draft after it started.
     let (page, article, rubric) = content
-        .scenario_for(&interview.scenario, visitor.sees_hidden())
+        .scenario_as(&interview.scenario, visitor.reader())
         .ok_or(AppError::NotFound)?;
     let events = happenings(&state, &interview).await?;
     let graded = notes_grade(&state, &content, &interview, rubric).await?;

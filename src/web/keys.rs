@@ -29,8 +29,7 @@ pub async fn page(
     let learner = visitor.0.as_ref().ok_or(AppError::NotFound)?;
     let content = state.content();
     let (page, article, rubric) = content
-        .scenario_for(&slug, visitor.sees_hidden())
-        .filter(|(page, _, _)| !page.meta.hidden || visitor.sees_hidden())
+        .scenario_for(&slug, visitor.reader())
         .ok_or(AppError::NotFound)?;
     let form = views::StartForm {
         csrf: &learner.csrf,

@@ -26,8 +26,8 @@ pub async fn catalogue(
 ) -> Result<Response, AppError> {
     let content = state.content();
     let site = &content.site;
-    let with_hidden = visitor.sees_hidden();
-    let listed = || site.scenarios().filter(|p| with_hidden || !p.meta.hidden);
+    let reader = visitor.reader();
+    let listed = || site.scenarios().filter(|p| reader.sees(&p.meta));
     // A visitor without an identity, or one made for this request, has no attempts to read.
     let best: std::collections::BTreeMap<String, f64> = match &visitor.0 {
         Some(learner) if !learner.fresh => state
@@ -41,16 +41,16 @@ pub async fn catalogue(
     let personal = !best.is_empty();
     let page = CataloguePage {
         layout: Layout::in_section("scenarios"),
-        scenarios: catalogue::scenarios(site, &filter, with_hidden),
+        scenarios: catalogue::scenarios(site, &filter, reader),
         facets: Facets::of(listed()),
         total: listed().count(),
         filter: &filter,
         progress: match personal {
-            true => crate::stats::progress_by_topic(site, &best, with_hidden),
+            true => crate::stats::progress_by_topic(site, &best, reader),
             false => Vec::new(),
         },
         suggestion: match personal {
-            true => crate::stats::suggest(site, &best, with_hidden),
+            true => crate::stats::suggest(site, &best, reader),
             false => None,
         },
         best,
@@ -66,10 +66,10 @@ pub async fn catalogue(
 pub async fn wiki_index(State(state): State<AppState>, visitor: Visitor) -> Response {
     let content = state.content();
     let site = &content.site;
-    let with_hidden = visitor.sees_hidden();
+    let reader = visitor.reader();
     let mut groups: std::collections::BTreeMap<(usize, String), (String, Vec<&Page>)> =
         Default::default();
-    for page in site.wiki_pages().filter(|p| with_hidden || !p.meta.hidden) {
+    for page in site.wiki_pages().filter(|p| reader.sees(&p.meta)) {
         let group = crate::content::navigation::wiki_group(&page.path);
         let entry = groups
             .entry(crate::content::navigation::group_rank(&group))
@@ -103,11 +103,9 @@ pub async fn page(
         return Ok(without_trailing_slash(&uri).into_response());
     }
     let content = state.content();
-    let sees_hidden = visitor.sees_hidden();
-    let found = content
-        .page_for(path.strip_suffix(".md").unwrap_or(path), sees_hidden)
-        // A hidden page does not exist for learners.
-        .filter(|(page, _)| !page.meta.hidden || sees_hidden);
+    let reader = visitor.reader();
+    // A hidden page or a draft does not exist for those who may not see it.
+    let found = content.page_for(path.strip_suffix(".md").unwrap_or(path), reader);
     let nav = templates::account_nav(visitor.0.as_ref());
     let author = visitor.account().is_some_and(|a| a.role.is_author());
     let response = match found {
@@ -133,8 +131,8 @@ pub async fn page(
         || format!("{}.md", path.trim_matches('/')),
         |(p, _)| p.path.clone(),
     );
-    // The problems of a hidden page would name it on the 404 a learner gets instead.
-    if !sees_hidden && content.site.is_hidden(&file) {
+    // The problems of a hidden page or a draft would name it on the 404 others get instead.
+    if reader < content.site.audience_of(&file) {
         return Ok(response);
     }
     Ok(with_problems(
@@ -315,6 +313,7 @@ pub async fn statistics_index(
             templates::StatsRow {
                 title: page.short_title().to_owned(),
                 slug: page.slug.clone(),
+                draft: page.meta.draft,
                 attempts: found.map_or(0, |(_, n, _)| *n),
                 mean_percent: found.map_or(0, |(_, _, mean)| (mean * 100.0).round() as u32),
             }

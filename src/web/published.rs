@@ -1,15 +1,16 @@
 //! The content as served: the loaded site, each page's article HTML rendered once when the
 //! content loads (scenarios twice: with answers hidden and shown), each also framed as a whole
 //! page so serving one renders no template, and each scenario's rubric. A page that links to
-//! or names a hidden scenario has both of its articles: as learners see it (the one every
-//! visitor gets unless asked otherwise) and with its links to hidden pages, for those who may
-//! see them. Serving either is the same map lookup as before.
+//! or names a page some readers may not see (a hidden scenario, a draft) has an article for
+//! each of them: as learners get it (the one every visitor gets unless asked otherwise), as
+//! interviewers get it, and whole. Serving any of them is one map lookup.
 
 use std::collections::HashMap;
 
 use askama::Template;
 use bytes::Bytes;
 
+use crate::content::meta::Reader;
 use crate::content::{Page, Site};
 use crate::grading::Rubric;
 use crate::templates::{self, ANSWER_SLOT, AnswerForm, Layout, ScenarioArticle, WikiArticle};
@@ -111,74 +112,101 @@ impl Stencil {
 #[derive(Debug)]
 pub struct Published {
     pub site: Site,
-    /// Each page's article as someone who may not see hidden pages gets it.
+    /// Each page's whole article, as authors get it.
     articles: HashMap<String, Article>,
-    /// The article with its links to hidden pages, for the pages where that differs.
-    with_hidden: HashMap<String, Article>,
+    /// The article as a learner and as an interviewer get it, for the pages where that
+    /// differs (see [`Page::seen_by`]).
+    views: [HashMap<String, Article>; 2],
     rubrics: HashMap<String, Rubric>,
 }
 
 impl Published {
-    /// Renders every page's article and builds every rubric. A page whose template fails is
-    /// logged and left out.
+    /// Renders every page's articles and builds every rubric. A page with an article whose
+    /// template fails is logged and left out, every article of it.
     pub fn new(site: Site) -> Self {
-        let render = |page: &Page, seen: &Page| match render_article(seen) {
-            Ok(article) => Some((page.url.clone(), article)),
-            Err(err) => {
-                tracing::error!(page = %page.path, error = %err, "page failed to render");
-                None
+        let mut articles = HashMap::new();
+        let mut views: [HashMap<String, Article>; 2] = Default::default();
+        for page in site.pages() {
+            let Some(rendered) = render_page(page) else {
+                continue;
+            };
+            let [whole, view_articles @ ..] = rendered;
+            for (into, view) in views.iter_mut().zip(view_articles) {
+                into.extend(view.map(|article| (page.url.clone(), article)));
             }
-        };
-        let pages = site.pages();
-        let articles = pages.iter().filter_map(|p| render(p, p.seen_by(false)));
-        let with_hidden = pages
-            .iter()
-            .filter(|p| p.learner_view.is_some())
-            .filter_map(|p| render(p, p));
+            articles.extend(whole.map(|article| (page.url.clone(), article)));
+        }
         let rubrics = site
             .scenarios()
             .filter_map(|p| Some((p.slug.clone(), Rubric::of(&p.slug, p.scenario.as_ref()?))))
             .collect();
         Self {
-            articles: articles.collect(),
-            with_hidden: with_hidden.collect(),
+            articles,
+            views,
             site,
             rubrics,
         }
     }
 
-    /// A page and its article, by URL, as someone who may not see hidden pages gets them (links
-    /// to hidden pages as plain text). Whether the page itself is hidden is the caller's to check.
-    pub fn page(&self, url: &str) -> Option<(&Page, &Article)> {
-        self.page_for(url, false)
+    /// A page and its article, by URL, as `reader` gets them (links to pages they may not see
+    /// as plain text); `None` when they may not see the page itself (a hidden page, a draft).
+    pub fn page_for(&self, url: &str, reader: Reader) -> Option<(&Page, &Article)> {
+        self.page_as(url, reader)
+            .filter(|(page, _)| reader.sees(&page.meta))
     }
 
-    /// [`Published::page`] for a reader who may (`sees_hidden`) or may not see hidden pages.
-    pub fn page_for(&self, url: &str, sees_hidden: bool) -> Option<(&Page, &Article)> {
+    /// [`Published::page_for`], even when `reader` may not see the page itself.
+    fn page_as(&self, url: &str, reader: Reader) -> Option<(&Page, &Article)> {
         let page = self.site.by_url(url)?;
-        let article = match sees_hidden {
-            true => self.with_hidden.get(url).or_else(|| self.articles.get(url)),
-            false => self.articles.get(url),
+        let view = match reader {
+            Reader::Author => None,
+            restricted => self.views[restricted as usize].get(url),
         };
-        Some((page.seen_by(sees_hidden), article?))
+        Some((
+            page.seen_by(reader),
+            view.or_else(|| self.articles.get(url))?,
+        ))
     }
 
-    /// A scenario, its article and its rubric, by slug, as someone who may not see hidden pages
-    /// gets them. Whether the scenario itself is hidden is the caller's to check.
+    /// A scenario, its article and its rubric, by slug, as learners get them, whoever may see
+    /// it: for what an interview or an attempt already refers to (a candidate's page, titles).
     pub fn scenario(&self, slug: &str) -> Option<(&Page, &Article, &Rubric)> {
-        self.scenario_for(slug, false)
+        self.scenario_as(slug, Reader::Learner)
     }
 
-    /// [`Published::scenario`] for a reader who may (`sees_hidden`) or may not see hidden pages.
-    pub fn scenario_for(
-        &self,
-        slug: &str,
-        sees_hidden: bool,
-    ) -> Option<(&Page, &Article, &Rubric)> {
+    /// A scenario as `reader` gets it, or `None` when they may not see it (see
+    /// [`Published::page_for`]).
+    pub fn scenario_for(&self, slug: &str, reader: Reader) -> Option<(&Page, &Article, &Rubric)> {
+        self.scenario_as(slug, reader)
+            .filter(|(page, _, _)| reader.sees(&page.meta))
+    }
+
+    /// A scenario as `reader` gets it, even one they may not open now: the console of an
+    /// interview started before its scenario became a draft.
+    pub fn scenario_as(&self, slug: &str, reader: Reader) -> Option<(&Page, &Article, &Rubric)> {
         let url = &self.site.scenario(slug)?.url;
-        let (page, article) = self.page_for(url, sees_hidden)?;
+        let (page, article) = self.page_as(url, reader)?;
         Some((page, article, self.rubrics.get(&page.slug)?))
     }
+}
+
+/// A page's whole article, then its learner's and interviewer's where it has such views; `None`
+/// when any of them fails to render (logged), so that no reader is given another's article.
+fn render_page(page: &Page) -> Option<[Option<Article>; 3]> {
+    let render = |seen: &Page| match render_article(seen) {
+        Ok(article) => Some(article),
+        Err(err) => {
+            tracing::error!(page = %page.path, error = %err, "page failed to render");
+            None
+        }
+    };
+    let mut rendered = [Some(render(page)?), None, None];
+    for (slot, view) in rendered[1..].iter_mut().zip(&page.views) {
+        if let Some(view) = view {
+            *slot = Some(render(view)?);
+        }
+    }
+    Some(rendered)
 }
 
 fn render_article(page: &Page) -> askama::Result<Article> {

@@ -43,7 +43,9 @@ fn grader_agreement_with_the_labelled_answers_does_not_regress() {
     );
     assert!(pairs.len() >= 800, "{} labelled pairs", pairs.len());
     let overall = eval::Scores::of(&pairs);
-    assert!(overall.kappa >= 0.75, "kappa {:.3}", overall.kappa);
+    // 0.750 against the first labeller alone; 0.742 with the same grader once a second rater and
+    // adjudication corrected four labels (issue 15, eval/adjudication/).
+    assert!(overall.kappa >= 0.74, "kappa {:.3}", overall.kappa);
     assert!(overall.f1 >= 0.87, "F1 {:.3}", overall.f1);
     let code = eval::Scores::of(
         pairs
