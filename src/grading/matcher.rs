@@ -61,9 +61,14 @@ impl ItemModel {
     /// Builds the model of an item from its text; `context` (an explanation) adds ideas at half
     /// weight.
     pub fn new(text: &str, context: &str, also: &[String], not: &[String]) -> Self {
+        // A label ("Post-incident: ...") says when, and a parenthesised aside qualifies: neither
+        // is an idea the answer must state, so both only add context.
+        let (text, aside) = core_of(text);
+        let context = format!("{context} {aside}");
+        let text = text.as_str();
         let negative = is_negative(text);
         let mut concepts = concepts_of(text, 1.0, negative);
-        for extra in concepts_of(context, 0.5, false) {
+        for extra in concepts_of(&context, 0.5, false) {
             if !concepts.iter().any(|c| c.label == extra.label) {
                 concepts.push(extra);
             }
@@ -132,6 +137,54 @@ const DISTINCTIVE_BOOST: f32 = 2.0;
 
 /// How strongly sharing an idea with other items lowers its weight (0: not at all).
 const DISTINCTIVENESS: f32 = 0.5;
+
+/// Words a checklist item may open with to say when or what kind ("Post-incident:",
+/// "Prevention:", "IMMEDIATE FIX:"): at most this many before the colon.
+const LABEL_WORDS: usize = 3;
+
+/// The item's own words, and the asides taken out of them: a leading label of at most
+/// [`LABEL_WORDS`] words ending in a colon, and parenthesised text that is not a negation
+/// ("(not just cordons it)" stays: it is what the item rules out).
+fn core_of(text: &str) -> (String, String) {
+    let mut core = text.trim().to_owned();
+    let mut aside = String::new();
+    if let Some((label, rest)) = core.split_once(':') {
+        let words = label.split_whitespace().count();
+        let is_label = (1..=LABEL_WORDS).contains(&words)
+            && !label.contains('`')
+            && !rest.trim().is_empty()
+            && !rest.starts_with(|c: char| c.is_ascii_digit() || c == '/');
+        if is_label {
+            aside.push_str(label);
+            core = rest.trim().to_owned();
+        }
+    }
+    let mut kept = String::new();
+    let mut rest = core.as_str();
+    while let Some(open) = rest.find('(') {
+        let Some(close) = rest[open..].find(')').map(|c| open + c) else {
+            break;
+        };
+        let inside = &rest[open + 1..close];
+        let negation = text::tokenize(inside)
+            .iter()
+            .take(2)
+            .any(|t| text::is_negator(&inside[t.start..t.end].to_lowercase()));
+        kept.push_str(&rest[..open]);
+        if negation || inside.contains('`') {
+            kept.push_str(&rest[open..=close]);
+        } else {
+            aside.push(' ');
+            aside.push_str(inside);
+        }
+        rest = &rest[close + 1..];
+    }
+    kept.push_str(rest);
+    if kept.split_whitespace().count() < 2 {
+        return (text.to_owned(), String::new());
+    }
+    (kept, aside)
+}
 
 /// Whether an item is a "does not" item: a negation among its first words.
 fn is_negative(text: &str) -> bool {
@@ -292,6 +345,28 @@ fn mark_lists(
     }
 }
 
+/// Per token: in a sentence that ends with a question mark (outside code).
+fn questions(text: &str, tokens: &[Token]) -> Vec<bool> {
+    let mut asked = vec![false; tokens.len()];
+    let mut start = 0;
+    while start < tokens.len() {
+        let sentence = tokens[start].sentence;
+        let end = (start..tokens.len())
+            .find(|&i| tokens[i].sentence != sentence)
+            .unwrap_or(tokens.len());
+        let last = &tokens[end - 1];
+        // What follows the sentence's last word up to the next one: its closing punctuation.
+        let next = tokens.get(end).map_or(text.len(), |t| t.start);
+        let tail = &text[last.end..next.max(last.end)];
+        let question = !last.code && tail.trim_start().starts_with('?');
+        if question {
+            asked[start..end].iter_mut().for_each(|a| *a = true);
+        }
+        start = end;
+    }
+    asked
+}
+
 /// Words by which an item says something is absent.
 const LACK_WORDS: &[&str] = &["lack", "lacks", "lacking", "missing"];
 
@@ -351,6 +426,8 @@ pub struct Answer<'t> {
     at: HashMap<String, Vec<usize>>,
     /// Per token: in a keyword list, an outline heading or buzzword filler.
     listed: Vec<bool>,
+    /// Per token: in a sentence that only asks ("maybe check the WAL archive?").
+    asked: Vec<bool>,
 }
 
 /// The most hits an item takes from one of its phrases: its first occurrences. A phrase found
@@ -375,13 +452,20 @@ impl<'t> Answer<'t> {
                 }
             }
         }
-        let listed = keyword_lists(text, &tokens, &rubric_stems);
+        let mut listed = keyword_lists(text, &tokens, &rubric_stems);
+        // An idea only asked about ("maybe check the WAL archive?") is not one the answer
+        // states: careful reviewers do not credit it, so grading reads it like a keyword list.
+        let asked = questions(text, &tokens);
+        for (listed, asked) in listed.iter_mut().zip(&asked) {
+            *listed |= asked;
+        }
         Self {
             text,
             tokens,
             content,
             at,
             listed,
+            asked,
         }
     }
 
@@ -482,7 +566,11 @@ impl<'t> Answer<'t> {
                     .into_iter()
                     .map(|at| (self.content[at], self.content[at + p.len() - 1]))
             })
-            .filter(|&(a, b)| !self.tokens[a..=b].iter().any(|t| t.negated))
+            // An author's phrase counts where the answer states it: not negated and not only
+            // asked about.
+            .filter(|&(a, b)| {
+                !self.tokens[a..=b].iter().any(|t| t.negated) && !self.asked[a..=b].contains(&true)
+            })
             .collect()
     }
 }

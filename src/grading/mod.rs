@@ -398,7 +398,13 @@ fn grade_item(item: &Item, answer: &Answer<'_>) -> ItemGrade {
             Verdict::Partial
         }
     } else if rejected || (negated_share >= COVERED_AT && hits.iter().any(|h| h.negated)) {
-        Verdict::Review
+        // Rejected outright ("no need to roll back"): missed. Affirmed in one place and
+        // rejected in another: the evidence is mixed, and a person should look.
+        if share >= PARTIAL_AT && has_own(&item.model, &window) {
+            Verdict::Review
+        } else {
+            Verdict::Missed
+        }
     } else if share >= PARTIAL_AT
         && ((has_point && !distinctive.is_empty())
             || (window
@@ -686,6 +692,93 @@ mod tests {
         }
     }
 
+    /// Items of the bundled library's kind, for the failure classes of issue 15.
+    const FIELD: [&str; 4] = [
+        "Post-incident: alerts on the disk fill rate before it runs out",
+        "Rolls back to the previous release (more pods would sit idle)",
+        "Cancels the blocking query with pg_cancel_backend",
+        "Compares replication replay lag between the replicas",
+    ];
+
+    #[test]
+    fn a_leading_label_and_a_parenthesised_aside_are_not_ideas_the_answer_must_state() {
+        let grade = grader(&FIELD);
+        assert_eq!(
+            grade(
+                0,
+                "I would add an alert on the disk fill rate so we hear before it runs out."
+            ),
+            Verdict::Covered,
+            "no need to say \"post-incident\""
+        );
+        assert_eq!(
+            grade(1, "Roll back to the previous release right away."),
+            Verdict::Covered,
+            "the aside's reason is context, not a required idea"
+        );
+    }
+
+    #[test]
+    fn an_idea_only_asked_about_is_not_credited() {
+        let grade = grader(&FIELD);
+        assert_eq!(
+            grade(
+                3,
+                "I would compare the replication replay lag between the replicas."
+            ),
+            Verdict::Covered
+        );
+        assert_eq!(
+            grade(
+                3,
+                "Maybe compare the replication replay lag between the replicas?"
+            ),
+            Verdict::Missed
+        );
+    }
+
+    #[test]
+    fn an_authors_phrase_counts_only_where_the_answer_states_it() {
+        let md = "# Scenario: S\n\n## The Prompt\n\nGo.\n\n## What a Strong Answer Includes\n\n\
+                  - Cancels the blocking query <!-- also: \"stop that one query\" -->\n";
+        let site = crate::content::Site::build(&[crate::content::SourceFile {
+            path: "s.md".into(),
+            bytes: md.as_bytes().to_vec(),
+        }]);
+        let rubric = Rubric::of("s", site.scenario("s").unwrap().scenario.as_ref().unwrap());
+        let verdict = |answer: &str| rubric.grade(answer).items[0].verdict;
+        assert_eq!(
+            verdict("I would stop that one query first."),
+            Verdict::Covered
+        );
+        assert_ne!(verdict("Should we stop that one query?"), Verdict::Covered);
+        assert_ne!(
+            verdict("I would not stop that one query."),
+            Verdict::Covered
+        );
+    }
+
+    #[test]
+    fn an_outright_rejection_is_missed_and_mixed_evidence_goes_to_review() {
+        let grade = grader(&FIELD);
+        assert_eq!(
+            grade(
+                1,
+                "No need to roll back to the previous release; it will settle."
+            ),
+            Verdict::Missed
+        );
+        assert_eq!(
+            grade(
+                1,
+                "Roll back to the previous release now. Later I would not roll back to the \
+                 previous release again without a canary."
+            ),
+            Verdict::Covered,
+            "affirmed where it counts"
+        );
+    }
+
     #[test]
     fn an_item_naming_parallel_ideas_is_partly_covered_by_one_of_them() {
         let grade = grader(&[
@@ -766,15 +859,16 @@ mod tests {
     fn a_20000_character_answer_repeating_a_phrase_keeps_the_verdicts_of_the_quadratic_grader() {
         let rubric = ten_items();
         // Verdicts per item as the grader gave them before window selection became linear.
-        let (c, p, m, r) = ("covered", "partial", "missed", "review");
+        let (c, p, m) = ("covered", "partial", "missed");
         let cases: [(&str, [&str; 10]); 6] = [
             (
                 "ArgoCD fights the HPA over replicas; a common GitOps pitfall, not a bug. ",
                 [c, m, c, m, m, m, m, m, m, m],
             ),
+            // Was `review`; an outright rejection is `missed` since issue 15.
             (
                 "I would not use ignoreDifferences. ",
-                [m, r, m, m, m, m, m, m, m, m],
+                [m, m, m, m, m, m, m, m, m, m],
             ),
             (
                 "Roll the kubelet back, check journalctl -u kubelet on the node, then openssl \

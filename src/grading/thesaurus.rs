@@ -1317,12 +1317,14 @@ pub fn groups_at(stems: &[&str], at: usize) -> Vec<(usize, usize)> {
         let best = group
             .phrases
             .iter()
-            .filter(|p| {
-                !p.is_empty()
+            .zip(&group.loose)
+            .filter(|(p, loose)| {
+                !**loose
+                    && !p.is_empty()
                     && stems.len() >= at + p.len()
                     && p.iter().zip(&stems[at..]).all(|(a, b)| a == b)
             })
-            .map(Vec::len)
+            .map(|(p, _)| p.len())
             .max();
         if let Some(len) = best {
             found.push((g, len));
