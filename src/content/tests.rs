@@ -486,7 +486,7 @@ fn annotations_are_honoured() {
     assert_eq!(grade.items[0].verdict, crate::grading::Verdict::Covered);
     assert_eq!(
         grade.items[0].reason,
-        "matches an evidence phrase the author gave"
+        "the answer says “kubectl scale”, which the author counts as this item"
     );
 }
 

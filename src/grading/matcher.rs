@@ -33,6 +33,9 @@ pub struct Concept {
 
     /// Stem sequences; `true` when the phrase carries its own negation ("not a bug").
     pub phrases: Vec<(Vec<String>, bool)>,
+    /// The words of the item text it was read from ("exit code", "OOMKilled"), for explaining
+    /// a verdict in the item's own terms.
+    pub words: String,
 }
 
 /// How a negation in the answer bears on an idea of an item.
@@ -248,10 +251,15 @@ fn concepts_of(text: &str, scale: f32, keep_negated: bool) -> Vec<Concept> {
                     list: None,
                     steps: 0,
                     phrases: vec![(vec![word.to_owned()], false)],
+                    words: String::new(),
                 }
             }
         };
         let mut concept = concept;
+        // The item's own words for the idea, as a reader would write them in an explanation.
+        concept.words = text[words[start].start..words[at - 1].end]
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_owned();
         let word = words[start];
         if keep_negated && word.negated {
             // The first idea of the negated clause is the forbidden action; the rest its objects.
@@ -395,6 +403,7 @@ fn group_concept(g: usize, scale: f32) -> Concept {
             .filter(|((p, _), loose)| !p.is_empty() && !**loose)
             .map(|(phrase, _)| phrase)
             .collect(),
+        words: String::new(),
     }
 }
 
@@ -557,6 +566,12 @@ impl<'t> Answer<'t> {
     }
 
     /// Token ranges where an author's extra evidence phrase occurs, not negated.
+    /// The answer's text from token `first` to token `last`, on one line.
+    pub fn words(&self, first: usize, last: usize) -> String {
+        let text = &self.text[self.tokens[first].start..self.tokens[last].end];
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     pub fn also_hits(&self, model: &ItemModel) -> Vec<(usize, usize)> {
         model
             .also

@@ -323,7 +323,14 @@ fn grade_item(item: &Item, answer: &Answer<'_>) -> ItemGrade {
             item,
             Verdict::Covered,
             evidence,
-            "matches an evidence phrase the author gave".to_owned(),
+            format!(
+                "the answer says {}, which the author counts as this item",
+                also.iter()
+                    .take(3)
+                    .map(|&(a, b)| format!("“{}”", answer.words(a, b)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         );
     }
     // For a "does not" item, rejecting the action is the evidence, and doing it counts against.
@@ -398,9 +405,17 @@ fn grade_item(item: &Item, answer: &Answer<'_>) -> ItemGrade {
             Verdict::Partial
         }
     } else if rejected || (negated_share >= COVERED_AT && hits.iter().any(|h| h.negated)) {
-        // Rejected outright ("no need to roll back"): missed. Affirmed in one place and
-        // rejected in another: the evidence is mixed, and a person should look.
-        if share >= PARTIAL_AT && has_own(&item.model, &window) {
+        // Rejected outright ("no need to roll back"), or for a "does not" item the forbidden
+        // action done and never refused: missed. Affirmed in one place and rejected in another:
+        // the evidence is mixed, and a person should look.
+        let forbidden_done = (0..item.model.concepts.len())
+            .filter(|&c| item.model.concepts[c].negation == Negation::Flips)
+            .any(|c| {
+                hits.iter()
+                    .any(|h| h.concept == c && h.negated && !h.listed)
+                    && !usable.iter().any(|h| h.concept == c)
+            });
+        if share >= PARTIAL_AT && has_own(&item.model, &window) && !forbidden_done {
             Verdict::Review
         } else {
             Verdict::Missed
@@ -418,7 +433,7 @@ fn grade_item(item: &Item, answer: &Answer<'_>) -> ItemGrade {
     } else {
         Verdict::Missed
     };
-    let reason = reason(item, verdict, &found, &hits);
+    let reason = reason(item, verdict, &found, &window, &hits, answer);
     let evidence = window
         .iter()
         .map(|h| evidence(answer, h.first, h.last))
@@ -517,40 +532,61 @@ fn evidence(answer: &Answer<'_>, first: usize, last: usize) -> Evidence {
     }
 }
 
-fn reason(item: &Item, verdict: Verdict, found: &[&str], hits: &[Hit]) -> String {
+/// Why the item got its verdict, in words a learner can read: the answer's own words that
+/// matched, quoted, and the item's ideas (in the item's words) that the answer does not state.
+fn reason(
+    item: &Item,
+    verdict: Verdict,
+    found: &[&str],
+    window: &[Hit],
+    hits: &[Hit],
+    answer: &Answer<'_>,
+) -> String {
+    let quoted = |hits: &mut dyn Iterator<Item = &Hit>| {
+        let mut out: Vec<String> = Vec::new();
+        for h in hits {
+            let words = answer.words(h.first, h.last);
+            if !out.iter().any(|o| o.eq_ignore_ascii_case(&words)) {
+                out.push(words);
+            }
+        }
+        out.iter()
+            .take(6)
+            .map(|w| format!("“{w}”"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let said = quoted(&mut window.iter());
     let missing: Vec<&str> = item
         .model
         .concepts
         .iter()
-        .map(|c| c.label.as_str())
-        .filter(|l| !found.contains(l))
+        .filter(|c| !c.generic && !found.contains(&c.label.as_str()))
+        .map(|c| match c.words.is_empty() {
+            true => c.label.as_str(),
+            false => c.words.as_str(),
+        })
         .collect();
-    let negated: Vec<&str> = hits
-        .iter()
-        .filter(|h| h.negated)
-        .map(|h| item.model.concepts[h.concept].label.as_str())
-        .collect();
-    let listed = hits.iter().any(|h| h.listed);
+    let missing = dedup(&missing).join(", ");
     let mut out = match verdict {
-        Verdict::Covered => format!("found {}", found.join(", ")),
-        Verdict::Partial => format!(
-            "found {}; not found: {}",
-            found.join(", "),
-            missing.join(", ")
-        ),
+        Verdict::Covered => format!("the answer says {said}"),
+        Verdict::Partial if missing.is_empty() => {
+            format!("the answer says {said}, but not all of what the item asks")
+        }
+        Verdict::Partial => format!("the answer says {said}; not stated: {missing}"),
         Verdict::Review => format!(
-            "the idea appears but negated ({}): check whether the answer rejects it",
-            dedup(&negated).join(", ")
+            "the answer both states and rejects this ({}): check which it means",
+            quoted(&mut hits.iter().filter(|h| h.negated))
         ),
-        Verdict::Missed if found.is_empty() => format!("none of: {}", missing.join(", ")),
-        Verdict::Missed => format!(
-            "only {}; not found: {}",
-            found.join(", "),
-            missing.join(", ")
+        Verdict::Missed if hits.iter().any(|h| h.negated) && window.is_empty() => format!(
+            "the answer rejects it ({})",
+            quoted(&mut hits.iter().filter(|h| h.negated))
         ),
+        Verdict::Missed if said.is_empty() => format!("not stated: {missing}"),
+        Verdict::Missed => format!("the answer says only {said}; not stated: {missing}"),
     };
-    if listed && verdict != Verdict::Covered {
-        out.push_str("; terms listed without explanation do not count");
+    if hits.iter().any(|h| h.listed) && verdict != Verdict::Covered {
+        out.push_str("; terms only listed, or only asked about, do not count");
     }
     out
 }
