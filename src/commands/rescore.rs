@@ -48,6 +48,8 @@ struct Tally {
     checked: i64,
     outdated: i64,
     changed: usize,
+    /// Item verdicts that differ from the stored ones, among items both gradings have.
+    verdicts_changed: usize,
 }
 
 async fn rescore_all(
@@ -98,6 +100,8 @@ async fn rescore_all(
                         tally.changed += 1;
                         writeln!(out, "{line}")?;
                     }
+                    tally.verdicts_changed +=
+                        graded.iter().map(|g| g.verdicts_changed).sum::<usize>();
                 }
                 if apply {
                     store
@@ -124,6 +128,8 @@ fn current_rubric(site: &Site, scenario: &str) -> Option<Rubric> {
 struct Graded {
     regraded: Regraded,
     line: Option<String>,
+    /// Items whose machine verdict differs from the stored one.
+    verdicts_changed: usize,
 }
 
 /// Grades the page on every core (off the async workers), keeping its order.
@@ -185,7 +191,33 @@ fn regrade(attempt: &ToRegrade, rubric: &Rubric, rubric_json: &str) -> anyhow::R
         at: crate::web::view::now_ms(),
         settle: crate::grading::settle_stored,
     };
-    Ok(Graded { regraded, line })
+    let before: Vec<(String, String)> =
+        serde_json::from_str::<serde_json::Value>(&attempt.verdicts)
+            .ok()
+            .and_then(|v| v.get("items").and_then(|i| i.as_array()).cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|i| {
+                Some((
+                    i.get("id")?.as_str()?.to_owned(),
+                    i.get("verdict")?.as_str()?.to_owned(),
+                ))
+            })
+            .collect();
+    let verdicts_changed = grade
+        .items
+        .iter()
+        .filter(|i| {
+            before
+                .iter()
+                .any(|(id, v)| *id == i.id && v.as_str() != i.verdict.as_str())
+        })
+        .count();
+    Ok(Graded {
+        regraded,
+        line,
+        verdicts_changed,
+    })
 }
 
 /// Progress on standard error for long runs: a line rewritten in place on a terminal, a line
@@ -253,14 +285,19 @@ fn closing_line(tally: &Tally, apply: bool) -> String {
         false => "would be rescored (run with --apply to store them)",
     };
     format!(
-        "{} checked: {} graded against an older rubric {action}; {}",
+        "{} checked: {} graded against an older rubric {action}; {}; {}",
         plural(
             usize::try_from(tally.checked).unwrap_or(0),
             "attempt",
             "attempts"
         ),
         tally.outdated,
-        plural(tally.changed, "score changes", "scores change")
+        plural(tally.changed, "score changes", "scores change"),
+        plural(
+            tally.verdicts_changed,
+            "item verdict changes",
+            "item verdicts change"
+        )
     )
 }
 
@@ -274,16 +311,18 @@ mod tests {
             checked: 1,
             outdated: 1,
             changed: 1,
+            verdicts_changed: 1,
         };
         assert_eq!(
             closing_line(&one, true),
-            "1 attempt checked: 1 graded against an older rubric rescored; 1 score changes"
+            "1 attempt checked: 1 graded against an older rubric rescored; 1 score changes; 1 item verdict changes"
         );
         let two = Tally {
             checked: 2,
             outdated: 2,
             changed: 2,
+            verdicts_changed: 0,
         };
-        assert!(closing_line(&two, false).ends_with("2 scores change"));
+        assert!(closing_line(&two, false).ends_with("2 scores change; 0 item verdicts change"));
     }
 }

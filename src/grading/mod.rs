@@ -79,6 +79,11 @@ pub fn score(verdicts: impl IntoIterator<Item = (Verdict, f32)>) -> f64 {
 /// outdated and `rescore` shows and applies its effect.
 const SCORING_RULE: &str = "partial counts half";
 
+/// The grader's revision, part of every rubric version: change it with any change to how
+/// answers are read, so stored attempts graded by an older grader count as outdated and
+/// `firedrill rescore` shows (and with `--apply` stores) what the new one changes.
+const GRADER: &str = "2026-12-07: labels and asides as context; questions; rejections";
+
 /// A span of the answer that earned (part of) a verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
@@ -285,6 +290,7 @@ fn version_of(items: &[Item], scenario: &Scenario, slug: &str) -> String {
         }
     };
     feed(SCORING_RULE);
+    feed(GRADER);
     feed(slug);
     for item in items {
         feed(&item.id);

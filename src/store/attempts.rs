@@ -283,7 +283,7 @@ pub(super) async fn count_graded_by(
         .await
 }
 
-pub(super) const GRADED_BY: &str = "SELECT id, public_id, answer, score FROM attempts \
+pub(super) const GRADED_BY: &str = "SELECT id, public_id, answer, verdicts, score FROM attempts \
      WHERE scenario = $1 AND rubric_version = $2 AND id > $3 ORDER BY id LIMIT $4";
 pub(super) const PAGE_OVERRIDES: &str = "SELECT attempt_id, item_id, verdict FROM overrides \
      WHERE attempt_id >= $1 AND attempt_id <= $2";
@@ -297,7 +297,7 @@ pub(super) async fn graded_by(
     after: i64,
     limit: u32,
 ) -> Result<Vec<ToRegrade>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, f64)> = sqlx::query_as(GRADED_BY)
+    let rows: Vec<(i64, String, String, String, f64)> = sqlx::query_as(GRADED_BY)
         .bind(scenario)
         .bind(version)
         .bind(after)
@@ -315,7 +315,7 @@ pub(super) async fn graded_by(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, public_id, answer, score)| ToRegrade {
+        .map(|(id, public_id, answer, verdicts, score)| ToRegrade {
             overrides: overrides
                 .iter()
                 .filter(|(a, _, _)| *a == id)
@@ -324,6 +324,7 @@ pub(super) async fn graded_by(
             id,
             public_id,
             answer,
+            verdicts,
             score,
         })
         .collect())

@@ -154,6 +154,8 @@ pub struct ToRegrade {
     pub id: i64,
     pub public_id: String,
     pub answer: String,
+    /// The machine verdicts stored now, as JSON.
+    pub verdicts: String,
     /// The score shown now.
     pub score: f64,
     /// Its overrides, as (item id, verdict).

@@ -198,7 +198,7 @@ async fn rescore_shows_changes_and_stores_them_only_with_apply() {
         out.contains(&format!("{id} gitops-drift-causing-outage: 0% -> ")),
         "{out}"
     );
-    assert!(out.ends_with("1 attempt checked: 1 graded against an older rubric would be rescored (run with --apply to store them); 1 score changes\n"), "{out}");
+    assert!(out.ends_with("1 attempt checked: 1 graded against an older rubric would be rescored (run with --apply to store them); 1 score changes; 0 item verdicts change\n"), "{out}");
     let store = firedrill::store::Store::open(&url).await.unwrap();
     let before = store.attempt(&id, "learner").await.unwrap().unwrap();
     assert_eq!(
@@ -216,7 +216,7 @@ async fn rescore_shows_changes_and_stores_them_only_with_apply() {
     assert!(after.score > 0.0 && after.covered > 0, "{after:?}");
     store.close().await;
     let (_, out) = run(args(false));
-    assert!(out.ends_with("1 attempt checked: 0 graded against an older rubric would be rescored (run with --apply to store them); 0 scores change\n"), "{out}");
+    assert!(out.ends_with("1 attempt checked: 0 graded against an older rubric would be rescored (run with --apply to store them); 0 scores change; 0 item verdicts change\n"), "{out}");
 }
 
 /// Runs `firedrill` with `stdin` as standard input; returns the exit code and all output.
@@ -1274,4 +1274,59 @@ fn eval_measures_the_split_it_is_asked_for_and_the_raters_agreement() {
         "{}",
         missing.stderr
     );
+}
+
+#[tokio::test]
+async fn rescore_counts_the_item_verdicts_a_newer_grader_changes_and_keeps_versions_until_applied()
+{
+    let folder = content(&[("scenarios/kubelet-upgrade.md", KUBELET)]);
+    let db = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", db.path().join("g.db").display());
+    let store = firedrill::store::Store::open(&url).await.unwrap();
+    // What an older grader stored: both items missed, under a version of its own.
+    let old = r#"{"score":0.0,"covered":0,"total":2,"items":[
+        {"id":"rolls-the-kubelet-back-to-the","text":"","weight":1.0,"verdict":"missed","evidence":[],"reason":""},
+        {"id":"adds-a-canary-node-to-the","text":"","weight":1.0,"verdict":"missed","evidence":[],"reason":""}],"traps":[]}"#;
+    let stored = store
+        .submit_attempt(firedrill::store::NewAttempt {
+            learner: "learner".into(),
+            scenario: "kubelet-upgrade".into(),
+            rubric_version: "0ldgrader000".into(),
+            rubric_json: "{}".into(),
+            answer: "Roll the kubelet back to the previous version on the broken nodes.".into(),
+            verdicts_json: old.into(),
+            score: 0.0,
+            covered: 0,
+            total: 2,
+            revealed_before: false,
+            started_at: None,
+            submitted_at: 1,
+        })
+        .await
+        .unwrap();
+    store.close().await;
+    let args = [
+        "rescore",
+        "--content",
+        folder.path().to_str().unwrap(),
+        "--database",
+        &url,
+    ];
+    let (code, out) = firedrill(&args);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.ends_with("1 score changes; 1 item verdict changes\n"),
+        "the rollback item goes from missed to covered: {out}"
+    );
+    let store = firedrill::store::Store::open(&url).await.unwrap();
+    let seen = store
+        .attempt(&stored.public_id, "learner")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        seen.rubric_version, "0ldgrader000",
+        "a dry run keeps the stored version"
+    );
+    store.close().await;
 }
