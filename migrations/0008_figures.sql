@@ -53,7 +53,3 @@ GROUP BY 1, 2;
 
 -- A scenario's newest answers (the statistics page shows ten) without reading the others.
 CREATE INDEX attempts_by_scenario_newest ON attempts (scenario, id DESC);
-
--- A learner's best score per scenario (progress by topic) read from the index alone.
-DROP INDEX attempts_by_learner_scenario;
-CREATE INDEX attempts_by_learner_scenario ON attempts (learner, scenario, score);
