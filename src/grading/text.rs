@@ -205,6 +205,27 @@ const COMPOUNDS: &[&str] = &[
     "gitlab",
     "javascript",
     "openssl",
+    // Product and service names of the field that are one word however they are written.
+    "haproxy",
+    "postgresql",
+    "mysql",
+    "mongodb",
+    "dynamodb",
+    "cloudtrail",
+    "cloudwatch",
+    "cloudfront",
+    "cloudflare",
+    "pagerduty",
+    "opsgenie",
+    "rabbitmq",
+    "elasticsearch",
+    "opensearch",
+    "coredns",
+    "alertmanager",
+    "letsencrypt",
+    "fluentbit",
+    "vmware",
+    "typescript",
 ];
 
 /// Pushes a word, splitting camelCase identifiers into their parts.
