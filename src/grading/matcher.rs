@@ -260,6 +260,14 @@ fn concepts_of(text: &str, scale: f32, keep_negated: bool) -> Vec<Concept> {
         concept.words = text[words[start].start..words[at - 1].end]
             .trim_matches(|c: char| !c.is_alphanumeric())
             .to_owned();
+        // The item's first word is capitalised only because it starts the sentence ("Ties the
+        // start ..."); a name ("CloudTrail", "TTL") keeps its case.
+        let mut chars = concept.words.chars();
+        let sentence_case = chars.next().is_some_and(char::is_uppercase)
+            && chars.all(|c| c.is_lowercase() || c == ' ');
+        if start == 0 && sentence_case {
+            concept.words = concept.words.to_lowercase();
+        }
         let word = words[start];
         if keep_negated && word.negated {
             // The first idea of the negated clause is the forbidden action; the rest its objects.
