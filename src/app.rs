@@ -243,6 +243,10 @@ fn routes(state: AppState, assets: Assets) -> Router {
         .route("/i/{token}/events", get(candidate::events))
         .nest("/static", assets.router())
         .fallback(get(pages::page))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::web::error_nav::personalise,
+        ))
         .with_state(state)
 }
 

@@ -124,6 +124,10 @@ impl IntoResponse for AppError {
             path: None,
         };
         let mut response = (status, crate::templates::page(&page)).into_response();
+        // A signed-in visitor gets their own header on it (`web::error_nav`).
+        response
+            .extensions_mut()
+            .insert(crate::web::error_nav::ErrorPageMarker);
         if let Some(refusal) = self.refusal() {
             response.extensions_mut().insert(refusal);
         }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod candidate;
 pub mod cookies;
+pub mod error_nav;
 pub mod grader;
 pub mod headers;
 pub mod identity;

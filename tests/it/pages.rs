@@ -489,3 +489,37 @@ async fn the_wiki_index_groups_pages_by_kind_topic_packs_and_runbooks_first() {
     // Scenarios are not wiki pages.
     assert!(!page.body.contains(r#"href="/scenarios/s""#));
 }
+
+#[tokio::test]
+async fn error_pages_carry_the_signed_in_visitors_own_header() {
+    let app = TestApp::fixtures().await;
+    // Signed out: the error page offers to sign in.
+    let anonymous = app.get("/stats/no-such-scenario").await;
+    assert_eq!(
+        anonymous.status,
+        StatusCode::SEE_OTHER,
+        "stats need an account"
+    );
+    app.signed_in_as("ana", firedrill::accounts::Role::Author)
+        .await;
+    let missing = app.get("/stats/no-such-scenario").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    missing.assert_contains(&["Page not found", "ana", "Sign out"]);
+    assert!(
+        !missing.body.contains(r#"href="/sign-in"#),
+        "no sign-in link for ana"
+    );
+    assert_eq!(missing.header(header::CACHE_CONTROL), "no-store");
+    let bad = app.get("/attempts?before=abc").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    bad.assert_contains(&["ana", "Sign out"]);
+
+    let learner = app.another_browser();
+    learner
+        .signed_in_as("lee", firedrill::accounts::Role::Learner)
+        .await;
+    let refused = learner.get("/stats").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    refused.assert_contains(&["Not available to your account", "lee", "Sign out"]);
+    assert!(!refused.body.contains("ana"), "nobody else's header");
+}
