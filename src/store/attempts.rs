@@ -3,7 +3,8 @@
 use sqlx::{SqliteConnection, SqliteExecutor};
 
 use super::model::{
-    Attempt, AttemptSummary, NewAttempt, Position, Regraded, Settle, StoredAttempt, ToRegrade,
+    Attempt, AttemptSummary, NewAttempt, Position, RecentAttempt, Regraded, Settle, StoredAttempt,
+    ToRegrade,
 };
 
 /// Inserts the attempt, and its rubric version when new; part of the writer's transaction.
@@ -234,16 +235,16 @@ pub(super) async fn count(db: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Erro
     sqlx::query_scalar(COUNT_ATTEMPTS).fetch_one(db).await
 }
 
-pub(super) const NEWEST_OF_SCENARIO: &str = "SELECT id, public_id, learner, scenario, rubric_version, answer, verdicts, score, \
-     machine_score, covered, total, revealed_before, started_at, submitted_at \
-     FROM attempts WHERE scenario = $1 ORDER BY id DESC LIMIT $2";
+pub(super) const NEWEST_OF_SCENARIO: &str = "SELECT answer, verdicts, score, covered, total, \
+     submitted_at FROM attempts WHERE scenario = $1 ORDER BY id DESC LIMIT $2";
 
-/// The scenario's newest attempts, newest first, at most `limit`.
+/// The scenario's newest attempts, newest first, at most `limit`: what the statistics page shows
+/// of them, without who wrote them.
 pub(super) async fn newest(
     db: impl SqliteExecutor<'_>,
     scenario: &str,
     limit: u32,
-) -> Result<Vec<Attempt>, sqlx::Error> {
+) -> Result<Vec<RecentAttempt>, sqlx::Error> {
     sqlx::query_as(NEWEST_OF_SCENARIO)
         .bind(scenario)
         .bind(i64::from(limit))

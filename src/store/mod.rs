@@ -31,9 +31,9 @@ use tokio::sync::mpsc;
 
 pub use model::{
     Attempt, AttemptSummary, Event, Figures, Interview, ItemFigures, NewAttempt, NewEvent,
-    NewInterview, NewOverride, NewSession, NewUser, NotesGrade, Override, Position, Regraded,
-    RoleChange, SecretChange, Session, Settle, StoredAttempt, ToRegrade, User, UserSession,
-    VerdictCounts,
+    NewInterview, NewOverride, NewSession, NewUser, NotesGrade, Override, Position, RecentAttempt,
+    Regraded, RoleChange, SecretChange, Session, Settle, StoredAttempt, ToRegrade, User,
+    UserSession, VerdictCounts,
 };
 pub use session_cache::FRESH_FOR as SESSION_FRESH_FOR;
 pub use users::learner_key;
@@ -197,12 +197,12 @@ impl Store {
         Ok(figures::recount(&self.readers, scenario).await?)
     }
 
-    /// The scenario's newest attempts, newest first, at most `limit`.
+    /// The scenario's newest attempts, newest first, at most `limit`, without who wrote them.
     pub async fn newest_attempts(
         &self,
         scenario: &str,
         limit: u32,
-    ) -> Result<Vec<Attempt>, StoreError> {
+    ) -> Result<Vec<RecentAttempt>, StoreError> {
         Ok(attempts::newest(&self.readers, scenario, limit).await?)
     }
 

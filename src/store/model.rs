@@ -148,6 +148,20 @@ pub struct Regraded {
     pub settle: Settle,
 }
 
+/// One of a scenario's recent attempts as the statistics page shows it: no learner, no ids.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RecentAttempt {
+    pub answer: String,
+    /// The machine verdicts as JSON (for the evidence marks).
+    pub verdicts: String,
+    /// The score shown everywhere.
+    pub score: f64,
+    pub covered: i64,
+    pub total: i64,
+    /// Unix milliseconds.
+    pub submitted_at: i64,
+}
+
 /// A stored attempt to grade again: what grading and settling its score need.
 #[derive(Debug, Clone)]
 pub struct ToRegrade {
