@@ -21,6 +21,14 @@ pub struct TopicProgress {
     pub best_percent: u32,
 }
 
+/// The topics a scenario counts under: its own, or "Other" without any.
+fn topics_of(page: &Page) -> Vec<String> {
+    match page.meta.topics.is_empty() {
+        true => vec!["Other".to_owned()],
+        false => page.meta.topics.clone(),
+    }
+}
+
 /// Progress by topic from each scenario's best score (by slug), over the scenarios `reader`
 /// may see. Topics in name order; a scenario without a topic counts under "Other".
 pub fn progress_by_topic(
@@ -30,11 +38,7 @@ pub fn progress_by_topic(
 ) -> Vec<TopicProgress> {
     let mut topics: BTreeMap<String, (usize, Vec<f64>)> = BTreeMap::new();
     for page in site.scenarios().filter(|p| reader.sees(&p.meta)) {
-        let names = match page.meta.topics.is_empty() {
-            true => vec!["Other".to_owned()],
-            false => page.meta.topics.clone(),
-        };
-        for name in names {
+        for name in topics_of(page) {
             let entry = topics.entry(name).or_default();
             entry.0 += 1;
             entry.1.extend(best.get(&page.slug));
@@ -121,6 +125,7 @@ pub fn suggest<'a>(
     site: &'a Site,
     best: &BTreeMap<String, f64>,
     reader: Reader,
+    progress: &[TopicProgress],
 ) -> Option<Suggestion<'a>> {
     let level = learner_level(site, best, reader)?;
     let open: Vec<&Page> = site
@@ -151,11 +156,6 @@ pub fn suggest<'a>(
         .collect();
     let chosen = codes.into_iter().next()?;
     let candidates: Vec<&Page> = open.into_iter().filter(|p| code(p) == chosen).collect();
-    let progress = progress_by_topic(site, best, reader);
-    let topics_of = |p: &Page| match p.meta.topics.is_empty() {
-        true => vec!["Other".to_owned()],
-        false => p.meta.topics.clone(),
-    };
     // Fewest answered, then the lowest mean best score; among equals the broader topic (more
     // scenarios) first, then by name.
     let rank = |t: &&TopicProgress| {
@@ -414,6 +414,11 @@ mod tests {
         Site::build(&files)
     }
 
+    fn suggest_for<'a>(site: &'a Site, best: &BTreeMap<String, f64>) -> Option<Suggestion<'a>> {
+        let progress = progress_by_topic(site, best, Reader::Learner);
+        suggest(site, best, Reader::Learner, &progress)
+    }
+
     fn scores(pairs: &[(&str, f64)]) -> BTreeMap<String, f64> {
         pairs.iter().map(|(s, v)| (s.to_string(), *v)).collect()
     }
@@ -456,7 +461,7 @@ mod tests {
         ]);
         // Linux answered well once, DNS poorly once: Databases is untried, so weakest.
         let best = scores(&[("linux-a", 0.9), ("dns-a", 0.3)]);
-        let s = suggest(&site, &best, Reader::Learner).unwrap();
+        let s = suggest_for(&site, &best).unwrap();
         assert_eq!(
             (s.page.slug.as_str(), s.level.as_str(), s.topic.as_str()),
             ("db-b", "L1", "Databases")
@@ -464,14 +469,14 @@ mod tests {
         assert_eq!((s.answered, s.scenarios), (0, 2));
         // With Databases answered too, the weakest left at L1 is DNS (30%).
         let best = scores(&[("linux-a", 0.9), ("dns-a", 0.3), ("db-b", 0.6)]);
-        let s = suggest(&site, &best, Reader::Learner).unwrap();
+        let s = suggest_for(&site, &best).unwrap();
         assert_eq!(
             (s.page.slug.as_str(), s.topic.as_str(), s.best_percent),
             ("dns-b", "DNS", 30)
         );
         // Two done well: placed at L2, where only db-a is left.
         let best = scores(&[("linux-a", 0.9), ("linux-b", 0.8), ("dns-a", 0.3)]);
-        let s = suggest(&site, &best, Reader::Learner).unwrap();
+        let s = suggest_for(&site, &best).unwrap();
         assert_eq!((s.page.slug.as_str(), s.level.as_str()), ("db-a", "L2"));
         // Everything answered: nothing to suggest.
         let all = scores(&[
@@ -482,7 +487,7 @@ mod tests {
             ("db-a", 1.0),
             ("db-b", 1.0),
         ]);
-        assert!(suggest(&site, &all, Reader::Learner).is_none());
+        assert!(suggest_for(&site, &all).is_none());
     }
 
     #[test]
@@ -497,10 +502,7 @@ mod tests {
         ]);
         // Done well twice at L2 and once at L3: placed at L3... with l3-left open there.
         let best = scores(&[("l2-done", 0.9), ("l2-done-too", 0.9), ("l3-done", 0.9)]);
-        assert_eq!(
-            suggest(&site, &best, Reader::Learner).unwrap().page.slug,
-            "l3-left"
-        );
+        assert_eq!(suggest_for(&site, &best).unwrap().page.slug, "l3-left");
         let best = scores(&[
             ("l2-done", 0.9),
             ("l2-done-too", 0.9),
@@ -508,9 +510,6 @@ mod tests {
             ("l3-left", 0.2),
         ]);
         // Placed at L3 with nothing left there: L1 (lower) before L4 (higher).
-        assert_eq!(
-            suggest(&site, &best, Reader::Learner).unwrap().page.slug,
-            "l1"
-        );
+        assert_eq!(suggest_for(&site, &best).unwrap().page.slug, "l1");
     }
 }

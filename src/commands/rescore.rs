@@ -191,27 +191,11 @@ fn regrade(attempt: &ToRegrade, rubric: &Rubric, rubric_json: &str) -> anyhow::R
         at: crate::web::view::now_ms(),
         settle: crate::grading::settle_stored,
     };
-    let before: Vec<(String, String)> =
-        serde_json::from_str::<serde_json::Value>(&attempt.verdicts)
-            .ok()
-            .and_then(|v| v.get("items").and_then(|i| i.as_array()).cloned())
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|i| {
-                Some((
-                    i.get("id")?.as_str()?.to_owned(),
-                    i.get("verdict")?.as_str()?.to_owned(),
-                ))
-            })
-            .collect();
+    let before = crate::grading::stored_verdicts(&attempt.verdicts);
     let verdicts_changed = grade
         .items
         .iter()
-        .filter(|i| {
-            before
-                .iter()
-                .any(|(id, v)| *id == i.id && v.as_str() != i.verdict.as_str())
-        })
+        .filter(|i| before.iter().any(|(id, v)| *id == i.id && *v != i.verdict))
         .count();
     Ok(Graded {
         regraded,

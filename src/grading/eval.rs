@@ -220,6 +220,15 @@ n/a: nothing to measure in that row: precision where the grader marked nothing c
   too alike answers for agreement beyond chance to show).
 ";
 
+/// The scores' column headings, above the rows.
+fn header(out: &mut String) {
+    let _ = writeln!(
+        out,
+        "{:<58} {:>5} {:>9} {:>7} {:>6} {:>7}",
+        "", "pairs", "precision", "recall", "F1", "kappa"
+    );
+}
+
 /// One row of the report: a name, then the scores, `n/a` where there is nothing to measure.
 fn row(out: &mut String, name: &str, s: Scores) {
     let shown = |value: f64, measurable: bool| match measurable {
@@ -244,11 +253,7 @@ fn row(out: &mut String, name: &str, s: Scores) {
 pub fn report(pairs: &[Pair]) -> String {
     let mut out = String::new();
     out.push_str(&confusion(pairs));
-    let _ = writeln!(
-        out,
-        "{:<58} {:>5} {:>9} {:>7} {:>6} {:>7}",
-        "", "pairs", "precision", "recall", "F1", "kappa"
-    );
+    header(&mut out);
     row(&mut out, "overall", Scores::of(pairs));
     let mut slices: Vec<&str> = pairs
         .iter()
@@ -328,11 +333,7 @@ pub fn raters_report(pairs: &[Pair]) -> String {
         "\nRaters: two independent labellings of the same answers (a in rows, b in columns)\n",
     );
     out.push_str(&confusion(pairs));
-    let _ = writeln!(
-        out,
-        "{:<58} {:>5} {:>9} {:>7} {:>6} {:>7}",
-        "", "pairs", "precision", "recall", "F1", "kappa"
-    );
+    header(&mut out);
     row(&mut out, "raters overall", Scores::of(pairs));
     let mut scenarios: Vec<&str> = pairs.iter().map(|p| p.scenario.as_str()).collect();
     scenarios.dedup();

@@ -166,6 +166,23 @@ impl Grade {
     }
 }
 
+/// The machine's verdict on each item of a stored grade (JSON), by item id; empty when the JSON
+/// cannot be read. Reads only what it needs, so grades stored by older graders read too.
+pub fn stored_verdicts(verdicts_json: &str) -> Vec<(String, Verdict)> {
+    #[derive(Deserialize)]
+    struct Stored {
+        items: Vec<StoredItem>,
+    }
+    #[derive(Deserialize)]
+    struct StoredItem {
+        id: String,
+        verdict: Verdict,
+    }
+    serde_json::from_str::<Stored>(verdicts_json)
+        .map(|s| s.items.into_iter().map(|i| (i.id, i.verdict)).collect())
+        .unwrap_or_default()
+}
+
 /// [`Grade::settled`] over a stored grade (JSON) and its overrides (item id, verdict), as the
 /// store needs it when it keeps an attempt's score current; `None` when the JSON is unreadable.
 pub fn settle_stored(verdicts_json: &str, overrides: &[(String, String)]) -> Option<(f64, i64)> {

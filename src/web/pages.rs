@@ -39,20 +39,22 @@ pub async fn catalogue(
         _ => Default::default(),
     };
     let personal = !best.is_empty();
+    let progress = match personal {
+        true => crate::stats::progress_by_topic(site, &best, reader),
+        false => Vec::new(),
+    };
+    let suggestion = match personal {
+        true => crate::stats::suggest(site, &best, reader, &progress),
+        false => None,
+    };
     let page = CataloguePage {
         layout: Layout::in_section("scenarios"),
         scenarios: catalogue::scenarios(site, &filter, reader),
         facets: Facets::of(listed()),
         total: listed().count(),
         filter: &filter,
-        progress: match personal {
-            true => crate::stats::progress_by_topic(site, &best, reader),
-            false => Vec::new(),
-        },
-        suggestion: match personal {
-            true => crate::stats::suggest(site, &best, reader),
-            false => None,
-        },
+        progress,
+        suggestion,
         best,
     };
     let response = templates::page_for(visitor.0.as_ref(), &page);
