@@ -33,6 +33,7 @@ pub fn eval(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let chosen = chosen_scenarios(&args.dir, args.split)?;
     let mut pairs = Vec::new();
     let mut raters = Vec::new();
+    let mut graded = Vec::new();
     for path in answer_sets(&args.dir)? {
         let set = read_set(&path)?;
         if chosen.as_ref().is_some_and(|c| !c.contains(&set.scenario)) {
@@ -42,6 +43,7 @@ pub fn eval(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot grade the answers in `{}`", path.display()))?;
         pairs.extend(eval::pairs(&set, &rubric).map_err(anyhow::Error::msg)?);
         raters.extend(rater_pairs(&args.dir, &set.scenario)?);
+        graded.push((set, rubric));
     }
     anyhow::ensure!(
         !pairs.is_empty(),
@@ -50,6 +52,12 @@ pub fn eval(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         args.split.name()
     );
     let mut out = eval::report(&pairs);
+    // Settings are chosen on the dev scenarios only: never on held-out ones.
+    if args.split == Split::Dev && graded.len() > 1 {
+        let sets: Vec<_> = graded.iter().map(|(s, r)| (s, r)).collect();
+        let selection = eval::leave_one_scenario_out(&sets).map_err(anyhow::Error::msg)?;
+        out.push_str(&eval::selection_report(&selection));
+    }
     if !raters.is_empty() {
         out.push_str(&eval::raters_report(&raters));
     }

@@ -718,8 +718,14 @@ fn keyword_lists(text: &str, tokens: &[Token], rubric_stems: &HashSet<&str>) -> 
         // One identifier (`certmanager_certificate_expiration_timestamp_seconds.`) is a term.
         let one_word = !gaps.iter().any(|g| g.contains(char::is_whitespace));
         let terms = !full_stop || separated || one_word;
+        // "describe pod -> OOMKilled, exit 137" is a finding in note form: an arrow or an
+        // equals sign gives the terms a role.
+        let relates = gaps
+            .iter()
+            .any(|g| g.contains("->") || g.contains('→') || g.contains("=>") || g.trim() == "=");
         let whole = (!code
             && terms
+            && !relates
             && content.len() >= 3
             && stops == 0
             && key * 10 >= content.len() * 7)
@@ -810,6 +816,16 @@ mod tests {
         assert!(!listed.contains(&"fix".to_owned()));
         let prose = "The HPA scales to 8, Argo reverts it to 3 from Git, and the pods churn.";
         assert!(listed_words(prose, &rubric).is_empty());
+    }
+
+    #[test]
+    fn a_note_relating_terms_with_an_arrow_is_a_finding_not_a_keyword_list() {
+        let rubric = ["describ", "pod", "oom", "kill", "exit", "last", "state"];
+        let note = "- describe pod -> Last State OOMKilled, exit 137";
+        assert!(listed_words(note, &rubric).is_empty(), "{note}");
+        // The same terms without the arrow are a bare list.
+        let bare = "- describe pod, Last State OOMKilled, exit 137";
+        assert!(!listed_words(bare, &rubric).is_empty(), "{bare}");
     }
 
     #[test]

@@ -82,7 +82,7 @@ const SCORING_RULE: &str = "partial counts half";
 /// The grader's revision, part of every rubric version: change it with any change to how
 /// answers are read, so stored attempts graded by an older grader count as outdated and
 /// `firedrill rescore` shows (and with `--apply` stores) what the new one changes.
-const GRADER: &str = "2026-12-07: labels and asides as context; questions; rejections";
+const GRADER: &str = "2026-12-07b: arrows relate terms; thresholds chosen leave-one-scenario-out";
 
 /// A span of the answer that earned (part of) a verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,6 +120,45 @@ pub struct Rubric {
     pub version: String,
     pub items: Vec<Item>,
     pub traps: Vec<TrapItem>,
+    /// The thresholds verdicts are read with.
+    #[serde(skip)]
+    pub settings: Settings,
+}
+
+/// The shares of an item's weight the answer must state for each verdict. The shipped values
+/// are those leave-one-scenario-out selection over the dev scenarios picks (`firedrill eval
+/// --split dev` shows the selection); other values exist only for that selection.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    pub covered_at: f32,
+    pub partial_at: f32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            covered_at: 0.55,
+            partial_at: 0.5,
+        }
+    }
+}
+
+impl Settings {
+    /// The values leave-one-scenario-out selection chooses from.
+    pub fn grid() -> Vec<Self> {
+        let mut out = Vec::new();
+        for covered in [0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7] {
+            for partial in [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6] {
+                if partial < covered {
+                    out.push(Self {
+                        covered_at: covered,
+                        partial_at: partial,
+                    });
+                }
+            }
+        }
+        out
+    }
 }
 
 /// The verdict on one item.
@@ -255,6 +294,7 @@ impl Rubric {
             version,
             items,
             traps,
+            settings: Settings::default(),
         }
     }
 
@@ -270,7 +310,7 @@ impl Rubric {
         let items: Vec<ItemGrade> = self
             .items
             .iter()
-            .map(|item| grade_item(item, &prepared))
+            .map(|item| grade_item(item, &prepared, self.settings))
             .collect();
         let traps = self
             .traps
@@ -330,15 +370,15 @@ fn version_of(items: &[Item], scenario: &Scenario, slug: &str) -> String {
     format!("{hash:016x}")[..12].to_owned()
 }
 
-/// Share of an item's weight that must be found for each verdict.
-const COVERED_AT: f32 = 0.55;
-const PARTIAL_AT: f32 = 0.3;
-
 /// The most evidence spans an item's verdict shows: an author's evidence phrase repeated all
 /// over an answer earns the item once, and a few spans show where.
 pub const MAX_EVIDENCE: usize = 32;
 
-fn grade_item(item: &Item, answer: &Answer<'_>) -> ItemGrade {
+fn grade_item(item: &Item, answer: &Answer<'_>, settings: Settings) -> ItemGrade {
+    let Settings {
+        covered_at,
+        partial_at,
+    } = settings;
     let also = answer.also_hits(&item.model);
     if !also.is_empty() {
         let evidence = also.iter().map(|&(a, b)| evidence(answer, a, b)).collect();
@@ -414,20 +454,20 @@ fn grade_item(item: &Item, answer: &Answer<'_>) -> ItemGrade {
     // The answer denies the whole idea in one sentence ("ArgoCD isn't fighting the HPA") and
     // affirms it only from words scattered over several: the denial is what it says.
     let scattered = window.iter().any(|h| h.sentence != window[0].sentence);
-    let denied = scattered && denies_in_one_sentence(&item.model, &hits, COVERED_AT);
+    let denied = scattered && denies_in_one_sentence(&item.model, &hits, covered_at);
     let rejected = denied
         || distinctive.iter().any(|&c| {
             hits.iter()
                 .any(|h| h.concept == c && h.negated && !h.listed)
                 && !usable.iter().any(|h| h.concept == c)
         });
-    let verdict = if share >= COVERED_AT && has_point && !rejected {
+    let verdict = if share >= covered_at && has_point && !rejected {
         if names_enough_of_each_list(&item.model, answer, &usable, &window) {
             Verdict::Covered
         } else {
             Verdict::Partial
         }
-    } else if rejected || (negated_share >= COVERED_AT && hits.iter().any(|h| h.negated)) {
+    } else if rejected || (negated_share >= covered_at && hits.iter().any(|h| h.negated)) {
         // Rejected outright ("no need to roll back"), or for a "does not" item the forbidden
         // action done and never refused: missed. Affirmed in one place and rejected in another:
         // the evidence is mixed, and a person should look.
@@ -438,12 +478,12 @@ fn grade_item(item: &Item, answer: &Answer<'_>) -> ItemGrade {
                     .any(|h| h.concept == c && h.negated && !h.listed)
                     && !usable.iter().any(|h| h.concept == c)
             });
-        if share >= PARTIAL_AT && has_own(&item.model, &window) && !forbidden_done {
+        if share >= partial_at && has_own(&item.model, &window) && !forbidden_done {
             Verdict::Review
         } else {
             Verdict::Missed
         }
-    } else if share >= PARTIAL_AT
+    } else if share >= partial_at
         && ((has_point && !distinctive.is_empty())
             || (window
                 .iter()
@@ -747,7 +787,7 @@ mod tests {
         let items = items(texts);
         move |i, answer| {
             let stems: Vec<&str> = items.iter().flat_map(|i| i.model.stems()).collect();
-            grade_item(&items[i], &Answer::new(answer, &stems)).verdict
+            grade_item(&items[i], &Answer::new(answer, &stems), Settings::default()).verdict
         }
     }
 
@@ -967,7 +1007,7 @@ mod tests {
         let stems: Vec<&str> = items.iter().flat_map(|i| i.model.stems()).collect();
         let grade = |answer: &str| {
             let answer = Answer::new(answer, &stems);
-            grade_item(&items[1], &answer).verdict
+            grade_item(&items[1], &answer, Settings::default()).verdict
         };
         assert_eq!(
             grade("The HPA scales the deployment up and Argo scales it down."),
