@@ -10,6 +10,7 @@ mod comments;
 mod connections;
 mod drafts;
 mod exports;
+mod failure_classes;
 mod grading;
 mod grading_pool;
 mod helpers;
