@@ -8,12 +8,13 @@ use serde::Serialize;
 
 use super::diagnostics::{Diagnostic, Summary};
 use super::document::{self, Document, RawSection, scenario_prefix};
+use super::gauntlet::{self, Gauntlet};
 use super::hidden;
 use super::lint;
 use super::markdown::{self, Href, Spanned};
 use super::meta::{Meta, Reader};
 use super::navigation::{self, Backlink, RelatedLink};
-use super::scenario::{self, Scenario};
+use super::scenario::{self, Scenario, ScenarioKind};
 use super::section::{SectionRole, list_items, subsections};
 
 /// A content file as read from disk: its path relative to the content folder, with `/`.
@@ -48,6 +49,8 @@ pub struct Page {
     pub intro_html: String,
     pub sections: Vec<Section>,
     pub scenario: Option<Scenario>,
+    /// An interview gauntlet's rounds; such a page is neither a scenario nor a wiki page.
+    pub gauntlet: Option<Gauntlet>,
     pub related: Vec<RelatedLink>,
     /// Listed and computed, merged, in that order.
     pub backlinks: Vec<Backlink>,
@@ -64,11 +67,29 @@ pub struct Page {
 }
 
 impl Page {
-    /// The title without a `Scenario:` / `Interview:` prefix.
+    /// The title without a `Scenario:`, `Interview:` or `Interview Gauntlet:` prefix.
     pub fn short_title(&self) -> &str {
         match scenario_prefix(&self.title) {
             Some(prefix) => self.title[prefix.len() + 1..].trim(),
+            None if gauntlet::has_prefix(&self.title) => {
+                self.title[gauntlet::PREFIX.len()..].trim()
+            }
             None => &self.title,
+        }
+    }
+
+    /// A wiki page's in-page table of contents: its sections but the navigation, when it has
+    /// at least [`CONTENTS_FROM`] of them (a runbook of several scenarios, say).
+    pub fn table_of_contents(&self) -> Vec<&Section> {
+        let listed: Vec<&Section> = self
+            .sections
+            .iter()
+            .filter(|s| s.role != SectionRole::WikiNavigation)
+            .collect();
+        let wiki = self.scenario.is_none() && self.gauntlet.is_none();
+        match wiki && listed.len() >= CONTENTS_FROM {
+            true => listed,
+            false => Vec::new(),
         }
     }
 
@@ -83,12 +104,16 @@ impl Page {
     }
 }
 
+/// Wiki pages with this many sections or more get a table of contents.
+pub const CONTENTS_FROM: usize = 4;
+
 /// All pages and the problems found loading them.
 #[derive(Debug, Default)]
 pub struct Site {
     pages: Vec<Page>,
     by_url: HashMap<String, usize>,
     by_slug: HashMap<String, usize>,
+    by_gauntlet_slug: HashMap<String, usize>,
     pub diagnostics: Vec<Diagnostic>,
     pub files: usize,
     /// Files left out for errors whose front matter says `hidden: true` or `draft: true`, with
@@ -168,10 +193,17 @@ impl Site {
             .filter(|(_, p)| p.scenario.is_some())
             .map(|(i, p)| (p.slug.clone(), i))
             .collect();
+        let by_gauntlet_slug = pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.gauntlet.is_some())
+            .map(|(i, p)| (p.slug.clone(), i))
+            .collect();
         Self {
             pages,
             by_url,
             by_slug,
+            by_gauntlet_slug,
             diagnostics,
             files,
             restricted_broken: HashMap::new(),
@@ -231,8 +263,28 @@ impl Site {
         self.pages.iter().filter(|p| p.scenario.is_some())
     }
 
+    /// Pages that are neither scenarios nor gauntlets.
     pub fn wiki_pages(&self) -> impl Iterator<Item = &Page> {
-        self.pages.iter().filter(|p| p.scenario.is_none())
+        self.pages
+            .iter()
+            .filter(|p| p.scenario.is_none() && p.gauntlet.is_none())
+    }
+
+    pub fn gauntlets(&self) -> impl Iterator<Item = &Page> {
+        self.pages.iter().filter(|p| p.gauntlet.is_some())
+    }
+
+    /// A gauntlet by slug (gauntlets have slugs of their own, apart from scenarios'), or by
+    /// its path relative to the content folder.
+    pub fn gauntlet(&self, slug_or_path: &str) -> Option<&Page> {
+        let slug = slug_or_path.trim_start_matches("./");
+        self.by_gauntlet_slug
+            .get(slug)
+            .map(|&i| &self.pages[i])
+            .or_else(|| {
+                self.gauntlets()
+                    .find(|p| p.path == slug || slug.ends_with(&format!("/{}", p.path)))
+            })
     }
 
     pub fn by_url(&self, url: &str) -> Option<&Page> {
@@ -378,23 +430,26 @@ fn build_pages(
     })
 }
 
-/// Keeps the first scenario with a slug; a later one is an error.
+/// Keeps the first scenario with a slug, and the first gauntlet; a later one is an error.
 fn unique_slug<'f>(
     page: Page,
     path: &'f str,
     slugs: &mut HashMap<String, &'f str>,
 ) -> Result<Page, Diagnostic> {
-    if page.scenario.is_none() {
-        return Ok(page);
-    }
-    if let Some(first) = slugs.get(&page.slug) {
+    // Gauntlets have slugs of their own: the key tells them apart from scenarios'.
+    let key = match (&page.scenario, &page.gauntlet) {
+        (Some(_), _) => page.slug.clone(),
+        (None, Some(_)) => format!("gauntlet/{}", page.slug),
+        (None, None) => return Ok(page),
+    };
+    if let Some(first) = slugs.get(&key) {
         let message = format!(
             "duplicate slug `{}`: `{first}` already uses it; rename the file or set `slug:` in front matter",
             page.slug
         );
         return Err(Diagnostic::error(path, page.title_line, message));
     }
-    slugs.insert(page.slug.clone(), path);
+    slugs.insert(key, path);
     Ok(page)
 }
 
@@ -447,23 +502,30 @@ fn add_views<'a>(files: &'a [SourceFile], targets: &mut Targets<'a>, pages: &mut
 
 /// Errors that keep a scenario from being served; warnings are pushed.
 fn check_scenario(doc: &Document<'_>, diagnostics: &mut Vec<Diagnostic>) -> Result<(), Diagnostic> {
+    let walkthrough = super::walkthrough::is_walkthrough(doc);
     if doc
         .section(SectionRole::Prompt)
         .is_none_or(|s| s.events.is_empty())
     {
-        return Err(Diagnostic::error(
-            doc.path,
-            doc.title_line,
-            "scenario without a prompt: add a `## The Prompt` section saying what the learner is asked",
-        ));
+        let message = match walkthrough {
+            true => {
+                "walkthrough without a situation: add a `## Situation` section saying what the learner faces"
+            }
+            false => {
+                "scenario without a prompt: add a `## The Prompt` section saying what the learner is asked"
+            }
+        };
+        return Err(Diagnostic::error(doc.path, doc.title_line, message));
     }
-    let gradeable = [
-        SectionRole::Checklist,
-        SectionRole::StrongAnswer,
-        SectionRole::KeyConcepts,
-    ]
-    .into_iter()
-    .any(|role| doc.section(role).is_some());
+    // A walkthrough's items are derived from its root cause, fix and steps.
+    let gradeable = walkthrough
+        || [
+            SectionRole::Checklist,
+            SectionRole::StrongAnswer,
+            SectionRole::KeyConcepts,
+        ]
+        .into_iter()
+        .any(|role| doc.section(role).is_some());
     if !gradeable {
         diagnostics.push(Diagnostic::warning(doc.path, doc.title_line, "scenario has no checklist, strong answer or key concepts, so answers cannot be scored: add `## What a Strong Answer Includes` with one bullet per rubric item"));
     }
@@ -565,7 +627,15 @@ fn render(
     };
     let mut scenario = doc.is_scenario.then(|| Scenario {
         format: scenario_prefix(&doc.title).unwrap_or("Scenario").to_owned(),
+        kind: match super::walkthrough::is_walkthrough(doc) {
+            true => ScenarioKind::Walkthrough,
+            false => ScenarioKind::Interview,
+        },
         ..Scenario::default()
+    });
+    let mut gauntlet = doc.is_gauntlet.then(|| Gauntlet {
+        header: gauntlet::header(doc.intro()),
+        ..Gauntlet::default()
     });
     let mut page = Page {
         path: doc.path.to_owned(),
@@ -577,6 +647,7 @@ fn render(
         intro_html: render_events(doc.intro()),
         sections: Vec::with_capacity(doc.sections().len()),
         scenario: None,
+        gauntlet: None,
         related: Vec::new(),
         backlinks: Vec::new(),
         outgoing,
@@ -606,6 +677,11 @@ fn render(
                 if let Some(s) = scenario.as_mut() {
                     builder.add(s, role, section.events, &mut rendered);
                 }
+                if let Some(g) = gauntlet.as_mut()
+                    && role == SectionRole::Round
+                {
+                    g.add_round(&section, &builder);
+                }
                 rendered.html
             }
         };
@@ -622,11 +698,21 @@ fn render(
     problems.extend(lint::stub_text(doc));
     problems.extend(lint::draft(doc));
     if let Some(s) = scenario.as_mut() {
+        if s.kind == ScenarioKind::Walkthrough {
+            problems.extend(lint::walkthrough(doc.path, doc.title_line, s));
+            if s.rubric.is_empty() {
+                s.rubric = super::derive::walkthrough(s);
+            }
+        }
         problems.extend(lint::scenario(doc.path, s, &page.sections));
         scenario::dedupe_ids(&mut s.rubric);
     }
-    page.search_text = search_text(&page, scenario.as_ref());
+    if let Some(g) = &gauntlet {
+        problems.extend(lint::gauntlet(doc.path, doc.title_line, g));
+    }
+    page.search_text = search_text(&page, scenario.as_ref(), gauntlet.as_ref());
     page.scenario = scenario;
+    page.gauntlet = gauntlet;
     // Errors keep the page from being served; the first is the caller's to report.
     let mut first_error = None;
     for problem in problems {
@@ -639,9 +725,12 @@ fn render(
     first_error.map_or(Ok(page), Err)
 }
 
-fn search_text(page: &Page, scenario: Option<&Scenario>) -> String {
+/// What the catalogue searches: a gauntlet's category, but none of its rounds, whose questions
+/// come one at a time.
+fn search_text(page: &Page, scenario: Option<&Scenario>, gauntlet: Option<&Gauntlet>) -> String {
     let meta = &page.meta;
     let mut parts: Vec<&str> = vec![&page.title, meta.domain.as_deref().unwrap_or("")];
+    parts.extend(gauntlet.and_then(|g| g.header.category.as_deref()));
     parts.extend(meta.topics.iter().chain(&meta.tags).map(String::as_str));
     if let Some(s) = scenario {
         parts.extend(
