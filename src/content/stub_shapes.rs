@@ -244,3 +244,80 @@ draft: true   # only authors and admins see this page: delete this line to publi
 "#
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta() -> StubMeta<'static> {
+        StubMeta {
+            title: "T",
+            level: "L2",
+            topic: "X",
+            domain: "Y",
+        }
+    }
+
+    /// Each line of `stub` is structure, metadata, guidance in a comment or a placeholder of
+    /// `expected`, and each of those is written.
+    fn only_structure_and(stub: &str, expected: &[&str]) {
+        let lines: Vec<&str> = stub.lines().map(str::trim).collect();
+        for placeholder in expected {
+            assert!(lines.contains(placeholder), "not written: {placeholder}");
+        }
+        let mut in_comment = false;
+        for line in lines {
+            let structure = line.is_empty()
+                || [
+                    "# Scenario: ",
+                    "# Interview Gauntlet: ",
+                    "## ",
+                    "### ",
+                    "---",
+                    "```",
+                ]
+                .iter()
+                .any(|p| line.starts_with(p))
+                || [
+                    "draft: true",
+                    "Portal | ",
+                    "**Category:** ",
+                    "**Difficulty:** ",
+                ]
+                .iter()
+                .any(|p| line.starts_with(p))
+                || ["**Duration:** ", "**Domains:** ", "| Round | ", "|---|"]
+                    .iter()
+                    .any(|p| line.starts_with(p))
+                || [
+                    "**Commands:**",
+                    "**What to look for:**",
+                    "**Immediate:**",
+                    "**Preventive:**",
+                ]
+                .contains(&line);
+            let comment = in_comment || line.starts_with("<!--");
+            in_comment = comment && !line.ends_with("-->");
+            assert!(
+                structure || comment || placeholder::is(line),
+                "example text not in `placeholder`: {line}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_line_of_example_text_in_the_walkthrough_stub_is_a_known_placeholder() {
+        let expected: Vec<&str> = placeholder::walkthrough().collect();
+        only_structure_and(&walkthrough(&meta()), &expected);
+    }
+
+    #[test]
+    fn every_line_of_example_text_in_the_gauntlet_stub_is_a_known_placeholder() {
+        let stub = gauntlet(&meta());
+        let expected: Vec<&str> = placeholder::gauntlet().collect();
+        only_structure_and(&stub, &expected);
+        // As often as `gauntlet()` lists it, so the warnings can be counted.
+        let strong = stub.lines().filter(|l| *l == placeholder::STRONG).count();
+        assert_eq!(strong, 5);
+    }
+}

@@ -285,6 +285,42 @@ fn a_gauntlet_is_a_page_kind_of_its_own_with_metadata_from_its_header() {
 }
 
 #[test]
+fn gauntlets_are_listed_and_filtered_like_scenarios_but_their_questions_are_not_searched() {
+    use super::catalogue::{Filter, gauntlets};
+    use super::meta::Reader;
+    let site = site();
+    let titles = |filter: &Filter| -> Vec<String> {
+        gauntlets(&site, filter, Reader::Learner)
+            .iter()
+            .map(|p| p.short_title().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        titles(&Filter::default()),
+        [
+            "Disk Full on a Kafka Broker",
+            "Internal DNS Stops Resolving"
+        ]
+    );
+    let kafka = Filter {
+        topic: "kafka".into(),
+        ..Filter::default()
+    };
+    assert_eq!(titles(&kafka), ["Disk Full on a Kafka Broker"]);
+    let category = Filter {
+        q: "incident response".into(),
+        ..Filter::default()
+    };
+    assert_eq!(titles(&category), ["Disk Full on a Kafka Broker"]);
+    // Round 4's question mentions 2031: a search must not reveal what a later round asks.
+    let question = Filter {
+        q: "2031".into(),
+        ..Filter::default()
+    };
+    assert!(titles(&question).is_empty());
+}
+
+#[test]
 fn gauntlet_rounds_carry_question_note_strong_answer_and_the_optional_parts() {
     let site = site();
     let g = kafka(&site).gauntlet.as_ref().unwrap();
