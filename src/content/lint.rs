@@ -10,7 +10,7 @@ use super::document::Document;
 use super::gauntlet::Gauntlet;
 use super::markdown::{raw_html, without_comments};
 use super::navigation::RelatedLink;
-use super::scenario::Scenario;
+use super::scenario::{Scenario, ScenarioKind};
 use super::section::SectionRole;
 use super::site::Section;
 use super::stub::placeholder;
@@ -26,7 +26,15 @@ pub fn scenario(path: &str, scenario: &Scenario, sections: &[Section]) -> Vec<Di
             .iter()
             .find(|s| s.role == SectionRole::InvestigationPath)
     {
-        out.push(Diagnostic::warning(path, section.line, "the investigation path has no recognisable steps: start each step with a `# 1. Title` comment line inside a code block, or write the steps as a numbered list"));
+        let message = match scenario.kind {
+            ScenarioKind::Walkthrough => {
+                "the investigation steps have no recognisable steps: start each with a `### 1. Title` heading, then `**Commands:**` and a code block"
+            }
+            ScenarioKind::Interview => {
+                "the investigation path has no recognisable steps: start each step with a `# 1. Title` comment line inside a code block, or write the steps as a numbered list"
+            }
+        };
+        out.push(Diagnostic::warning(path, section.line, message));
     }
     let mut seen: Vec<(&str, usize)> = Vec::new();
     // Derived items are the page's own words: nothing for the author to reword as an item.

@@ -491,12 +491,16 @@ fn each_shapes_problems_are_reported_at_their_line() {
     let no_question = "# Interview Gauntlet: G\n\n**Difficulty:** L2\n\n## Round 1: The Opening\n\n> *What the interviewer is testing:* triage.\n\n### Strong Answer:\n\n> \"I'd check the logs first and the dashboards next.\"\n\n## Round 2: The Probe\n\n**Interviewer:** \"And then?\"\n\n### Trap Alert:\n\n> Guessing.\n";
     let no_rounds = "# Interview Gauntlet: Empty\n\n**Category:** Networking\n\n## Prerequisite Topic Packs\n\n- DNS (Topic Pack, L1)\n";
     let no_cause = "# Scenario: W\n\n## Situation\n\nThe API is slow.\n\n## Investigation Steps\n\n### 1. Look at the dashboards\n\n**What to look for:**\nLatency by route.\n";
+    let inline_command = "# Scenario: W3\n\n## Situation\n\nSlow.\n\n## Root Cause\n\nA hot key.\n\n## Investigation Steps\n\n### 1. Find the hot key\n\n**Command:** `redis-cli --hotkeys` on the primary\n";
     let no_situation = "# Scenario: W2\n\n## What You Know\n\n- It is slow\n";
+    let no_steps = "# Scenario: W4\n\n## Situation\n\nSlow.\n\n## Investigation Steps\n\nLook around.\n\n## Root Cause\n\nA hot key.\n";
     let site = Site::of_texts(&[
         ("gauntlets/q.md", no_question),
         ("gauntlets/e.md", no_rounds),
         ("scenarios/c.md", no_cause),
         ("scenarios/s.md", no_situation),
+        ("scenarios/i.md", inline_command),
+        ("scenarios/n.md", no_steps),
     ]);
     assert_eq!(
         problems(&site, "gauntlets/q.md"),
@@ -524,6 +528,21 @@ fn each_shapes_problems_are_reported_at_their_line() {
             "1: error: walkthrough without a situation: add a `## Situation` section saying what the learner faces"
         ]
     );
+    assert!(problems(&site, "scenarios/i.md").is_empty());
+    assert_eq!(
+        problems(&site, "scenarios/n.md"),
+        [
+            "7: warning: the investigation steps have no recognisable steps: start each with a `### 1. Title` heading, then `**Commands:**` and a code block"
+        ]
+    );
+    let step = &site
+        .scenario("i")
+        .unwrap()
+        .scenario
+        .as_ref()
+        .unwrap()
+        .investigation[0];
+    assert_eq!(step.code, "redis-cli --hotkeys");
     // Pages with errors are not served; the others are.
     assert!(site.gauntlet("q").is_none() && site.gauntlet("e").is_none());
     assert!(site.scenario("c").is_some() && site.scenario("s").is_none());

@@ -58,7 +58,7 @@ pub fn steps(events: &[Spanned<'_>], line_of: &dyn Fn(usize) -> usize) -> Vec<St
             let (label, title) = split_label(title);
             let (before, parts) = labelled(events);
             let looked_for = |p: &Part<'_>| p.is(&["what to look for", "look for", "shows"]);
-            let code: Vec<String> = std::iter::once(&before[..])
+            let mut code: Vec<String> = std::iter::once(&before[..])
                 .chain(
                     parts
                         .iter()
@@ -67,6 +67,11 @@ pub fn steps(events: &[Spanned<'_>], line_of: &dyn Fn(usize) -> usize) -> Vec<St
                 )
                 .flat_map(code_blocks)
                 .collect();
+            if code.is_empty() {
+                // `**Command:** `kubectl top pod`` on one line: its code spans are the commands.
+                let inline = parts.iter().filter(|p| p.is(&COMMAND_LABELS));
+                code = inline.flat_map(|p| code_spans(&p.events)).collect();
+            }
             let shows = parts
                 .iter()
                 .filter(|p| looked_for(p))
@@ -83,6 +88,21 @@ pub fn steps(events: &[Spanned<'_>], line_of: &dyn Fn(usize) -> usize) -> Vec<St
                 line: line_of(offset),
             })
         })
+        .collect()
+}
+
+/// Labels of a step's commands.
+const COMMAND_LABELS: [&str; 4] = ["command", "commands", "command(s)", "run"];
+
+/// The text of each code span (`` `df -h` ``) outside code blocks.
+fn code_spans(events: &[Spanned<'_>]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|(event, _)| match event {
+            Event::Code(code) => Some(code.trim().to_owned()),
+            _ => None,
+        })
+        .filter(|code| !code.is_empty())
         .collect()
 }
 
