@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod meta;
 pub mod navigation;
 pub mod parts;
+mod render;
 pub mod scenario;
 pub mod section;
 pub mod site;
