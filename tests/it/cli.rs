@@ -1461,3 +1461,22 @@ fn a_walkthrough_read_unedited_is_graded_on_its_derived_items_with_evidence() {
         "missed"
     );
 }
+
+#[test]
+fn grade_says_when_a_name_is_a_gauntlet() {
+    let dir = content(&[(
+        "gauntlets/dns.md",
+        include_str!("../fixtures/formats/gauntlet-dns-outage.md"),
+    )]);
+    let grade =
+        |name: &str| run_in(dir.path(), &["grade", "--content", ".", name, "-"], "x").stderr;
+    let gauntlet = "is an interview gauntlet, not a scenario: its rounds are scored one at a time, each against its strong answer\n";
+    assert_eq!(
+        grade("dns-outage-gauntlet"),
+        format!("error: `dns-outage-gauntlet` (`gauntlets/dns.md`) {gauntlet}")
+    );
+    assert_eq!(
+        grade("gauntlets/dns.md"),
+        format!("error: `gauntlets/dns.md` {gauntlet}")
+    );
+}
