@@ -123,7 +123,12 @@ pub struct RescoreArgs {
 /// What `new` can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum NewKind {
+    /// An interview scenario, in `scenarios/`.
     Scenario,
+    /// An investigation walkthrough, in `scenarios/`.
+    Walkthrough,
+    /// A multi-round interview gauntlet, in `gauntlets/`.
+    Gauntlet,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -43,6 +43,16 @@ fn not_found(site: &Site, name: &str) -> String {
              or `Interview: ...` has a checklist to grade against"
         );
     }
+    if let Some(page) = site.gauntlet(wanted) {
+        let file = match is(&page.path) {
+            true => String::new(),
+            false => format!(" (`{}`)", page.path),
+        };
+        return format!(
+            "`{name}`{file} is an interview gauntlet, not a scenario: its rounds are scored one \
+             at a time, each against its strong answer"
+        );
+    }
     let broken = site
         .diagnostics
         .iter()

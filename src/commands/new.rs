@@ -1,5 +1,5 @@
-//! `firedrill new scenario "Title"`: writes `scenarios/<slug>.md` under the content folder,
-//! never over an existing file.
+//! `firedrill new scenario|walkthrough|gauntlet "Title"`: writes `scenarios/<slug>.md` (or
+//! `gauntlets/<slug>.md`) under the content folder, never over an existing file.
 
 use std::io::Write;
 use std::path::Path;
@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::config::NewArgs;
+use crate::config::{NewArgs, NewKind};
 use crate::content;
 
 pub fn new(args: &NewArgs) -> anyhow::Result<ExitCode> {
@@ -17,7 +17,11 @@ pub fn new(args: &NewArgs) -> anyhow::Result<ExitCode> {
         "the title `{}` has no letters or digits to name the file after",
         args.title
     );
-    let dir = args.content.content.join("scenarios");
+    let folder = match args.kind {
+        NewKind::Scenario | NewKind::Walkthrough => "scenarios",
+        NewKind::Gauntlet => "gauntlets",
+    };
+    let dir = args.content.content.join(folder);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
     let path = dir.join(format!("{slug}.md"));
     let meta = content::stub::StubMeta {
@@ -40,14 +44,19 @@ pub fn new(args: &NewArgs) -> anyhow::Result<ExitCode> {
         }
         Err(err) => return Err(err).with_context(|| format!("cannot write `{}`", path.display())),
     };
-    file.write_all(content::stub::scenario(&meta).as_bytes())
+    let text = match args.kind {
+        NewKind::Scenario => content::stub::scenario(&meta),
+        NewKind::Walkthrough => content::stub_shapes::walkthrough(&meta),
+        NewKind::Gauntlet => content::stub_shapes::gauntlet(&meta),
+    };
+    file.write_all(text.as_bytes())
         .with_context(|| format!("cannot write `{}`", path.display()))?;
     println!("wrote {}", path.display());
     print!("{}", next_steps(&args.content.content, &path));
     Ok(ExitCode::SUCCESS)
 }
 
-/// What to do after `new scenario`: the stub is a draft, so say how to check and publish it.
+/// What to do after `new`: the stub is a draft, so say how to check and publish it.
 fn next_steps(content: &Path, path: &Path) -> String {
     let folder = match content == Path::new("content") {
         true => String::new(),

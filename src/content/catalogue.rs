@@ -77,8 +77,20 @@ impl Facets {
 
 /// The scenarios `reader` may see that match `filter`, by level then title.
 pub fn scenarios<'s>(site: &'s Site, filter: &Filter, reader: Reader) -> Vec<&'s Page> {
-    let mut found: Vec<&Page> = site
-        .scenarios()
+    listed(site.scenarios(), filter, reader)
+}
+
+/// The gauntlets `reader` may see that match `filter`, by level then title.
+pub fn gauntlets<'s>(site: &'s Site, filter: &Filter, reader: Reader) -> Vec<&'s Page> {
+    listed(site.gauntlets(), filter, reader)
+}
+
+fn listed<'s>(
+    pages: impl Iterator<Item = &'s Page>,
+    filter: &Filter,
+    reader: Reader,
+) -> Vec<&'s Page> {
+    let mut found: Vec<&Page> = pages
         .filter(|p| reader.sees(&p.meta))
         .filter(|p| filter.matches(p))
         .collect();

@@ -6,6 +6,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
 use super::diagnostics::{Diagnostic, LineIndex};
+use super::gauntlet;
 use super::markdown::{self, Spanned};
 use super::meta::{self, FrontMatter, KindOverride, Meta};
 use super::section::SectionRole;
@@ -19,6 +20,8 @@ pub struct Document<'a> {
     pub slug: String,
     pub meta: Meta,
     pub is_scenario: bool,
+    /// An interview gauntlet (`# Interview Gauntlet: Title`): a page kind of its own.
+    pub is_gauntlet: bool,
     /// Every event of the body; the intro and sections are ranges of it.
     events: Vec<Spanned<'a>>,
     intro: Range<usize>,
@@ -122,19 +125,28 @@ pub fn split<'a>(path: &'a str, source: &'a str) -> Result<Document<'a>, Diagnos
         ));
     }
 
+    let (is_scenario, is_gauntlet) = match front.kind {
+        Some(kind) => (
+            kind == KindOverride::Scenario,
+            kind == KindOverride::Gauntlet,
+        ),
+        None => (
+            scenario_prefix(&title).is_some(),
+            gauntlet::has_prefix(&title),
+        ),
+    };
+    let (intro, spans) = split_sections(&events, title_end + 1, &line_of);
     let mut meta = breadcrumb
         .and_then(|b| Meta::from_breadcrumb(&markdown::plain_text(&events[b])))
         .unwrap_or_default();
+    if is_gauntlet {
+        meta.fill_from(gauntlet::header(&events[intro.clone()]).meta());
+    }
     meta.apply(&mut front);
     let draft_line = meta
         .draft
         .then(|| key_line(&source[..body_start], "draft:").map_or(1, |at| lines.line(at)));
-    let is_scenario = match front.kind {
-        Some(kind) => kind == KindOverride::Scenario,
-        None => scenario_prefix(&title).is_some(),
-    };
     let slug = slug_for(path, front.slug.take())?;
-    let (intro, spans) = split_sections(&events, title_end + 1, &line_of);
     Ok(Document {
         path,
         title,
@@ -142,6 +154,7 @@ pub fn split<'a>(path: &'a str, source: &'a str) -> Result<Document<'a>, Diagnos
         slug,
         meta,
         is_scenario,
+        is_gauntlet,
         events,
         intro,
         spans,

@@ -1,6 +1,6 @@
-//! Investigation steps, from the corpus's two shapes: a fenced code block where `# 1. Title`
-//! comment lines start steps and `# Shows: ...` lines describe expected output, or a plain
-//! numbered list.
+//! Investigation steps, from the corpus's shapes: a fenced code block where `# 1. Title`
+//! comment lines start steps and `# Shows: ...` lines describe expected output, a plain
+//! numbered list, or a walkthrough's `### 1. Title` subsections (see [`super::walkthrough`]).
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 use serde::Serialize;
@@ -36,6 +36,14 @@ impl Step {
             "other"
         }
     }
+
+    /// The commands of the step: the lines of its code that are not comments or blank.
+    pub fn commands(&self) -> impl Iterator<Item = &str> {
+        self.code
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+    }
 }
 
 /// Finds steps in a section's events. `render` turns events into HTML, `line_of` maps offsets.
@@ -44,7 +52,10 @@ pub fn steps(
     render: &dyn Fn(&[Spanned<'_>]) -> String,
     line_of: &dyn Fn(usize) -> usize,
 ) -> Vec<Step> {
-    let mut steps = Vec::new();
+    let mut steps = super::walkthrough::steps(events, line_of);
+    if !steps.is_empty() {
+        return steps;
+    }
     let mut i = 0;
     while i < events.len() {
         match &events[i].0 {
@@ -123,7 +134,7 @@ pub fn from_code(text: &str, first_line: usize) -> Vec<Step> {
 }
 
 /// `1. Check the status` -> (1, "Check the status").
-fn step_heading(comment: &str) -> Option<(u32, &str)> {
+pub(super) fn step_heading(comment: &str) -> Option<(u32, &str)> {
     let digits = comment.bytes().take_while(u8::is_ascii_digit).count();
     let number = comment[..digits].parse().ok()?;
     let rest = comment[digits..].strip_prefix(['.', ')'])?;
@@ -132,7 +143,7 @@ fn step_heading(comment: &str) -> Option<(u32, &str)> {
 }
 
 /// `IMMEDIATE FIX: Tell ArgoCD...` -> (Some("IMMEDIATE FIX"), "Tell ArgoCD...").
-fn split_label(title: &str) -> (Option<String>, String) {
+pub(super) fn split_label(title: &str) -> (Option<String>, String) {
     if let Some((head, rest)) = title.split_once(':') {
         let head = head.trim().trim_matches('*').trim();
         let is_label = head.len() >= 3

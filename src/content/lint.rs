@@ -7,9 +7,10 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::diagnostics::Diagnostic;
 use super::document::Document;
+use super::gauntlet::Gauntlet;
 use super::markdown::{raw_html, without_comments};
 use super::navigation::RelatedLink;
-use super::scenario::Scenario;
+use super::scenario::{Scenario, ScenarioKind};
 use super::section::SectionRole;
 use super::site::Section;
 use super::stub::placeholder;
@@ -25,10 +26,19 @@ pub fn scenario(path: &str, scenario: &Scenario, sections: &[Section]) -> Vec<Di
             .iter()
             .find(|s| s.role == SectionRole::InvestigationPath)
     {
-        out.push(Diagnostic::warning(path, section.line, "the investigation path has no recognisable steps: start each step with a `# 1. Title` comment line inside a code block, or write the steps as a numbered list"));
+        let message = match scenario.kind {
+            ScenarioKind::Walkthrough => {
+                "the investigation steps have no recognisable steps: start each with a `### 1. Title` heading, then `**Commands:**` and a code block"
+            }
+            ScenarioKind::Interview => {
+                "the investigation path has no recognisable steps: start each step with a `# 1. Title` comment line inside a code block, or write the steps as a numbered list"
+            }
+        };
+        out.push(Diagnostic::warning(path, section.line, message));
     }
     let mut seen: Vec<(&str, usize)> = Vec::new();
-    for item in &scenario.rubric {
+    // Derived items are the page's own words: nothing for the author to reword as an item.
+    for item in scenario.rubric.iter().filter(|i| !i.derived) {
         let words = item.text.split_whitespace().count();
         if words < MIN_ITEM_WORDS {
             out.push(Diagnostic::warning(path, item.line, format!("checklist item `{}` is too vague to grade ({words} word{}): say what a strong answer does, e.g. `Rolls the kubelet back to 1.25 on the affected nodes`", item.text, if words == 1 { "" } else { "s" })));
@@ -40,6 +50,46 @@ pub fn scenario(path: &str, scenario: &Scenario, sections: &[Section]) -> Vec<Di
     }
     for (line, message) in &scenario.problems {
         out.push(Diagnostic::error(path, *line, message.clone()));
+    }
+    out
+}
+
+/// A walkthrough's problems: steps without a command, no root cause.
+pub fn walkthrough(path: &str, title_line: usize, scenario: &Scenario) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = scenario
+        .investigation
+        .iter()
+        .filter(|step| step.commands().next().is_none())
+        .map(|step| Diagnostic::warning(path, step.line, format!("step `{}` has no command: add `**Commands:**` and a code block with what the learner runs", step.title)))
+        .collect();
+    if scenario
+        .root_cause
+        .as_ref()
+        .is_none_or(|b| b.text.trim().is_empty())
+    {
+        out.push(Diagnostic::warning(path, title_line, "walkthrough without a root cause: add a `## Root Cause` section; answers are scored on it"));
+    }
+    out
+}
+
+/// A gauntlet's problems: no rounds, a round without a question (errors: it cannot be run), a
+/// round without a strong answer (it cannot be scored).
+pub fn gauntlet(path: &str, title_line: usize, gauntlet: &Gauntlet) -> Vec<Diagnostic> {
+    if gauntlet.rounds.is_empty() {
+        return vec![Diagnostic::error(
+            path,
+            title_line,
+            "gauntlet without rounds: add `## Round 1: The Opening` sections, each with an `**Interviewer:**` question and a `### Strong Answer:`",
+        )];
+    }
+    let mut out = Vec::new();
+    for round in &gauntlet.rounds {
+        if round.question.is_none() {
+            out.push(Diagnostic::error(path, round.line, format!("round {} has no question: add a line `**Interviewer:** \"...\"` under its heading", round.number)));
+        }
+        if round.strong_answer.is_none() {
+            out.push(Diagnostic::warning(path, round.line, format!("round {} has no strong answer, so answers to it cannot be scored: add `### Strong Answer:` with a quoted model answer", round.number)));
+        }
     }
     out
 }

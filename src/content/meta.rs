@@ -84,9 +84,13 @@ impl Level {
 
 /// What a page is, when front matter says so explicitly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase", expecting = "`scenario` or `page`")]
+#[serde(
+    rename_all = "lowercase",
+    expecting = "`scenario`, `gauntlet` or `page`"
+)]
 pub enum KindOverride {
     Scenario,
+    Gauntlet,
     Page,
 }
 
@@ -210,6 +214,20 @@ impl Meta {
             _ => return false,
         }
         true
+    }
+
+    /// Fills the level, topics and domain this metadata lacks from `other` (a gauntlet's
+    /// `**Difficulty:**` and `**Domains:**` lines).
+    pub fn fill_from(&mut self, other: Meta) {
+        if self.level.is_none() {
+            self.level = other.level;
+        }
+        if self.topics.is_empty() {
+            self.topics = other.topics;
+        }
+        if self.domain.is_none() {
+            self.domain = other.domain;
+        }
     }
 
     /// Front matter values replace the breadcrumb's, field by field.

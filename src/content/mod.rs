@@ -3,22 +3,30 @@
 
 pub mod catalogue;
 pub mod changes;
+mod derive;
 pub mod diagnostics;
 pub mod document;
+pub mod gauntlet;
 mod hidden;
 pub mod investigation;
 pub mod lint;
 pub mod markdown;
 pub mod meta;
 pub mod navigation;
+pub mod parts;
+mod render;
 pub mod scenario;
 pub mod section;
 pub mod site;
 pub mod source;
 pub mod stub;
+pub mod stub_shapes;
+pub mod walkthrough;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_formats;
 
 pub use diagnostics::{Diagnostic, Severity, Summary, plural};
 pub use site::{Page, Section, Site, SourceFile};

@@ -6,11 +6,14 @@ use serde::Serialize;
 use super::investigation::{self, Step};
 use super::markdown::{Rendered, Spanned, inline_text, plain_text, raw_html};
 use super::section::{SectionRole, list_items};
+pub use super::walkthrough::{Fix, FollowUpAnswer, Prose};
 
 /// The plain text of a section that is a block of prose (its HTML is the section's).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Block {
     pub text: String,
+    /// The line where the text starts.
+    pub line: usize,
 }
 
 /// A list item: rendered, as text, and where it is in the file.
@@ -34,6 +37,10 @@ pub struct RubricItem {
     pub also: Vec<String>,
     /// Author-given phrases that must not count.
     pub not: Vec<String>,
+    /// Derived from the page's other sections (a walkthrough's root cause, fix and steps, a
+    /// gauntlet round's strong answer), not written as a checklist item; `line` is where the
+    /// idea comes from.
+    pub derived: bool,
 }
 
 /// A `**Concept**: explanation` bullet of "Key Concepts Tested". Without a checklist each one
@@ -69,11 +76,24 @@ pub struct Trap {
     pub line: usize,
 }
 
+/// The shape of page a scenario was read from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScenarioKind {
+    /// `The Prompt`, `Observable Evidence`, `Expected Investigation Path`...
+    #[default]
+    Interview,
+    /// An investigation walkthrough: `Situation`, `What You Know`, `Investigation Steps`,
+    /// `Fix`, `Interview Angle`.
+    Walkthrough,
+}
+
 /// Everything a scenario page says, typed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Scenario {
     /// `Scenario` or `Interview`, from the title's prefix.
     pub format: String,
+    pub kind: ScenarioKind,
     pub prompt: Option<Block>,
     pub initial_report: Option<Block>,
     pub constraints: Vec<Item>,
@@ -88,6 +108,10 @@ pub struct Scenario {
     pub key_concepts: Vec<Concept>,
     pub traps: Vec<Trap>,
     pub follow_ups: Vec<Item>,
+    /// Model answers to follow-ups (a walkthrough's `**Good answer shape:**`).
+    pub follow_up_answers: Vec<FollowUpAnswer>,
+    /// A walkthrough's `Fix` section.
+    pub fix: Option<Fix>,
     /// Problems found in the sections (line, message), reported as warnings.
     pub problems: Vec<(usize, String)>,
 }
@@ -100,7 +124,9 @@ impl Scenario {
 
     /// What answers are scored against, as the grader decides it.
     pub fn shape(&self) -> Shape {
-        if !self.rubric.is_empty() {
+        if !self.rubric.is_empty() && self.rubric.iter().all(|r| r.derived) {
+            Shape::Derived
+        } else if !self.rubric.is_empty() {
             Shape::Checklist
         } else if self.model_answer.is_some() || !self.key_concepts.is_empty() {
             Shape::StrongAnswer
@@ -116,6 +142,8 @@ impl Scenario {
 pub enum Shape {
     /// The `What a Strong Answer Includes` items.
     Checklist,
+    /// No checklist: items derived from a walkthrough's root cause, fix and steps.
+    Derived,
     /// No checklist: the `Key Concepts Tested`, else the `Strong Answer`'s sentences.
     #[serde(rename = "strong answer")]
     StrongAnswer,
@@ -124,10 +152,11 @@ pub enum Shape {
 }
 
 impl Shape {
-    /// `checklist`, `strong answer` or `ungraded`.
+    /// `checklist`, `derived`, `strong answer` or `ungraded`.
     pub fn as_str(self) -> &'static str {
         match self {
             Shape::Checklist => "checklist",
+            Shape::Derived => "derived",
             Shape::StrongAnswer => "strong answer",
             Shape::Ungraded => "ungraded",
         }
@@ -152,8 +181,8 @@ impl Builder<'_> {
         rendered: &mut Rendered,
     ) {
         match role {
-            SectionRole::Prompt => scenario.prompt = Some(block(events)),
-            SectionRole::InitialReport => scenario.initial_report = Some(block(events)),
+            SectionRole::Prompt => scenario.prompt = Some(self.block(events)),
+            SectionRole::InitialReport => scenario.initial_report = Some(self.block(events)),
             SectionRole::Constraints => scenario.constraints.extend(self.items(events, rendered)),
             SectionRole::Evidence => scenario.evidence.extend(self.items(events, rendered)),
             SectionRole::InvestigationPath => {
@@ -164,7 +193,7 @@ impl Builder<'_> {
                 ));
             }
             SectionRole::RootCause => {
-                scenario.root_cause = Some(block(events));
+                scenario.root_cause = Some(self.block(events));
                 scenario.root_causes.extend(self.items(events, rendered));
             }
             SectionRole::Checklist => {
@@ -182,7 +211,7 @@ impl Builder<'_> {
                     scenario.rubric.push(rubric);
                 }
             }
-            SectionRole::StrongAnswer => scenario.model_answer = Some(block(events)),
+            SectionRole::StrongAnswer => scenario.model_answer = Some(self.block(events)),
             SectionRole::KeyConcepts => {
                 let annotations: Vec<_> = list_items(events)
                     .into_iter()
@@ -224,7 +253,16 @@ impl Builder<'_> {
                 ));
             }
             SectionRole::FollowUps => scenario.follow_ups.extend(self.items(events, rendered)),
+            SectionRole::Fix => scenario.fix = Some(super::walkthrough::fix(events, self)),
+            SectionRole::InterviewAngle => super::walkthrough::add_angle(scenario, events, self),
             _ => {}
+        }
+    }
+
+    fn block(&self, events: &[Spanned<'_>]) -> Block {
+        Block {
+            text: plain_text(events),
+            line: events.first().map_or(0, |(_, r)| (self.line_of)(r.start)),
         }
     }
 
@@ -257,12 +295,6 @@ impl Builder<'_> {
                 let (label, rest) = split_label(item);
                 (label, rest, rendered)
             })
-    }
-}
-
-fn block(events: &[Spanned<'_>]) -> Block {
-    Block {
-        text: plain_text(events),
     }
 }
 
@@ -385,6 +417,7 @@ fn rubric_item(item: Item) -> RubricItem {
         line: item.line,
         also: Vec::new(),
         not: Vec::new(),
+        derived: false,
     }
 }
 

@@ -26,44 +26,47 @@ pub enum SectionRole {
     Practice,
     NextSteps,
     WikiNavigation,
+    /// A walkthrough's `Fix`: `**Immediate:**` and `**Preventive:**` parts.
+    Fix,
+    /// A walkthrough's `Interview Angle`: `**Q:**` and `**Good answer shape:**` parts.
+    InterviewAngle,
+    /// A gauntlet's `Round N: Name`.
+    Round,
     Other,
 }
 
 impl SectionRole {
     pub fn from_heading(heading: &str) -> Self {
-        let trimmed = heading.trim().trim_end_matches(['¶', ':', '.']).trim();
-        // Every known heading is short ASCII: normalise into a small buffer, no allocation.
         let mut buf = [0u8; 40];
-        if trimmed.len() > buf.len() || !trimmed.is_ascii() {
+        if round_number(heading).is_some() {
+            return Self::Round;
+        }
+        let Some(name) = normalise(heading, &mut buf) else {
             return Self::Other;
-        }
-        for (slot, b) in buf.iter_mut().zip(trimmed.bytes()) {
-            *slot = if b == b'-' {
-                b' '
-            } else {
-                b.to_ascii_lowercase()
-            };
-        }
-        match std::str::from_utf8(&buf[..trimmed.len()]).unwrap_or_default() {
-            "the prompt" | "prompt" => Self::Prompt,
+        };
+        match name {
+            "the prompt" | "prompt" | "situation" => Self::Prompt,
             "initial report" => Self::InitialReport,
             "constraints" => Self::Constraints,
-            "observable evidence" | "evidence" => Self::Evidence,
-            "expected investigation path" | "expected response path" | "investigation path" => {
-                Self::InvestigationPath
-            }
+            "observable evidence" | "evidence" | "what you know" => Self::Evidence,
+            "expected investigation path"
+            | "expected response path"
+            | "investigation path"
+            | "investigation steps" => Self::InvestigationPath,
             "root cause" | "root causes" | "root cause possibilities" | "common root causes" => {
                 Self::RootCause
             }
             "what a strong answer includes" => Self::Checklist,
             "strong answer" | "model answer" => Self::StrongAnswer,
             "key concepts tested" | "key concepts" => Self::KeyConcepts,
-            "common traps" | "traps" => Self::Traps,
+            "common traps" | "traps" | "common mistakes" => Self::Traps,
             "red flags (weak answers)" | "red flags" => Self::RedFlags,
             "follow ups" | "follow up questions" => Self::FollowUps,
             "practice and links" => Self::Practice,
             "next steps" => Self::NextSteps,
             "wiki navigation" => Self::WikiNavigation,
+            "fix" => Self::Fix,
+            "interview angle" => Self::InterviewAngle,
             _ => Self::Other,
         }
     }
@@ -80,8 +83,51 @@ impl SectionRole {
                 | Self::Traps
                 | Self::RedFlags
                 | Self::FollowUps
+                | Self::Fix
+                | Self::InterviewAngle
         )
     }
+}
+
+/// Whether a `##` heading is one only an investigation walkthrough has (`Situation`,
+/// `Investigation Steps`...): a scenario with one is read as a walkthrough.
+pub fn is_walkthrough_heading(heading: &str) -> bool {
+    let mut buf = [0u8; 40];
+    matches!(
+        normalise(heading, &mut buf),
+        Some("situation" | "what you know" | "investigation steps" | "fix" | "interview angle")
+    )
+}
+
+/// `Round 3: The Constraint` -> 3: the number of a gauntlet's round heading.
+pub fn round_number(heading: &str) -> Option<u32> {
+    let heading = heading.trim();
+    let rest = heading
+        .get(..6)
+        .filter(|w| w.eq_ignore_ascii_case("round "))
+        .map(|_| &heading[6..])?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let number = rest[..digits].parse().ok()?;
+    let after = rest[digits..].trim_start();
+    (after.is_empty() || after.starts_with([':', '.', '-', '\u{2014}'])).then_some(number)
+}
+
+/// A heading as the roles are matched: trimmed, a trailing `:`, `.` or `¶` dropped, `-` as a
+/// space, lowercased into `buf`. Every known heading is short ASCII, so no allocation; `None`
+/// for anything longer or not ASCII.
+fn normalise<'b>(heading: &str, buf: &'b mut [u8; 40]) -> Option<&'b str> {
+    let trimmed = heading.trim().trim_end_matches(['¶', ':', '.']).trim();
+    if trimmed.len() > buf.len() || !trimmed.is_ascii() {
+        return None;
+    }
+    for (slot, b) in buf.iter_mut().zip(trimmed.bytes()) {
+        *slot = if b == b'-' {
+            b' '
+        } else {
+            b.to_ascii_lowercase()
+        };
+    }
+    std::str::from_utf8(&buf[..trimmed.len()]).ok()
 }
 
 /// The events inside each top-level list item of `events` (nested lists stay inside their item),
@@ -173,6 +219,18 @@ mod tests {
             ("Practice and Links", Practice),
             ("Next Steps", NextSteps),
             ("WIKI NAVIGATION", WikiNavigation),
+            ("Situation", Prompt),
+            ("What You Know:", Evidence),
+            ("Investigation Steps", InvestigationPath),
+            ("Common Mistakes", Traps),
+            ("Fix", Fix),
+            ("Interview Angle", InterviewAngle),
+            ("Round 1: The Opening", Round),
+            (
+                "round 12: A Very Long Round Name That Goes On and On:",
+                Round,
+            ),
+            ("Rounding Errors", Other),
             ("Timeline", Other),
         ];
         for (heading, role) in cases {

@@ -72,9 +72,10 @@ pub mod placeholder {
             .chain(FOLLOW_UPS)
     }
 
-    /// Whether `line` (without its indentation) is a line of the stub left as it was.
+    /// Whether `line` (without its indentation) is a line of a stub left as it was: this
+    /// one's, or a walkthrough's or a gauntlet's.
     pub fn is(line: &str) -> bool {
-        all().any(|p| p == line)
+        all().any(|p| p == line) || super::super::stub_shapes::placeholder::is(line)
     }
 }
 

@@ -1330,3 +1330,153 @@ async fn rescore_counts_the_item_verdicts_a_newer_grader_changes_and_keeps_versi
     );
     store.close().await;
 }
+
+#[test]
+fn new_walkthrough_and_new_gauntlet_write_drafts_that_check_accepts_with_stub_warnings() {
+    use firedrill::content::stub_shapes::placeholder;
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().to_str().unwrap();
+    for (kind, title, path) in [
+        (
+            "walkthrough",
+            "Disk Full on Build Agents",
+            "scenarios/disk-full-on-build-agents.md",
+        ),
+        (
+            "gauntlet",
+            "Kafka Broker Disk Full",
+            "gauntlets/kafka-broker-disk-full.md",
+        ),
+    ] {
+        let (code, out) = firedrill(&["new", kind, title, "--content", content]);
+        assert_eq!(code, 0, "{out}");
+        let written = dir.path().join(path);
+        assert_eq!(
+            out.lines().next(),
+            Some(format!("wrote {}", written.display()).as_str())
+        );
+        let (code, _) = firedrill(&["new", kind, title, "--content", content]);
+        assert_eq!(code, 1, "never overwrites");
+    }
+
+    // No errors; a warning for each stub line left and one for each draft.
+    let (code, out) = firedrill(&["check", "--content", content]);
+    assert_eq!(code, 0, "{out}");
+    let warnings = placeholder::walkthrough().count() + placeholder::gauntlet().count() + 2;
+    assert!(
+        out.ends_with(&format!("checked 2 files: 0 errors, {warnings} warnings\n")),
+        "{out}"
+    );
+    assert!(out.contains("scenarios/disk-full-on-build-agents.md:2: warning: `draft: true`"));
+
+    let site = firedrill::content::load(dir.path()).unwrap();
+    let walkthrough = site.scenario("disk-full-on-build-agents").unwrap();
+    assert!(walkthrough.meta.draft);
+    let scenario = walkthrough.scenario.as_ref().unwrap();
+    assert_eq!(
+        (
+            scenario.investigation.len(),
+            scenario.evidence.len(),
+            scenario.follow_ups.len()
+        ),
+        (2, 2, 1)
+    );
+    assert!(!scenario.rubric.is_empty() && scenario.rubric.iter().all(|r| r.derived));
+    let gauntlet = site.gauntlet("kafka-broker-disk-full").unwrap();
+    let rounds = &gauntlet.gauntlet.as_ref().unwrap().rounds;
+    assert_eq!(rounds.len(), 5);
+    assert!(
+        rounds
+            .iter()
+            .all(|r| r.question.is_some() && !r.rubric.is_empty())
+    );
+    assert_eq!(gauntlet.meta.level.as_ref().unwrap().code, "L2");
+}
+
+#[test]
+fn check_reports_each_shapes_problems_at_their_line_and_fails_on_errors() {
+    let dir = content(&[
+        (
+            "scenarios/walk.md",
+            "# Scenario: Slow API\n\n## Situation\n\nThe API is slow.\n\n## Investigation Steps\n\n### 1. Read the dashboards\n\n**What to look for:**\nLatency by route.\n",
+        ),
+        (
+            "gauntlets/g.md",
+            "# Interview Gauntlet: G\n\n## Round 1: The Opening\n\n### Strong Answer:\n\n> \"I'd check the logs first.\"\n\n## Round 2: The Probe\n\n**Interviewer:** \"Then?\"\n",
+        ),
+    ]);
+    let (code, out) = firedrill(&["check", "--content", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out,
+        "gauntlets/g.md:3: error: round 1 has no question: add a line `**Interviewer:** \"...\"` under its heading\n\
+         gauntlets/g.md:9: warning: round 2 has no strong answer, so answers to it cannot be scored: add `### Strong Answer:` with a quoted model answer\n\
+         scenarios/walk.md:1: warning: walkthrough without a root cause: add a `## Root Cause` section; answers are scored on it\n\
+         scenarios/walk.md:9: warning: step `Read the dashboards` has no command: add `**Commands:**` and a code block with what the learner runs\n\
+         checked 2 files: 1 error, 3 warnings\n"
+    );
+}
+
+#[test]
+fn a_walkthrough_read_unedited_is_graded_on_its_derived_items_with_evidence() {
+    let dir = content(&[(
+        "scenarios/oom.md",
+        include_str!("../fixtures/formats/walkthrough-oom-killed-nightly-export.md"),
+    )]);
+    let answer = "journalctl -k shows the cgroup OOM killer killed java at the 512Mi limit.\nI'd raise the memory limit and rerun the export.\n";
+    let args = [
+        "grade",
+        "--content",
+        dir.path().to_str().unwrap(),
+        "oom",
+        "-",
+        "--format",
+        "json",
+    ];
+    let (code, out) = firedrill_with_input(&args, answer);
+    assert_eq!(code, 0, "{out}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["total"], 8);
+    let item = |id: &str| {
+        json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap_or_else(|| panic!("no item {id}: {out}"))
+            .clone()
+    };
+    let kernel = item("checks-the-kernel-log-for-oom");
+    assert_ne!(kernel["verdict"], "missed", "{kernel}");
+    let fix = item("raises-the-memory-limit-and-rerun");
+    assert_eq!(fix["verdict"], "covered", "{fix}");
+    let evidence = &fix["evidence"][0];
+    let (start, end) = (
+        evidence["start"].as_u64().unwrap() as usize,
+        evidence["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&answer[start..end], evidence["text"].as_str().unwrap());
+    assert_eq!(
+        item("sets-memory-requests-equal-to-limits")["verdict"],
+        "missed"
+    );
+}
+
+#[test]
+fn grade_says_when_a_name_is_a_gauntlet() {
+    let dir = content(&[(
+        "gauntlets/dns.md",
+        include_str!("../fixtures/formats/gauntlet-dns-outage.md"),
+    )]);
+    let grade =
+        |name: &str| run_in(dir.path(), &["grade", "--content", ".", name, "-"], "x").stderr;
+    let gauntlet = "is an interview gauntlet, not a scenario: its rounds are scored one at a time, each against its strong answer\n";
+    assert_eq!(
+        grade("dns-outage-gauntlet"),
+        format!("error: `dns-outage-gauntlet` (`gauntlets/dns.md`) {gauntlet}")
+    );
+    assert_eq!(
+        grade("gauntlets/dns.md"),
+        format!("error: `gauntlets/dns.md` {gauntlet}")
+    );
+}

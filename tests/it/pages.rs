@@ -523,3 +523,64 @@ async fn error_pages_carry_the_signed_in_visitors_own_header() {
     refused.assert_contains(&["Not available to your account", "lee", "Sign out"]);
     assert!(!refused.body.contains("ana"), "nobody else's header");
 }
+
+#[tokio::test]
+async fn a_walkthrough_page_shows_the_situation_and_hides_its_steps_fix_and_model_answer() {
+    let app = TestApp::with_files(&[(
+        "scenarios/oom.md",
+        include_str!("../fixtures/formats/walkthrough-oom-killed-nightly-export.md"),
+    )])
+    .await;
+    let res = app.get("/scenarios/oom").await;
+    assert_eq!(res.status, StatusCode::OK);
+    res.assert_contains(&[
+        "<h1>Nightly Export Job Keeps Getting OOMKilled</h1>",
+        r#"id="situation""#,
+        "Finance noticed this morning",
+        r#"id="what-you-know""#,
+        "Order volume grew about 40% this quarter",
+        r#"<section class="spoiler spoiler-locked" id="investigation-steps">"#,
+        r#"<section class="spoiler spoiler-locked" id="root-cause">"#,
+        r#"<section class="spoiler spoiler-locked" id="fix">"#,
+        r#"<section class="spoiler spoiler-locked" id="common-mistakes">"#,
+        r#"<section class="spoiler spoiler-locked" id="interview-angle">"#,
+        r#"<form method="post" action="/attempts" class="answer-form">"#,
+    ]);
+    for spoiler in [
+        "journalctl -k",
+        "MaxRAMPercentage",
+        "Option A",
+        "Blaming a memory leak",
+        "A cgroup kill shows",
+    ] {
+        assert!(!res.body.contains(spoiler), "{spoiler} shown before reveal");
+    }
+}
+
+#[tokio::test]
+async fn a_runbook_of_several_scenarios_has_contents_and_read_only_task_lists() {
+    let app = TestApp::with_files(&[(
+        "runbooks/failover.md",
+        include_str!("../fixtures/formats/runbook-database-failover.md"),
+    )])
+    .await;
+    let res = app.get("/runbooks/failover").await;
+    assert_eq!(res.status, StatusCode::OK);
+    res.assert_contains(&[
+        r#"<nav class="toc" aria-labelledby="toc-title">"#,
+        r##"<li><a href="#scenario-2-leader-lost">Scenario 2: Leader Lost</a></li>"##,
+        r#"id="scenario-2-leader-lost""#,
+        r#"<input disabled="" type="checkbox"/>"#,
+        r#"<input disabled="" type="checkbox" checked=""/>"#,
+        "<table>",
+    ]);
+    assert_eq!(res.body.matches(r#"type="checkbox""#).count(), 6);
+    assert!(
+        !res.body.contains("<input type=\"checkbox\"/>"),
+        "every box is read-only"
+    );
+    assert!(
+        res.header(header::CONTENT_SECURITY_POLICY)
+            .contains("default-src 'self'")
+    );
+}
