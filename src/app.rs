@@ -36,7 +36,9 @@ use crate::web::identity::SessionPolicy;
 use crate::web::limits::{Limits, Rates};
 use crate::web::live::{Hub, StreamCaps};
 use crate::web::published::Published;
-use crate::web::{account, attempts, auth, candidate, interviews, keys, pages, scorecards};
+use crate::web::{
+    account, attempts, auth, candidate, gauntlets, interviews, keys, pages, scorecards,
+};
 use crate::workers::PoolSize;
 
 /// Shared state handed to every handler.
@@ -210,6 +212,8 @@ fn routes(state: AppState, assets: Assets) -> Router {
         .route("/attempts/{id}", get(attempts::show))
         .route("/attempts/{id}/overrides", post(attempts::set_override))
         .route("/reveals", post(attempts::reveal))
+        .route("/gauntlet-runs/{slug}/answers", post(gauntlets::answer))
+        .route("/gauntlet-runs/{slug}/restart", post(gauntlets::restart))
         .route("/stats", get(pages::statistics_index))
         .route("/stats/{slug}", get(pages::statistics))
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))

@@ -1,6 +1,7 @@
 //! Askama templates and the view structs that feed them. Content HTML was sanitized when it was
 //! loaded; everything else is escaped by askama.
 
+pub mod gauntlets;
 pub mod interviews;
 
 use std::sync::OnceLock;
@@ -536,11 +537,19 @@ impl SectionView for Section {
 
 /// A short plain-text summary for catalogue cards: the prompt, cut at a word boundary.
 pub fn summary(page: &Page) -> String {
+    // A gauntlet's first question is on its page for everyone; later ones are not.
+    let first_question = page
+        .gauntlet
+        .as_ref()
+        .and_then(|g| g.rounds.first())
+        .and_then(|r| r.question.as_deref());
     let text = page
         .scenario
         .as_ref()
         .and_then(|s| s.prompt.as_ref())
-        .map_or("", |p| p.text.as_str());
+        .map(|p| p.text.as_str())
+        .or(first_question)
+        .unwrap_or("");
     let text = text.trim().trim_matches('"').trim();
     if text.chars().count() <= 220 {
         return text.to_owned();
@@ -553,6 +562,23 @@ pub fn summary(page: &Page) -> String {
 impl CataloguePage<'_> {
     fn summary(&self, page: &Page) -> String {
         summary(page)
+    }
+
+    /// The badge naming what kind of practice a page is.
+    fn kind_label(&self, page: &Page) -> &'static str {
+        match crate::content::catalogue::kind_of(page) {
+            "gauntlet" => "Gauntlet",
+            "walkthrough" => "Walkthrough",
+            _ => match page.scenario.as_ref().map(|s| s.format.as_str()) {
+                Some("Interview") => "Interview",
+                _ => "Scenario",
+            },
+        }
+    }
+
+    /// The kinds of practice for the filter form.
+    fn kinds(&self) -> &'static [(&'static str, &'static str)] {
+        crate::content::catalogue::KINDS
     }
 
     /// Topics the learner has not answered a scenario of.

@@ -9,6 +9,8 @@ use super::site::{Page, Site};
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct Filter {
+    /// `interview`, `walkthrough` or `gauntlet`; empty for all.
+    pub kind: String,
     pub level: String,
     pub topic: String,
     pub domain: String,
@@ -22,7 +24,7 @@ impl Filter {
 
     /// How many of the search and the three filters are in use.
     pub fn active(&self) -> usize {
-        [&self.level, &self.topic, &self.domain, &self.q]
+        [&self.kind, &self.level, &self.topic, &self.domain, &self.q]
             .iter()
             .filter(|f| !f.trim().is_empty())
             .count()
@@ -35,7 +37,8 @@ impl Filter {
         let same = |want: &str, have: &str| {
             want.trim().is_empty() || want.trim().eq_ignore_ascii_case(have)
         };
-        same(&self.level, level)
+        same(&self.kind, kind_of(page))
+            && same(&self.level, level)
             && (self.topic.trim().is_empty()
                 || page.meta.topics.iter().any(|t| same(&self.topic, t)))
             && same(&self.domain, page.meta.domain.as_deref().unwrap_or(""))
@@ -48,6 +51,23 @@ impl Filter {
             .all(|word| page.search_text.contains(&word.to_lowercase()))
     }
 }
+
+/// What a listed page is practised as: `interview` (a scenario of the interview shapes),
+/// `walkthrough` or `gauntlet`.
+pub fn kind_of(page: &Page) -> &'static str {
+    match (&page.scenario, &page.gauntlet) {
+        (_, Some(_)) => "gauntlet",
+        (Some(s), None) if s.kind == super::scenario::ScenarioKind::Walkthrough => "walkthrough",
+        _ => "interview",
+    }
+}
+
+/// The kinds of practice, as the filter names them and as people read them.
+pub const KINDS: &[(&str, &str)] = &[
+    ("interview", "Interview scenarios"),
+    ("walkthrough", "Investigation walkthroughs"),
+    ("gauntlet", "Interview gauntlets"),
+];
 
 /// The distinct values each filter can take, sorted, for the filter form.
 #[derive(Debug, Default)]
@@ -78,6 +98,12 @@ impl Facets {
 /// The scenarios `reader` may see that match `filter`, by level then title.
 pub fn scenarios<'s>(site: &'s Site, filter: &Filter, reader: Reader) -> Vec<&'s Page> {
     listed(site.scenarios(), filter, reader)
+}
+
+/// Everything to practise `reader` may see that matches `filter` (scenarios, walkthroughs
+/// and gauntlets), by level then title.
+pub fn practice<'s>(site: &'s Site, filter: &Filter, reader: Reader) -> Vec<&'s Page> {
+    listed(site.scenarios().chain(site.gauntlets()), filter, reader)
 }
 
 /// The gauntlets `reader` may see that match `filter`, by level then title.

@@ -13,6 +13,7 @@
 mod attempts;
 mod connect;
 mod figures;
+mod gauntlets;
 mod interviews;
 mod known;
 mod model;
@@ -30,10 +31,10 @@ use sqlx::sqlite::SqlitePool;
 use tokio::sync::mpsc;
 
 pub use model::{
-    Attempt, AttemptSummary, Event, Figures, Interview, ItemFigures, NewAttempt, NewEvent,
-    NewInterview, NewOverride, NewSession, NewUser, NotesGrade, Override, Position, RecentAttempt,
-    Regraded, RoleChange, SecretChange, Session, Settle, StoredAttempt, ToRegrade, User,
-    UserSession, VerdictCounts,
+    Attempt, AttemptSummary, Event, Figures, GauntletRun, Interview, ItemFigures, NewAttempt,
+    NewEvent, NewInterview, NewOverride, NewRoundAnswer, NewSession, NewUser, NotesGrade, Override,
+    Position, RecentAttempt, Regraded, RoleChange, RoundAnswer, RoundOutcome, SecretChange,
+    Session, Settle, StoredAttempt, ToRegrade, User, UserSession, VerdictCounts,
 };
 pub use session_cache::FRESH_FOR as SESSION_FRESH_FOR;
 pub use users::learner_key;
@@ -222,6 +223,35 @@ impl Store {
         self.write(Job::Reveal, reveal).await?;
         self.known.add(learner, scenario, known::REVEALED);
         Ok(())
+    }
+
+    /// The learner's latest run of a gauntlet, with its answers in round order.
+    pub async fn gauntlet_run(
+        &self,
+        learner: &str,
+        gauntlet: &str,
+    ) -> Result<Option<GauntletRun>, StoreError> {
+        Ok(gauntlets::latest(&self.readers, learner, gauntlet).await?)
+    }
+
+    /// Stores the answer to the next round of the learner's run (opening a run for a first
+    /// answer); any other round is refused with the round that is next.
+    pub async fn answer_round(&self, answer: NewRoundAnswer) -> Result<RoundOutcome, StoreError> {
+        self.write(Job::AnswerRound, answer).await
+    }
+
+    /// Opens a new run of the gauntlet for the learner: practice from the first round again.
+    pub async fn restart_gauntlet(
+        &self,
+        learner: &str,
+        gauntlet: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        self.write(
+            Job::RestartGauntlet,
+            (learner.to_owned(), gauntlet.to_owned(), at),
+        )
+        .await
     }
 
     /// Whether the learner has revealed the scenario's expected answers.

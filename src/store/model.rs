@@ -441,3 +441,51 @@ pub struct Figures {
     /// By item id, including items of older rubric versions that attempts were graded on.
     pub items: Vec<ItemFigures>,
 }
+
+/// A graded answer to one round of a gauntlet.
+#[derive(Debug, Clone)]
+pub struct NewRoundAnswer {
+    pub learner: String,
+    /// The gauntlet's slug.
+    pub gauntlet: String,
+    /// 1 for the page's first round.
+    pub round: i64,
+    pub answer: String,
+    pub rubric_version: String,
+    pub verdicts_json: String,
+    pub score: f64,
+    pub covered: i64,
+    pub total: i64,
+    pub submitted_at: i64,
+}
+
+/// What became of a round's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundOutcome {
+    Stored,
+    /// Not the round the run is at (answered already, or ahead of it): `next` is.
+    OutOfTurn {
+        next: i64,
+    },
+}
+
+/// A stored answer to a round.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RoundAnswer {
+    pub round: i64,
+    pub answer: String,
+    pub rubric_version: String,
+    pub verdicts: String,
+    pub score: f64,
+    pub covered: i64,
+    pub total: i64,
+    pub submitted_at: i64,
+}
+
+/// A learner's run through a gauntlet: the answers so far, in round order.
+#[derive(Debug, Clone)]
+pub struct GauntletRun {
+    pub id: i64,
+    pub started_at: i64,
+    pub answers: Vec<RoundAnswer>,
+}

@@ -6,7 +6,7 @@
 
 use sqlx::{Connection as _, Row as _, SqliteConnection};
 
-use super::{attempts, figures, interviews, overrides, reveals, settings, users};
+use super::{attempts, figures, gauntlets, interviews, overrides, reveals, settings, users};
 
 /// A query and the plan it must have.
 struct Case {
@@ -29,6 +29,34 @@ const fn case(name: &'static str, sql: &'static str, uses: &'static [&'static st
 }
 
 const CASES: &[Case] = &[
+    // Gauntlet practice.
+    case(
+        "gauntlets::LATEST_RUN",
+        gauntlets::LATEST_RUN,
+        &["gauntlet_runs_latest"],
+    ),
+    case(
+        "gauntlets::RUN_ANSWERS",
+        gauntlets::RUN_ANSWERS,
+        &["primary key"],
+    ),
+    // A new run is checked against answers that would point at its id.
+    case(
+        "gauntlets::START_RUN",
+        gauntlets::START_RUN,
+        &["primary key"],
+    ),
+    case(
+        "gauntlets::LAST_ROUND",
+        gauntlets::LAST_ROUND,
+        &["primary key"],
+    ),
+    case("gauntlets::INSERT_ANSWER", gauntlets::INSERT_ANSWER, &[]),
+    case(
+        "gauntlets::ADOPT_RUNS",
+        gauntlets::ADOPT_RUNS,
+        &["gauntlet_runs_latest"],
+    ),
     // Attempts and rubric versions.
     case(
         "attempts::INSERT_RUBRIC_VERSION",

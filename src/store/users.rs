@@ -140,7 +140,7 @@ pub(super) const ADOPT_REVEALS: &str = "INSERT INTO reveals (learner, scenario, 
      WHERE learner = $2 ON CONFLICT (learner, scenario) DO NOTHING";
 pub(super) const DROP_ADOPTED_REVEALS: &str = "DELETE FROM reveals WHERE learner = $1";
 
-/// Moves an anonymous learner's attempts and reveals to a user (keeping the user's earlier
+/// Moves an anonymous learner's attempts, reveals and gauntlet runs to a user (keeping the user's earlier
 /// reveal of a scenario when both have one).
 async fn adopt(conn: &mut SqliteConnection, from: &str, to: &str) -> Result<(), sqlx::Error> {
     sqlx::query(ADOPT_ATTEMPTS)
@@ -155,9 +155,9 @@ async fn adopt(conn: &mut SqliteConnection, from: &str, to: &str) -> Result<(), 
         .await?;
     sqlx::query(DROP_ADOPTED_REVEALS)
         .bind(from)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
-    Ok(())
+    super::gauntlets::adopt(conn, from, to).await
 }
 
 pub(super) const SESSION: &str = "SELECT s.user_id, u.name, u.role, s.csrf, s.created_at, s.last_seen_at \

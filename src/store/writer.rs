@@ -6,11 +6,12 @@ use sqlx::{Connection as _, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
 use super::model::{
-    Event, NewAttempt, NewEvent, NewInterview, NewOverride, NewSession, NewUser, NotesGrade,
-    Regraded, RoleChange, SecretChange, Settle, StoredAttempt,
+    Event, NewAttempt, NewEvent, NewInterview, NewOverride, NewRoundAnswer, NewSession, NewUser,
+    NotesGrade, Regraded, RoleChange, RoundOutcome, SecretChange, Settle, StoredAttempt,
 };
 use super::{
-    StoreError, attempts, connect, figures, interviews, overrides, reveals, settings, users,
+    StoreError, attempts, connect, figures, gauntlets, interviews, overrides, reveals, settings,
+    users,
 };
 
 /// How often a busy writer lets SQLite refresh the statistics its query planner reads (SQLite's
@@ -47,6 +48,9 @@ pub(super) enum Job {
     SaveNotes(Task<(i64, String, i64, Option<NotesGrade>), bool>),
     /// Interview id, the notes graded, their grade.
     NotesGrade(Task<(i64, String, NotesGrade), bool>),
+    AnswerRound(Task<NewRoundAnswer, RoundOutcome>),
+    /// Learner, gauntlet, when.
+    RestartGauntlet(Task<(String, String, i64), ()>),
     /// Commit the writes queued before this, close the connection and stop.
     Close,
 }
@@ -116,6 +120,8 @@ macro_rules! each_task {
             Job::Regrade($t) => $body,
             Job::Override($t) => $body,
             Job::Reveal($t) => $body,
+            Job::AnswerRound($t) => $body,
+            Job::RestartGauntlet($t) => $body,
             Job::RenewSecret($t) => $body,
             Job::Pragmas($t) => $body,
             Job::CreateUser($t) => $body,
@@ -165,6 +171,14 @@ impl Job {
             Job::Reveal(t) => {
                 let r = &t.input;
                 reveals::record(conn, &r.learner, &r.scenario, r.at).await?;
+                t.output = Some(());
+            }
+            Job::AnswerRound(t) => {
+                t.output = Some(gauntlets::answer(conn, &t.input).await?);
+            }
+            Job::RestartGauntlet(t) => {
+                let (learner, gauntlet, at) = &t.input;
+                gauntlets::start(conn, learner, gauntlet, *at).await?;
                 t.output = Some(());
             }
             Job::RenewSecret(t) => {

@@ -57,6 +57,26 @@ impl Grader {
         .await
     }
 
+    /// Grades `answer` against round `round` (0 for the first) of the gauntlet `slug`; `None`
+    /// when there is no such gauntlet or round.
+    pub async fn grade_round(
+        &self,
+        content: &Arc<Published>,
+        slug: &str,
+        round: usize,
+        answer: String,
+    ) -> Result<Option<Grade>, AppError> {
+        let (content, slug) = (Arc::clone(content), slug.to_owned());
+        let graded = Arc::clone(&self.graded);
+        self.run(move || {
+            let (_, rubrics) = content.gauntlet_for(&slug, crate::content::meta::Reader::Author)?;
+            let rubric = rubrics.get(round)?;
+            graded.fetch_add(1, Ordering::Relaxed);
+            Some(rubric.grade(&answer))
+        })
+        .await
+    }
+
     /// Runs grading work `f` on the pool; [`AppError::GradingBusy`] when the queue is full.
     pub async fn run<T: Send + 'static>(
         &self,

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod candidate;
 pub mod cookies;
 pub mod error_nav;
+pub mod gauntlets;
 pub mod grader;
 pub mod headers;
 pub mod identity;

@@ -27,7 +27,11 @@ pub async fn catalogue(
     let content = state.content();
     let site = &content.site;
     let reader = visitor.reader();
-    let listed = || site.scenarios().filter(|p| reader.sees(&p.meta));
+    let listed = || {
+        site.scenarios()
+            .chain(site.gauntlets())
+            .filter(|p| reader.sees(&p.meta))
+    };
     // A visitor without an identity, or one made for this request, has no attempts to read.
     let best: std::collections::BTreeMap<String, f64> = match &visitor.0 {
         Some(learner) if !learner.fresh => state
@@ -49,7 +53,7 @@ pub async fn catalogue(
     };
     let page = CataloguePage {
         layout: Layout::in_section("scenarios"),
-        scenarios: catalogue::scenarios(site, &filter, reader),
+        scenarios: catalogue::practice(site, &filter, reader),
         facets: Facets::of(listed()),
         total: listed().count(),
         filter: &filter,
@@ -113,6 +117,10 @@ pub async fn page(
     let response = match found {
         None => not_found(nav, path),
         Some((_, Article::Wiki { framed })) => templates::personal(nav, [framed.clone()]),
+        Some((page, Article::Gauntlet)) => {
+            let learner = visitor.or_new();
+            crate::web::gauntlets::page_response(&state, page, &learner, Default::default()).await?
+        }
         Some((page, article)) => {
             // No identity is made on a page view: a visitor gets one with their first form post.
             let learner = visitor.or_new();

@@ -23,6 +23,9 @@ pub enum Article {
     Wiki {
         framed: Bytes,
     },
+    /// A gauntlet: rendered per learner (the rounds they have reached), never ahead of time,
+    /// so no pre-rendered bytes hold a later round's question or any strong answer.
+    Gauntlet,
     Scenario {
         locked: [Bytes; 2],
         unlocked: [Bytes; 2],
@@ -118,6 +121,8 @@ pub struct Published {
     /// differs (see [`Page::seen_by`]).
     views: [HashMap<String, Article>; 2],
     rubrics: HashMap<String, Rubric>,
+    /// Each gauntlet's rounds' rubrics, by slug, in round order.
+    round_rubrics: HashMap<String, Vec<Rubric>>,
 }
 
 impl Published {
@@ -140,12 +145,26 @@ impl Published {
             .scenarios()
             .filter_map(|p| Some((p.slug.clone(), Rubric::of(&p.slug, p.scenario.as_ref()?))))
             .collect();
+        let round_rubrics = site
+            .gauntlets()
+            .filter_map(|p| Some((p.slug.clone(), round_rubrics(&p.slug, p.gauntlet.as_ref()?))))
+            .collect();
         Self {
             articles,
             views,
             site,
             rubrics,
+            round_rubrics,
         }
+    }
+
+    /// A gauntlet and its rounds' rubrics, by slug, or `None` when `reader` may not see it.
+    pub fn gauntlet_for(&self, slug: &str, reader: Reader) -> Option<(&Page, &[Rubric])> {
+        let page = self.site.gauntlet(slug)?.seen_by(reader);
+        if !reader.sees(&page.meta) {
+            return None;
+        }
+        Some((page, self.round_rubrics.get(&page.slug)?))
     }
 
     /// A page and its article, by URL, as `reader` gets them (links to pages they may not see
@@ -209,7 +228,27 @@ fn render_page(page: &Page) -> Option<[Option<Article>; 3]> {
     Some(rendered)
 }
 
+/// Each round of a gauntlet graded as a scenario whose checklist is the round's derived items;
+/// the round is part of the slug, so each has its own rubric version.
+fn round_rubrics(slug: &str, gauntlet: &crate::content::gauntlet::Gauntlet) -> Vec<Rubric> {
+    gauntlet
+        .rounds
+        .iter()
+        .enumerate()
+        .map(|(i, round)| {
+            let scenario = crate::content::scenario::Scenario {
+                rubric: round.rubric.clone(),
+                ..Default::default()
+            };
+            Rubric::of(&format!("{slug}#round-{}", i + 1), &scenario)
+        })
+        .collect()
+}
+
 fn render_article(page: &Page) -> askama::Result<Article> {
+    if page.gauntlet.is_some() {
+        return Ok(Article::Gauntlet);
+    }
     if page.scenario.is_none() {
         let article = WikiArticle { page }.render()?;
         let [head, tail] = templates::frame(Layout::in_section("wiki"), &page.title)?;

@@ -1,6 +1,7 @@
 //! The bundled library (`content/`), whatever it holds: `check` finds no error and every rubric
 //! test passes; every page renders through the router with its title; the README's table of
-//! scenarios is what `firedrill list` prints. These are the only tests that read `content/`:
+//! scenarios is what `firedrill list` prints; the grader's shipped settings are those
+//! leave-one-scenario-out selection over the library's dev scenarios chooses. These are the only tests that read `content/`:
 //! the rest of the suite serves its own fixtures (`tests/fixtures/content`), and a test here
 //! keeps it so.
 
@@ -11,6 +12,7 @@ use axum::http::StatusCode;
 use firedrill::accounts::Role;
 use firedrill::app::Settings;
 use firedrill::content::Page;
+use firedrill::grading::{Rubric, eval};
 
 use crate::helpers::{TestApp, TestResponse, fixtures, repo};
 
@@ -214,10 +216,11 @@ async fn page_problems(dir: &Path) -> Vec<String> {
     problems.extend(entries.filter_map(|title| missing("/wiki", &wiki, title)));
     for page in site.pages() {
         let url = page.url.as_str();
-        // A wiki page is framed with its whole title, a scenario with its title after the prefix.
-        let title = match page.scenario {
-            Some(_) => page.short_title(),
-            None => page.title.as_str(),
+        // A wiki page is framed with its whole title, a scenario or a gauntlet with its title
+        // after the prefix.
+        let title = match page.scenario.is_some() || page.gauntlet.is_some() {
+            true => page.short_title(),
+            false => page.title.as_str(),
         };
         if !page.meta.hidden {
             problems.extend(titled(url, &visitor.get(url).await, title));
@@ -489,3 +492,39 @@ const NEW_SCENARIO_TESTS: &str = r#"# A strong answer: every item.
     uses-a-fully-qualified-name-with: missed
     lowers-ndots-in-the-pod-dnsconfig: missed
 "#;
+
+/// The shipped thresholds are the ones leave-one-scenario-out selection over the library's dev
+/// scenarios chooses, and every held-out verdict was graded with a setting chosen without its
+/// own scenario: changing the thresholds by hand, or the dev material, shows here.
+#[test]
+fn the_shipped_thresholds_are_those_selection_over_the_dev_scenarios_chooses() {
+    let site = firedrill::content::load(&repo("content")).unwrap();
+    let split: serde_norway::Value =
+        serde_norway::from_str(&std::fs::read_to_string(repo("eval/split.yaml")).unwrap()).unwrap();
+    let mut graded = Vec::new();
+    for scenario in split["dev"].as_sequence().unwrap() {
+        let scenario = scenario.as_str().unwrap();
+        let page = site.scenario(scenario).unwrap();
+        let set: eval::EvalSet = serde_norway::from_str(
+            &std::fs::read_to_string(repo(&format!("eval/{scenario}.yaml"))).unwrap(),
+        )
+        .unwrap();
+        graded.push((set, Rubric::of(&page.slug, page.scenario.as_ref().unwrap())));
+    }
+    let sets: Vec<_> = graded.iter().map(|(s, r)| (s, r)).collect();
+    let selection = eval::leave_one_scenario_out(&sets).unwrap();
+    assert_eq!(selection.best, firedrill::grading::Settings::default());
+    assert_eq!(selection.folds.len(), graded.len());
+    let all: usize = graded
+        .iter()
+        .map(|(s, r)| eval::pairs(s, r).unwrap().len())
+        .sum();
+    assert_eq!(selection.held_out.len(), all);
+    for (scenario, settings) in &selection.folds {
+        assert!(firedrill::grading::Settings::grid().contains(settings));
+        assert!(
+            selection.held_out.iter().any(|p| &p.scenario == scenario),
+            "{scenario} graded"
+        );
+    }
+}

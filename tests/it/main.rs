@@ -11,6 +11,7 @@ mod connections;
 mod drafts;
 mod exports;
 mod failure_classes;
+mod gauntlets;
 mod grading;
 mod grading_pool;
 mod helpers;
