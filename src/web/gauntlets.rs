@@ -242,6 +242,7 @@ pub async fn restart(
     form: Result<Form<RestartForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form.map_err(rejection)?;
+    visitor.check_post(&headers, &form.csrf)?;
     let content = state.content();
     let (page, _) = content
         .gauntlet_for(&slug, visitor.reader())

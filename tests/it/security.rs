@@ -133,7 +133,15 @@ async fn every_route_answers_with_the_security_headers() {
 #[tokio::test]
 async fn an_oversized_body_is_refused_with_413_on_every_form() {
     let app = TestApp::fixtures().await;
-    for uri in ["/sign-in", "/sign-up", "/attempts", "/reveals", "/sign-out"] {
+    for uri in [
+        "/sign-in",
+        "/sign-up",
+        "/attempts",
+        "/reveals",
+        "/sign-out",
+        "/gauntlet-runs/g/answers",
+        "/gauntlet-runs/g/restart",
+    ] {
         let res = app.request(form_request(uri, vec![b'a'; 300 * 1024])).await;
         assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE, "{uri}");
         res.assert_contains(&["larger than the server accepts"]);
@@ -292,6 +300,11 @@ async fn cross_site_posts_are_refused_on_every_form() {
                 "/reveals",
                 format!("csrf={csrf}&scenario=gitops-drift-causing-outage"),
             ),
+            (
+                "/gauntlet-runs/g/answers",
+                format!("csrf={csrf}&round=1&answer=x"),
+            ),
+            ("/gauntlet-runs/g/restart", format!("csrf={csrf}")),
         ] {
             let res = app.request(evil(uri, body, how)).await;
             assert_eq!(res.status, StatusCode::FORBIDDEN, "{uri} {how:?}");
@@ -311,6 +324,8 @@ async fn nothing_changes_on_get() {
         "/reveals",
         "/admin/users/root/role?role=learner",
         "/attempts/0123456789abcdef0123456789abcdef/overrides",
+        "/gauntlet-runs/g/answers",
+        "/gauntlet-runs/g/restart",
     ] {
         let res = app.get(uri).await;
         assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED, "{uri}");
