@@ -259,7 +259,21 @@ fn as_action(sentence: &str) -> String {
         }
     }
     for connector in [
-        "First,", "First", "Then,", "Then", "Next,", "Next", "Finally,", "Also,",
+        "First,",
+        "First",
+        "Then,",
+        "Then",
+        "Next,",
+        "Next",
+        "Finally,",
+        "Also,",
+        "And then",
+        "And",
+        "But",
+        "So",
+        "Meanwhile,",
+        "In parallel,",
+        "After that,",
     ] {
         if let Some(after) = rest.strip_prefix(connector)
             && starts_first_person(after.trim_start())
@@ -431,6 +445,10 @@ mod tests {
         assert_eq!(
             as_action("When the lag is back I'd drop the slot."),
             "Drops the slot."
+        );
+        assert_eq!(
+            as_action("And I'd open a ticket with PayGate with our egress IP."),
+            "Opens a ticket with PayGate with our egress IP."
         );
         assert_eq!(
             as_action("Retention is not running."),

@@ -98,6 +98,10 @@ pub struct Item {
     pub id: String,
     pub text: String,
     pub weight: f32,
+    /// Derived from the page's other sections (a walkthrough's fix), not written as a checklist
+    /// item: its evidence phrases are the page's, not an author's annotation.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub derived: bool,
     #[serde(skip)]
     model: ItemModel,
 }
@@ -248,6 +252,7 @@ impl Rubric {
                     id: r.id.clone(),
                     text: r.text.clone(),
                     weight: r.weight,
+                    derived: r.derived,
                     model: ItemModel::new(&r.text, "", &r.also, &r.not),
                 })
                 .collect()
@@ -261,6 +266,7 @@ impl Rubric {
                     id: crate::content::scenario::item_id(&c.name),
                     text: format!("{}: {}", c.name, c.explanation),
                     weight: c.weight,
+                    derived: false,
                     model: ItemModel::new(&c.name, &c.explanation, &c.also, &c.not),
                 })
                 .collect()
@@ -272,6 +278,7 @@ impl Rubric {
                     id: crate::content::scenario::item_id(s),
                     text: s.to_owned(),
                     weight: 1.0,
+                    derived: false,
                     model: ItemModel::new(s, "", &[], &[]),
                 })
                 .collect()
@@ -387,12 +394,17 @@ fn grade_item(item: &Item, answer: &Answer<'_>, settings: Settings) -> ItemGrade
             Verdict::Covered,
             evidence,
             format!(
-                "the answer says {}, which the author counts as this item",
+                "the answer says {}, which {}",
                 also.iter()
                     .take(3)
                     .map(|&(a, b)| format!("“{}”", answer.words(a, b)))
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(", "),
+                if item.derived {
+                    "the page names as one way to do this"
+                } else {
+                    "the author counts as this item"
+                }
             ),
         );
     }
@@ -776,6 +788,7 @@ mod tests {
                 id: (*t).to_owned(),
                 text: (*t).to_owned(),
                 weight: 1.0,
+                derived: false,
                 model: ItemModel::new(t, "", &[], &[]),
             })
             .collect();

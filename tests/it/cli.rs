@@ -1450,6 +1450,14 @@ fn a_walkthrough_read_unedited_is_graded_on_its_derived_items_with_evidence() {
     assert_ne!(kernel["verdict"], "missed", "{kernel}");
     let fix = item("raises-the-memory-limit-and-rerun");
     assert_eq!(fix["verdict"], "covered", "{fix}");
+    // The fix's options are the page's words, not an author's annotation.
+    assert!(
+        fix["reason"]
+            .as_str()
+            .unwrap()
+            .ends_with("which the page names as one way to do this"),
+        "{fix}"
+    );
     let evidence = &fix["evidence"][0];
     let (start, end) = (
         evidence["start"].as_u64().unwrap() as usize,
