@@ -82,7 +82,7 @@ const SCORING_RULE: &str = "partial counts half";
 /// The grader's revision, part of every rubric version: change it with any change to how
 /// answers are read, so stored attempts graded by an older grader count as outdated and
 /// `firedrill rescore` shows (and with `--apply` stores) what the new one changes.
-const GRADER: &str = "2026-12-07b: arrows relate terms; thresholds chosen leave-one-scenario-out";
+const GRADER: &str = "2026-12-07c: arrows relate terms; thresholds chosen leave-one-scenario-out";
 
 /// A span of the answer that earned (part of) a verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,18 +142,19 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             covered_at: 0.55,
-            partial_at: 0.5,
+            partial_at: 0.55,
         }
     }
 }
 
 impl Settings {
-    /// The values leave-one-scenario-out selection chooses from.
+    /// The values leave-one-scenario-out selection chooses from; a partial threshold equal to
+    /// the covered one leaves no band of partial credit by share alone.
     pub fn grid() -> Vec<Self> {
         let mut out = Vec::new();
         for covered in [0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7] {
             for partial in [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6] {
-                if partial < covered {
+                if partial <= covered {
                     out.push(Self {
                         covered_at: covered,
                         partial_at: partial,
@@ -971,7 +972,7 @@ mod tests {
     fn a_20000_character_answer_repeating_a_phrase_keeps_the_verdicts_of_the_quadratic_grader() {
         let rubric = ten_items();
         // Verdicts per item as the grader gave them before window selection became linear.
-        let (c, p, m) = ("covered", "partial", "missed");
+        let (c, m) = ("covered", "missed");
         let cases: [(&str, [&str; 10]); 6] = [
             (
                 "ArgoCD fights the HPA over replicas; a common GitOps pitfall, not a bug. ",
@@ -985,7 +986,9 @@ mod tests {
             (
                 "Roll the kubelet back, check journalctl -u kubelet on the node, then openssl \
                  s_client the cert. ",
-                [m, m, m, m, m, m, c, c, p, m],
+                // The ninth was `partial` until the thresholds chosen leave-one-scenario-out
+                // left no band of partial credit by share alone.
+                [m, m, m, m, m, m, c, c, m, m],
             ),
             (
                 "Add ignoreDifferences for /spec/replicas to the Application in Git, not via the \
