@@ -1,4 +1,5 @@
-//! Gauntlet practice through the router: a learner answers round by round; a round's question
+//! The wiki's other formats through the router: a walkthrough answered and scored like any
+//! scenario, and gauntlet practice: a learner answers round by round; a round's question
 //! is in no response before the round before it is answered, no strong answer, weak answer,
 //! trap or senior signal before its round is answered; rounds are answered in order and once.
 
@@ -230,4 +231,36 @@ async fn an_anonymous_run_moves_to_the_account_at_sign_in() {
     let page = other.get(URL).await;
     assert!(page.body.contains("df -h then du on the log dirs"));
     assert_reached(&page.body, 1);
+}
+
+/// A walkthrough read unedited is answered like any scenario and scored on its derived items,
+/// with the evidence in the learner's words and its answers opened after the attempt.
+#[tokio::test]
+async fn a_walkthrough_is_answered_through_the_router_and_scored_with_evidence() {
+    let app = TestApp::with_files(&[(
+        "scenarios/oom.md",
+        include_str!("../fixtures/formats/walkthrough-oom-killed-nightly-export.md"),
+    )])
+    .await;
+    let page = app.get("/scenarios/oom").await;
+    let csrf = TestApp::csrf_in(&page);
+    let answer = "journalctl -k shows the cgroup OOM killer killed java at the 512Mi limit.\n\
+                  I'd raise the memory limit and rerun the export.";
+    let posted = app
+        .post_form(
+            "/attempts",
+            &[("csrf", &csrf), ("scenario", "oom"), ("answer", answer)],
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+    let attempt = app.get(posted.header(axum::http::header::LOCATION)).await;
+    assert_eq!(attempt.status, StatusCode::OK);
+    attempt.assert_contains(&[
+        "of 8 checklist items covered",
+        "Raises the memory limit and rerun",
+        "which the page names as one way to do this",
+        "<mark>raise the memory limit</mark>",
+        // The walkthrough's own answers, open after the attempt.
+        "MaxRAMPercentage",
+    ]);
 }
