@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod app;
 pub mod commands;
 pub mod config;
+pub mod console;
 pub mod content;
 pub mod error;
 #[doc(hidden)]

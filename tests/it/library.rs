@@ -528,3 +528,86 @@ fn the_shipped_thresholds_are_those_selection_over_the_dev_scenarios_chooses() {
         );
     }
 }
+
+/// Every bundled scenario's investigation path through the simulated console: each step's own
+/// commands and three equivalent spellings of each reach that step (or an earlier one that runs
+/// the same command); unrelated commands reach none; harmful ones reach none and are named; the
+/// answer to an unmatched command holds nothing of the path.
+#[test]
+fn every_bundled_path_answers_its_commands_and_their_variants_and_nothing_else() {
+    use firedrill::console::{self, NOTHING};
+    let site = firedrill::content::load(&repo("content")).unwrap();
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for page in site.scenarios() {
+        let steps = &page.scenario.as_ref().unwrap().investigation;
+        for (i, step) in steps.iter().enumerate() {
+            for command in console::step_commands(step) {
+                for typed in std::iter::once(command.clone()).chain(variants(&command)) {
+                    checked += 1;
+                    match console::read(steps, &typed).step {
+                        Some(j) if j <= i => {}
+                        other => problems.push(format!(
+                            "{}: step {} `{command}` typed as `{typed}` reads as {other:?}",
+                            page.slug,
+                            i + 1
+                        )),
+                    }
+                }
+            }
+            for text in step.shows.iter().chain(std::iter::once(&step.title)) {
+                assert!(!NOTHING.contains(text.as_str()), "{text}");
+            }
+        }
+        if steps.is_empty() {
+            continue;
+        }
+        for unrelated in ["echo hello", "ls ~/Downloads", "cowsay moo", "cal 2026"] {
+            let reading = console::read(steps, unrelated);
+            if reading.step.is_some() || reading.harm.is_some() {
+                problems.push(format!("{}: `{unrelated}` reads as {reading:?}", page.slug));
+            }
+        }
+        for harmful in [
+            "kubectl delete namespace production",
+            "sudo rm -rf /",
+            "terraform destroy -auto-approve",
+        ] {
+            let reading = console::read(steps, harmful);
+            if reading.step.is_some() || reading.harm.is_none() {
+                problems.push(format!("{}: `{harmful}` reads as {reading:?}", page.slug));
+            }
+        }
+    }
+    assert!(checked > 400, "{checked} commands checked");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Three spellings of a command that do the same: filtered through a pipe, with `sudo` or
+/// kubectl's short alias, and with a namespace flag spelled the other way or an environment
+/// assignment in front.
+fn variants(command: &str) -> [String; 3] {
+    let piped = format!("{command} | head -50");
+    let (aliased, respelled) = match command.strip_prefix("kubectl ") {
+        Some(rest) => {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            let respelled = match words.iter().position(|w| *w == "-n") {
+                Some(at) if at + 1 < words.len() => {
+                    let mut w: Vec<String> = words.iter().map(|s| (*s).to_owned()).collect();
+                    let ns = w.remove(at + 1);
+                    w.remove(at);
+                    format!("kubectl --namespace={ns} {}", w.join(" "))
+                }
+                _ => format!("LC_ALL=C kubectl {rest}"),
+            };
+            (format!("k {rest}"), respelled)
+        }
+        None => (
+            command
+                .strip_prefix("sudo ")
+                .map_or_else(|| format!("sudo {command}"), str::to_owned),
+            format!("LC_ALL=C {command}"),
+        ),
+    };
+    [piped, aliased, respelled]
+}
