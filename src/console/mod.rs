@@ -4,6 +4,7 @@
 //! gives nothing away, and a command that would do harm in production is named as such.
 
 pub mod command;
+mod kubectl;
 
 use std::collections::BTreeSet;
 
