@@ -380,6 +380,93 @@
     }
   }
 
+  // Drafts: what a learner types into an answer form is kept in this browser until it is
+  // submitted, so a reload or a lost connection loses nothing; Ctrl+Enter (Cmd+Enter) submits.
+  var DRAFT_PREFIX = "firedrill-draft:";
+
+  function draftKey(form) {
+    var round = form.querySelector('input[name="round"]');
+    var scenario = form.querySelector('input[name="scenario"]');
+    var which = round ? "round-" + round.value : scenario ? scenario.value : "answer";
+    return DRAFT_PREFIX + window.location.pathname + ":" + which;
+  }
+
+  function storage() {
+    try {
+      var s = window.localStorage;
+      s.setItem(DRAFT_PREFIX + "probe", "1");
+      s.removeItem(DRAFT_PREFIX + "probe");
+      return s;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function setupDrafts() {
+    var store = storage();
+    var forms = document.querySelectorAll("form.answer-form");
+    Array.prototype.forEach.call(forms, function (form) {
+      var area = form.querySelector("textarea");
+      if (!area) return;
+      var key = draftKey(form);
+      if (store) {
+        var saved = null;
+        try {
+          saved = JSON.parse(store.getItem(key) || "null");
+        } catch (e) {
+          saved = null;
+        }
+        // A draft fills only an empty form: an answer the server sent back wins.
+        if (saved && saved.text && !area.value.trim()) {
+          area.value = saved.text;
+          var note = document.createElement("p");
+          note.className = "draft-note form-hint";
+          note.setAttribute("role", "status");
+          var when = new Date(saved.at);
+          note.textContent = "Restored your unsent draft from " +
+            when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ". ";
+          var discard = document.createElement("button");
+          discard.type = "button";
+          discard.className = "link-button";
+          discard.textContent = "Discard it";
+          discard.addEventListener("click", function () {
+            area.value = "";
+            store.removeItem(key);
+            note.remove();
+            area.focus();
+          });
+          note.appendChild(discard);
+          area.parentNode.insertBefore(note, area);
+        }
+        var timer = null;
+        area.addEventListener("input", function () {
+          window.clearTimeout(timer);
+          timer = window.setTimeout(function () {
+            if (area.value.trim()) {
+              store.setItem(key, JSON.stringify({ text: area.value, at: Date.now() }));
+            } else {
+              store.removeItem(key);
+            }
+          }, 300);
+        });
+        form.addEventListener("submit", function () {
+          window.clearTimeout(timer);
+          store.removeItem(key);
+        });
+      }
+      area.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+          event.preventDefault();
+          if (form.requestSubmit) {
+            form.requestSubmit();
+          } else {
+            form.submit();
+          }
+        }
+      });
+    });
+  }
+
   function init() {
     run(setupCopyButtons);
     run(setupSpoilerToggle);
@@ -390,6 +477,7 @@
     run(setupMenu);
     run(setupFilters);
     run(setupThemeSwitch);
+    run(setupDrafts);
     window.addEventListener("hashchange", function () {
       run(revealTarget);
     });
