@@ -540,6 +540,15 @@ fn harmful_sentences(model: &ItemModel, hits: &[Hit]) -> HashSet<usize> {
 fn finish(item: &Item, verdict: Verdict, mut evidence: Vec<Evidence>, reason: String) -> ItemGrade {
     evidence.sort_by_key(|e| e.start);
     evidence.dedup_by(|a, b| a.start < b.end);
+    // Spans that touch are parts of one word (`PayGate`): one span.
+    evidence.dedup_by(|a, b| {
+        let touches = a.start == b.end;
+        if touches {
+            b.end = a.end;
+            b.text.push_str(&a.text);
+        }
+        touches
+    });
     evidence.truncate(MAX_EVIDENCE);
     ItemGrade {
         id: item.id.clone(),
@@ -619,9 +628,22 @@ fn reason(
     answer: &Answer<'_>,
 ) -> String {
     let quoted = |hits: &mut dyn Iterator<Item = &Hit>| {
+        // Parts of one identifier ("Error", "Port" in `ErrorPortAllocation`) quoted as the whole.
+        let mut spans: Vec<(usize, usize)> = hits.map(|h| (h.first, h.last)).collect();
+        spans.sort_unstable();
+        spans.dedup();
+        let mut joined: Vec<(usize, usize)> = Vec::new();
+        for (first, last) in spans {
+            match joined.last_mut() {
+                Some(prev) if answer.tokens[prev.1].end == answer.tokens[first].start => {
+                    prev.1 = prev.1.max(last);
+                }
+                _ => joined.push((first, last)),
+            }
+        }
         let mut out: Vec<String> = Vec::new();
-        for h in hits {
-            let words = answer.words(h.first, h.last);
+        for (first, last) in joined {
+            let words = answer.words(first, last);
             if !out.iter().any(|o| o.eq_ignore_ascii_case(&words)) {
                 out.push(words);
             }
@@ -803,6 +825,32 @@ mod tests {
             let stems: Vec<&str> = items.iter().flat_map(|i| i.model.stems()).collect();
             grade_item(&items[i], &Answer::new(answer, &stems), Settings::default()).verdict
         }
+    }
+
+    #[test]
+    fn the_parts_of_one_identifier_are_quoted_and_marked_as_the_whole_word() {
+        let items = items(&["Reads ErrorPortAllocation on the NAT gateway"]);
+        let stems: Vec<&str> = items.iter().flat_map(|i| i.model.stems()).collect();
+        let answer = "Check ErrorPortAllocation for the NAT gateway.";
+        let grade = grade_item(&items[0], &Answer::new(answer, &stems), Settings::default());
+        assert_eq!(grade.verdict, Verdict::Covered);
+        let words: Vec<&str> = grade.evidence.iter().map(|e| e.text.as_str()).collect();
+        assert!(words.contains(&"ErrorPortAllocation"), "{words:?}");
+        assert!(
+            !words.contains(&"Error") && !words.contains(&"Port"),
+            "{words:?}"
+        );
+        let span = grade
+            .evidence
+            .iter()
+            .find(|e| e.text == "ErrorPortAllocation")
+            .unwrap();
+        assert_eq!(&answer[span.start..span.end], "ErrorPortAllocation");
+        assert!(
+            grade.reason.contains("“ErrorPortAllocation”"),
+            "{}",
+            grade.reason
+        );
     }
 
     /// Items of the bundled library's kind, for the failure classes of issue 15.
