@@ -1,7 +1,11 @@
 //! Live mock incidents, without I/O: what can happen in an interview, what the candidate may
-//! see of it, and the scorecard built from what happened.
+//! see of it, and the scorecard built from what happened. A gauntlet's rounds are in `rounds`.
+
+pub mod rounds;
 
 use serde::{Deserialize, Serialize};
+
+use self::rounds::{Outline, RoundCard};
 
 use crate::grading::{Grade, Rubric, Verdict};
 
@@ -33,9 +37,17 @@ pub enum Happening {
         index: usize,
         question: String,
     },
-    /// A private note of the interviewer.
+    /// A private note of the interviewer, on a round of a gauntlet or on the whole interview.
     Noted {
         text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        round: Option<usize>,
+    },
+    /// The interviewer opened a round of a gauntlet (from 1): the candidate sees its question,
+    /// and nothing else of the round.
+    Opened {
+        round: usize,
+        question: String,
     },
     Ended,
 }
@@ -62,13 +74,19 @@ impl Happening {
             Happening::Ticked { .. } => "ticked",
             Happening::Asked { .. } => "asked",
             Happening::Noted { .. } => "noted",
+            Happening::Opened { .. } => "opened",
             Happening::Ended => "ended",
         }
     }
 
-    /// Whether the candidate may see it: reveals and the end only.
+    /// Whether the candidate may see it: reveals, opened rounds' questions and the end only.
     pub fn for_candidate(&self) -> bool {
-        matches!(self, Happening::Revealed { .. } | Happening::Ended)
+        Self::kind_for_candidate(self.kind())
+    }
+
+    /// Whether the candidate may see happenings of this stored kind.
+    pub fn kind_for_candidate(kind: &str) -> bool {
+        matches!(kind, "revealed" | "opened" | "ended")
     }
 
     /// One line for the timeline, naming rubric items by their text in `rubric`.
@@ -94,7 +112,12 @@ impl Happening {
             Happening::Asked { index, question } => {
                 format!("Asked follow-up {}: {question}", index + 1)
             }
-            Happening::Noted { text } => format!("Note: {text}"),
+            Happening::Noted { text, round: None } => format!("Note: {text}"),
+            Happening::Noted {
+                text,
+                round: Some(round),
+            } => format!("Note on round {round}: {text}"),
+            Happening::Opened { round, question } => format!("Opened round {round}: {question}"),
             Happening::Ended => "Interview ended".to_owned(),
         }
     }
@@ -172,6 +195,9 @@ pub struct TimelineEntry {
 pub struct Scorecard {
     pub candidate: String,
     pub interviewer: String,
+    /// `scenario` or `gauntlet`.
+    pub kind: &'static str,
+    /// The scenario's slug, or the gauntlet's.
     pub scenario: String,
     pub rubric_version: String,
     #[serde(serialize_with = "crate::utc::serialize")]
@@ -185,6 +211,12 @@ pub struct Scorecard {
     pub covered: usize,
     pub total: usize,
     pub items: Vec<ScoredItem>,
+    /// A gauntlet's rounds, each with its items, ticks, notes and score; none for a scenario.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rounds: Vec<RoundCard>,
+    /// A gauntlet's notes on no round in particular (a scenario's are in the timeline only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<rounds::RoundNote>,
     pub follow_ups: Vec<FollowUp>,
     /// Traps the grader found in the candidate's notes.
     pub traps: Vec<String>,
@@ -200,6 +232,8 @@ pub struct Header<'a> {
     pub scenario: &'a str,
     /// The scenario's follow-up questions, as text.
     pub follow_ups: &'a [String],
+    /// A gauntlet's rounds; `None` for a scenario.
+    pub rounds: Option<&'a [Outline]>,
     pub started_at: i64,
     pub ended_at: Option<i64>,
 }
@@ -259,9 +293,19 @@ impl Scorecard {
                 }
             })
             .collect();
+        let rounds = header
+            .rounds
+            .unwrap_or_default()
+            .iter()
+            .map(|outline| RoundCard::build(outline, &items, events, header.started_at))
+            .collect();
         Self {
             candidate: header.candidate.to_owned(),
             interviewer: header.interviewer.to_owned(),
+            kind: match header.rounds {
+                Some(_) => "gauntlet",
+                None => "scenario",
+            },
             scenario: header.scenario.to_owned(),
             rubric_version: rubric.version.clone(),
             started_at: header.started_at,
@@ -274,6 +318,11 @@ impl Scorecard {
                 .count(),
             total: items.len(),
             items,
+            rounds,
+            notes: match header.rounds {
+                Some(_) => rounds::notes_on(events, None, header.started_at),
+                None => Vec::new(),
+            },
             follow_ups,
             traps: graded.traps.iter().map(|t| t.claim.clone()).collect(),
             timeline,
@@ -281,10 +330,14 @@ impl Scorecard {
         }
     }
 
-    /// One row per rubric item, then one per follow-up question, for a spreadsheet. A
+    /// One row per rubric item, then one per follow-up question, for a spreadsheet (a
+    /// gauntlet's: see [`rounds::to_csv`]). A
     /// follow-up's `interviewer` column says `asked` (or nothing) and `marked_at` when. Every
     /// cell is [`spreadsheet_safe`]: item texts and questions come from content.
     pub fn to_csv(&self) -> Result<String, csv::Error> {
+        if self.kind == "gauntlet" {
+            return rounds::to_csv(self);
+        }
         let mut out = csv::Writer::from_writer(Vec::new());
         let mut write = |cells: [&str; 7]| {
             let cells = cells.map(spreadsheet_safe);
@@ -440,6 +493,7 @@ mod tests {
             interviewer: "ivy",
             scenario: "gitops-drift-causing-outage",
             follow_ups: &[],
+            rounds: None,
             started_at: 1_000,
             ended_at: Some(3_700_000),
         };
@@ -503,6 +557,7 @@ mod tests {
             interviewer: "ivy",
             scenario: "s",
             follow_ups: &questions,
+            rounds: None,
             started_at: 0,
             ended_at: None,
         };
@@ -556,6 +611,7 @@ mod tests {
             interviewer: "ivy",
             scenario: "s",
             follow_ups: &questions,
+            rounds: None,
             started_at: 1_000,
             ended_at: None,
         };
@@ -644,6 +700,7 @@ mod tests {
             interviewer: "ivy",
             scenario: "s",
             follow_ups: &["Q?".to_owned()],
+            rounds: None,
             started_at: 60_000,
             ended_at: None,
         };
@@ -676,6 +733,7 @@ mod tests {
             },
             Happening::Noted {
                 text: "weak on rollback".into(),
+                round: None,
             },
             Happening::Asked {
                 index: 0,

@@ -1,5 +1,13 @@
-//! The interviewer's side of a live mock incident: start one from a scenario and run it from
-//! the console (reveal, tick, note, end). The scorecard and the list are in `scorecards.rs`.
+//! The interviewer's side of a live mock incident: start one from a scenario or a gauntlet and
+//! run it from the console (tick, note, end here; a scenario's reveals and follow-ups in
+//! `console.rs`, a gauntlet's rounds in `rounds.rs`). The scorecard and the list are in
+//! `scorecards.rs`.
+
+mod console;
+mod rounds;
+
+pub use console::{ask, reveal};
+pub use rounds::open_round;
 
 use std::sync::Arc;
 
@@ -11,13 +19,12 @@ use serde::Deserialize;
 
 use crate::accounts::Role;
 use crate::app::AppState;
-use crate::content::Page;
-use crate::content::investigation::Step;
+use crate::content::meta::Reader;
 use crate::error::AppError;
-use crate::grading::{Grade, Rubric, Verdict};
-use crate::interviews::{Happening, Logged, Reveal, first_asked};
-use crate::store::{Interview, NewEvent, NewInterview, NotesGrade};
-use crate::templates::{self, interviews as views};
+use crate::grading::{Grade, Rubric};
+use crate::interviews::{Happening, Logged};
+use crate::store::{Interview, InterviewKind, NewEvent, NewInterview, NotesGrade};
+use crate::templates::interviews as views;
 use crate::web::attempts::rejection;
 use crate::web::identity::{self, Account, Visitor};
 use crate::web::limits::Client;
@@ -53,11 +60,55 @@ pub(crate) async fn owned(
 #[derive(Debug, Deserialize)]
 pub struct StartForm {
     csrf: String,
-    scenario: String,
+    /// A scenario's slug (or a gauntlet's, when no scenario has it).
+    #[serde(default)]
+    scenario: Option<String>,
+    /// A gauntlet's slug.
+    #[serde(default)]
+    gauntlet: Option<String>,
     candidate: String,
 }
 
-/// POST /interviews: starts an interview of a scenario with a named candidate.
+/// What an interview is started on: a scenario or a gauntlet the interviewer may open.
+struct Subject<'c> {
+    kind: InterviewKind,
+    slug: &'c str,
+    rubric: &'c Rubric,
+}
+
+impl<'c> Subject<'c> {
+    fn scenario(content: &'c Published, slug: &str, reader: Reader) -> Option<Self> {
+        let (page, _, rubric) = content.scenario_for(slug, reader)?;
+        Some(Self {
+            kind: InterviewKind::Scenario,
+            slug: &page.slug,
+            rubric,
+        })
+    }
+
+    fn gauntlet(content: &'c Published, slug: &str, reader: Reader) -> Option<Self> {
+        let (page, rubric) = content.gauntlet_live_for(slug, reader)?;
+        Some(Self {
+            kind: InterviewKind::Gauntlet,
+            slug: &page.slug,
+            rubric,
+        })
+    }
+
+    /// The form's `gauntlet`, else its `scenario`: a scenario's slug, or a gauntlet's when no
+    /// scenario has it (scenarios and gauntlets have slugs of their own).
+    fn of(content: &'c Published, form: &StartForm, reader: Reader) -> Option<Self> {
+        let given = |field: &Option<String>| field.clone().filter(|s| !s.trim().is_empty());
+        match (given(&form.gauntlet), given(&form.scenario)) {
+            (Some(slug), _) => Self::gauntlet(content, &slug, reader),
+            (None, Some(slug)) => Self::scenario(content, &slug, reader)
+                .or_else(|| Self::gauntlet(content, &slug, reader)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// POST /interviews: starts an interview of a scenario or a gauntlet with a named candidate.
 pub async fn start(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -74,16 +125,16 @@ pub async fn start(
         )));
     }
     let content = state.content();
-    // Only a scenario the interviewer may open: a draft only by an admin, who sees drafts.
-    let (page, _, rubric) = content
-        .scenario_for(&form.scenario, visitor.reader())
-        .ok_or(AppError::NotFound)?;
+    // Only what the interviewer may open: a draft only by an admin, who sees drafts.
+    let subject = Subject::of(&content, &form, visitor.reader()).ok_or(AppError::NotFound)?;
+    let rubric = subject.rubric;
     // The token depends on the public id, which the store chooses: it sets the hash.
     let new = NewInterview {
         candidate_token_hash: Vec::new(),
         interviewer_id: account.user_id,
         candidate: candidate.to_owned(),
-        scenario: page.slug.clone(),
+        kind: subject.kind,
+        scenario: subject.slug.to_owned(),
         rubric_version: rubric.version.clone(),
         rubric_json: serde_json::to_string(rubric).map_err(anyhow::Error::from)?,
         at: view::now_ms(),
@@ -98,7 +149,8 @@ pub async fn start(
             identity::token_hash(&candidate_token(&state, id))
         })
         .await?;
-    tracing::info!(interviewer = %account.name, scenario = %page.slug, "interview started");
+    let (kind, slug) = (subject.kind.as_str(), subject.slug);
+    tracing::info!(interviewer = %account.name, kind, slug, "interview started");
     Ok(Redirect::to(&format!("/interviews/{public_id}")).into_response())
 }
 
@@ -124,156 +176,18 @@ pub(crate) async fn happenings(
         .collect())
 }
 
-/// GET /interviews/{id}: the console, with everything the scenario hides from the candidate.
+/// GET /interviews/{id}: the console, with everything the scenario or gauntlet hides from the
+/// candidate.
 pub async fn console(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let here = format!("/interviews/{id}");
-    let interview = owned(&state, &visitor, &id, &here).await?;
-    let content = state.content();
-    // An interview goes on when its scenario is hidden or made a draft after it started.
-    let (page, article, rubric) = content
-        .scenario_as(&interview.scenario, visitor.reader())
-        .ok_or(AppError::NotFound)?;
-    let events = happenings(&state, &interview).await?;
-    let graded = notes_grade(&state, &content, &interview, rubric).await?;
-    let learner = visitor.0.as_ref().ok_or(AppError::NotFound)?;
-    let token = candidate_token(&state, &interview.public_id);
-    let article_html = article.with_answers().ok_or(AppError::NotFound)?;
-    let view = views::ConsolePage {
-        layout: templates::Layout::in_section("interviews"),
-        title: page.short_title(),
-        public_id: &interview.public_id,
-        candidate: &interview.candidate,
-        candidate_path: format!("/i/{token}"),
-        csrf: &learner.csrf,
-        started_at: interview.started_at,
-        ended: interview.ended_at.is_some(),
-        last_seq: interview.last_seq,
-        reveals: reveals_of(page, &events),
-        items: items_of(rubric, &events, &graded),
-        follow_ups: follow_ups_of(page, &events, interview.started_at),
-        notes: events
-            .iter()
-            .filter_map(|e| match &e.happening {
-                Happening::Noted { text } => Some(views::NoteView {
-                    elapsed: crate::interviews::elapsed(e.at - interview.started_at),
-                    text: text.clone(),
-                }),
-                _ => None,
-            })
-            .collect(),
-        candidate_notes: &interview.candidate_notes,
-        traps: graded.traps.iter().map(|t| t.claim.clone()).collect(),
-        article: &article_html,
-    };
-    Ok(view::no_store(templates::page_in(
-        Some(learner),
-        view.layout.section,
-        &view,
-    )))
-}
-
-/// What the interviewer can reveal: each evidence item, then each investigation step that
-/// says what it shows, marked when revealed already.
-fn reveals_of(page: &Page, events: &[Logged]) -> Vec<views::RevealView> {
-    let Some(scenario) = &page.scenario else {
-        return Vec::new();
-    };
-    let revealed = |what: Reveal, index: usize| {
-        events.iter().any(|e| {
-            matches!(&e.happening, Happening::Revealed { what: w, index: i, .. } if *w == what && *i == index)
-        })
-    };
-    let evidence = scenario
-        .evidence
-        .iter()
-        .enumerate()
-        .map(|(i, item)| views::RevealView {
-            what: "evidence",
-            index: i,
-            label: format!("Evidence {}", i + 1),
-            html: item.html.clone(),
-            revealed: revealed(Reveal::Evidence, i),
-        });
-    let hints = scenario
-        .investigation
-        .iter()
-        .enumerate()
-        .filter(|(_, step)| !step.shows.is_empty())
-        .map(|(i, step)| views::RevealView {
-            what: "hint",
-            index: i,
-            label: step_label(step),
-            html: hint_html(None, &step.shows),
-            revealed: revealed(Reveal::Hint, i),
-        });
-    evidence.chain(hints).collect()
-}
-
-/// `Step 3: Check HPA`.
-fn step_label(step: &Step) -> String {
-    match step.title.trim() {
-        "" => format!("Step {}", step.number),
-        title => format!("Step {}: {title}", step.number),
+    let interview = owned(&state, &visitor, &id, &format!("/interviews/{id}")).await?;
+    match interview.kind {
+        InterviewKind::Scenario => console::page(&state, &visitor, &interview).await,
+        InterviewKind::Gauntlet => rounds::page(&state, &visitor, &interview).await,
     }
-}
-
-/// A step's `Shows:` lines as escaped HTML, under its label when the candidate gets it.
-fn hint_html(label: Option<&str>, shows: &[String]) -> String {
-    let mut html = String::new();
-    if let Some(label) = label {
-        html.push_str(r#"<p class="revealed-step">"#);
-        crate::content::markdown::escape_into(&mut html, label);
-        html.push_str("</p>");
-    }
-    html.push_str("<ul>");
-    for line in shows {
-        html.push_str("<li><code>");
-        crate::content::markdown::escape_into(&mut html, line);
-        html.push_str("</code></li>");
-    }
-    html.push_str("</ul>");
-    html
-}
-
-/// The scenario's follow-up questions, each marked with when it was first asked.
-fn follow_ups_of(page: &Page, events: &[Logged], started_at: i64) -> Vec<views::FollowUpView> {
-    let Some(scenario) = &page.scenario else {
-        return Vec::new();
-    };
-    scenario
-        .follow_ups
-        .iter()
-        .enumerate()
-        .map(|(i, question)| views::FollowUpView {
-            index: i,
-            html: question.html.clone(),
-            asked: first_asked(events, i).map(|at| crate::interviews::elapsed(at - started_at)),
-        })
-        .collect()
-}
-
-fn items_of(rubric: &Rubric, events: &[Logged], graded: &Grade) -> Vec<views::TickView> {
-    rubric
-        .items
-        .iter()
-        .map(|item| views::TickView {
-            id: item.id.clone(),
-            text: item.text.clone(),
-            tick: events.iter().rev().find_map(|e| match &e.happening {
-                Happening::Ticked { item: i, verdict } if *i == item.id => Some(*verdict),
-                _ => None,
-            }),
-            suggested: graded
-                .items
-                .iter()
-                .find(|g| g.id == item.id)
-                .map_or(Verdict::Missed, |g| g.verdict),
-        })
-        .collect()
 }
 
 #[derive(Debug, Deserialize)]
@@ -293,8 +207,8 @@ pub async fn console_events(
 ) -> Result<Response, AppError> {
     let interview = owned(&state, &visitor, &id, &format!("/interviews/{id}")).await?;
     let content = state.content();
-    let opening = match content.scenario(&interview.scenario) {
-        Some((_, _, rubric)) => {
+    let opening = match content.interview_rubric(interview.kind, &interview.scenario) {
+        Some(rubric) => {
             let graded = notes_grade(&state, &content, &interview, rubric).await?;
             let (notes, at) = (&interview.candidate_notes, interview.candidate_notes_at);
             notes_frames(&graded, notes, at)
@@ -331,9 +245,10 @@ pub(crate) async fn notes_grade(
         return Ok(grade);
     }
     let notes = interview.candidate_notes.clone();
+    let (kind, slug) = (interview.kind, &interview.scenario);
     let grade = state
         .grader
-        .grade(content, &interview.scenario, notes)
+        .grade_interview(content, kind, slug, notes)
         .await?
         .ok_or(AppError::NotFound)?;
     let row = notes_grade_row(&grade, rubric)?;
@@ -375,7 +290,7 @@ pub fn notes_frames(graded: &Grade, notes: &str, at: Option<i64>) -> Vec<Frame> 
 }
 
 /// Records a happening (unless the interview has ended) and sends it to the live clients.
-async fn record(
+pub(crate) async fn record(
     state: &AppState,
     interview: &Interview,
     happening: &Happening,
@@ -396,12 +311,12 @@ async fn record(
 }
 
 /// After an action: 204 for the console's script, else back to the console.
-fn done(headers: &HeaderMap, id: &str, anchor: &str) -> Response {
+pub(crate) fn done(headers: &HeaderMap, id: &str, anchor: &str) -> Response {
     view::changed(headers, &format!("/interviews/{id}{anchor}"))
 }
 
 /// The checks every console action starts with: the right person, from this site.
-async fn action(
+pub(crate) async fn action(
     state: &AppState,
     visitor: &Visitor,
     headers: &HeaderMap,
@@ -411,65 +326,6 @@ async fn action(
     let interview = owned(state, visitor, id, &format!("/interviews/{id}")).await?;
     visitor.check_post(headers, csrf)?;
     Ok(interview)
-}
-
-#[derive(Debug, Deserialize)]
-pub struct RevealForm {
-    csrf: String,
-    what: String,
-    index: usize,
-}
-
-/// POST /interviews/{id}/reveals: shows the candidate an evidence item or a step's findings.
-pub async fn reveal(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    form: Result<Form<RevealForm>, FormRejection>,
-) -> Result<Response, AppError> {
-    let Form(form) = form.map_err(rejection)?;
-    let interview = action(&state, &visitor, &headers, &id, &form.csrf).await?;
-    let content = state.content();
-    let (page, _, _) = content
-        .scenario(&interview.scenario)
-        .ok_or(AppError::NotFound)?;
-    let scenario = page.scenario.as_ref().ok_or(AppError::NotFound)?;
-    let (what, shown) = match form.what.as_str() {
-        "evidence" => (
-            Reveal::Evidence,
-            scenario
-                .evidence
-                .get(form.index)
-                .map(|e| (e.text.clone(), e.html.clone())),
-        ),
-        "hint" => (
-            Reveal::Hint,
-            scenario
-                .investigation
-                .get(form.index)
-                .filter(|s| !s.shows.is_empty())
-                .map(|s| {
-                    let label = step_label(s);
-                    let html = hint_html(Some(&label), &s.shows);
-                    (label, html)
-                }),
-        ),
-        _ => {
-            return Err(AppError::BadRequest(
-                "Only evidence or a step's findings can be revealed.".to_owned(),
-            ));
-        }
-    };
-    let (label, html) = shown.ok_or(AppError::NotFound)?;
-    let happening = Happening::Revealed {
-        what,
-        index: form.index,
-        label,
-        html,
-    };
-    record(&state, &interview, &happening).await?;
-    Ok(done(&headers, &id, "#reveals"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -491,11 +347,14 @@ pub async fn tick(
     let interview = action(&state, &visitor, &headers, &id, &form.csrf).await?;
     let verdict = view::human_verdict(&form.verdict)?;
     let content = state.content();
-    let (_, _, rubric) = content
-        .scenario(&interview.scenario)
+    let rubric = content
+        .interview_rubric(interview.kind, &interview.scenario)
         .ok_or(AppError::NotFound)?;
     if !rubric.items.iter().any(|i| i.id == form.item) {
         return Err(AppError::NotFound);
+    }
+    if interview.kind == InterviewKind::Gauntlet {
+        rounds::check_item_open(&state, &content, &interview, &form.item).await?;
     }
     let happening = Happening::Ticked {
         item: form.item.clone(),
@@ -506,48 +365,16 @@ pub async fn tick(
 }
 
 #[derive(Debug, Deserialize)]
-pub struct AskForm {
-    csrf: String,
-    index: usize,
-}
-
-/// POST /interviews/{id}/follow-ups: marks a follow-up question asked, timestamped (once: asking
-/// it again changes nothing).
-pub async fn ask(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    form: Result<Form<AskForm>, FormRejection>,
-) -> Result<Response, AppError> {
-    let Form(form) = form.map_err(rejection)?;
-    let interview = action(&state, &visitor, &headers, &id, &form.csrf).await?;
-    let content = state.content();
-    let (page, _, _) = content
-        .scenario(&interview.scenario)
-        .ok_or(AppError::NotFound)?;
-    let question = page
-        .scenario
-        .as_ref()
-        .and_then(|s| s.follow_ups.get(form.index))
-        .ok_or(AppError::NotFound)?;
-    if first_asked(&happenings(&state, &interview).await?, form.index).is_none() {
-        let happening = Happening::Asked {
-            index: form.index,
-            question: question.text.clone(),
-        };
-        record(&state, &interview, &happening).await?;
-    }
-    Ok(done(&headers, &id, &format!("#follow-up-{}", form.index)))
-}
-
-#[derive(Debug, Deserialize)]
 pub struct NoteForm {
     csrf: String,
     text: String,
+    /// The gauntlet's round the note is on (an open one); none: the whole interview.
+    #[serde(default)]
+    round: Option<usize>,
 }
 
-/// POST /interviews/{id}/notes: a private, timestamped note.
+/// POST /interviews/{id}/notes: a private, timestamped note, on a gauntlet's round or on the
+/// whole interview.
 pub async fn note(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -563,11 +390,18 @@ pub async fn note(
             "A note has 1 to {MAX_NOTE} characters."
         )));
     }
+    if let Some(round) = form.round {
+        rounds::check_round_open(&state, &interview, round).await?;
+    }
     let happening = Happening::Noted {
         text: text.replace("\r\n", "\n"),
+        round: form.round,
     };
     record(&state, &interview, &happening).await?;
-    Ok(done(&headers, &id, "#notes"))
+    let anchor = form
+        .round
+        .map_or_else(|| "#notes".to_owned(), |r| format!("#live-round-{r}"));
+    Ok(done(&headers, &id, &anchor))
 }
 
 #[derive(Debug, Deserialize)]
@@ -589,14 +423,22 @@ pub async fn end(
     Ok(Redirect::to(&format!("/interviews/{id}/scorecard")).into_response())
 }
 
-/// The start form an interviewer sees on a scenario page, with a link to the answer key.
-pub fn start_form(account: Option<&Account>, csrf: &str, slug: &str) -> Option<String> {
+/// The start form an interviewer sees on a scenario page (with a link to the answer key) or a
+/// gauntlet's page.
+pub fn start_form(
+    account: Option<&Account>,
+    csrf: &str,
+    slug: &str,
+    kind: InterviewKind,
+) -> Option<String> {
     use askama::Template;
     account.filter(|a| a.role.is_interviewer())?;
+    let gauntlet = kind == InterviewKind::Gauntlet;
     views::StartForm {
         csrf,
         slug,
-        key_link: true,
+        key_link: !gauntlet,
+        gauntlet,
     }
     .render()
     .ok()
