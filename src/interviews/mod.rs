@@ -1,7 +1,10 @@
 //! Live mock incidents, without I/O: what can happen in an interview, what the candidate may
 //! see of it, and the scorecard built from what happened. A gauntlet's rounds are in `rounds`.
 
+mod export;
 pub mod rounds;
+
+pub use export::spreadsheet_safe;
 
 use serde::{Deserialize, Serialize};
 
@@ -328,69 +331,6 @@ impl Scorecard {
             timeline,
             candidate_notes: notes.to_owned(),
         }
-    }
-
-    /// One row per rubric item, then one per follow-up question, for a spreadsheet (a
-    /// gauntlet's: see [`rounds::to_csv`]). A
-    /// follow-up's `interviewer` column says `asked` (or nothing) and `marked_at` when. Every
-    /// cell is [`spreadsheet_safe`]: item texts and questions come from content.
-    pub fn to_csv(&self) -> Result<String, csv::Error> {
-        if self.kind == "gauntlet" {
-            return rounds::to_csv(self);
-        }
-        let mut out = csv::Writer::from_writer(Vec::new());
-        let mut write = |cells: [&str; 7]| {
-            let cells = cells.map(spreadsheet_safe);
-            out.write_record(cells.iter().map(|c| c.as_bytes()))
-        };
-        write([
-            "kind",
-            "item",
-            "text",
-            "weight",
-            "interviewer",
-            "marked_at",
-            "grader",
-        ])?;
-        let when = |at: Option<i64>| at.map_or_else(String::new, crate::utc::format);
-        for item in &self.items {
-            write([
-                "rubric item",
-                item.id.as_str(),
-                item.text.as_str(),
-                &item.weight.to_string(),
-                item.interviewer.map_or("", Verdict::as_str),
-                &when(item.ticked_at),
-                item.grader.as_str(),
-            ])?;
-        }
-        for question in &self.follow_ups {
-            write([
-                "follow-up",
-                &format!("follow-up-{}", question.number),
-                question.question.as_str(),
-                "",
-                if question.asked_at.is_some() {
-                    "asked"
-                } else {
-                    ""
-                },
-                &when(question.asked_at),
-                "",
-            ])?;
-        }
-        let bytes = out.into_inner().map_err(|e| e.into_error())?;
-        Ok(String::from_utf8_lossy(&bytes).into_owned())
-    }
-}
-
-/// A CSV cell a spreadsheet will not run as a formula: one starting with `=`, `+`, `-`, `@`, a
-/// tab or a carriage return gets a `'` in front (OWASP, CSV injection), so it is read as text.
-/// The quote stays visible in the cell: the price of never running a formula from content.
-pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        true => format!("'{cell}").into(),
-        false => cell.into(),
     }
 }
 
