@@ -2,16 +2,22 @@
 // gauntlet's page and opens three rounds one after the other, ticking an item and noting
 // something on each; the candidate sees each round's question appear without a reload, and
 // never a strong answer, a weak answer, a trap or the senior signal. The scorecard has each
-// round's ticks and notes.
+// round's ticks and notes. The console, the candidate's page and the scorecard have no serious
+// accessibility violation (axe-core) and no HTML error (the Nu HTML checker).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { addUser, repoRoot, startServer } from './server.mjs';
 
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const VNU = require.resolve('vnu-jar/build/dist/vnu.jar');
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
 
@@ -49,6 +55,35 @@ function content() {
     path.join(dir, 'gauntlets/kafka-disk.md'),
   );
   return dir;
+}
+
+/** Serious or critical axe-core violations on `page` as it is now. */
+async function axe(page) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${page.url()}: ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+}
+
+/** Nu HTML checker errors in the HTML the server sends for each of `urls` to `context`. */
+async function htmlErrors(context, urls) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-gauntlet-html-'));
+  const files = [];
+  for (const url of urls) {
+    const file = path.join(dir, `${files.length}.html`);
+    writeFileSync(file, await (await context.request.get(url, { failOnStatusCode: false })).text());
+    files.push(file);
+  }
+  let report;
+  try {
+    report = execFileSync('java', ['-jar', VNU, '--errors-only', '--format', 'json', ...files], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    report = err.stderr || err.stdout;
+  }
+  return JSON.parse(report || '{"messages":[]}').messages
+    .filter((m) => m.type === 'error')
+    .map((m) => `${urls[files.findIndex((f) => m.url && m.url.endsWith(path.basename(f)))]}:${m.lastLine}: ${m.message}`);
 }
 
 function watch(page, problems) {
@@ -118,6 +153,9 @@ test('an interviewer runs a gauntlet live, round by round, with a candidate', { 
       assert.equal(await candidate.getByText(`note from ivy`).count(), 0, 'the candidate never sees notes');
     }
     assert.deepEqual(loads, [], 'the candidate page was not reloaded');
+    assert.deepEqual([...await axe(interviewer), ...await axe(candidate)], [], 'axe-core on the live pages');
+    assert.deepEqual(await htmlErrors(interviewer.context(), [interviewer.url()]), [], 'the console is valid HTML');
+    assert.deepEqual(await htmlErrors(candidate.context(), [link]), [], "the candidate's page is valid HTML");
     for (let round = 1; round <= 3; round += 1) {
       assert.ok(await candidate.locator(`#question-${round}`).isVisible());
     }
@@ -142,6 +180,8 @@ test('an interviewer runs a gauntlet live, round by round, with a candidate', { 
     assert.match(await card.locator('#round-4 .round-score').innerText(), /^0% · 0 of \d+ covered$/);
     assert.ok(await card.locator('#round-4').getByText('Not opened.').isVisible());
     assert.ok(await card.getByText('Opened round 2:').first().isVisible());
+    assert.deepEqual(await axe(interviewer), [], 'axe-core on the scorecard');
+    assert.deepEqual(await htmlErrors(interviewer.context(), [interviewer.url()]), [], 'the scorecard is valid HTML');
     const percent = Number((await card.locator('.score-percent').innerText()).replace('%', ''));
     assert.ok(percent > 0 && percent < 100, `score ${percent}%`);
     const unexpected = problems.filter((p) => !p.includes('status of 410 (Gone)'));
