@@ -655,14 +655,19 @@ mod tests {
     }
 
     #[test]
-    fn only_reveals_and_the_end_reach_the_candidate() {
+    fn only_reveals_opened_rounds_and_the_end_reach_the_candidate() {
         let reveal = Happening::Revealed {
             what: Reveal::Evidence,
             index: 0,
             label: "x".into(),
             html: "x".into(),
         };
-        assert!(reveal.for_candidate() && Happening::Ended.for_candidate());
+        let opened = Happening::Opened {
+            round: 2,
+            question: "Why?".into(),
+        };
+        assert!(reveal.for_candidate() && opened.for_candidate());
+        assert!(Happening::Ended.for_candidate());
         for private in [
             Happening::Started {
                 candidate: "Sam".into(),
@@ -674,6 +679,10 @@ mod tests {
             Happening::Noted {
                 text: "weak on rollback".into(),
                 round: None,
+            },
+            Happening::Noted {
+                text: "strong on round 2".into(),
+                round: Some(2),
             },
             Happening::Asked {
                 index: 0,
@@ -704,6 +713,38 @@ mod tests {
         let json = serde_json::to_string(&asked).unwrap();
         assert_eq!(json, r#"{"kind":"asked","index":1,"question":"Why?"}"#);
         assert_eq!(serde_json::from_str::<Happening>(&json).unwrap(), asked);
+    }
+
+    #[test]
+    fn an_opened_round_is_stored_as_its_number_and_question_alone() {
+        let opened = Happening::Opened {
+            round: 3,
+            question: "Why \"now\"?".into(),
+        };
+        let json = serde_json::to_string(&opened).unwrap();
+        assert_eq!(
+            json,
+            r#"{"kind":"opened","round":3,"question":"Why \"now\"?"}"#
+        );
+        assert_eq!(serde_json::from_str::<Happening>(&json).unwrap(), opened);
+        // A note stored before notes had rounds reads as a note on the whole interview.
+        let old: Happening = serde_json::from_str(r#"{"kind":"noted","text":"ok"}"#).unwrap();
+        assert_eq!(
+            old,
+            Happening::Noted {
+                text: "ok".into(),
+                round: None
+            }
+        );
+        let on_round = Happening::Noted {
+            text: "ok".into(),
+            round: Some(1),
+        };
+        let json = serde_json::to_string(&on_round).unwrap();
+        assert_eq!(json, r#"{"kind":"noted","text":"ok","round":1}"#);
+        let rubric = rubric();
+        assert_eq!(on_round.describe(&rubric), "Note on round 1: ok");
+        assert_eq!(opened.describe(&rubric), "Opened round 3: Why \"now\"?");
     }
 
     #[test]

@@ -578,3 +578,98 @@ async fn the_candidate_sees_the_title_and_opened_questions_and_nothing_else_anyw
         0,
     );
 }
+
+#[tokio::test]
+async fn a_gauntlet_and_a_scenario_sharing_a_slug_start_the_interview_asked_for() {
+    let seed = std::fs::read_to_string(crate::helpers::fixture(
+        "scenarios/gitops-drift-causing-outage.md",
+    ))
+    .unwrap();
+    let app = TestApp::with_files(&[
+        ("gauntlets/kafka-disk.md", GAUNTLET),
+        ("scenarios/kafka-disk.md", &seed),
+    ])
+    .await;
+    app.signed_in_as("ivy", Role::Interviewer).await;
+    let csrf = TestApp::csrf_in(&app.get(PAGE).await);
+    let start = |field: &'static str| {
+        let (app, csrf) = (&app, csrf.clone());
+        async move {
+            let form = [("csrf", csrf.as_str()), (field, SLUG), ("candidate", "Sam")];
+            let res = app.post_form("/interviews", &form).await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+            let console = res.header(header::LOCATION).to_owned();
+            let link = link_on(&app.get(&console).await);
+            (console, link)
+        }
+    };
+    let (gauntlet_console, gauntlet_link) = start("gauntlet").await;
+    let (scenario_console, scenario_link) = start("scenario").await;
+    app.get(&gauntlet_console)
+        .await
+        .assert_contains(&["Open round 1: The Opening"]);
+    app.get(&scenario_console)
+        .await
+        .assert_contains(&["Reveal to the candidate"]);
+    // The gauntlet's interview never reaches the scenario of the same slug, nor the reverse.
+    let reveal = act(
+        &app,
+        &gauntlet_console,
+        "reveals",
+        &[("what", "evidence"), ("index", "0")],
+    )
+    .await;
+    assert_eq!(reveal.status, StatusCode::NOT_FOUND);
+    let round = open_round(&app, &scenario_console, 1).await;
+    assert_eq!(round.status, StatusCode::NOT_FOUND);
+    let scenario_item = ("item", "quick-identification-of-the-hpa-vs");
+    let tick = act(
+        &app,
+        &gauntlet_console,
+        "ticks",
+        &[scenario_item, ("verdict", "covered")],
+    )
+    .await;
+    assert_eq!(tick.status, StatusCode::NOT_FOUND);
+    let candidate = app.another_browser();
+    let page = candidate.get(&gauntlet_link).await;
+    page.assert_contains(&[TITLE, "Questions"]);
+    assert!(!page.body.contains("The Prompt"));
+    let page = candidate.get(&scenario_link).await;
+    page.assert_contains(&["The Prompt"]);
+    assert!(!page.body.contains(TITLE));
+    let json = |console: String| {
+        let app = &app;
+        async move {
+            let body = app.get(&format!("{console}/scorecard.json")).await.body;
+            serde_json::from_str::<serde_json::Value>(&body).unwrap()
+        }
+    };
+    assert_eq!(json(gauntlet_console).await["kind"], "gauntlet");
+    let card = json(scenario_console).await;
+    assert_eq!(card["kind"], "scenario");
+    assert!(
+        card.get("rounds").is_none(),
+        "a scenario's scorecard has no rounds"
+    );
+}
+
+#[tokio::test]
+async fn a_hidden_gauntlet_runs_as_an_interview_out_of_learners_sight() {
+    let hidden = format!("---\nhidden: true\n---\n{GAUNTLET}");
+    let app = TestApp::with_files(&[("gauntlets/kafka-disk.md", &hidden)]).await;
+    let learner = app.another_browser();
+    assert_eq!(learner.get(PAGE).await.status, StatusCode::NOT_FOUND);
+    let (console, link) = started(&app).await;
+    open_round(&app, &console, 1).await;
+    let page = app.another_browser().get(&link).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains(&[TITLE, "One of our three Kafka brokers"]);
+    // A visitor still cannot start one.
+    let form = [("csrf", "new"), ("gauntlet", SLUG), ("candidate", "x")];
+    assert_eq!(
+        learner.post_form("/interviews", &form).await.status,
+        StatusCode::SEE_OTHER,
+        "sign in first"
+    );
+}
