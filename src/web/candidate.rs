@@ -120,13 +120,15 @@ async fn gauntlet_page(
         .gauntlet_live(&interview.scenario)
         .ok_or(AppError::NotFound)?;
     let events = state.store.events(interview.id, 0).await?;
-    let questions = events
-        .iter()
-        .filter_map(|e| match serde_json::from_str(&e.data) {
-            Ok(Happening::Opened { round, question }) => Some(QuestionView { round, question }),
-            _ => None,
-        })
-        .collect();
+    let mut questions: Vec<QuestionView> = Vec::new();
+    for event in &events {
+        // Each round once, should two consoles have opened it at the same moment.
+        if let Ok(Happening::Opened { round, question }) = serde_json::from_str(&event.data)
+            && !questions.iter().any(|q| q.round == round)
+        {
+            questions.push(QuestionView { round, question });
+        }
+    }
     let view = CandidateGauntletPage {
         layout: templates::Layout::default(),
         title: page.short_title(),
