@@ -229,6 +229,7 @@ fn routes(state: AppState, assets: Assets) -> Router {
         .route("/interviews/{id}/reveals", post(interviews::reveal))
         .route("/interviews/{id}/ticks", post(interviews::tick))
         .route("/interviews/{id}/follow-ups", post(interviews::ask))
+        .route("/interviews/{id}/rounds", post(interviews::open_round))
         .route("/interviews/{id}/notes", post(interviews::note))
         .route("/interviews/{id}/end", post(interviews::end))
         .route("/interviews/{id}/scorecard", get(scorecards::page))

@@ -29,6 +29,10 @@ pub enum AppError {
     /// The interview has ended: nothing more can change in it.
     #[error("gone")]
     Gone,
+    /// Not in this order: the request waits on something else first (a gauntlet's round that
+    /// is not open yet), with a message for the user.
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// Too many requests of this kind from this client; try again after the duration.
     #[error("rate limited")]
     TooMany(std::time::Duration),
@@ -104,6 +108,7 @@ impl IntoResponse for AppError {
             AppError::BadRequest(message) => {
                 (StatusCode::BAD_REQUEST, "Bad request", message.as_str())
             }
+            AppError::Conflict(message) => (StatusCode::CONFLICT, "Not yet", message.as_str()),
             AppError::TooLarge(message) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, "Too large", message.as_str())
             }

@@ -3,6 +3,7 @@
 
 pub mod gauntlets;
 pub mod interviews;
+pub mod live_gauntlets;
 
 use std::sync::OnceLock;
 

@@ -171,7 +171,7 @@
         }
       },
       noted: function (d, source) {
-        var list = $("#note-list", root);
+        var list = d.round ? document.getElementById("note-list-" + d.round) : $("#note-list", root);
         if (!list || typeof d.text !== "string") {
           return;
         }
@@ -183,6 +183,9 @@
         li.appendChild(document.createTextNode(" " + d.text));
         list.appendChild(li);
         void source;
+      },
+      opened: function (d) {
+        openRound(root, d.round, elapsed(Date.now() - started));
       },
       ended: function (d, source) {
         source.close();
@@ -212,6 +215,43 @@
     });
   }
 
+  /* A gauntlet's round was opened: it becomes the current round (expanded, the one before
+     collapsed), its controls work, and the form offers the round after it. */
+  function openRound(root, number, at) {
+    var round = document.getElementById("live-round-" + number);
+    if (!round || round.classList.contains("is-opened")) {
+      return;
+    }
+    Array.prototype.forEach.call(root.querySelectorAll(".live-round.is-current"), function (r) {
+      r.classList.remove("is-current");
+      r.open = false;
+    });
+    round.classList.add("is-opened", "is-current");
+    round.open = true;
+    var status = $("[data-round-status]", round);
+    if (status) {
+      status.textContent = "opened at " + at;
+    }
+    Array.prototype.forEach.call(round.querySelectorAll("[data-until-opened]"), function (b) {
+      b.disabled = false;
+    });
+    var form = $("#open-round", root);
+    var next = document.getElementById("live-round-" + (number + 1));
+    if (!form) {
+      return;
+    }
+    if (next) {
+      $("[data-next-round]", form).value = String(number + 1);
+      $("[data-open-label]", form).textContent = "Open round " + (number + 1) + ": " + next.getAttribute("data-name");
+    } else {
+      form.hidden = true;
+      var all = $("#all-opened", root);
+      if (all) {
+        all.hidden = false;
+      }
+    }
+  }
+
   /* Navigates once, whether the stream's end or the form's answer comes first. */
   var leaving = false;
   function leave(url) {
@@ -227,7 +267,31 @@
   function setupCandidate(root) {
     var list = $("#revealed", root);
     var empty = $("#no-evidence", root);
+    var questions = $("#questions", root);
+    var noQuestions = $("#no-questions", root);
     var source = follow(root.getAttribute("data-events"), {
+      /* A gauntlet's round opened: its question, as text. */
+      opened: function (d) {
+        if (!questions || typeof d.question !== "string" || document.getElementById("question-" + d.round)) {
+          return;
+        }
+        var li = document.createElement("li");
+        li.id = "question-" + d.round;
+        var label = document.createElement("p");
+        label.className = "round-label";
+        label.textContent = "Round " + d.round;
+        var quote = document.createElement("blockquote");
+        quote.className = "round-question";
+        var text = document.createElement("p");
+        text.textContent = d.question;
+        quote.appendChild(text);
+        li.appendChild(label);
+        li.appendChild(quote);
+        questions.appendChild(li);
+        if (noQuestions) {
+          noQuestions.hidden = true;
+        }
+      },
       revealed: function (d) {
         if (!list || typeof d.html !== "string") {
           return;

@@ -6,7 +6,7 @@ use super::attempts::rubric_version;
 use super::model::{Event, Interview, NewEvent, NewInterview, NotesGrade, Position};
 
 pub(super) const INSERT_INTERVIEW: &str = "INSERT INTO interviews (public_id, candidate_token_hash, interviewer_id, candidate, \
-     scenario, rubric_version, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+     scenario, rubric_version, started_at, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
 
 /// Inserts the interview, its rubric version when new, and its `started` event (seq 1). Part
 /// of the writer's transaction.
@@ -32,6 +32,7 @@ pub(super) async fn insert(
         .bind(&new.scenario)
         .bind(&new.rubric_version)
         .bind(new.at)
+        .bind(new.kind)
         .fetch_one(&mut *conn)
         .await?;
     let event = NewEvent {
@@ -138,7 +139,7 @@ macro_rules! select_interviews {
             "SELECT i.id, i.public_id, i.interviewer_id, u.name AS interviewer, i.candidate, \
              i.scenario, i.rubric_version, i.started_at, i.ended_at, i.candidate_notes, \
              i.candidate_notes_at, i.last_seq, i.candidate_notes_grade, \
-             i.candidate_notes_grade_version FROM interviews i ",
+             i.candidate_notes_grade_version, i.kind FROM interviews i ",
             $join,
             " users u ON u.id = i.interviewer_id"
         )

@@ -31,10 +31,10 @@ use sqlx::sqlite::SqlitePool;
 use tokio::sync::mpsc;
 
 pub use model::{
-    Attempt, AttemptSummary, Event, Figures, GauntletRun, Interview, ItemFigures, NewAttempt,
-    NewEvent, NewInterview, NewOverride, NewRoundAnswer, NewSession, NewUser, NotesGrade, Override,
-    Position, RecentAttempt, Regraded, RoleChange, RoundAnswer, RoundOutcome, SecretChange,
-    Session, Settle, StoredAttempt, ToRegrade, User, UserSession, VerdictCounts,
+    Attempt, AttemptSummary, Event, Figures, GauntletRun, Interview, InterviewKind, ItemFigures,
+    NewAttempt, NewEvent, NewInterview, NewOverride, NewRoundAnswer, NewSession, NewUser,
+    NotesGrade, Override, Position, RecentAttempt, Regraded, RoleChange, RoundAnswer, RoundOutcome,
+    SecretChange, Session, Settle, StoredAttempt, ToRegrade, User, UserSession, VerdictCounts,
 };
 pub use session_cache::FRESH_FOR as SESSION_FRESH_FOR;
 pub use users::learner_key;

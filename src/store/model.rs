@@ -285,6 +285,25 @@ impl std::fmt::Debug for Session {
     }
 }
 
+/// What an interview runs: a scenario, or a gauntlet round by round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, sqlx::Type)]
+#[sqlx(type_name = "TEXT", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum InterviewKind {
+    #[default]
+    Scenario,
+    Gauntlet,
+}
+
+impl InterviewKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InterviewKind::Scenario => "scenario",
+            InterviewKind::Gauntlet => "gauntlet",
+        }
+    }
+}
+
 /// An interview to start.
 #[derive(Clone)]
 pub struct NewInterview {
@@ -292,6 +311,8 @@ pub struct NewInterview {
     pub candidate_token_hash: Vec<u8>,
     pub interviewer_id: i64,
     pub candidate: String,
+    pub kind: InterviewKind,
+    /// The scenario's slug, or the gauntlet's.
     pub scenario: String,
     pub rubric_version: String,
     /// The rubric as JSON; stored once per scenario and version.
@@ -304,6 +325,7 @@ impl std::fmt::Debug for NewInterview {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewInterview")
             .field("candidate", &self.candidate)
+            .field("kind", &self.kind)
             .field("scenario", &self.scenario)
             .finish_non_exhaustive()
     }
@@ -319,6 +341,8 @@ pub struct Interview {
     /// The interviewer's user name.
     pub interviewer: String,
     pub candidate: String,
+    pub kind: InterviewKind,
+    /// The scenario's slug, or the gauntlet's (see `kind`).
     pub scenario: String,
     pub rubric_version: String,
     /// Unix milliseconds.

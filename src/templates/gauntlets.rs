@@ -101,4 +101,6 @@ pub struct GauntletPage<'a> {
     pub answer: &'a str,
     pub error: Option<&'a str>,
     pub max_chars: usize,
+    /// The form that starts a live interview of the gauntlet (interviewers only), rendered.
+    pub start_form: Option<String>,
 }

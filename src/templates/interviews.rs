@@ -13,8 +13,10 @@ use crate::interviews::Scorecard;
 pub struct StartForm<'a> {
     pub csrf: &'a str,
     pub slug: &'a str,
-    /// Offer the answer key (not on the answer key itself).
+    /// Offer the answer key (not on the answer key itself, nor for a gauntlet).
     pub key_link: bool,
+    /// Start a gauntlet's interview, not a scenario's.
+    pub gauntlet: bool,
 }
 
 /// One interview in the list.

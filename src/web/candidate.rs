@@ -1,7 +1,9 @@
 //! The candidate's side of a live mock incident, reached only through the unguessable link
 //! the interviewer sends: the prompt, the initial report and the constraints, the evidence the
-//! interviewer has revealed (pushed live), and a notes box saved as they type. Nothing here
-//! reads a hidden section of the scenario, and the link stops working when the interview ends.
+//! interviewer has revealed (pushed live), and a notes box saved as they type. Of a gauntlet:
+//! its title and the questions of the rounds opened so far (pushed live as each opens). Nothing
+//! here reads a hidden section of the scenario or anything of a gauntlet's rounds but what the
+//! stored events hold, and the link stops working when the interview ends.
 
 use std::sync::Arc;
 
@@ -15,7 +17,8 @@ use crate::app::AppState;
 use crate::content::section::SectionRole;
 use crate::error::AppError;
 use crate::interviews::Happening;
-use crate::store::Interview;
+use crate::store::{Interview, InterviewKind};
+use crate::templates::live_gauntlets::{CandidateGauntletPage, QuestionView};
 use crate::templates::{self, interviews as views};
 use crate::web::attempts::rejection;
 use crate::web::identity::{is_hex, same_site, token_hash};
@@ -67,6 +70,9 @@ pub async fn page(
             (StatusCode::GONE, templates::page(&page)).into_response(),
         ));
     }
+    if interview.kind == InterviewKind::Gauntlet {
+        return gauntlet_page(&state, &interview, &token).await;
+    }
     let content = state.content();
     let (page, _, _) = content
         .scenario(&interview.scenario)
@@ -95,6 +101,40 @@ pub async fn page(
         token: &token,
         sections,
         revealed,
+        notes: &interview.candidate_notes,
+        last_seq: interview.last_seq,
+        max_notes: MAX_NOTES,
+    };
+    Ok(private(templates::page(&view)))
+}
+
+/// The candidate's view of a gauntlet's interview: its title and the opened rounds' questions,
+/// as the stored events hold them.
+async fn gauntlet_page(
+    state: &AppState,
+    interview: &Interview,
+    token: &str,
+) -> Result<Response, AppError> {
+    let content = state.content();
+    let (page, _) = content
+        .gauntlet_live(&interview.scenario)
+        .ok_or(AppError::NotFound)?;
+    let events = state.store.events(interview.id, 0).await?;
+    let mut questions: Vec<QuestionView> = Vec::new();
+    for event in &events {
+        // Each round once, should two consoles have opened it at the same moment.
+        if let Ok(Happening::Opened { round, question }) = serde_json::from_str(&event.data)
+            && !questions.iter().any(|q| q.round == round)
+        {
+            questions.push(QuestionView { round, question });
+        }
+    }
+    let view = CandidateGauntletPage {
+        layout: templates::Layout::default(),
+        title: page.short_title(),
+        candidate: &interview.candidate,
+        token,
+        questions,
         notes: &interview.candidate_notes,
         last_seq: interview.last_seq,
         max_notes: MAX_NOTES,
@@ -164,11 +204,12 @@ pub async fn save_notes(
     }
     let text = form.text.replace("\r\n", "\n");
     let content = state.content();
-    let graded = match content.scenario(&interview.scenario) {
-        Some((_, _, rubric)) => {
+    let (kind, slug) = (interview.kind, &interview.scenario);
+    let graded = match content.interview_rubric(kind, slug) {
+        Some(rubric) => {
             let grade = state
                 .grader
-                .grade(&content, &interview.scenario, text.clone());
+                .grade_interview(&content, kind, slug, text.clone());
             grade.await?.map(|g| (g, rubric))
         }
         None => None,

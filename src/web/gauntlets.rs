@@ -86,6 +86,12 @@ pub async fn page_response(
         answer: refused.answer,
         error: refused.error,
         max_chars: MAX_ANSWER_CHARS,
+        start_form: crate::web::interviews::start_form(
+            learner.account.as_ref(),
+            &learner.csrf,
+            &page.slug,
+            crate::store::InterviewKind::Gauntlet,
+        ),
     };
     // A learner's own answers: no cache may keep them.
     Ok(view::no_store(templates::page_for(Some(learner), &view)))

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::AppError;
 use crate::grading::Grade;
+use crate::store::InterviewKind;
 use crate::web::published::Published;
 use crate::workers::{PoolSize, Workers};
 
@@ -53,6 +54,25 @@ impl Grader {
             let (_, _, rubric) = content.scenario(&slug)?;
             graded.fetch_add(1, Ordering::Relaxed);
             Some(rubric.grade(&answer))
+        })
+        .await
+    }
+
+    /// Grades a candidate's notes against the rubric of an interview of `kind` on `slug`;
+    /// `None` when `content` has no such scenario or gauntlet.
+    pub async fn grade_interview(
+        &self,
+        content: &Arc<Published>,
+        kind: InterviewKind,
+        slug: &str,
+        notes: String,
+    ) -> Result<Option<Grade>, AppError> {
+        let (content, slug) = (Arc::clone(content), slug.to_owned());
+        let graded = Arc::clone(&self.graded);
+        self.run(move || {
+            let rubric = content.interview_rubric(kind, &slug)?;
+            graded.fetch_add(1, Ordering::Relaxed);
+            Some(rubric.grade(&notes))
         })
         .await
     }

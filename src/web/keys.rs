@@ -35,6 +35,7 @@ pub async fn page(
         csrf: &learner.csrf,
         slug: &page.slug,
         key_link: false,
+        gauntlet: false,
     }
     .render()?;
     let view = views::AnswerKeyPage {

@@ -19,11 +19,13 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::{broadcast, watch};
 
+use crate::interviews::Happening;
 use crate::server::client_key;
 
 use crate::store::{Event, Store};
 
-/// Who a stream is for: the candidate sees reveals and the end, nothing else.
+/// Who a stream is for: the candidate sees reveals, opened rounds' questions and the end,
+/// nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     Candidate = 0,
@@ -243,13 +245,14 @@ fn refused(full: Full, audience: Audience) -> Response {
     (StatusCode::TOO_MANY_REQUESTS, headers, message).into_response()
 }
 
-/// A stored event as a frame; only reveals and the end are for the candidate.
+/// A stored event as a frame; only reveals, opened rounds and the end are for the candidate
+/// (see [`Happening::kind_for_candidate`]).
 pub fn stored(event: &Event) -> Frame {
     Frame {
         seq: Some(event.seq),
         name: kind_name(&event.kind),
         data: Arc::from(event.data.as_str()),
-        for_candidate: matches!(event.kind.as_str(), "revealed" | "ended"),
+        for_candidate: Happening::kind_for_candidate(&event.kind),
         last: event.kind == "ended",
     }
 }
@@ -261,6 +264,7 @@ fn kind_name(kind: &str) -> &'static str {
         "ticked" => "ticked",
         "asked" => "asked",
         "noted" => "noted",
+        "opened" => "opened",
         "ended" => "ended",
         _ => "event",
     }

@@ -241,10 +241,14 @@ pub async fn scenario_response(
     };
     let started = view.started.unwrap_or_else(view::now_ms);
     // Interviewers also get the form that starts a live interview.
-    let interview =
-        crate::web::interviews::start_form(learner.account.as_ref(), &learner.csrf, &page.slug)
-            .map(Bytes::from)
-            .unwrap_or_default();
+    let interview = crate::web::interviews::start_form(
+        learner.account.as_ref(),
+        &learner.csrf,
+        &page.slug,
+        crate::store::InterviewKind::Scenario,
+    )
+    .map(Bytes::from)
+    .unwrap_or_default();
     let response = if view.error.is_none() && view.answer.is_empty() {
         // The usual case: everything pre-rendered, only the token and time filled in.
         let [head, tail] = if revealed {

@@ -13,6 +13,8 @@ use bytes::Bytes;
 use crate::content::meta::Reader;
 use crate::content::{Page, Site};
 use crate::grading::Rubric;
+use crate::interviews::rounds::live_rubric;
+use crate::store::InterviewKind;
 use crate::templates::{self, ANSWER_SLOT, AnswerForm, Layout, ScenarioArticle, WikiArticle};
 use crate::web::attempts::MAX_ANSWER_CHARS;
 
@@ -123,6 +125,8 @@ pub struct Published {
     rubrics: HashMap<String, Rubric>,
     /// Each gauntlet's rounds' rubrics, by slug, in round order.
     round_rubrics: HashMap<String, Vec<Rubric>>,
+    /// Each gauntlet's rubric as a live interview runs it (every round's items), by slug.
+    live_rubrics: HashMap<String, Rubric>,
 }
 
 impl Published {
@@ -149,12 +153,17 @@ impl Published {
             .gauntlets()
             .filter_map(|p| Some((p.slug.clone(), round_rubrics(&p.slug, p.gauntlet.as_ref()?))))
             .collect();
+        let live_rubrics = site
+            .gauntlets()
+            .filter_map(|p| Some((p.slug.clone(), live_rubric(&p.slug, p.gauntlet.as_ref()?))))
+            .collect();
         Self {
             articles,
             views,
             site,
             rubrics,
             round_rubrics,
+            live_rubrics,
         }
     }
 
@@ -165,6 +174,32 @@ impl Published {
             return None;
         }
         Some((page, self.round_rubrics.get(&page.slug)?))
+    }
+
+    /// A gauntlet and the rubric a live interview of it runs against, by slug, as learners get
+    /// it, whoever may see it: for an interview that already runs it.
+    pub fn gauntlet_live(&self, slug: &str) -> Option<(&Page, &Rubric)> {
+        self.gauntlet_live_as(slug, Reader::Learner)
+    }
+
+    /// [`Published::gauntlet_live`] as `reader` gets it, or `None` when they may not see it.
+    pub fn gauntlet_live_for(&self, slug: &str, reader: Reader) -> Option<(&Page, &Rubric)> {
+        self.gauntlet_live_as(slug, reader)
+            .filter(|(page, _)| reader.sees(&page.meta))
+    }
+
+    fn gauntlet_live_as(&self, slug: &str, reader: Reader) -> Option<(&Page, &Rubric)> {
+        let page = self.site.gauntlet(slug)?.seen_by(reader);
+        Some((page, self.live_rubrics.get(&page.slug)?))
+    }
+
+    /// The rubric an interview of `kind` runs against: its scenario's, or its gauntlet's
+    /// rounds' items together.
+    pub fn interview_rubric(&self, kind: InterviewKind, slug: &str) -> Option<&Rubric> {
+        match kind {
+            InterviewKind::Scenario => self.scenario(slug).map(|(_, _, rubric)| rubric),
+            InterviewKind::Gauntlet => self.gauntlet_live(slug).map(|(_, rubric)| rubric),
+        }
     }
 
     /// A page and its article, by URL, as `reader` gets them (links to pages they may not see

@@ -8,14 +8,15 @@ use axum::response::{IntoResponse, Response};
 
 use crate::accounts::Role;
 use crate::app::AppState;
-use crate::content::Page;
 use crate::error::AppError;
+use crate::interviews::rounds::outlines;
 use crate::interviews::{Header, Scorecard};
-use crate::store::{Interview, Position};
+use crate::store::{Interview, InterviewKind, Position};
 use crate::templates::{self, interviews as views};
 use crate::web::identity::Visitor;
 use crate::web::interviews::{happenings, notes_grade, owned};
 use crate::web::paging::{self, List, PageQuery};
+use crate::web::published::Published;
 use crate::web::view;
 
 /// Interviews, newest first.
@@ -43,10 +44,7 @@ pub async fn list(
     for interview in found {
         let card = scorecard(&state, &interview).await?;
         rows.push(views::InterviewRow {
-            title: title_of(
-                content.scenario(&interview.scenario).map(|s| s.0),
-                &interview,
-            ),
+            title: title_of(&content, &interview),
             started: view::date_time(interview.started_at),
             live: interview.ended_at.is_none(),
             percent: percent(card.as_ref().map_or(0.0, |c| c.score)),
@@ -68,7 +66,12 @@ pub async fn list(
     )))
 }
 
-fn title_of(page: Option<&Page>, interview: &Interview) -> String {
+/// The title of the interview's scenario or gauntlet, or its slug once it is not published.
+fn title_of(content: &Published, interview: &Interview) -> String {
+    let page = match interview.kind {
+        InterviewKind::Scenario => content.scenario(&interview.scenario).map(|s| s.0),
+        InterviewKind::Gauntlet => content.gauntlet_live(&interview.scenario).map(|g| g.0),
+    };
     page.map_or_else(
         || interview.scenario.clone(),
         |p| p.short_title().to_owned(),
@@ -79,10 +82,14 @@ fn percent(score: f64) -> u32 {
     (score * 100.0).round() as u32
 }
 
-/// The scorecard as it stands, or `None` when the scenario is no longer published.
+/// The scorecard as it stands, or `None` when the scenario or gauntlet is no longer published.
 async fn scorecard(state: &AppState, interview: &Interview) -> Result<Option<Scorecard>, AppError> {
     let content = state.content();
-    let Some((page, _, rubric)) = content.scenario(&interview.scenario) else {
+    let found = match interview.kind {
+        InterviewKind::Scenario => content.scenario(&interview.scenario).map(|s| (s.0, s.2)),
+        InterviewKind::Gauntlet => content.gauntlet_live(&interview.scenario),
+    };
+    let Some((page, rubric)) = found else {
         return Ok(None);
     };
     let events = happenings(state, interview).await?;
@@ -92,11 +99,13 @@ async fn scorecard(state: &AppState, interview: &Interview) -> Result<Option<Sco
         .as_ref()
         .map(|s| s.follow_ups.iter().map(|f| f.text.clone()).collect())
         .unwrap_or_default();
+    let rounds = page.gauntlet.as_ref().map(outlines);
     let header = Header {
         candidate: &interview.candidate,
         interviewer: &interview.interviewer,
         scenario: &page.slug,
         follow_ups: &follow_ups,
+        rounds: rounds.as_deref(),
         started_at: interview.started_at,
         ended_at: interview.ended_at,
     };
@@ -117,10 +126,7 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let (interview, card) = scorecard_of(&state, &visitor, &id).await?;
     let content = state.content();
-    let title = title_of(
-        content.scenario(&interview.scenario).map(|s| s.0),
-        &interview,
-    );
+    let title = title_of(&content, &interview);
     let view = views::ScorecardPage {
         layout: templates::Layout::in_section("interviews"),
         title: &title,
@@ -174,7 +180,8 @@ pub async fn json(
     ))
 }
 
-/// GET /interviews/{id}/scorecard.csv: a row per rubric item.
+/// GET /interviews/{id}/scorecard.csv: a row per rubric item (a gauntlet's: per round, its
+/// items and notes).
 pub async fn csv(
     State(state): State<AppState>,
     visitor: Visitor,

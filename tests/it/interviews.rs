@@ -939,6 +939,7 @@ async fn store_interview(app: &TestApp, interviewer: &str, at: i64) -> Seeded {
         candidate_token_hash: Vec::new(),
         interviewer_id: user.id,
         candidate,
+        kind: firedrill::store::InterviewKind::Scenario,
         scenario: SLUG.to_owned(),
         rubric_version: "v1".to_owned(),
         rubric_json: "{}".to_owned(),

@@ -11,6 +11,8 @@ mod connections;
 mod drafts;
 mod exports;
 mod failure_classes;
+mod gauntlet_candidate;
+mod gauntlet_interviews;
 mod gauntlets;
 mod grading;
 mod grading_pool;

@@ -1,7 +1,14 @@
 //! Live mock incidents, without I/O: what can happen in an interview, what the candidate may
-//! see of it, and the scorecard built from what happened.
+//! see of it, and the scorecard built from what happened. A gauntlet's rounds are in `rounds`.
+
+mod export;
+pub mod rounds;
+
+pub use export::spreadsheet_safe;
 
 use serde::{Deserialize, Serialize};
+
+use self::rounds::{Outline, RoundCard};
 
 use crate::grading::{Grade, Rubric, Verdict};
 
@@ -33,9 +40,17 @@ pub enum Happening {
         index: usize,
         question: String,
     },
-    /// A private note of the interviewer.
+    /// A private note of the interviewer, on a round of a gauntlet or on the whole interview.
     Noted {
         text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        round: Option<usize>,
+    },
+    /// The interviewer opened a round of a gauntlet (from 1): the candidate sees its question,
+    /// and nothing else of the round.
+    Opened {
+        round: usize,
+        question: String,
     },
     Ended,
 }
@@ -62,13 +77,19 @@ impl Happening {
             Happening::Ticked { .. } => "ticked",
             Happening::Asked { .. } => "asked",
             Happening::Noted { .. } => "noted",
+            Happening::Opened { .. } => "opened",
             Happening::Ended => "ended",
         }
     }
 
-    /// Whether the candidate may see it: reveals and the end only.
+    /// Whether the candidate may see it: reveals, opened rounds' questions and the end only.
     pub fn for_candidate(&self) -> bool {
-        matches!(self, Happening::Revealed { .. } | Happening::Ended)
+        Self::kind_for_candidate(self.kind())
+    }
+
+    /// Whether the candidate may see happenings of this stored kind.
+    pub fn kind_for_candidate(kind: &str) -> bool {
+        matches!(kind, "revealed" | "opened" | "ended")
     }
 
     /// One line for the timeline, naming rubric items by their text in `rubric`.
@@ -94,7 +115,12 @@ impl Happening {
             Happening::Asked { index, question } => {
                 format!("Asked follow-up {}: {question}", index + 1)
             }
-            Happening::Noted { text } => format!("Note: {text}"),
+            Happening::Noted { text, round: None } => format!("Note: {text}"),
+            Happening::Noted {
+                text,
+                round: Some(round),
+            } => format!("Note on round {round}: {text}"),
+            Happening::Opened { round, question } => format!("Opened round {round}: {question}"),
             Happening::Ended => "Interview ended".to_owned(),
         }
     }
@@ -172,6 +198,9 @@ pub struct TimelineEntry {
 pub struct Scorecard {
     pub candidate: String,
     pub interviewer: String,
+    /// `scenario` or `gauntlet`.
+    pub kind: &'static str,
+    /// The scenario's slug, or the gauntlet's.
     pub scenario: String,
     pub rubric_version: String,
     #[serde(serialize_with = "crate::utc::serialize")]
@@ -185,6 +214,12 @@ pub struct Scorecard {
     pub covered: usize,
     pub total: usize,
     pub items: Vec<ScoredItem>,
+    /// A gauntlet's rounds, each with its items, ticks, notes and score; none for a scenario.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rounds: Vec<RoundCard>,
+    /// A gauntlet's notes on no round in particular (a scenario's are in the timeline only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<rounds::RoundNote>,
     pub follow_ups: Vec<FollowUp>,
     /// Traps the grader found in the candidate's notes.
     pub traps: Vec<String>,
@@ -200,6 +235,8 @@ pub struct Header<'a> {
     pub scenario: &'a str,
     /// The scenario's follow-up questions, as text.
     pub follow_ups: &'a [String],
+    /// A gauntlet's rounds; `None` for a scenario.
+    pub rounds: Option<&'a [Outline]>,
     pub started_at: i64,
     pub ended_at: Option<i64>,
 }
@@ -259,9 +296,19 @@ impl Scorecard {
                 }
             })
             .collect();
+        let rounds = header
+            .rounds
+            .unwrap_or_default()
+            .iter()
+            .map(|outline| RoundCard::build(outline, &items, events, header.started_at))
+            .collect();
         Self {
             candidate: header.candidate.to_owned(),
             interviewer: header.interviewer.to_owned(),
+            kind: match header.rounds {
+                Some(_) => "gauntlet",
+                None => "scenario",
+            },
             scenario: header.scenario.to_owned(),
             rubric_version: rubric.version.clone(),
             started_at: header.started_at,
@@ -274,70 +321,16 @@ impl Scorecard {
                 .count(),
             total: items.len(),
             items,
+            rounds,
+            notes: match header.rounds {
+                Some(_) => rounds::notes_on(events, None, header.started_at),
+                None => Vec::new(),
+            },
             follow_ups,
             traps: graded.traps.iter().map(|t| t.claim.clone()).collect(),
             timeline,
             candidate_notes: notes.to_owned(),
         }
-    }
-
-    /// One row per rubric item, then one per follow-up question, for a spreadsheet. A
-    /// follow-up's `interviewer` column says `asked` (or nothing) and `marked_at` when. Every
-    /// cell is [`spreadsheet_safe`]: item texts and questions come from content.
-    pub fn to_csv(&self) -> Result<String, csv::Error> {
-        let mut out = csv::Writer::from_writer(Vec::new());
-        let mut write = |cells: [&str; 7]| {
-            let cells = cells.map(spreadsheet_safe);
-            out.write_record(cells.iter().map(|c| c.as_bytes()))
-        };
-        write([
-            "kind",
-            "item",
-            "text",
-            "weight",
-            "interviewer",
-            "marked_at",
-            "grader",
-        ])?;
-        let when = |at: Option<i64>| at.map_or_else(String::new, crate::utc::format);
-        for item in &self.items {
-            write([
-                "rubric item",
-                item.id.as_str(),
-                item.text.as_str(),
-                &item.weight.to_string(),
-                item.interviewer.map_or("", Verdict::as_str),
-                &when(item.ticked_at),
-                item.grader.as_str(),
-            ])?;
-        }
-        for question in &self.follow_ups {
-            write([
-                "follow-up",
-                &format!("follow-up-{}", question.number),
-                question.question.as_str(),
-                "",
-                if question.asked_at.is_some() {
-                    "asked"
-                } else {
-                    ""
-                },
-                &when(question.asked_at),
-                "",
-            ])?;
-        }
-        let bytes = out.into_inner().map_err(|e| e.into_error())?;
-        Ok(String::from_utf8_lossy(&bytes).into_owned())
-    }
-}
-
-/// A CSV cell a spreadsheet will not run as a formula: one starting with `=`, `+`, `-`, `@`, a
-/// tab or a carriage return gets a `'` in front (OWASP, CSV injection), so it is read as text.
-/// The quote stays visible in the cell: the price of never running a formula from content.
-pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        true => format!("'{cell}").into(),
-        false => cell.into(),
     }
 }
 
@@ -440,6 +433,7 @@ mod tests {
             interviewer: "ivy",
             scenario: "gitops-drift-causing-outage",
             follow_ups: &[],
+            rounds: None,
             started_at: 1_000,
             ended_at: Some(3_700_000),
         };
@@ -503,6 +497,7 @@ mod tests {
             interviewer: "ivy",
             scenario: "s",
             follow_ups: &questions,
+            rounds: None,
             started_at: 0,
             ended_at: None,
         };
@@ -556,6 +551,7 @@ mod tests {
             interviewer: "ivy",
             scenario: "s",
             follow_ups: &questions,
+            rounds: None,
             started_at: 1_000,
             ended_at: None,
         };
@@ -644,6 +640,7 @@ mod tests {
             interviewer: "ivy",
             scenario: "s",
             follow_ups: &["Q?".to_owned()],
+            rounds: None,
             started_at: 60_000,
             ended_at: None,
         };
@@ -658,14 +655,19 @@ mod tests {
     }
 
     #[test]
-    fn only_reveals_and_the_end_reach_the_candidate() {
+    fn only_reveals_opened_rounds_and_the_end_reach_the_candidate() {
         let reveal = Happening::Revealed {
             what: Reveal::Evidence,
             index: 0,
             label: "x".into(),
             html: "x".into(),
         };
-        assert!(reveal.for_candidate() && Happening::Ended.for_candidate());
+        let opened = Happening::Opened {
+            round: 2,
+            question: "Why?".into(),
+        };
+        assert!(reveal.for_candidate() && opened.for_candidate());
+        assert!(Happening::Ended.for_candidate());
         for private in [
             Happening::Started {
                 candidate: "Sam".into(),
@@ -676,6 +678,11 @@ mod tests {
             },
             Happening::Noted {
                 text: "weak on rollback".into(),
+                round: None,
+            },
+            Happening::Noted {
+                text: "strong on round 2".into(),
+                round: Some(2),
             },
             Happening::Asked {
                 index: 0,
@@ -706,6 +713,38 @@ mod tests {
         let json = serde_json::to_string(&asked).unwrap();
         assert_eq!(json, r#"{"kind":"asked","index":1,"question":"Why?"}"#);
         assert_eq!(serde_json::from_str::<Happening>(&json).unwrap(), asked);
+    }
+
+    #[test]
+    fn an_opened_round_is_stored_as_its_number_and_question_alone() {
+        let opened = Happening::Opened {
+            round: 3,
+            question: "Why \"now\"?".into(),
+        };
+        let json = serde_json::to_string(&opened).unwrap();
+        assert_eq!(
+            json,
+            r#"{"kind":"opened","round":3,"question":"Why \"now\"?"}"#
+        );
+        assert_eq!(serde_json::from_str::<Happening>(&json).unwrap(), opened);
+        // A note stored before notes had rounds reads as a note on the whole interview.
+        let old: Happening = serde_json::from_str(r#"{"kind":"noted","text":"ok"}"#).unwrap();
+        assert_eq!(
+            old,
+            Happening::Noted {
+                text: "ok".into(),
+                round: None
+            }
+        );
+        let on_round = Happening::Noted {
+            text: "ok".into(),
+            round: Some(1),
+        };
+        let json = serde_json::to_string(&on_round).unwrap();
+        assert_eq!(json, r#"{"kind":"noted","text":"ok","round":1}"#);
+        let rubric = rubric();
+        assert_eq!(on_round.describe(&rubric), "Note on round 1: ok");
+        assert_eq!(opened.describe(&rubric), "Opened round 3: Why \"now\"?");
     }
 
     #[test]
