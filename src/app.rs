@@ -37,7 +37,7 @@ use crate::web::limits::{Limits, Rates};
 use crate::web::live::{Hub, StreamCaps};
 use crate::web::published::Published;
 use crate::web::{
-    account, attempts, auth, candidate, gauntlets, interviews, keys, pages, scorecards,
+    account, attempts, auth, candidate, gauntlets, interviews, investigate, keys, pages, scorecards,
 };
 use crate::workers::PoolSize;
 
@@ -212,6 +212,7 @@ fn routes(state: AppState, assets: Assets) -> Router {
         .route("/attempts/{id}", get(attempts::show))
         .route("/attempts/{id}/overrides", post(attempts::set_override))
         .route("/reveals", post(attempts::reveal))
+        .route("/investigations", post(investigate::run))
         .route("/gauntlet-runs/{slug}/answers", post(gauntlets::answer))
         .route("/gauntlet-runs/{slug}/restart", post(gauntlets::restart))
         .route("/stats", get(pages::statistics_index))

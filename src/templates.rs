@@ -1,6 +1,7 @@
 //! Askama templates and the view structs that feed them. Content HTML was sanitized when it was
 //! loaded; everything else is escaped by askama.
 
+pub mod console;
 pub mod gauntlets;
 pub mod interviews;
 pub mod live_gauntlets;
@@ -177,6 +178,8 @@ pub struct AttemptPage<'a> {
     pub revealed_before: bool,
     /// The scenario with its answers, pre-rendered.
     pub article: &'a str,
+    /// The commands typed on the scenario's console before this answer, against the path.
+    pub investigation: Option<console::PathView>,
 }
 
 /// One row of the learner's history.

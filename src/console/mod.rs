@@ -5,6 +5,7 @@
 
 pub mod command;
 mod kubectl;
+pub mod score;
 
 use std::collections::BTreeSet;
 

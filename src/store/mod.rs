@@ -15,6 +15,7 @@ mod connect;
 mod figures;
 mod gauntlets;
 mod interviews;
+mod investigations;
 mod known;
 mod model;
 mod overrides;
@@ -32,9 +33,10 @@ use tokio::sync::mpsc;
 
 pub use model::{
     Attempt, AttemptSummary, Event, Figures, GauntletRun, Interview, InterviewKind, ItemFigures,
-    NewAttempt, NewEvent, NewInterview, NewOverride, NewRoundAnswer, NewSession, NewUser,
-    NotesGrade, Override, Position, RecentAttempt, Regraded, RoleChange, RoundAnswer, RoundOutcome,
-    SecretChange, Session, Settle, StoredAttempt, ToRegrade, User, UserSession, VerdictCounts,
+    NewAttempt, NewCommand, NewEvent, NewInterview, NewOverride, NewRoundAnswer, NewSession,
+    NewUser, NotesGrade, Override, Position, RecentAttempt, Regraded, RoleChange, RoundAnswer,
+    RoundOutcome, SecretChange, Session, Settle, StoredAttempt, ToRegrade, TypedCommand, User,
+    UserSession, VerdictCounts,
 };
 pub use session_cache::FRESH_FOR as SESSION_FRESH_FOR;
 pub use users::learner_key;
@@ -223,6 +225,29 @@ impl Store {
         self.write(Job::Reveal, reveal).await?;
         self.known.add(learner, scenario, known::REVEALED);
         Ok(())
+    }
+
+    /// Stores a command typed on a scenario's console.
+    pub async fn type_command(&self, command: NewCommand) -> Result<(), StoreError> {
+        self.write(Job::TypeCommand, command).await
+    }
+
+    /// The learner's current investigation of a scenario: the commands typed since their last
+    /// attempt, in order.
+    pub async fn investigation(
+        &self,
+        learner: &str,
+        scenario: &str,
+    ) -> Result<Vec<TypedCommand>, StoreError> {
+        Ok(investigations::current(&self.readers, learner, scenario).await?)
+    }
+
+    /// The investigation an attempt claimed when it was submitted.
+    pub async fn attempt_investigation(
+        &self,
+        attempt: i64,
+    ) -> Result<Vec<TypedCommand>, StoreError> {
+        Ok(investigations::of_attempt(&self.readers, attempt).await?)
     }
 
     /// The learner's latest run of a gauntlet, with its answers in round order.

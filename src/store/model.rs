@@ -513,3 +513,25 @@ pub struct GauntletRun {
     pub started_at: i64,
     pub answers: Vec<RoundAnswer>,
 }
+
+/// A command typed on a scenario's console, as read against its investigation path.
+#[derive(Debug, Clone)]
+pub struct NewCommand {
+    pub learner: String,
+    pub scenario: String,
+    pub command: String,
+    /// The step of the path it matched (0 for the first).
+    pub step: Option<i64>,
+    /// Why it would do harm in production.
+    pub harm: Option<String>,
+    pub at: i64,
+}
+
+/// A stored command of an investigation.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TypedCommand {
+    pub command: String,
+    pub step: Option<i64>,
+    pub harm: Option<String>,
+    pub at: i64,
+}

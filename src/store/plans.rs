@@ -6,7 +6,9 @@
 
 use sqlx::{Connection as _, Row as _, SqliteConnection};
 
-use super::{attempts, figures, gauntlets, interviews, overrides, reveals, settings, users};
+use super::{
+    attempts, figures, gauntlets, interviews, investigations, overrides, reveals, settings, users,
+};
 
 /// A query and the plan it must have.
 struct Case {
@@ -29,6 +31,32 @@ const fn case(name: &'static str, sql: &'static str, uses: &'static [&'static st
 }
 
 const CASES: &[Case] = &[
+    // The simulated investigation.
+    case(
+        "investigations::INSERT_COMMAND",
+        investigations::INSERT_COMMAND,
+        &[],
+    ),
+    case(
+        "investigations::CURRENT",
+        investigations::CURRENT,
+        &["investigation_current"],
+    ),
+    case(
+        "investigations::OF_ATTEMPT",
+        investigations::OF_ATTEMPT,
+        &["investigation_of_attempt"],
+    ),
+    case(
+        "investigations::CLAIM",
+        investigations::CLAIM,
+        &["investigation_current"],
+    ),
+    case(
+        "investigations::ADOPT",
+        investigations::ADOPT,
+        &["investigation_current"],
+    ),
     // Gauntlet practice.
     case(
         "gauntlets::LATEST_RUN",
@@ -84,7 +112,7 @@ const CASES: &[Case] = &[
     case(
         "attempts::INSERT_ATTEMPT",
         attempts::INSERT_ATTEMPT,
-        &["sqlite_autoindex_overrides_1"],
+        &["investigation_of_attempt", "sqlite_autoindex_overrides_1"],
     ),
     case(
         "attempts::FIND",

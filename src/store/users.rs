@@ -157,7 +157,8 @@ async fn adopt(conn: &mut SqliteConnection, from: &str, to: &str) -> Result<(), 
         .bind(from)
         .execute(&mut *conn)
         .await?;
-    super::gauntlets::adopt(conn, from, to).await
+    super::gauntlets::adopt(&mut *conn, from, to).await?;
+    super::investigations::adopt(conn, from, to).await
 }
 
 pub(super) const SESSION: &str = "SELECT s.user_id, u.name, u.role, s.csrf, s.created_at, s.last_seen_at \

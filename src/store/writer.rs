@@ -6,12 +6,12 @@ use sqlx::{Connection as _, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
 use super::model::{
-    Event, NewAttempt, NewEvent, NewInterview, NewOverride, NewRoundAnswer, NewSession, NewUser,
-    NotesGrade, Regraded, RoleChange, RoundOutcome, SecretChange, Settle, StoredAttempt,
+    Event, NewAttempt, NewCommand, NewEvent, NewInterview, NewOverride, NewRoundAnswer, NewSession,
+    NewUser, NotesGrade, Regraded, RoleChange, RoundOutcome, SecretChange, Settle, StoredAttempt,
 };
 use super::{
-    StoreError, attempts, connect, figures, gauntlets, interviews, overrides, reveals, settings,
-    users,
+    StoreError, attempts, connect, figures, gauntlets, interviews, investigations, overrides,
+    reveals, settings, users,
 };
 
 /// How often a busy writer lets SQLite refresh the statistics its query planner reads (SQLite's
@@ -49,6 +49,7 @@ pub(super) enum Job {
     /// Interview id, the notes graded, their grade.
     NotesGrade(Task<(i64, String, NotesGrade), bool>),
     AnswerRound(Task<NewRoundAnswer, RoundOutcome>),
+    TypeCommand(Task<NewCommand, ()>),
     /// Learner, gauntlet, when.
     RestartGauntlet(Task<(String, String, i64), ()>),
     /// Commit the writes queued before this, close the connection and stop.
@@ -121,6 +122,7 @@ macro_rules! each_task {
             Job::Override($t) => $body,
             Job::Reveal($t) => $body,
             Job::AnswerRound($t) => $body,
+            Job::TypeCommand($t) => $body,
             Job::RestartGauntlet($t) => $body,
             Job::RenewSecret($t) => $body,
             Job::Pragmas($t) => $body,
@@ -146,6 +148,7 @@ impl Job {
                 let Submission { public_id, attempt } = &t.input;
                 let stored = attempts::insert(conn, public_id, attempt).await?;
                 figures::count(conn, stored.id, 1).await?;
+                investigations::claim(conn, stored.id, &attempt.learner, &attempt.scenario).await?;
                 t.output = Some(stored);
             }
             Job::Regrade(t) => {
@@ -171,6 +174,10 @@ impl Job {
             Job::Reveal(t) => {
                 let r = &t.input;
                 reveals::record(conn, &r.learner, &r.scenario, r.at).await?;
+                t.output = Some(());
+            }
+            Job::TypeCommand(t) => {
+                investigations::insert(conn, &t.input).await?;
                 t.output = Some(());
             }
             Job::AnswerRound(t) => {

@@ -194,7 +194,13 @@ pub async fn show(
     let article = scenario
         .and_then(|(_, a, _)| a.with_answers())
         .unwrap_or_default();
+    let typed = state.store.attempt_investigation(attempt.id).await?;
+    let investigation = scenario
+        .and_then(|(p, _, _)| p.scenario.as_ref())
+        .filter(|s| !s.investigation.is_empty() && !typed.is_empty())
+        .map(|s| crate::web::investigate::path_view(&s.investigation, &typed));
     let page = AttemptPage {
+        investigation,
         layout: Layout::in_section("attempts"),
         title,
         scenario_url: &scenario_url,

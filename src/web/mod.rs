@@ -13,6 +13,7 @@ pub mod grader;
 pub mod headers;
 pub mod identity;
 pub mod interviews;
+pub mod investigate;
 pub mod keys;
 pub mod limits;
 pub mod live;

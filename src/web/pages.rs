@@ -240,6 +240,11 @@ pub async fn scenario_response(
         false => state.store.progress(&learner.id, &page.slug).await?,
     };
     let started = view.started.unwrap_or_else(view::now_ms);
+    // The console and the learner's commands so far, where the scenario has a path.
+    let console = crate::web::investigate::panel(state, page, learner)
+        .await?
+        .map(Bytes::from)
+        .unwrap_or_default();
     // Interviewers also get the form that starts a live interview.
     let interview = crate::web::interviews::start_form(
         learner.account.as_ref(),
@@ -258,7 +263,7 @@ pub async fn scenario_response(
         };
         let form = framed.forms[usize::from(!revealed)][usize::from(attempted)]
             .fill(&learner.csrf, started);
-        templates::personal(nav, [head.clone(), form, interview, tail.clone()])
+        templates::personal(nav, [head.clone(), console, form, interview, tail.clone()])
     } else {
         let started = started.to_string();
         let form = AnswerForm {
@@ -277,7 +282,14 @@ pub async fn scenario_response(
         let [top, bottom] = frame;
         templates::personal(
             nav,
-            [top, head.clone(), Bytes::from(form), tail.clone(), bottom],
+            [
+                top,
+                head.clone(),
+                console,
+                Bytes::from(form),
+                tail.clone(),
+                bottom,
+            ],
         )
     };
     if learner.account.is_some() {

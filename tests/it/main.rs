@@ -19,6 +19,7 @@ mod grading_pool;
 mod helpers;
 mod hidden;
 mod interviews;
+mod investigations;
 mod library;
 mod pages;
 mod security;

@@ -141,6 +141,7 @@ async fn an_oversized_body_is_refused_with_413_on_every_form() {
         "/sign-out",
         "/gauntlet-runs/g/answers",
         "/gauntlet-runs/g/restart",
+        "/investigations",
     ] {
         let res = app.request(form_request(uri, vec![b'a'; 300 * 1024])).await;
         assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE, "{uri}");
@@ -305,6 +306,10 @@ async fn cross_site_posts_are_refused_on_every_form() {
                 format!("csrf={csrf}&round=1&answer=x"),
             ),
             ("/gauntlet-runs/g/restart", format!("csrf={csrf}")),
+            (
+                "/investigations",
+                format!("csrf={csrf}&scenario=gitops-drift-causing-outage&command=ls"),
+            ),
         ] {
             let res = app.request(evil(uri, body, how)).await;
             assert_eq!(res.status, StatusCode::FORBIDDEN, "{uri} {how:?}");
@@ -326,6 +331,7 @@ async fn nothing_changes_on_get() {
         "/attempts/0123456789abcdef0123456789abcdef/overrides",
         "/gauntlet-runs/g/answers",
         "/gauntlet-runs/g/restart",
+        "/investigations",
     ] {
         let res = app.get(uri).await;
         assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED, "{uri}");
