@@ -467,6 +467,84 @@
     });
   }
 
+  // The investigation console with JavaScript: a command runs without leaving the page (the
+  // same form post, its answer read from the returned page), and the up and down arrows walk
+  // through the commands typed so far. Without JavaScript the form posts and the page reloads.
+  function setupConsole() {
+    var panel = document.getElementById("console");
+    if (!panel || !window.fetch || !window.DOMParser) return;
+    var history = [];
+    var at = 0;
+
+    function readHistory() {
+      history = Array.prototype.map.call(
+        document.querySelectorAll("#console .transcript-command code"),
+        function (code) { return code.textContent.replace(/^\$ /, ""); }
+      );
+      at = history.length;
+    }
+
+    function bind(panel) {
+      var form = panel.querySelector("form.console-form");
+      var input = panel.querySelector("#console-command");
+      if (!form || !input) return;
+      readHistory();
+      input.addEventListener("keydown", function (event) {
+        if (event.key === "ArrowUp" && at > 0) {
+          at -= 1;
+          input.value = history[at];
+          event.preventDefault();
+        } else if (event.key === "ArrowDown" && at < history.length) {
+          at += 1;
+          input.value = at < history.length ? history[at] : "";
+          event.preventDefault();
+        }
+      });
+      form.addEventListener("submit", function (event) {
+        if (!input.value.trim()) return;
+        event.preventDefault();
+        var button = form.querySelector('button[type="submit"]');
+        if (button) button.disabled = true;
+        window.fetch(form.action, {
+          method: "POST",
+          body: new URLSearchParams(new FormData(form)),
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/x-www-form-urlencoded" }
+        }).then(function (response) {
+          return response.text().then(function (html) {
+            var page = new DOMParser().parseFromString(html, "text/html");
+            var fresh = page.getElementById("console");
+            if (!response.ok || !fresh) {
+              // An error page (too long, rate limited...): show it as the browser would.
+              form.submit();
+              return;
+            }
+            // A first command gives a new visitor their identity: every form on the page takes
+            // the token the fresh page carries.
+            var token = fresh.querySelector('input[name="csrf"]');
+            if (token) {
+              Array.prototype.forEach.call(document.querySelectorAll('input[name="csrf"]'), function (i) {
+                i.value = token.value;
+              });
+            }
+            panel.replaceWith(fresh);
+            panel = fresh;
+            bind(fresh);
+            var again = fresh.querySelector("#console-command");
+            if (again) again.focus();
+            var entries = fresh.querySelectorAll(".transcript-entry");
+            if (entries.length) entries[entries.length - 1].scrollIntoView({ block: "nearest" });
+            announce("Command run");
+          });
+        }).catch(function () {
+          form.submit();
+        });
+      });
+    }
+
+    bind(panel);
+  }
+
   function init() {
     run(setupCopyButtons);
     run(setupSpoilerToggle);
@@ -478,6 +556,7 @@
     run(setupFilters);
     run(setupThemeSwitch);
     run(setupDrafts);
+    run(setupConsole);
     window.addEventListener("hashchange", function () {
       run(revealTarget);
     });
