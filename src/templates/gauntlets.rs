@@ -83,7 +83,6 @@ pub struct GauntletPage<'a> {
     pub layout: Layout,
     pub title: &'a str,
     pub slug: &'a str,
-    pub url: &'a str,
     pub csrf: &'a str,
     pub category: Option<&'a str>,
     pub difficulty: Option<&'a str>,

@@ -33,37 +33,25 @@ pub struct AnswerForm {
     started: Option<i64>,
 }
 
-/// A valid submission: a known scenario and a non-empty answer within the limit.
-#[derive(Debug)]
-struct Submission {
-    answer: String,
-    started: Option<i64>,
-}
-
-/// Why a submission was refused.
-#[derive(Debug)]
-enum Invalid {
-    Empty,
-    TooLong(usize),
-}
-
-impl TryFrom<&AnswerForm> for Submission {
-    type Error = Invalid;
-
-    fn try_from(form: &AnswerForm) -> Result<Self, Invalid> {
-        let chars = form.answer.chars().count();
-        if form.answer.trim().is_empty() {
-            return Err(Invalid::Empty);
-        }
-        if chars > MAX_ANSWER_CHARS {
-            return Err(Invalid::TooLong(chars));
-        }
-        // Browsers send CRLF line ends; offsets are reported against what is stored.
-        Ok(Self {
-            answer: form.answer.replace("\r\n", "\n"),
-            started: form.started,
-        })
+/// An answer as it is stored (CRLF line ends as LF, so reported offsets match what is stored),
+/// or why it is refused: the status and what to tell the learner.
+pub(crate) fn checked_answer(answer: &str) -> Result<String, (StatusCode, String)> {
+    if answer.trim().is_empty() {
+        return Err((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Write an answer before submitting: it is empty.".to_owned(),
+        ));
     }
+    let chars = answer.chars().count();
+    if chars > MAX_ANSWER_CHARS {
+        return Err((
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "Your answer is {chars} characters long; the limit is {MAX_ANSWER_CHARS}. Shorten it and submit again."
+            ),
+        ));
+    }
+    Ok(answer.replace("\r\n", "\n"))
 }
 
 /// POST /attempts: grades and stores the answer, then redirects to the attempt (303).
@@ -83,21 +71,9 @@ pub async fn submit(
         .scenario_for(&form.scenario, visitor.reader())
         .ok_or(AppError::NotFound)?;
     let (learner, jar) = visitor.for_post(jar, &headers, &form.csrf)?;
-    let submission = match Submission::try_from(&form) {
-        Ok(submission) => submission,
-        Err(invalid) => {
-            let (status, message) = match invalid {
-                Invalid::Empty => (
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "Write an answer before submitting: it is empty.".to_owned(),
-                ),
-                Invalid::TooLong(n) => (
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    format!(
-                        "Your answer is {n} characters long; the limit is {MAX_ANSWER_CHARS}. Shorten it and submit again."
-                    ),
-                ),
-            };
+    let answer = match checked_answer(&form.answer) {
+        Ok(answer) => answer,
+        Err((status, message)) => {
             let view = pages::ScenarioView {
                 learner: &learner,
                 answer: &form.answer,
@@ -114,7 +90,7 @@ pub async fn submit(
     };
     let grade = state
         .grader
-        .grade(&content, &page.slug, submission.answer.clone())
+        .grade(&content, &page.slug, answer.clone())
         .await?
         .ok_or(AppError::NotFound)?;
     let now = view::now_ms();
@@ -130,8 +106,8 @@ pub async fn submit(
             score: grade.score,
             covered: grade.covered as i64,
             total: grade.total as i64,
-            answer: submission.answer,
-            started_at: submission.started.filter(|s| *s > 0 && *s <= now),
+            answer,
+            started_at: form.started.filter(|s| *s > 0 && *s <= now),
             submitted_at: now,
         })
         .await?;

@@ -18,7 +18,7 @@ use crate::grading::{Grade, Rubric};
 use crate::store::{GauntletRun, NewRoundAnswer, RoundOutcome};
 use crate::templates::gauntlets::{GauntletPage, RoundState, RoundView};
 use crate::templates::{self, ItemView, Layout};
-use crate::web::attempts::{MAX_ANSWER_CHARS, rejection};
+use crate::web::attempts::{MAX_ANSWER_CHARS, checked_answer, rejection};
 use crate::web::identity::{Learner, Visitor};
 use crate::web::limits::Client;
 use crate::web::view;
@@ -72,7 +72,6 @@ pub async fn page_response(
         layout: Layout::in_section("scenarios"),
         title: page.short_title(),
         slug: &page.slug,
-        url: &page.url,
         csrf: &learner.csrf,
         category: header.category.as_deref(),
         difficulty: header.difficulty.as_deref(),
@@ -167,31 +166,17 @@ pub async fn answer(
         .and_then(|i| rubrics.get(i))
         .ok_or(AppError::NotFound)?;
     let (learner, jar) = visitor.for_post(jar, &headers, &form.csrf)?;
-    let chars = form.answer.chars().count();
-    let refusal = if form.answer.trim().is_empty() {
-        Some((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Write an answer before submitting: it is empty.".to_owned(),
-        ))
-    } else if chars > MAX_ANSWER_CHARS {
-        Some((
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "Your answer is {chars} characters long; the limit is {MAX_ANSWER_CHARS}. Shorten it and submit again."
-            ),
-        ))
-    } else {
-        None
+    let answer = match checked_answer(&form.answer) {
+        Ok(answer) => answer,
+        Err((status, message)) => {
+            let refused = Refused {
+                answer: &form.answer,
+                error: Some(&message),
+            };
+            let page = page_response(&state, page, &learner, refused).await?;
+            return Ok((status, jar, page).into_response());
+        }
     };
-    if let Some((status, message)) = refusal {
-        let refused = Refused {
-            answer: &form.answer,
-            error: Some(&message),
-        };
-        let page = page_response(&state, page, &learner, refused).await?;
-        return Ok((status, jar, page).into_response());
-    }
-    let answer = form.answer.replace("\r\n", "\n");
     let grade = state
         .grader
         .grade_round(&content, &page.slug, form.round - 1, answer.clone())

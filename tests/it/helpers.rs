@@ -327,3 +327,10 @@ pub fn fixtures() -> std::path::PathBuf {
 pub fn fixture(relative: &str) -> std::path::PathBuf {
     fixtures().join(relative)
 }
+
+/// Text as the templates escape it.
+pub fn escape(text: &str) -> String {
+    askama::filters::escape(text, askama::filters::Html)
+        .unwrap()
+        .to_string()
+}

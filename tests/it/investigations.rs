@@ -5,7 +5,7 @@
 
 use axum::http::{StatusCode, header};
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, escape};
 
 const SEED: &str = "/scenarios/gitops-drift-causing-outage";
 const SLUG: &str = "gitops-drift-causing-outage";
@@ -57,8 +57,8 @@ async fn typed_commands_show_what_their_step_shows_and_go_with_the_next_attempt(
     let page = app.get(SEED).await;
     let shows = &steps[at].shows[0];
     page.assert_contains(&[
-        &firedrill_escape(&format!("$ {first} | head -20")),
-        &firedrill_escape(shows),
+        &escape(&format!("$ {first} | head -20")),
+        &escape(shows),
         "$ cowsay moo",
         firedrill::console::NOTHING,
         "Not run: on a production system this deletes a live resource.",
@@ -68,7 +68,7 @@ async fn typed_commands_show_what_their_step_shows_and_go_with_the_next_attempt(
     let console = &console[..console.find("</section>").unwrap()];
     for (_, step) in steps.iter().enumerate().filter(|(i, _)| *i != at) {
         for line in &step.shows {
-            assert!(!console.contains(&firedrill_escape(line)), "{line}");
+            assert!(!console.contains(&escape(line)), "{line}");
         }
     }
 
@@ -134,13 +134,4 @@ async fn one_learners_commands_are_not_anothers() {
             .body
             .contains("kubectl get applications -n argocd")
     );
-}
-
-/// How askama escapes text in HTML.
-fn firedrill_escape(text: &str) -> String {
-    text.replace('&', "&#38;")
-        .replace('<', "&#60;")
-        .replace('>', "&#62;")
-        .replace('"', "&#34;")
-        .replace('\'', "&#39;")
 }

@@ -14,7 +14,7 @@ use firedrill::app::Settings;
 use firedrill::content::Page;
 use firedrill::grading::{Rubric, eval};
 
-use crate::helpers::{TestApp, TestResponse, fixtures, repo};
+use crate::helpers::{TestApp, TestResponse, escape, fixtures, repo};
 
 const START: &str = "<!-- scenarios:start -->\n";
 const END: &str = "<!-- scenarios:end -->";
@@ -281,13 +281,6 @@ fn titled(url: &str, res: &TestResponse, title: &str) -> Option<String> {
 fn missing(url: &str, res: &TestResponse, title: &str) -> Option<String> {
     let entry = escape(title);
     (!res.body.contains(&entry)).then(|| format!("{url}: does not list `{entry}`"))
-}
-
-/// Text as the templates escape it.
-fn escape(text: &str) -> String {
-    askama::filters::escape(text, askama::filters::Html)
-        .unwrap()
-        .to_string()
 }
 
 /// `firedrill list --format <format>` on `dir`.
