@@ -37,7 +37,8 @@ use crate::web::limits::{Limits, Rates};
 use crate::web::live::{Hub, StreamCaps};
 use crate::web::published::Published;
 use crate::web::{
-    account, attempts, auth, candidate, gauntlets, interviews, investigate, keys, pages, scorecards,
+    account, attempts, auth, candidate, gauntlets, hints, interviews, investigate, keys, pages,
+    scorecards,
 };
 use crate::workers::PoolSize;
 
@@ -213,6 +214,7 @@ fn routes(state: AppState, assets: Assets) -> Router {
         .route("/attempts/{id}/overrides", post(attempts::set_override))
         .route("/reveals", post(attempts::reveal))
         .route("/investigations", post(investigate::run))
+        .route("/hints", post(hints::take))
         .route("/gauntlet-runs/{slug}/answers", post(gauntlets::answer))
         .route("/gauntlet-runs/{slug}/restart", post(gauntlets::restart))
         .route("/stats", get(pages::statistics_index))

@@ -169,8 +169,15 @@ pub struct AttemptPage<'a> {
     /// Items partly covered (each counts half).
     pub partial: usize,
     pub total: usize,
+    /// The score shown everywhere: the checklist's less what hints cost.
     pub percent: u32,
+    /// The checklist's score, overrides applied, before hints.
+    pub checklist_percent: u32,
     pub machine_percent: u32,
+    /// Points the hints taken before this answer took off it.
+    pub hint_points: u32,
+    /// Each hint taken: what it said, the points it cost.
+    pub hints_taken: Vec<(String, u32)>,
     pub items: Vec<ItemView>,
     pub traps: Vec<TrapHit>,
     /// The answer rendered from Markdown and sanitized, with the evidence marked.

@@ -503,42 +503,54 @@
       form.addEventListener("submit", function (event) {
         if (!input.value.trim()) return;
         event.preventDefault();
-        var button = form.querySelector('button[type="submit"]');
-        if (button) button.disabled = true;
-        window.fetch(form.action, {
-          method: "POST",
-          body: new URLSearchParams(new FormData(form)),
-          credentials: "same-origin",
-          headers: { "Content-Type": "application/x-www-form-urlencoded" }
-        }).then(function (response) {
-          return response.text().then(function (html) {
-            var page = new DOMParser().parseFromString(html, "text/html");
-            var fresh = page.getElementById("console");
-            if (!response.ok || !fresh) {
-              // An error page (too long, rate limited...): show it as the browser would.
-              form.submit();
-              return;
-            }
-            // A first command gives a new visitor their identity: every form on the page takes
-            // the token the fresh page carries.
-            var token = fresh.querySelector('input[name="csrf"]');
-            if (token) {
-              Array.prototype.forEach.call(document.querySelectorAll('input[name="csrf"]'), function (i) {
-                i.value = token.value;
-              });
-            }
-            panel.replaceWith(fresh);
-            panel = fresh;
-            bind(fresh);
-            var again = fresh.querySelector("#console-command");
-            if (again) again.focus();
-            var entries = fresh.querySelectorAll(".transcript-entry");
-            if (entries.length) entries[entries.length - 1].scrollIntoView({ block: "nearest" });
-            announce("Command run");
-          });
-        }).catch(function () {
-          form.submit();
+        send(form, "Command run");
+      });
+      // A hint is the same kind of post: the console comes back with the hint in it.
+      var hint = panel.querySelector("form.hint-form");
+      if (hint) {
+        hint.addEventListener("submit", function (event) {
+          event.preventDefault();
+          send(hint, "Hint shown");
         });
+      }
+    }
+
+    function send(form, done) {
+      var button = form.querySelector('button[type="submit"]');
+      if (button) button.disabled = true;
+      window.fetch(form.action, {
+        method: "POST",
+        body: new URLSearchParams(new FormData(form)),
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" }
+      }).then(function (response) {
+        return response.text().then(function (html) {
+          var page = new DOMParser().parseFromString(html, "text/html");
+          var fresh = page.getElementById("console");
+          if (!response.ok || !fresh) {
+            // An error page (too long, rate limited...): show it as the browser would.
+            form.submit();
+            return;
+          }
+          // A first command gives a new visitor their identity: every form on the page takes
+          // the token the fresh page carries.
+          var token = fresh.querySelector('input[name="csrf"]');
+          if (token) {
+            Array.prototype.forEach.call(document.querySelectorAll('input[name="csrf"]'), function (i) {
+              i.value = token.value;
+            });
+          }
+          panel.replaceWith(fresh);
+          panel = fresh;
+          bind(fresh);
+          var again = fresh.querySelector("#console-command");
+          if (again) again.focus();
+          var entries = fresh.querySelectorAll(".transcript-entry, .hint-list li");
+          if (entries.length) entries[entries.length - 1].scrollIntoView({ block: "nearest" });
+          announce(done);
+        });
+      }).catch(function () {
+        form.submit();
       });
     }
 

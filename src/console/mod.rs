@@ -74,6 +74,16 @@ pub fn step_commands(step: &Step) -> Vec<String> {
     out
 }
 
+/// Flags that say what a tool does, for tools that take no subcommand (Kafka's scripts).
+const ACTION_FLAGS: &[&str] = &[
+    "--describe",
+    "--list",
+    "--create",
+    "--delete",
+    "--alter",
+    "--reset-offsets",
+];
+
 /// Whether a typed command does what an expected one does.
 pub fn same_intent(typed: &Command, expected: &Command) -> bool {
     let same_program = typed.program == expected.program
@@ -108,6 +118,16 @@ pub fn same_intent(typed: &Command, expected: &Command) -> bool {
     // command without a target looks more widely, which still shows what the step shows.
     let (want, have) = (subjects(expected), subjects(typed));
     if !want.is_empty() && !have.is_empty() && want.is_disjoint(&have) {
+        return false;
+    }
+    // Tools whose action is a flag (`kafka-topics --describe`, `--delete`): it must agree.
+    fn acts(c: &Command) -> Vec<&String> {
+        c.flags
+            .keys()
+            .filter(|f| ACTION_FLAGS.contains(&f.as_str()))
+            .collect()
+    }
+    if acts(typed) != acts(expected) {
         return false;
     }
     let intent: Vec<&String> = expected
@@ -276,6 +296,11 @@ mod tests {
             .step,
             Some(1)
         );
+        // Flags in another order, values and all; another action flag is another command.
+        let reordered = "kafka-consumer-groups --describe --group g --bootstrap-server k:9092";
+        assert_eq!(read(&steps, reordered).step, Some(1));
+        let reset = "kafka-consumer-groups --bootstrap-server k:9092 --reset-offsets --group g";
+        assert_eq!(read(&steps, reset).step, None);
     }
 
     #[test]

@@ -15,9 +15,23 @@ pub struct Meta {
     pub hidden: bool,
     /// Not written yet: open only to authors and admins, until the author removes the flag.
     pub draft: bool,
+    /// What each hint on the scenario's console takes off the attempt's score, in points of
+    /// 100; `None` for the default.
+    pub hint_cost: Option<u8>,
 }
 
+/// Points a hint costs when the scenario does not say.
+pub const DEFAULT_HINT_COST: u8 = 5;
+
+/// The most points one hint may cost.
+pub const MAX_HINT_COST: u8 = 50;
+
 impl Meta {
+    /// Points each hint costs on this page's console.
+    pub fn hint_cost(&self) -> u8 {
+        self.hint_cost.unwrap_or(DEFAULT_HINT_COST)
+    }
+
     /// The least trusted reader who may see the page.
     pub fn audience(&self) -> Reader {
         match (self.draft, self.hidden) {
@@ -107,6 +121,23 @@ pub struct FrontMatter {
     pub tags: Option<OneOrMany>,
     pub hidden: Option<bool>,
     pub draft: Option<bool>,
+    #[serde(default, deserialize_with = "hint_cost")]
+    pub hint_cost: Option<u8>,
+}
+
+/// `hint_cost: 10`: whole points from 0 to [`MAX_HINT_COST`].
+fn hint_cost<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
+    let points = i64::deserialize(d).map_err(|_| {
+        serde::de::Error::custom(format!(
+            "`hint_cost` takes whole points from 0 to {MAX_HINT_COST}, such as `hint_cost: 10`"
+        ))
+    })?;
+    match u8::try_from(points) {
+        Ok(p) if p <= MAX_HINT_COST => Ok(Some(p)),
+        _ => Err(serde::de::Error::custom(format!(
+            "`hint_cost: {points}` is out of range: a hint costs whole points from 0 to {MAX_HINT_COST}"
+        ))),
+    }
 }
 
 /// A YAML list, or a single comma-separated string.
@@ -250,6 +281,9 @@ impl Meta {
         if let Some(draft) = front.draft.take() {
             self.draft = draft;
         }
+        if let Some(cost) = front.hint_cost.take() {
+            self.hint_cost = Some(cost);
+        }
     }
 }
 
@@ -282,6 +316,28 @@ mod tests {
         meta.apply(&mut front);
         assert_eq!(meta.level.unwrap().label(), "L1: Foundations");
         assert_eq!(meta.topics, ["TLS", "Ingress"]);
+    }
+
+    #[test]
+    fn hint_cost_takes_whole_points_in_range_and_says_what_is_wrong() {
+        let cost = |yaml: &str| parse_front_matter(yaml).map(|f| f.hint_cost);
+        assert_eq!(cost("hint_cost: 10"), Ok(Some(10)));
+        assert_eq!(cost("hint_cost: 0"), Ok(Some(0)));
+        assert_eq!(cost("title: X"), Ok(None));
+        for (yaml, says) in [
+            ("hint_cost: 51", "`hint_cost: 51` is out of range"),
+            ("hint_cost: -1", "`hint_cost: -1` is out of range"),
+            ("hint_cost: lots", "takes whole points from 0 to 50"),
+            ("hint_cost: 2.5", "takes whole points from 0 to 50"),
+        ] {
+            let (line, message) = cost(yaml).unwrap_err();
+            assert_eq!(line, 1, "{yaml}");
+            assert!(message.contains(says), "{yaml}: {message}");
+        }
+        let mut meta = Meta::default();
+        assert_eq!(meta.hint_cost(), DEFAULT_HINT_COST);
+        meta.apply(&mut parse_front_matter("hint_cost: 20").unwrap());
+        assert_eq!(meta.hint_cost(), 20);
     }
 
     #[test]

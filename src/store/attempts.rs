@@ -8,13 +8,15 @@ use super::model::{
 };
 
 /// Inserts the attempt, and its rubric version when new; part of the writer's transaction.
+/// `hint_penalty` (a share of the score) is what the hints taken before it cost.
 pub(super) async fn insert(
     conn: &mut SqliteConnection,
     public_id: &str,
     attempt: &NewAttempt,
+    hint_penalty: f64,
 ) -> Result<StoredAttempt, sqlx::Error> {
     insert_rubric_version(&mut *conn, attempt).await?;
-    let id = insert_attempt(conn, public_id, attempt).await?;
+    let id = insert_attempt(conn, public_id, attempt, hint_penalty).await?;
     let public_id = public_id.to_owned();
     Ok(StoredAttempt { id, public_id })
 }
@@ -79,7 +81,8 @@ pub(super) async fn regrade(conn: &mut SqliteConnection, r: &Regraded) -> Result
     settle(conn, r.id, r.settle).await
 }
 
-pub(super) const SETTLE_VERDICTS: &str = "SELECT verdicts FROM attempts WHERE id = $1";
+pub(super) const SETTLE_VERDICTS: &str =
+    "SELECT verdicts, hint_penalty FROM attempts WHERE id = $1";
 pub(super) const SETTLE_OVERRIDES: &str =
     "SELECT item_id, verdict FROM overrides WHERE attempt_id = $1";
 pub(super) const SETTLE: &str = "UPDATE attempts SET score = $1, covered = $2 WHERE id = $3";
@@ -91,11 +94,11 @@ pub(super) async fn settle(
     id: i64,
     settle: Settle,
 ) -> Result<(), sqlx::Error> {
-    let verdicts: Option<String> = sqlx::query_scalar(SETTLE_VERDICTS)
+    let stored: Option<(String, f64)> = sqlx::query_as(SETTLE_VERDICTS)
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    let Some(verdicts) = verdicts else {
+    let Some((verdicts, hint_penalty)) = stored else {
         return Ok(());
     };
     let overrides: Vec<(String, String)> = sqlx::query_as(SETTLE_OVERRIDES)
@@ -106,12 +109,17 @@ pub(super) async fn settle(
         return Ok(());
     };
     sqlx::query(SETTLE)
-        .bind(score)
+        .bind(after_hints(score, hint_penalty))
         .bind(covered)
         .bind(id)
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// A score less what hints cost, never below zero.
+fn after_hints(score: f64, hint_penalty: f64) -> f64 {
+    (score - hint_penalty).max(0.0)
 }
 
 pub(super) const ID_OF: &str = "SELECT id FROM attempts WHERE public_id = $1 AND learner = $2";
@@ -131,13 +139,14 @@ pub(super) async fn id_of(
 }
 
 pub(super) const INSERT_ATTEMPT: &str = "INSERT INTO attempts (public_id, learner, scenario, rubric_version, answer, verdicts, \
-     score, machine_score, covered, total, revealed_before, started_at, submitted_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
+     score, machine_score, covered, total, revealed_before, started_at, submitted_at, \
+     hint_penalty) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id";
 
 async fn insert_attempt(
     conn: &mut SqliteConnection,
     public_id: &str,
     attempt: &NewAttempt,
+    hint_penalty: f64,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(INSERT_ATTEMPT)
         .bind(public_id)
@@ -146,19 +155,20 @@ async fn insert_attempt(
         .bind(&attempt.rubric_version)
         .bind(&attempt.answer)
         .bind(&attempt.verdicts_json)
-        .bind(attempt.score)
+        .bind(after_hints(attempt.score, hint_penalty))
         .bind(attempt.score)
         .bind(attempt.covered)
         .bind(attempt.total)
         .bind(attempt.revealed_before)
         .bind(attempt.started_at)
         .bind(attempt.submitted_at)
+        .bind(hint_penalty)
         .fetch_one(conn)
         .await
 }
 
 pub(super) const FIND: &str = "SELECT id, public_id, learner, scenario, rubric_version, answer, verdicts, score, \
-     machine_score, covered, total, revealed_before, started_at, submitted_at \
+     machine_score, covered, total, revealed_before, started_at, submitted_at, hint_penalty \
      FROM attempts WHERE public_id = $1 AND learner = $2";
 
 /// The attempt with this public id when it is the learner's.

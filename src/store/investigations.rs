@@ -3,7 +3,7 @@
 
 use sqlx::{SqliteConnection, SqliteExecutor};
 
-use super::model::{NewCommand, TypedCommand};
+use super::model::{NewCommand, NewHint, TakenHint, TypedCommand};
 
 pub(super) const INSERT_COMMAND: &str = "INSERT INTO investigation_commands \
      (learner, scenario, attempt, command, step, harm, at) VALUES ($1, $2, NULL, $3, $4, $5, $6)";
@@ -54,28 +54,111 @@ pub(super) async fn of_attempt(
     sqlx::query_as(OF_ATTEMPT).bind(attempt).fetch_all(db).await
 }
 
-/// The current investigation becomes part of the attempt; part of the submission's transaction.
+/// The current investigation and its hints become part of the attempt; part of the submission's transaction.
 pub(super) async fn claim(
     conn: &mut SqliteConnection,
     attempt: i64,
     learner: &str,
     scenario: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(CLAIM)
-        .bind(attempt)
-        .bind(learner)
-        .bind(scenario)
-        .execute(conn)
-        .await?;
+    for sql in [CLAIM, CLAIM_HINTS] {
+        sqlx::query(sql)
+            .bind(attempt)
+            .bind(learner)
+            .bind(scenario)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }
 
-/// Moves an anonymous learner's commands to a user; part of the sign-in transaction.
+/// Moves an anonymous learner's commands and hints to a user; part of the sign-in transaction.
 pub(super) async fn adopt(
     conn: &mut SqliteConnection,
     from: &str,
     to: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(ADOPT).bind(to).bind(from).execute(conn).await?;
+    for sql in [ADOPT, ADOPT_HINTS] {
+        sqlx::query(sql)
+            .bind(to)
+            .bind(from)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
+}
+
+pub(super) const INSERT_HINT: &str = "INSERT INTO investigation_hints \
+     (learner, scenario, attempt, step, level, cost, at) \
+     SELECT $1, $2, NULL, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM investigation_hints \
+     WHERE learner = $1 AND scenario = $2 AND attempt IS NULL AND step = $3 AND level = $4)";
+
+pub(super) const CURRENT_HINTS: &str = "SELECT step, level, cost, at FROM investigation_hints \
+     WHERE learner = $1 AND scenario = $2 AND attempt IS NULL ORDER BY id";
+
+pub(super) const HINTS_OF_ATTEMPT: &str = "SELECT step, level, cost, at FROM investigation_hints \
+     WHERE attempt = $1 ORDER BY id";
+
+pub(super) const PENDING_PENALTY: &str = "SELECT COALESCE(SUM(cost), 0.0) FROM investigation_hints \
+     WHERE learner = $1 AND scenario = $2 AND attempt IS NULL";
+
+pub(super) const CLAIM_HINTS: &str = "UPDATE investigation_hints SET attempt = $1 \
+     WHERE learner = $2 AND scenario = $3 AND attempt IS NULL";
+
+pub(super) const ADOPT_HINTS: &str =
+    "UPDATE investigation_hints SET learner = $1 WHERE learner = $2";
+
+/// Records a hint taken, once: the same hint asked for twice (two tabs, a double click) is
+/// recorded and charged once. Part of the writer's transaction.
+pub(super) async fn insert_hint(
+    conn: &mut SqliteConnection,
+    h: &NewHint,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(INSERT_HINT)
+        .bind(&h.learner)
+        .bind(&h.scenario)
+        .bind(h.step)
+        .bind(h.level.as_str())
+        .bind(h.cost)
+        .bind(h.at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The hints the learner has taken on the scenario since their last attempt, in order.
+pub(super) async fn current_hints(
+    db: impl SqliteExecutor<'_>,
+    learner: &str,
+    scenario: &str,
+) -> Result<Vec<TakenHint>, sqlx::Error> {
+    sqlx::query_as(CURRENT_HINTS)
+        .bind(learner)
+        .bind(scenario)
+        .fetch_all(db)
+        .await
+}
+
+/// The hints an attempt claimed.
+pub(super) async fn hints_of_attempt(
+    db: impl SqliteExecutor<'_>,
+    attempt: i64,
+) -> Result<Vec<TakenHint>, sqlx::Error> {
+    sqlx::query_as(HINTS_OF_ATTEMPT)
+        .bind(attempt)
+        .fetch_all(db)
+        .await
+}
+
+/// What the learner's current hints cost, as a share of the score.
+pub(super) async fn pending_penalty(
+    conn: &mut SqliteConnection,
+    learner: &str,
+    scenario: &str,
+) -> Result<f64, sqlx::Error> {
+    sqlx::query_scalar(PENDING_PENALTY)
+        .bind(learner)
+        .bind(scenario)
+        .fetch_one(conn)
+        .await
 }

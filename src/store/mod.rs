@@ -32,11 +32,11 @@ use sqlx::sqlite::SqlitePool;
 use tokio::sync::mpsc;
 
 pub use model::{
-    Attempt, AttemptSummary, Event, Figures, GauntletRun, Interview, InterviewKind, ItemFigures,
-    NewAttempt, NewCommand, NewEvent, NewInterview, NewOverride, NewRoundAnswer, NewSession,
-    NewUser, NotesGrade, Override, Position, RecentAttempt, Regraded, RoleChange, RoundAnswer,
-    RoundOutcome, SecretChange, Session, Settle, StoredAttempt, ToRegrade, TypedCommand, User,
-    UserSession, VerdictCounts,
+    Attempt, AttemptSummary, Event, Figures, GauntletRun, HintLevel, Interview, InterviewKind,
+    ItemFigures, NewAttempt, NewCommand, NewEvent, NewHint, NewInterview, NewOverride,
+    NewRoundAnswer, NewSession, NewUser, NotesGrade, Override, Position, RecentAttempt, Regraded,
+    RoleChange, RoundAnswer, RoundOutcome, SecretChange, Session, Settle, StoredAttempt, TakenHint,
+    ToRegrade, TypedCommand, User, UserSession, VerdictCounts,
 };
 pub use session_cache::FRESH_FOR as SESSION_FRESH_FOR;
 pub use users::learner_key;
@@ -240,6 +240,21 @@ impl Store {
         scenario: &str,
     ) -> Result<Vec<TypedCommand>, StoreError> {
         Ok(investigations::current(&self.readers, learner, scenario).await?)
+    }
+
+    /// Records a hint the learner took on a scenario's console (once per step and level).
+    pub async fn take_hint(&self, hint: NewHint) -> Result<(), StoreError> {
+        self.write(Job::TakeHint, hint).await
+    }
+
+    /// The hints the learner took on a scenario since their last attempt, in order.
+    pub async fn hints(&self, learner: &str, scenario: &str) -> Result<Vec<TakenHint>, StoreError> {
+        Ok(investigations::current_hints(&self.readers, learner, scenario).await?)
+    }
+
+    /// The hints an attempt claimed when it was submitted.
+    pub async fn attempt_hints(&self, attempt: i64) -> Result<Vec<TakenHint>, StoreError> {
+        Ok(investigations::hints_of_attempt(&self.readers, attempt).await?)
     }
 
     /// The investigation an attempt claimed when it was submitted.

@@ -69,6 +69,8 @@ pub struct Attempt {
     pub started_at: Option<i64>,
     /// When the learner submitted, unix milliseconds.
     pub submitted_at: i64,
+    /// What the hints taken before it cost, as a share of the score (taken off `score`).
+    pub hint_penalty: f64,
 }
 
 /// A place in a list kept newest first: a row's time (unix milliseconds) and id, which breaks
@@ -534,4 +536,52 @@ pub struct TypedCommand {
     pub step: Option<i64>,
     pub harm: Option<String>,
     pub at: i64,
+}
+
+/// What a hint gives: a step's title, then its command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HintLevel {
+    Title,
+    Command,
+}
+
+impl HintLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HintLevel::Title => "title",
+            HintLevel::Command => "command",
+        }
+    }
+}
+
+/// A hint a learner takes on a scenario's console.
+#[derive(Debug, Clone)]
+pub struct NewHint {
+    pub learner: String,
+    pub scenario: String,
+    /// The step of the path it is about (0 for the first).
+    pub step: i64,
+    pub level: HintLevel,
+    /// Off the attempt's score, as a share of it.
+    pub cost: f64,
+    pub at: i64,
+}
+
+/// A stored hint.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct TakenHint {
+    pub step: i64,
+    /// `title` or `command`.
+    pub level: String,
+    pub cost: f64,
+    pub at: i64,
+}
+
+impl TakenHint {
+    pub fn level(&self) -> HintLevel {
+        match self.level.as_str() {
+            "command" => HintLevel::Command,
+            _ => HintLevel::Title,
+        }
+    }
 }

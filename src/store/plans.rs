@@ -57,6 +57,36 @@ const CASES: &[Case] = &[
         investigations::ADOPT,
         &["investigation_current"],
     ),
+    case(
+        "investigations::INSERT_HINT",
+        investigations::INSERT_HINT,
+        &["hints_current"],
+    ),
+    case(
+        "investigations::CURRENT_HINTS",
+        investigations::CURRENT_HINTS,
+        &["hints_current"],
+    ),
+    case(
+        "investigations::HINTS_OF_ATTEMPT",
+        investigations::HINTS_OF_ATTEMPT,
+        &["hints_of_attempt"],
+    ),
+    case(
+        "investigations::PENDING_PENALTY",
+        investigations::PENDING_PENALTY,
+        &["hints_current"],
+    ),
+    case(
+        "investigations::CLAIM_HINTS",
+        investigations::CLAIM_HINTS,
+        &["hints_current"],
+    ),
+    case(
+        "investigations::ADOPT_HINTS",
+        investigations::ADOPT_HINTS,
+        &["hints_current"],
+    ),
     // Gauntlet practice.
     case(
         "gauntlets::LATEST_RUN",
@@ -112,7 +142,11 @@ const CASES: &[Case] = &[
     case(
         "attempts::INSERT_ATTEMPT",
         attempts::INSERT_ATTEMPT,
-        &["investigation_of_attempt", "sqlite_autoindex_overrides_1"],
+        &[
+            "investigation_of_attempt",
+            "hints_of_attempt",
+            "sqlite_autoindex_overrides_1",
+        ],
     ),
     case(
         "attempts::FIND",

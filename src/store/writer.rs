@@ -6,8 +6,9 @@ use sqlx::{Connection as _, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
 use super::model::{
-    Event, NewAttempt, NewCommand, NewEvent, NewInterview, NewOverride, NewRoundAnswer, NewSession,
-    NewUser, NotesGrade, Regraded, RoleChange, RoundOutcome, SecretChange, Settle, StoredAttempt,
+    Event, NewAttempt, NewCommand, NewEvent, NewHint, NewInterview, NewOverride, NewRoundAnswer,
+    NewSession, NewUser, NotesGrade, Regraded, RoleChange, RoundOutcome, SecretChange, Settle,
+    StoredAttempt,
 };
 use super::{
     StoreError, attempts, connect, figures, gauntlets, interviews, investigations, overrides,
@@ -50,6 +51,7 @@ pub(super) enum Job {
     NotesGrade(Task<(i64, String, NotesGrade), bool>),
     AnswerRound(Task<NewRoundAnswer, RoundOutcome>),
     TypeCommand(Task<NewCommand, ()>),
+    TakeHint(Task<NewHint, ()>),
     /// Learner, gauntlet, when.
     RestartGauntlet(Task<(String, String, i64), ()>),
     /// Commit the writes queued before this, close the connection and stop.
@@ -123,6 +125,7 @@ macro_rules! each_task {
             Job::Reveal($t) => $body,
             Job::AnswerRound($t) => $body,
             Job::TypeCommand($t) => $body,
+            Job::TakeHint($t) => $body,
             Job::RestartGauntlet($t) => $body,
             Job::RenewSecret($t) => $body,
             Job::Pragmas($t) => $body,
@@ -146,7 +149,10 @@ impl Job {
         match self {
             Job::Submit(t) => {
                 let Submission { public_id, attempt } = &t.input;
-                let stored = attempts::insert(conn, public_id, attempt).await?;
+                let penalty =
+                    investigations::pending_penalty(conn, &attempt.learner, &attempt.scenario)
+                        .await?;
+                let stored = attempts::insert(conn, public_id, attempt, penalty).await?;
                 figures::count(conn, stored.id, 1).await?;
                 investigations::claim(conn, stored.id, &attempt.learner, &attempt.scenario).await?;
                 t.output = Some(stored);
@@ -178,6 +184,10 @@ impl Job {
             }
             Job::TypeCommand(t) => {
                 investigations::insert(conn, &t.input).await?;
+                t.output = Some(());
+            }
+            Job::TakeHint(t) => {
+                investigations::insert_hint(conn, &t.input).await?;
                 t.output = Some(());
             }
             Job::AnswerRound(t) => {

@@ -18,6 +18,14 @@ pub struct ConsolePanel<'a> {
     pub slug: &'a str,
     pub entries: Vec<Entry>,
     pub max_chars: usize,
+    /// The hints taken so far: what each said and the points it cost.
+    pub hints: Vec<(String, u32)>,
+    /// What the next hint would give, if any is left.
+    pub hint_offer: Option<String>,
+    /// Points the next hint costs.
+    pub hint_cost: u32,
+    /// Points the hints taken so far will take off the next answer.
+    pub hint_penalty: u32,
 }
 
 /// An attempt's investigation beside the expected path.

@@ -18,7 +18,7 @@ use crate::web::identity::Visitor;
 use crate::web::limits::Client;
 use crate::web::paging::{self, List, PageQuery};
 use crate::web::published::Published;
-use crate::web::{pages, view};
+use crate::web::{hints, pages, view};
 
 /// The most characters an answer may have.
 pub const MAX_ANSWER_CHARS: usize = 20_000;
@@ -171,10 +171,25 @@ pub async fn show(
         .and_then(|(_, a, _)| a.with_answers())
         .unwrap_or_default();
     let typed = state.store.attempt_investigation(attempt.id).await?;
-    let investigation = scenario
+    let taken = state.store.attempt_hints(attempt.id).await?;
+    let steps = scenario
         .and_then(|(p, _, _)| p.scenario.as_ref())
-        .filter(|s| !s.investigation.is_empty() && !typed.is_empty())
-        .map(|s| crate::web::investigate::path_view(&s.investigation, &typed));
+        .map_or(&[][..], |s| &s.investigation[..]);
+    let investigation = (!steps.is_empty() && !(typed.is_empty() && taken.is_empty()))
+        .then(|| crate::web::investigate::path_view(steps, &typed));
+    let hints_taken: Vec<(String, u32)> = taken
+        .iter()
+        .map(|h| {
+            let said =
+                hints::text(steps, h).unwrap_or_else(|| format!("A hint on step {}", h.step + 1));
+            (said, hints::points(h.cost))
+        })
+        .collect();
+    // The checklist's own score, overrides applied, before the hints' cost.
+    let (checklist, _) = grade.settled(|id| {
+        let o = overrides.iter().find(|o| o.item_id == id)?;
+        Verdict::parse(&o.verdict)
+    });
     let page = AttemptPage {
         investigation,
         layout: Layout::in_section("attempts"),
@@ -191,7 +206,10 @@ pub async fn show(
             .count(),
         total: items.len(),
         percent: view::percent(attempt.score),
+        checklist_percent: view::percent(checklist),
         machine_percent: view::percent(attempt.machine_score),
+        hint_points: hints::points(attempt.hint_penalty),
+        hints_taken,
         answer_html: view::highlight(
             &attempt.answer,
             grade

@@ -19,6 +19,7 @@ use crate::error::AppError;
 use crate::store::{NewCommand, TypedCommand};
 use crate::templates::console::{ConsolePanel, Entry, PathView};
 use crate::web::attempts::rejection;
+use crate::web::hints;
 use crate::web::identity::{Learner, Visitor};
 use crate::web::limits::Client;
 use crate::web::view;
@@ -135,10 +136,17 @@ pub async fn panel(
     if !has_path {
         return Ok(None);
     }
-    let typed = match learner.fresh {
-        true => Vec::new(),
-        false => state.store.investigation(&learner.id, &page.slug).await?,
+    let (typed, taken) = match learner.fresh {
+        true => (Vec::new(), Vec::new()),
+        false => (
+            state.store.investigation(&learner.id, &page.slug).await?,
+            state.store.hints(&learner.id, &page.slug).await?,
+        ),
     };
+    let steps = page
+        .scenario
+        .as_ref()
+        .map_or(&[][..], |s| &s.investigation[..]);
     let entries = typed
         .iter()
         .map(|t| Entry {
@@ -152,6 +160,13 @@ pub async fn panel(
         slug: &page.slug,
         entries,
         max_chars: MAX_COMMAND_CHARS,
+        hints: taken
+            .iter()
+            .filter_map(|h| Some((hints::text(steps, h)?, hints::points(h.cost))))
+            .collect(),
+        hint_offer: hints::next(steps, &typed, &taken).map(hints::offer),
+        hint_cost: u32::from(page.meta.hint_cost()),
+        hint_penalty: hints::points(taken.iter().map(|h| h.cost).sum()),
     };
     Ok(Some(askama::Template::render(&panel)?))
 }

@@ -142,6 +142,7 @@ async fn an_oversized_body_is_refused_with_413_on_every_form() {
         "/gauntlet-runs/g/answers",
         "/gauntlet-runs/g/restart",
         "/investigations",
+        "/hints",
     ] {
         let res = app.request(form_request(uri, vec![b'a'; 300 * 1024])).await;
         assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE, "{uri}");
@@ -310,6 +311,10 @@ async fn cross_site_posts_are_refused_on_every_form() {
                 "/investigations",
                 format!("csrf={csrf}&scenario=gitops-drift-causing-outage&command=ls"),
             ),
+            (
+                "/hints",
+                format!("csrf={csrf}&scenario=gitops-drift-causing-outage"),
+            ),
         ] {
             let res = app.request(evil(uri, body, how)).await;
             assert_eq!(res.status, StatusCode::FORBIDDEN, "{uri} {how:?}");
@@ -332,6 +337,7 @@ async fn nothing_changes_on_get() {
         "/gauntlet-runs/g/answers",
         "/gauntlet-runs/g/restart",
         "/investigations",
+        "/hints",
     ] {
         let res = app.get(uri).await;
         assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED, "{uri}");
