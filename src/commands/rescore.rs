@@ -168,7 +168,7 @@ fn regrade(attempt: &ToRegrade, rubric: &Rubric, rubric_json: &str) -> anyhow::R
     });
     let (old, new) = (
         (attempt.score * 100.0).round() as i64,
-        (settled * 100.0).round() as i64,
+        (crate::store::after_hints(settled, attempt.hint_penalty) * 100.0).round() as i64,
     );
     let line = (old != new).then(|| {
         format!(

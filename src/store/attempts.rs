@@ -118,7 +118,7 @@ pub(super) async fn settle(
 }
 
 /// A score less what hints cost, never below zero.
-fn after_hints(score: f64, hint_penalty: f64) -> f64 {
+pub fn after_hints(score: f64, hint_penalty: f64) -> f64 {
     (score - hint_penalty).max(0.0)
 }
 
@@ -294,7 +294,8 @@ pub(super) async fn count_graded_by(
         .await
 }
 
-pub(super) const GRADED_BY: &str = "SELECT id, public_id, answer, verdicts, score FROM attempts \
+pub(super) const GRADED_BY: &str = "SELECT id, public_id, answer, verdicts, score, hint_penalty \
+     FROM attempts \
      WHERE scenario = $1 AND rubric_version = $2 AND id > $3 ORDER BY id LIMIT $4";
 pub(super) const PAGE_OVERRIDES: &str = "SELECT attempt_id, item_id, verdict FROM overrides \
      WHERE attempt_id >= $1 AND attempt_id <= $2";
@@ -308,7 +309,7 @@ pub(super) async fn graded_by(
     after: i64,
     limit: u32,
 ) -> Result<Vec<ToRegrade>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, String, f64)> = sqlx::query_as(GRADED_BY)
+    let rows: Vec<(i64, String, String, String, f64, f64)> = sqlx::query_as(GRADED_BY)
         .bind(scenario)
         .bind(version)
         .bind(after)
@@ -326,17 +327,20 @@ pub(super) async fn graded_by(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, public_id, answer, verdicts, score)| ToRegrade {
-            overrides: overrides
-                .iter()
-                .filter(|(a, _, _)| *a == id)
-                .map(|(_, item, verdict)| (item.clone(), verdict.clone()))
-                .collect(),
-            id,
-            public_id,
-            answer,
-            verdicts,
-            score,
-        })
+        .map(
+            |(id, public_id, answer, verdicts, score, hint_penalty)| ToRegrade {
+                overrides: overrides
+                    .iter()
+                    .filter(|(a, _, _)| *a == id)
+                    .map(|(_, item, verdict)| (item.clone(), verdict.clone()))
+                    .collect(),
+                id,
+                public_id,
+                answer,
+                verdicts,
+                score,
+                hint_penalty,
+            },
+        )
         .collect())
 }

@@ -31,6 +31,7 @@ mod writer;
 use sqlx::sqlite::SqlitePool;
 use tokio::sync::mpsc;
 
+pub use attempts::after_hints;
 pub use model::{
     Attempt, AttemptSummary, Event, Figures, GauntletRun, HintLevel, Interview, InterviewKind,
     ItemFigures, NewAttempt, NewCommand, NewEvent, NewHint, NewInterview, NewOverride,

@@ -176,6 +176,8 @@ pub struct ToRegrade {
     pub score: f64,
     /// Its overrides, as (item id, verdict).
     pub overrides: Vec<(String, String)>,
+    /// What its hints cost (a share), taken off the settled score.
+    pub hint_penalty: f64,
 }
 
 /// How an attempt's shown score and covered count follow from its stored verdicts (JSON) and

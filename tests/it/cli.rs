@@ -427,6 +427,90 @@ async fn rescore_keeps_the_learners_corrections_in_the_score_it_shows_and_stores
     store.close().await;
 }
 
+#[tokio::test]
+async fn rescore_keeps_what_hints_cost_in_the_score_it_shows_and_stores() {
+    let content = tempfile::tempdir().unwrap();
+    std::fs::create_dir(content.path().join("scenarios")).unwrap();
+    std::fs::write(
+        content.path().join("scenarios/disk-full.md"),
+        "# Scenario: Disk Full\n\n## The Prompt\n\nWrites fail.\n\n## What a Strong Answer Includes\n\n\
+         - Find what filled the disk with du before deleting anything\n\
+         - Rotate or cap the write-ahead log archive so it cannot fill the disk again\n",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("h.db").display());
+    let store = firedrill::store::Store::open(&url).await.unwrap();
+    store
+        .take_hint(firedrill::store::NewHint {
+            learner: "lee".into(),
+            scenario: "disk-full".into(),
+            step: 0,
+            level: firedrill::store::HintLevel::Title,
+            cost: 0.2,
+            at: 1,
+        })
+        .await
+        .unwrap();
+    // Graded under an older rubric that found nothing: 0 %, and the hint's 20 points.
+    let stored = store
+        .submit_attempt(firedrill::store::NewAttempt {
+            learner: "lee".into(),
+            scenario: "disk-full".into(),
+            rubric_version: "000000000000".into(),
+            rubric_json: "{}".into(),
+            answer: "Found what filled the disk with du before deleting anything.".into(),
+            verdicts_json: r#"{"score":0.0,"covered":0,"total":2,"items":[],"traps":[]}"#.into(),
+            score: 0.0,
+            covered: 0,
+            total: 2,
+            revealed_before: false,
+            started_at: None,
+            submitted_at: 2,
+        })
+        .await
+        .unwrap();
+    let before = store
+        .attempt(&stored.public_id, "lee")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((before.score, before.hint_penalty), (0.0, 0.2));
+    store.close().await;
+
+    let content = content.path().to_str().unwrap();
+    let (code, out) = firedrill(&["rescore", "--content", content, "--database", &url]);
+    assert_eq!(code, 0, "{out}");
+    // The checklist now scores 50 %; less the hint's 20 points.
+    assert!(
+        out.contains(&format!("{} disk-full: 0% -> 30% (+30)", stored.public_id)),
+        "{out}"
+    );
+    let args = [
+        "rescore",
+        "--apply",
+        "--content",
+        content,
+        "--database",
+        &url,
+    ];
+    assert_eq!(firedrill(&args).0, 0);
+    let store = firedrill::store::Store::open(&url).await.unwrap();
+    let after = store
+        .attempt(&stored.public_id, "lee")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (after.score, after.machine_score, after.hint_penalty),
+        (0.3, 0.5, 0.2)
+    );
+    // Rescoring again changes nothing.
+    let (_, out) = firedrill(&["rescore", "--content", content, "--database", &url]);
+    assert!(out.contains("0 scores change"), "{out}");
+    store.close().await;
+}
+
 /// What one run of the binary printed, each stream on its own.
 struct Run {
     code: i32,
