@@ -1,6 +1,7 @@
 // The investigation console with JavaScript, in Debian's headless Chromium: commands run without
 // reloading the page, the up arrow recalls the last one, the answer form still submits (its token
-// follows the visitor's new identity), and the attempt page shows the path.
+// follows the visitor's new identity), a hint shows in place with its cost, and the attempt page
+// shows the path and the hint's cost.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,11 +38,21 @@ test('commands run in place, the up arrow recalls them, and the attempt shows th
     await page.locator('#console-command').press('ArrowUp');
     assert.equal(await page.locator('#console-command').inputValue(), 'kubectl get application payments-api -n argocd');
 
+    // A hint, in place too: its cost on the button, then what it said and the running total.
+    const take = page.getByRole('button', { name: /Take a hint \(−5 points\)/ });
+    await take.click();
+    await page.locator('.hint-list li').first().waitFor();
+    assert.equal(await page.evaluate(() => window.__notReloaded), true, 'no reload for a hint');
+    assert.match(await page.locator('.hint-list').textContent(), /Step \d+: .+−5 points/s);
+    assert.match(await page.locator('#hints').textContent(), /will be 5 points lower/);
+
     await page.getByLabel('What would you do?').fill('ArgoCD self-heal fights the HPA over replicas; ignoreDifferences in Git.');
     await Promise.all([page.waitForURL(/\/attempts\/[0-9a-f]{32}$/), page.getByRole('button', { name: 'Submit answer' }).click()]);
     const path = page.locator('#investigation');
     assert.match(await path.textContent(), /Your investigation/);
     assert.match(await path.textContent(), /cowsay moo/);
+    assert.match(await path.textContent(), /Hint taken \(−5 points\): Step \d+/);
+    assert.match(await page.locator('.score').textContent(), /1 hint taken during the investigation cost 5 points/);
     assert.deepEqual(problems, [], 'no console errors or page errors');
   } finally {
     await browser.close();
