@@ -177,7 +177,7 @@ pub struct AttemptPage<'a> {
     /// Points the hints taken before this answer took off it.
     pub hint_points: u32,
     /// Each hint taken: what it said, the points it cost.
-    pub hints_taken: Vec<(String, u32)>,
+    pub hints_taken: Vec<crate::web::hints::Said>,
     pub items: Vec<ItemView>,
     pub traps: Vec<TrapHit>,
     /// The answer rendered from Markdown and sanitized, with the evidence marked.

@@ -19,7 +19,7 @@ pub struct ConsolePanel<'a> {
     pub entries: Vec<Entry>,
     pub max_chars: usize,
     /// The hints taken so far: what each said and the points it cost.
-    pub hints: Vec<(String, u32)>,
+    pub hints: Vec<crate::web::hints::Said>,
     /// What the next hint would give, if any is left.
     pub hint_offer: Option<String>,
     /// Points the next hint costs.

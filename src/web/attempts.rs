@@ -175,16 +175,10 @@ pub async fn show(
     let steps = scenario
         .and_then(|(p, _, _)| p.scenario.as_ref())
         .map_or(&[][..], |s| &s.investigation[..]);
-    let investigation = (!steps.is_empty() && !(typed.is_empty() && taken.is_empty()))
+    let investigated = !typed.is_empty() || !taken.is_empty();
+    let investigation = (!steps.is_empty() && investigated)
         .then(|| crate::web::investigate::path_view(steps, &typed));
-    let hints_taken: Vec<(String, u32)> = taken
-        .iter()
-        .map(|h| {
-            let said =
-                hints::text(steps, h).unwrap_or_else(|| format!("A hint on step {}", h.step + 1));
-            (said, hints::points(h.cost))
-        })
-        .collect();
+    let hints_taken = hints::said(steps, &taken);
     // The checklist's own score, overrides applied, before the hints' cost.
     let (checklist, _) = grade.settled(|id| {
         let o = overrides.iter().find(|o| o.item_id == id)?;

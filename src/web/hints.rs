@@ -43,17 +43,51 @@ pub fn next(
     })
 }
 
+/// What a hint said: words, and for a command hint the command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    pub text: String,
+    pub command: Option<String>,
+    /// Points it cost.
+    pub points: u32,
+}
+
 /// What a hint says. `None` for a hint about a step the path no longer has.
-pub fn text(steps: &[Step], hint: &TakenHint) -> Option<String> {
+pub fn text(steps: &[Step], hint: &TakenHint) -> Option<Said> {
     let step = steps.get(usize::try_from(hint.step).ok()?)?;
     let n = hint.step + 1;
-    Some(match hint.level() {
+    let (text, command) = match hint.level() {
         HintLevel::Title => match &step.label {
-            Some(label) => format!("Step {n} ({}): {}", label.to_lowercase(), step.title),
-            None => format!("Step {n}: {}", step.title),
+            Some(label) => (
+                format!("Step {n} ({}): {}", label.to_lowercase(), step.title),
+                None,
+            ),
+            None => (format!("Step {n}: {}", step.title), None),
         },
-        HintLevel::Command => format!("Step {n} runs: {}", step.commands().next()?),
+        HintLevel::Command => (
+            format!("Step {n} runs"),
+            Some(step.commands().next()?.to_owned()),
+        ),
+    };
+    Some(Said {
+        text,
+        command,
+        points: points(hint.cost),
     })
+}
+
+/// What the hints said, for a list: a hint about a step the path no longer has says so.
+pub fn said(steps: &[Step], taken: &[TakenHint]) -> Vec<Said> {
+    taken
+        .iter()
+        .map(|h| {
+            text(steps, h).unwrap_or_else(|| Said {
+                text: format!("A hint on step {}, no longer on the path", h.step + 1),
+                command: None,
+                points: points(h.cost),
+            })
+        })
+        .collect()
 }
 
 /// What the next hint would give, for its button: "the title of step 2".
@@ -158,6 +192,10 @@ mod tests {
         }
     }
 
+    fn said_all(steps: &[Step]) -> Vec<Said> {
+        said(steps, &[hint(9, HintLevel::Title)])
+    }
+
     #[test]
     fn hints_give_the_next_unreached_step_title_then_command() {
         use HintLevel::{Command, Title};
@@ -175,15 +213,16 @@ mod tests {
         assert_eq!(next(&steps, &[], &taken), Some((2, Title)));
         let all = [hint(1, Title), hint(2, Title), hint(2, Command)];
         assert_eq!(next(&steps, &[typed(Some(0))], &all), None);
+        let said = text(&steps, &hint(2, Command)).unwrap();
+        assert_eq!(said.text, "Step 3 runs");
+        assert_eq!(said.command.as_deref(), Some("kubectl get events"));
+        assert_eq!(said.points, 5);
         assert_eq!(
-            text(&steps, &hint(2, Command)).as_deref(),
-            Some("Step 3 runs: kubectl get events")
-        );
-        assert_eq!(
-            text(&steps, &hint(0, Title)).as_deref(),
+            text(&steps, &hint(0, Title)).map(|s| s.text).as_deref(),
             Some("Step 1: Look at the pods")
         );
         assert_eq!(text(&steps, &hint(7, Title)), None);
+        assert!(said_all(&steps)[0].text.contains("no longer on the path"));
         assert_eq!(offer((1, Command)), "the command of step 2");
     }
 }

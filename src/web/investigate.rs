@@ -160,10 +160,7 @@ pub async fn panel(
         slug: &page.slug,
         entries,
         max_chars: MAX_COMMAND_CHARS,
-        hints: taken
-            .iter()
-            .filter_map(|h| Some((hints::text(steps, h)?, hints::points(h.cost))))
-            .collect(),
+        hints: hints::said(steps, &taken),
         hint_offer: hints::next(steps, &typed, &taken).map(hints::offer),
         hint_cost: u32::from(page.meta.hint_cost()),
         hint_penalty: hints::points(taken.iter().map(|h| h.cost).sum()),

@@ -4,7 +4,7 @@
 
 use axum::http::{StatusCode, header};
 
-use crate::helpers::{TestApp, TestResponse, escape};
+use crate::helpers::{TestApp, TestResponse};
 
 const SCENARIO: &str = "---\nhint_cost: 20\n---\n\
 # Scenario: Queue Backs Up After a Deploy
@@ -120,9 +120,10 @@ async fn hints_come_one_at_a_time_with_their_cost_shown_and_go_with_the_next_att
     let page = app.get(URL).await;
     let after = console(&page);
     assert!(
-        after.contains(&escape(
-            "Step 1 runs: kafka-consumer-groups --bootstrap-server kafka:9092 --describe --group orders"
-        )),
+        after.contains(
+            "Step 1 runs: <code>kafka-consumer-groups --bootstrap-server kafka:9092 \
+             --describe --group orders</code>"
+        ),
         "{after}"
     );
     assert!(after.contains("will be 40 points lower"));
@@ -148,7 +149,7 @@ async fn hints_come_one_at_a_time_with_their_cost_shown_and_go_with_the_next_att
         r#"<span class="score-percent">60%</span>"#,
         "The checklist scored 100%; 2 hints taken during the investigation cost 40 points.",
         "Hint taken (−20 points): Step 1: Check the consumer group lag",
-        "Hint taken (−20 points): Step 1 runs: kafka-consumer-groups",
+        "Hint taken (−20 points): Step 1 runs: <code>kafka-consumer-groups",
     ]);
     assert!(
         !attempt.body.contains("your corrections below changed it"),
