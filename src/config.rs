@@ -166,7 +166,8 @@ pub struct DatabaseArgs {
         long,
         env = "FIREDRILL_DATABASE",
         default_value = "sqlite://firedrill.db",
-        global = true
+        global = true,
+        value_parser = database_url
     )]
     pub database: String,
 }
@@ -305,6 +306,13 @@ fn default_static_dir() -> PathBuf {
 }
 
 /// `HOST:PORT` or `IP:PORT` (IPv6 in brackets), checked for its form; resolved when serving.
+/// A database URL with a scheme the store opens, checked before anything else is done.
+fn database_url(text: &str) -> Result<String, String> {
+    crate::store::check_scheme(text)
+        .map(|()| text.to_owned())
+        .map_err(|err| err.to_string())
+}
+
 fn host_and_port(text: &str) -> Result<String, String> {
     let usage = "expected HOST:PORT, e.g. 127.0.0.1:8080, localhost:8080 or [::1]:8080";
     if text.parse::<SocketAddr>().is_ok() {

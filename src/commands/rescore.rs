@@ -26,7 +26,7 @@ pub fn rescore(args: &RescoreArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     super::runtime()?.block_on(async {
-        let store = Store::open(&args.database.database)
+        let store = Store::open_existing(&args.database.database)
             .await
             .with_context(|| format!("cannot open the database `{}`", args.database.database))?;
         let result = rescore_all(&site, &store, slug.as_deref(), args.apply).await;

@@ -10,7 +10,7 @@ use crate::store::Store;
 
 pub fn secret(args: &SecretArgs) -> anyhow::Result<ExitCode> {
     super::runtime()?.block_on(async {
-        let store = Store::open(&args.database.database)
+        let store = Store::open_existing(&args.database.database)
             .await
             .with_context(|| format!("cannot open the database `{}`", args.database.database))?;
         let result = match args.command {

@@ -13,9 +13,13 @@ use crate::web::view;
 
 pub fn user(args: &UserArgs) -> anyhow::Result<ExitCode> {
     super::runtime()?.block_on(async {
-        let store = Store::open(&args.database.database)
-            .await
-            .with_context(|| format!("cannot open the database `{}`", args.database.database))?;
+        // Only the first account may make the database; the rest work on what is stored.
+        let url = &args.database.database;
+        let store = match &args.command {
+            UserCommand::Add { .. } => Store::open(url).await,
+            _ => Store::open_existing(url).await,
+        }
+        .with_context(|| format!("cannot open the database `{url}`"))?;
         let result = match &args.command {
             UserCommand::Add { name, role } => add(&store, name, *role).await,
             UserCommand::Role { name, role } => set_role(&store, name, *role).await,

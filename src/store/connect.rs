@@ -16,10 +16,54 @@ const READERS: u32 = 4;
 
 static MIGRATOR: Migrator = sqlx::migrate!();
 
+/// Whether a missing database may be made: `serve` and `user add` make one, commands that only
+/// work on what is stored (`rescore`, `user list`, `secret rotate`) refuse to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    Create,
+    Refuse,
+}
+
+/// Checks the URL's scheme: `sqlite:` (or a plain file path) is what this store opens; anything
+/// else gets an error naming the schemes it takes.
+pub fn check_scheme(url: &str) -> anyhow::Result<()> {
+    let scheme = url
+        .split_once(':')
+        .map(|(s, _)| s.to_ascii_lowercase())
+        .filter(|s| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        })
+        // `C:\data\x.db` is a path, not a scheme.
+        .filter(|s| s.len() > 1);
+    match scheme.as_deref() {
+        None | Some("sqlite") => Ok(()),
+        Some("postgres" | "postgresql") => anyhow::bail!(
+            "this build of firedrill stores its data in SQLite only; \
+             use a `sqlite://` URL (PostgreSQL is not supported yet)"
+        ),
+        Some(other) => anyhow::bail!(
+            "unsupported database scheme `{other}:`; firedrill takes a SQLite URL such \
+             as `sqlite://firedrill.db` (or `sqlite:///var/lib/firedrill/firedrill.db`)"
+        ),
+    }
+}
+
 /// The settings every connection uses: WAL, a sync on every commit, foreign keys enforced.
-pub(super) fn options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
+pub(super) fn options(url: &str, missing: Missing) -> anyhow::Result<SqliteConnectOptions> {
+    check_scheme(url)?;
     let options = SqliteConnectOptions::from_str(url)
         .with_context(|| format!("reading the database URL `{url}`"))?;
+    let file = options.get_filename();
+    let in_memory = url.contains(":memory:") || file.as_os_str().is_empty();
+    if missing == Missing::Refuse && !in_memory && !file.exists() {
+        anyhow::bail!(
+            "there is no database at `{}`: check the path, or run `firedrill serve` (or \
+             `firedrill user add`) with this `--database` to create one",
+            file.display()
+        );
+    }
     Ok(options
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)

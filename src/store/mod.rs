@@ -32,6 +32,7 @@ use sqlx::sqlite::SqlitePool;
 use tokio::sync::mpsc;
 
 pub use attempts::after_hints;
+pub use connect::check_scheme;
 pub use model::{
     Attempt, AttemptSummary, Event, Figures, GauntletRun, HintLevel, Interview, InterviewKind,
     ItemFigures, NewAttempt, NewCommand, NewEvent, NewHint, NewInterview, NewOverride,
@@ -76,7 +77,17 @@ impl Store {
     /// when missing, migrates it and starts the writer task. Needs a tokio runtime; an
     /// in-memory database does not work, as each connection would see its own.
     pub async fn open(url: &str) -> anyhow::Result<Store> {
-        let options = connect::options(url)?;
+        Self::open_with(url, connect::Missing::Create).await
+    }
+
+    /// Opens a database that must exist already (for commands that work on what is stored): a
+    /// mistyped path is an error, never a new empty database.
+    pub async fn open_existing(url: &str) -> anyhow::Result<Store> {
+        Self::open_with(url, connect::Missing::Refuse).await
+    }
+
+    async fn open_with(url: &str, missing: connect::Missing) -> anyhow::Result<Store> {
+        let options = connect::options(url, missing)?;
         let file = options.get_filename().to_owned();
         connect::owner_only(&file)?;
         let conn = connect::writer(&options).await?;

@@ -1572,3 +1572,59 @@ fn grade_says_when_a_name_is_a_gauntlet() {
         format!("error: `gauntlets/dns.md` {gauntlet}")
     );
 }
+
+#[test]
+fn commands_that_read_the_database_refuse_a_missing_one_and_every_command_an_unknown_scheme() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = dir.path().join("firedril.db");
+    let url = format!("sqlite://{}", typo.display());
+    let content = crate::helpers::fixtures();
+    let content = content.to_str().unwrap();
+    for args in [
+        vec!["user", "list", "--database", &url],
+        vec!["user", "role", "ann", "admin", "--database", &url],
+        vec!["rescore", "--content", content, "--database", &url],
+        vec!["secret", "rotate", "--database", &url],
+    ] {
+        let Run {
+            code, stderr: out, ..
+        } = run_in(dir.path(), &args, "");
+        assert_eq!(code, 1, "{args:?}: {out}");
+        assert!(
+            out.contains(&format!("there is no database at `{}`", typo.display())),
+            "{args:?}: {out}"
+        );
+        assert!(!typo.exists(), "{args:?} made a new empty database");
+    }
+    for (url, says) in [
+        (
+            "mysql://db/firedrill",
+            "unsupported database scheme `mysql:`",
+        ),
+        ("postgres://db/firedrill", "stores its data in SQLite only"),
+    ] {
+        for args in [
+            vec!["user", "list", "--database", url],
+            vec!["serve", "--database", url, "--bind", "127.0.0.1:0"],
+        ] {
+            let Run {
+                code, stderr: out, ..
+            } = run_in(dir.path(), &args, "");
+            // Refused while reading the arguments, before any content or file is touched.
+            assert_eq!(code, 2, "{args:?}: {out}");
+            assert!(out.contains(says), "{args:?}: {out}");
+            assert!(out.contains("--database"), "{args:?}: {out}");
+            assert!(!out.contains("unable to open database file"), "{out}");
+        }
+    }
+    // The first account still makes the database.
+    let (code, out) = firedrill_with_input(
+        &["user", "add", "ann", "--role", "admin", "--database", &url],
+        "a long enough passphrase\n",
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(typo.exists());
+    let (code, out) = firedrill(&["user", "list", "--database", &url]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("ann"), "{out}");
+}
