@@ -37,8 +37,8 @@ use crate::web::limits::{Limits, Rates};
 use crate::web::live::{Hub, StreamCaps};
 use crate::web::published::Published;
 use crate::web::{
-    account, attempts, auth, candidate, gauntlets, hints, interviews, investigate, keys, pages,
-    scorecards,
+    account, attempts, auth, candidate, gauntlets, health, hints, interviews, investigate, keys,
+    pages, scorecards,
 };
 use crate::workers::PoolSize;
 
@@ -74,6 +74,8 @@ pub struct AppState {
     pub live: Arc<Hub>,
     /// Timeouts and caps on connections, applied by [`serve_on`].
     pub connections: ConnectionLimits,
+    /// What `/metrics` shows.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// How the server treats accounts, sessions and abusive clients.
@@ -124,7 +126,10 @@ impl AppState {
         let keys = crate::secrets::load(&store, &settings.secret)
             .await
             .context("cannot load the server's secret")?;
+        let grader = Grader::start(settings.grading);
+        let metrics = crate::metrics::Metrics::new(grader.metrics(), store.write_seconds());
         Ok(Self {
+            metrics: Arc::new(metrics),
             content: Arc::new(ArcSwap::from_pointee(Published::new(site))),
             store,
             cookies: Arc::new(crate::web::cookies::Verified::new(keys.cookie_keys())),
@@ -136,7 +141,7 @@ impl AppState {
             behind_proxy: settings.behind_proxy,
             request_timeout: settings.request_timeout,
             hasher: Hasher::for_this_machine(),
-            grader: Grader::start(settings.grading),
+            grader,
             limits: Arc::new(Limits::new(settings.rates)),
             live: Arc::new(Hub::new(settings.streams)),
             connections: settings.connections,
@@ -208,7 +213,9 @@ fn routes(state: AppState, assets: Assets) -> Router {
     Router::new()
         .route("/", get(pages::catalogue))
         .route("/wiki", get(pages::wiki_index))
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
+        .route("/metrics", get(crate::metrics::page))
         .route("/attempts", get(attempts::history).post(attempts::submit))
         .route("/attempts/{id}", get(attempts::show))
         .route("/attempts/{id}/overrides", post(attempts::set_override))
@@ -254,6 +261,10 @@ fn routes(state: AppState, assets: Assets) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::web::error_nav::personalise,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state.metrics),
+            crate::metrics::track,
         ))
         .with_state(state)
 }

@@ -14,6 +14,23 @@ use crate::accounts::Role;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// How log lines look on standard error: `text` for people, `json` (one object a line:
+    /// timestamp, level, target, fields, span) for log pipelines.
+    #[arg(
+        long,
+        value_enum,
+        env = "FIREDRILL_LOG_FORMAT",
+        default_value_t = LogFormat::Text,
+        global = true
+    )]
+    pub log_format: LogFormat,
+}
+
+/// The shape of log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

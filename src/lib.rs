@@ -19,6 +19,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod grading;
 pub mod interviews;
+pub mod metrics;
 pub mod random;
 pub mod secrets;
 pub mod server;

@@ -10,7 +10,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    firedrill::telemetry::init();
+    firedrill::telemetry::init(cli.log_format);
     let result = match cli.command {
         Command::Serve(args) => firedrill::commands::serve(args).map(|()| ExitCode::SUCCESS),
         Command::Check(args) => firedrill::commands::check(&args),

@@ -48,11 +48,16 @@ async fn reload(dir: &std::path::Path, state: &AppState) {
     let site = match loaded {
         Ok(Ok(site)) => site.keep_last_good(&previous.site),
         Ok(Err(err)) => {
+            state.metrics.reloaded(false);
             let err = crate::commands::error_report(&err);
             return tracing::error!("reloading content failed: {err}");
         }
-        Err(err) => return tracing::error!("reloading content failed: {err}"),
+        Err(err) => {
+            state.metrics.reloaded(false);
+            return tracing::error!("reloading content failed: {err}");
+        }
     };
+    state.metrics.reloaded(true);
     log_changes(&previous.site, &site);
     state.replace_content(Published::new(site));
 }

@@ -70,6 +70,16 @@ pub struct Store {
     sessions: std::sync::Arc<session_cache::SessionCache>,
     /// The database file.
     file: std::path::PathBuf,
+    /// Time from queueing a write to its outcome.
+    write_seconds: prometheus_client::metrics::histogram::Histogram,
+}
+
+/// The read pool and the write queue, as `/metrics` shows them.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolFigures {
+    pub readers_in_use: usize,
+    pub readers_idle: usize,
+    pub write_queue: usize,
 }
 
 impl Store {
@@ -102,6 +112,10 @@ impl Store {
             known: Default::default(),
             sessions: Default::default(),
             file,
+            // 0.1 ms to about 3 s.
+            write_seconds: prometheus_client::metrics::histogram::Histogram::new(
+                prometheus_client::metrics::histogram::exponential_buckets(0.000_1, 2.0, 15),
+            ),
         })
     }
 
@@ -550,19 +564,48 @@ impl Store {
         self.readers.close().await;
     }
 
+    /// Whether the database answers: the writer is running and a read connection answers a
+    /// query.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        if self.writer.is_closed() {
+            return Err(StoreError::WriterGone);
+        }
+        sqlx::query("SELECT 1").execute(&self.readers).await?;
+        Ok(())
+    }
+
     /// `PRAGMA journal_mode`, `synchronous` and `foreign_keys` as the writer sees them.
     #[doc(hidden)]
     pub async fn pragmas(&self) -> Result<(String, i64, i64), StoreError> {
         self.write(Job::Pragmas, ()).await
     }
 
+    /// The read pool's connections in use and idle, and the writes waiting for the writer.
+    pub fn pool_figures(&self) -> PoolFigures {
+        let open = self.readers.size() as usize;
+        let idle = self.readers.num_idle();
+        PoolFigures {
+            readers_in_use: open.saturating_sub(idle),
+            readers_idle: idle,
+            write_queue: self.writer.max_capacity() - self.writer.capacity(),
+        }
+    }
+
+    /// The histogram of write times (queueing included), for `/metrics` to register.
+    pub fn write_seconds(&self) -> prometheus_client::metrics::histogram::Histogram {
+        self.write_seconds.clone()
+    }
+
     /// Queues a write for the writer task and waits for the outcome of its transaction.
     async fn write<I, O>(&self, job: fn(Task<I, O>) -> Job, input: I) -> Result<O, StoreError> {
+        let started = std::time::Instant::now();
         let (task, outcome) = Task::new(input);
         self.writer
             .send(job(task))
             .await
             .map_err(|_| StoreError::WriterGone)?;
-        outcome.await.map_err(|_| StoreError::WriterGone)?
+        let outcome = outcome.await.map_err(|_| StoreError::WriterGone)?;
+        self.write_seconds.observe(started.elapsed().as_secs_f64());
+        outcome
     }
 }

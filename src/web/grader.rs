@@ -4,10 +4,10 @@
 //! queue is full the request is answered 503 with `Retry-After`.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::AppError;
 use crate::grading::Grade;
+use crate::metrics::GradingMetrics;
 use crate::store::InterviewKind;
 use crate::web::published::Published;
 use crate::workers::{PoolSize, Workers};
@@ -23,15 +23,15 @@ const NICENESS: i32 = 10;
 #[derive(Debug, Clone)]
 pub struct Grader {
     workers: Workers,
-    /// Answers graded so far.
-    graded: Arc<AtomicU64>,
+    /// Answers graded so far and how long each took.
+    metrics: GradingMetrics,
 }
 
 impl Grader {
     pub fn start(size: PoolSize) -> Self {
         Self {
             workers: Workers::start("grading", size, NICENESS),
-            graded: Arc::default(),
+            metrics: GradingMetrics::default(),
         }
     }
 
@@ -49,11 +49,10 @@ impl Grader {
         answer: String,
     ) -> Result<Option<Grade>, AppError> {
         let (content, slug) = (Arc::clone(content), slug.to_owned());
-        let graded = Arc::clone(&self.graded);
+        let metrics = self.metrics.clone();
         self.run(move || {
             let (_, _, rubric) = content.scenario(&slug)?;
-            graded.fetch_add(1, Ordering::Relaxed);
-            Some(rubric.grade(&answer))
+            Some(metrics.time(|| rubric.grade(&answer)))
         })
         .await
     }
@@ -68,11 +67,10 @@ impl Grader {
         notes: String,
     ) -> Result<Option<Grade>, AppError> {
         let (content, slug) = (Arc::clone(content), slug.to_owned());
-        let graded = Arc::clone(&self.graded);
+        let metrics = self.metrics.clone();
         self.run(move || {
             let rubric = content.interview_rubric(kind, &slug)?;
-            graded.fetch_add(1, Ordering::Relaxed);
-            Some(rubric.grade(&notes))
+            Some(metrics.time(|| rubric.grade(&notes)))
         })
         .await
     }
@@ -87,12 +85,11 @@ impl Grader {
         answer: String,
     ) -> Result<Option<Grade>, AppError> {
         let (content, slug) = (Arc::clone(content), slug.to_owned());
-        let graded = Arc::clone(&self.graded);
+        let metrics = self.metrics.clone();
         self.run(move || {
             let (_, rubrics) = content.gauntlet_for(&slug, crate::content::meta::Reader::Author)?;
             let rubric = rubrics.get(round)?;
-            graded.fetch_add(1, Ordering::Relaxed);
-            Some(rubric.grade(&answer))
+            Some(metrics.time(|| rubric.grade(&answer)))
         })
         .await
     }
@@ -105,8 +102,13 @@ impl Grader {
         self.workers.run(f).await.map_err(|_| AppError::GradingBusy)
     }
 
+    /// Answers graded and grading time, for `/metrics` to register.
+    pub fn metrics(&self) -> &GradingMetrics {
+        &self.metrics
+    }
+
     /// How many answers this pool has graded.
     pub fn graded(&self) -> u64 {
-        self.graded.load(Ordering::Relaxed)
+        self.metrics.graded.get()
     }
 }

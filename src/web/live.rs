@@ -196,6 +196,15 @@ impl Hub {
         self.closing.send_replace(true);
     }
 
+    /// Streams open, by [`Audience`] index: the candidates', the interviewers'.
+    pub fn streams_by_side(&self) -> [usize; 2] {
+        let rooms = self.rooms();
+        rooms
+            .channels
+            .values()
+            .fold([0, 0], |[a, b], c| [a + c.streams[0], b + c.streams[1]])
+    }
+
     /// Interviews with a live channel, and streams open.
     pub fn open(&self) -> (usize, usize) {
         let rooms = self.rooms();

@@ -11,6 +11,7 @@ pub mod error_nav;
 pub mod gauntlets;
 pub mod grader;
 pub mod headers;
+pub mod health;
 pub mod hints;
 pub mod identity;
 pub mod interviews;

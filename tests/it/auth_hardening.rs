@@ -596,6 +596,11 @@ async fn rotating_the_secret_signs_everyone_out_and_changes_every_candidate_link
 async fn a_secret_in_the_environment_cannot_be_rotated_by_the_command() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("x.db").display());
+    firedrill::store::Store::open(&url)
+        .await
+        .unwrap()
+        .close()
+        .await;
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_firedrill"))
         .args(["secret", "rotate", "--database", &url])
         .env("FIREDRILL_SECRET", "k".repeat(40))

@@ -808,7 +808,7 @@ fn errors_say_each_os_error_once_in_lowercase_and_name_no_rust_types() {
     );
     // sqlx's error displays its source and returns it too.
     let db = "sqlite:///nonexistent-folder/x.db";
-    let database = run_in(dir.path(), &["user", "list", "--database", db], "");
+    let database = run_in(dir.path(), &["user", "add", "ann", "--database", db], "");
     assert_eq!(database.code, 1);
     assert_eq!(
         database
@@ -1085,6 +1085,30 @@ impl Drop for Served {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+#[test]
+fn serve_logs_json_lines_with_log_format_json() {
+    let dir = content(&[("a.md", "# A\n\n[x](x.md)\n")]);
+    let mut server = Served::start(
+        dir.path(),
+        &["--bind", "127.0.0.1:0", "--log-format", "json"],
+    );
+    server.wait_for("listening on http://");
+    assert!(server.seen.len() >= 2, "{:?}", server.seen);
+    for line in &server.seen {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(v["timestamp"].is_string(), "{line}");
+        assert!(v["level"].is_string(), "{line}");
+        assert!(v["fields"]["message"].is_string(), "{line}");
+    }
+    let summary = &server.seen[0];
+    assert!(summary.contains(r#""level":"WARN""#), "{summary}");
+    assert!(
+        summary.contains("content: 1 page; 0 errors, 1 warning"),
+        "{summary}"
+    );
 }
 
 #[test]

@@ -22,6 +22,7 @@ mod hints;
 mod interviews;
 mod investigations;
 mod library;
+mod operations;
 mod pages;
 mod security;
 mod statistics;
