@@ -18,6 +18,7 @@ mod grading;
 mod grading_pool;
 mod helpers;
 mod hidden;
+mod interview_console;
 mod interviews;
 mod investigations;
 mod library;
