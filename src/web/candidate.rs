@@ -26,7 +26,7 @@ use crate::templates::live_gauntlets::{CandidateGauntletPage, QuestionView};
 use crate::templates::{self, interviews as views};
 use crate::web::attempts::rejection;
 use crate::web::identity::{is_hex, same_site, token_hash};
-use crate::web::interviews::commands::{path_of, typed_so_far};
+use crate::web::interviews::commands::{path_of, typed, typed_so_far};
 use crate::web::interviews::{happenings, notes_frames, notes_grade_row};
 use crate::web::investigate::{MAX_COMMAND_CHARS, MAX_COMMANDS};
 use crate::web::limits::Client;
@@ -309,21 +309,7 @@ pub async fn command(
             "This interview has {MAX_COMMANDS} commands, the most it keeps: tell your interviewer what you would run next."
         )));
     }
-    let reading = crate::console::read(steps, &command);
-    let step = reading
-        .step
-        .and_then(|s| steps.get(s).map(|found| (s, found)));
-    let happening = Happening::Typed {
-        command,
-        step: step.map(|(s, _)| s),
-        title: step
-            .map(|(_, found)| found.title.clone())
-            .unwrap_or_default(),
-        output: step
-            .map(|(s, _)| crate::web::interviews::commands::output_of(page, s))
-            .unwrap_or_default(),
-        harm: reading.harm.map(str::to_owned),
-    };
+    let happening = typed(page, steps, command);
     crate::web::interviews::record(&state, &interview, &happening).await?;
     Ok(private(view::changed(
         &headers,

@@ -26,8 +26,8 @@ use crate::server::client_key;
 
 use crate::store::{Event, Store};
 
-/// Who a stream is for: the candidate sees reveals, opened rounds' questions and the end,
-/// nothing else.
+/// Who a stream is for: the candidate sees reveals, opened rounds' questions, their own
+/// commands and what they were shown, and the end; nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     Candidate = 0,

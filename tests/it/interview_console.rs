@@ -291,6 +291,15 @@ async fn answering_is_the_interviewers_alone_and_stops_when_the_interview_ends()
         .body(Body::from(format!("csrf={csrf}&step=1")))
         .unwrap();
     assert_eq!(app.request(request).await.status, StatusCode::FORBIDDEN);
+    let from_elsewhere = Request::post(format!("{link}/commands"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ORIGIN, "https://evil.example")
+        .body(Body::from("command=uptime"))
+        .unwrap();
+    assert_eq!(
+        candidate.request(from_elsewhere).await.status,
+        StatusCode::FORBIDDEN
+    );
     let stranger = app.another_browser();
     stranger.signed_in_as("otto", Role::Interviewer).await;
     let other_csrf = TestApp::csrf_in(&stranger.get(&format!("/scenarios/{SEED}")).await);

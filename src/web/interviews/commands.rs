@@ -142,7 +142,25 @@ pub async fn show_output(
         return Err(AppError::NotFound);
     }
     let entries = transcript(&happenings(&state, &interview).await?);
-    let anchor = match (form.typed, form.step) {
+    let anchor = match form.typed {
+        Some(seq) => format!("#command-{seq}"),
+        None => format!("#path-step-{}", form.step.unwrap_or(0)),
+    };
+    if answerable(&entries, form.typed, form.step)? {
+        let happening = answer(page, form.typed, form.step);
+        record(&state, &interview, &happening).await?;
+    }
+    Ok(done(&headers, &id, &anchor))
+}
+
+/// Whether the command (by its event's number) or the step shown on its own still waits for
+/// the interviewer; refused for a command that is not one or was not run, or for neither.
+fn answerable(
+    entries: &[Entry],
+    typed: Option<i64>,
+    step: Option<usize>,
+) -> Result<bool, AppError> {
+    match (typed, step) {
         (Some(seq), _) => {
             let entry = entries
                 .iter()
@@ -154,36 +172,43 @@ pub async fn show_output(
                         .to_owned(),
                 ));
             }
-            if entry.answer.is_some() {
-                return Ok(done(&headers, &id, &format!("#command-{seq}")));
-            }
-            format!("#command-{seq}")
+            Ok(entry.answer.is_none())
         }
-        (None, Some(step)) if shown_steps(&entries).contains(&step) => {
-            return Ok(done(&headers, &id, &format!("#path-step-{step}")));
-        }
-        (None, Some(step)) => format!("#path-step-{step}"),
-        (None, None) => {
-            return Err(AppError::BadRequest(
-                "Choose a command to answer or a step whose output to show.".to_owned(),
-            ));
-        }
-    };
-    let happening = Happening::Answered {
-        typed: form.typed,
-        step: form.step,
-        title: form
-            .step
+        (None, Some(step)) => Ok(!shown_steps(entries).contains(&step)),
+        (None, None) => Err(AppError::BadRequest(
+            "Choose a command to answer or a step whose output to show.".to_owned(),
+        )),
+    }
+}
+
+/// The answer: the step's output, or the plain "nothing relevant".
+fn answer(page: &Page, typed: Option<i64>, step: Option<usize>) -> Happening {
+    let steps = page.scenario.as_ref().map_or(&[][..], |s| &s.investigation);
+    Happening::Answered {
+        typed,
+        step,
+        title: step
             .and_then(|s| steps.get(s))
             .map(|s| s.title.clone())
             .unwrap_or_default(),
-        lines: match form.step {
+        lines: match step {
             Some(s) => output_of(page, s),
             None => vec![NOTHING.to_owned()],
         },
-    };
-    record(&state, &interview, &happening).await?;
-    Ok(done(&headers, &id, &anchor))
+    }
+}
+
+/// A command the candidate typed, as the matcher reads it against the path.
+pub(crate) fn typed(page: &Page, steps: &[Step], command: String) -> Happening {
+    let reading = crate::console::read(steps, &command);
+    let step = reading.step.filter(|s| *s < steps.len());
+    Happening::Typed {
+        command,
+        step,
+        title: step.map(|s| steps[s].title.clone()).unwrap_or_default(),
+        output: step.map(|s| output_of(page, s)).unwrap_or_default(),
+        harm: reading.harm.map(str::to_owned),
+    }
 }
 
 /// How many commands the candidate has typed in the interview.
