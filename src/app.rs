@@ -237,6 +237,7 @@ fn routes(state: AppState, assets: Assets) -> Router {
         .route("/interviews", get(scorecards::list).post(interviews::start))
         .route("/interviews/{id}", get(interviews::console))
         .route("/interviews/{id}/reveals", post(interviews::reveal))
+        .route("/interviews/{id}/outputs", post(interviews::show_output))
         .route("/interviews/{id}/ticks", post(interviews::tick))
         .route("/interviews/{id}/follow-ups", post(interviews::ask))
         .route("/interviews/{id}/rounds", post(interviews::open_round))
@@ -248,6 +249,7 @@ fn routes(state: AppState, assets: Assets) -> Router {
         .route("/interviews/keys/{slug}", get(keys::page))
         .route("/i/{token}", get(candidate::page))
         .route("/i/{token}/notes", post(candidate::save_notes))
+        .route("/i/{token}/commands", post(candidate::command))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -4,6 +4,7 @@
 pub mod console;
 pub mod gauntlets;
 pub mod interviews;
+pub mod live_console;
 pub mod live_gauntlets;
 
 use std::sync::OnceLock;

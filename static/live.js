@@ -71,11 +71,20 @@
     });
   }
 
+  /* The investigation console's commands and answers go to static/live-console.js, as a
+     `live-typed` or `live-answered` event on the page's root with the data and its number. */
+  function forward(root, name) {
+    return function (d, source, event) {
+      var detail = { data: d, seq: Number(event.lastEventId) };
+      root.dispatchEvent(new CustomEvent("live-" + name, { detail: detail }));
+    };
+  }
+
   function follow(url, handlers) {
     var source = new EventSource(url);
     Object.keys(handlers).forEach(function (name) {
       source.addEventListener(name, function (event) {
-        handlers[name](data(event), source);
+        handlers[name](data(event), source, event);
       });
     });
     return source;
@@ -187,6 +196,8 @@
       opened: function (d) {
         openRound(root, d.round, elapsed(Date.now() - started));
       },
+      typed: forward(root, "typed"),
+      answered: forward(root, "answered"),
       ended: function (d, source) {
         source.close();
         leave(root.getAttribute("data-scorecard"));
@@ -303,6 +314,8 @@
           empty.hidden = true;
         }
       },
+      typed: forward(root, "typed"),
+      answered: forward(root, "answered"),
       ended: function (d, s) {
         s.close();
         window.location.reload();

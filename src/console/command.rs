@@ -226,7 +226,8 @@ impl Command {
     /// The words that say what the command does: a tool's subcommand (two for `aws`, `gcloud`).
     pub fn action(&self) -> Vec<&str> {
         let n = match self.program.as_str() {
-            "aws" | "gcloud" | "az" => 2,
+            // Nested subcommands: `argocd app diff` is not `argocd app get`.
+            "aws" | "gcloud" | "az" | "argocd" => 2,
             p if SUBCOMMANDS.contains(&p) => 1,
             _ => 0,
         };

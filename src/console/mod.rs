@@ -304,6 +304,19 @@ mod tests {
     }
 
     #[test]
+    fn nested_subcommands_tell_steps_apart() {
+        let steps = [
+            step("argocd app get grokdevops"),
+            step("argocd app diff grokdevops"),
+        ];
+        assert_eq!(read(&steps, "argocd app diff grokdevops").step, Some(1));
+        assert_eq!(
+            read(&steps, "argocd app get grokdevops --refresh").step,
+            Some(0)
+        );
+    }
+
+    #[test]
     fn harmful_commands_are_named_unless_a_step_expects_them() {
         let steps = [step(
             "kubectl delete pod stuck-0 -n data --grace-period=0 --force",

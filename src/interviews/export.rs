@@ -1,13 +1,16 @@
 //! The scorecard for a spreadsheet: CSV whose cells a spreadsheet never runs as formulas.
 
 use super::Scorecard;
+use super::console::Investigation;
 use crate::grading::Verdict;
 
 impl Scorecard {
-    /// One row per rubric item, then one per follow-up question, for a spreadsheet (a
-    /// gauntlet's: see [`gauntlet_csv`]). A
-    /// follow-up's `interviewer` column says `asked` (or nothing) and `marked_at` when. Every
-    /// cell is [`spreadsheet_safe`]: item texts and questions come from content.
+    /// One row per rubric item, then one per follow-up question, then one per command the
+    /// candidate ran and a `path score` row, for a spreadsheet (a gauntlet's: see
+    /// [`gauntlet_csv`]). A follow-up's `interviewer` column says `asked` (or nothing) and
+    /// `marked_at` when; a command's says what the interviewer answered, its `grader` column
+    /// the step it matched. Every cell is [`spreadsheet_safe`]: item texts, questions and
+    /// commands come from content and the candidate.
     pub fn to_csv(&self) -> Result<String, csv::Error> {
         if self.kind == "gauntlet" {
             return gauntlet_csv(self);
@@ -53,9 +56,63 @@ impl Scorecard {
                 "",
             ])?;
         }
+        if let Some(investigation) = &self.investigation {
+            for cells in command_rows(investigation) {
+                write(cells.each_ref().map(String::as_str))?;
+            }
+        }
         let bytes = out.into_inner().map_err(|e| e.into_error())?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
+}
+
+/// The candidate's commands, in a scenario's CSV columns: the matcher's reading where the
+/// grader's verdict goes, the interviewer's answer where theirs goes; then the path score. No
+/// rows when the candidate ran no command.
+fn command_rows(i: &Investigation) -> Vec<[String; 7]> {
+    if i.commands.is_empty() {
+        return Vec::new();
+    }
+    let mut rows: Vec<[String; 7]> = i
+        .commands
+        .iter()
+        .map(|c| {
+            let reading = match (&c.step, &c.step_title, &c.harm) {
+                (Some(n), Some(title), _) => format!("step {n}: {title}"),
+                (Some(n), None, _) => format!("step {n}"),
+                (None, _, Some(harm)) => format!("harmful: {harm}"),
+                (None, _, None) => "no step".to_owned(),
+            };
+            [
+                "command".to_owned(),
+                format!("command-{}", c.number),
+                c.command.clone(),
+                String::new(),
+                c.answer.clone().unwrap_or_default(),
+                crate::utc::format(c.at),
+                reading,
+            ]
+        })
+        .collect();
+    let fixed = match i.diagnosed_first {
+        Some(true) => "diagnosis before the fix",
+        Some(false) => "a fix before any diagnosis",
+        None => "no fix step reached",
+    };
+    let summary = format!(
+        "{} of {} steps reached; {fixed}; {} command(s) reached nothing; {} harmful",
+        i.reached, i.steps, i.unhelpful, i.harmful,
+    );
+    rows.push([
+        "path score".to_owned(),
+        "investigation".to_owned(),
+        summary,
+        String::new(),
+        String::new(),
+        String::new(),
+        i.share.to_string(),
+    ]);
+    rows
 }
 
 /// A gauntlet interview's scorecard for a spreadsheet: per round, a `round` row (its question,

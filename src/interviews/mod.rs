@@ -1,6 +1,7 @@
 //! Live mock incidents, without I/O: what can happen in an interview, what the candidate may
 //! see of it, and the scorecard built from what happened. A gauntlet's rounds are in `rounds`.
 
+pub mod console;
 mod export;
 pub mod rounds;
 
@@ -52,6 +53,37 @@ pub enum Happening {
         round: usize,
         question: String,
     },
+    /// The candidate ran a command on the console of a scenario's interview, as the matcher
+    /// read it. The candidate sees the command and whether it was not run, nothing else of it
+    /// (see [`console::for_candidate`]).
+    Typed {
+        command: String,
+        /// The investigation step it matched (from 0), if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        step: Option<usize>,
+        /// That step's title, for the interviewer.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        title: String,
+        /// What that step shows, for the interviewer to reveal.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        output: Vec<String>,
+        /// Why it would do harm in production: it was not run.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        harm: Option<String>,
+    },
+    /// The interviewer answered a command of the candidate's (`typed`: the sequence number of
+    /// its event), or showed a step's output on its own: `step` is the step whose output was
+    /// shown, none for the plain "nothing relevant" answer; `lines` are what the candidate sees.
+    Answered {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        typed: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        step: Option<usize>,
+        /// The step's title, for the interviewer.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        title: String,
+        lines: Vec<String>,
+    },
     Ended,
 }
 
@@ -78,18 +110,22 @@ impl Happening {
             Happening::Asked { .. } => "asked",
             Happening::Noted { .. } => "noted",
             Happening::Opened { .. } => "opened",
+            Happening::Typed { .. } => "typed",
+            Happening::Answered { .. } => "answered",
             Happening::Ended => "ended",
         }
     }
 
-    /// Whether the candidate may see it: reveals, opened rounds' questions and the end only.
+    /// Whether the candidate may see (something of) it: reveals, opened rounds' questions,
+    /// their own commands and the answers to them, and the end only.
     pub fn for_candidate(&self) -> bool {
         Self::kind_for_candidate(self.kind())
     }
 
-    /// Whether the candidate may see happenings of this stored kind.
+    /// Whether the candidate may see (something of) happenings of this stored kind; of a
+    /// command and its answer only what [`console::for_candidate`] keeps.
     pub fn kind_for_candidate(kind: &str) -> bool {
-        matches!(kind, "revealed" | "opened" | "ended")
+        matches!(kind, "revealed" | "opened" | "typed" | "answered" | "ended")
     }
 
     /// One line for the timeline, naming rubric items by their text in `rubric`.
@@ -121,6 +157,7 @@ impl Happening {
                 round: Some(round),
             } => format!("Note on round {round}: {text}"),
             Happening::Opened { round, question } => format!("Opened round {round}: {question}"),
+            Happening::Typed { .. } | Happening::Answered { .. } => console::describe(self),
             Happening::Ended => "Interview ended".to_owned(),
         }
     }
@@ -223,6 +260,10 @@ pub struct Scorecard {
     pub follow_ups: Vec<FollowUp>,
     /// Traps the grader found in the candidate's notes.
     pub traps: Vec<String>,
+    /// The candidate's commands on the console and the path score, for a scenario with an
+    /// investigation path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub investigation: Option<console::Investigation>,
     pub timeline: Vec<TimelineEntry>,
     pub candidate_notes: String,
 }
@@ -237,6 +278,8 @@ pub struct Header<'a> {
     pub follow_ups: &'a [String],
     /// A gauntlet's rounds; `None` for a scenario.
     pub rounds: Option<&'a [Outline]>,
+    /// The scenario's investigation path (empty for a gauntlet or a scenario without one).
+    pub steps: &'a [crate::content::investigation::Step],
     pub started_at: i64,
     pub ended_at: Option<i64>,
 }
@@ -328,6 +371,8 @@ impl Scorecard {
             },
             follow_ups,
             traps: graded.traps.iter().map(|t| t.claim.clone()).collect(),
+            investigation: (!header.steps.is_empty())
+                .then(|| console::Investigation::build(header.steps, events, header.started_at)),
             timeline,
             candidate_notes: notes.to_owned(),
         }
@@ -434,6 +479,7 @@ mod tests {
             scenario: "gitops-drift-causing-outage",
             follow_ups: &[],
             rounds: None,
+            steps: &[],
             started_at: 1_000,
             ended_at: Some(3_700_000),
         };
@@ -498,6 +544,7 @@ mod tests {
             scenario: "s",
             follow_ups: &questions,
             rounds: None,
+            steps: &[],
             started_at: 0,
             ended_at: None,
         };
@@ -552,6 +599,7 @@ mod tests {
             scenario: "s",
             follow_ups: &questions,
             rounds: None,
+            steps: &[],
             started_at: 1_000,
             ended_at: None,
         };
@@ -641,6 +689,7 @@ mod tests {
             scenario: "s",
             follow_ups: &["Q?".to_owned()],
             rounds: None,
+            steps: &[],
             started_at: 60_000,
             ended_at: None,
         };

@@ -106,6 +106,8 @@ pub struct ConsolePage<'a> {
     pub notes: Vec<NoteView>,
     pub candidate_notes: &'a str,
     pub traps: Vec<String>,
+    /// The candidate's console (rendered), for a scenario with an investigation path.
+    pub commands: Option<String>,
     /// The whole scenario, answers shown (pre-rendered).
     pub article: &'a str,
 }
@@ -128,6 +130,8 @@ pub struct CandidatePage<'a> {
     pub sections: Vec<OpenSection>,
     /// Revealed evidence and findings, in order; sanitized or escaped HTML.
     pub revealed: Vec<String>,
+    /// The console (rendered), for a scenario with an investigation path.
+    pub console: Option<String>,
     pub notes: &'a str,
     pub last_seq: i64,
     pub max_notes: usize,

@@ -1,6 +1,8 @@
 //! The candidate's side of a live mock incident, reached only through the unguessable link
 //! the interviewer sends: the prompt, the initial report and the constraints, the evidence the
-//! interviewer has revealed (pushed live), and a notes box saved as they type. Of a gauntlet:
+//! interviewer has revealed (pushed live), a console where they run commands (the interviewer
+//! answers each; the candidate sees their commands and what they are shown, never what a
+//! command matched), and a notes box saved as they type. Of a gauntlet:
 //! its title and the questions of the rounds opened so far (pushed live as each opens). Nothing
 //! here reads a hidden section of the scenario or anything of a gauntlet's rounds but what the
 //! stored events hold, and the link stops working when the interview ends.
@@ -16,13 +18,17 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::content::section::SectionRole;
 use crate::error::AppError;
-use crate::interviews::Happening;
+use crate::interviews::console::transcript;
+use crate::interviews::{Happening, Logged};
 use crate::store::{Interview, InterviewKind};
+use crate::templates::live_console::{CandidateConsole, CandidateEntry};
 use crate::templates::live_gauntlets::{CandidateGauntletPage, QuestionView};
 use crate::templates::{self, interviews as views};
 use crate::web::attempts::rejection;
 use crate::web::identity::{is_hex, same_site, token_hash};
-use crate::web::interviews::{notes_frames, notes_grade_row};
+use crate::web::interviews::commands::{path_of, typed, typed_so_far};
+use crate::web::interviews::{happenings, notes_frames, notes_grade_row};
+use crate::web::investigate::{MAX_COMMAND_CHARS, MAX_COMMANDS};
 use crate::web::limits::Client;
 use crate::web::live::{self, Audience, Subscription};
 use crate::web::view;
@@ -86,14 +92,18 @@ pub async fn page(
             html: s.html.clone(),
         })
         .collect();
-    let events = state.store.events(interview.id, 0).await?;
+    let events = happenings(&state, &interview).await?;
     let revealed = events
         .iter()
-        .filter_map(|e| match serde_json::from_str(&e.data) {
-            Ok(Happening::Revealed { html, .. }) => Some(html),
+        .filter_map(|e| match &e.happening {
+            Happening::Revealed { html, .. } => Some(html.clone()),
             _ => None,
         })
         .collect();
+    let console = match path_of(page, &interview).is_empty() {
+        true => None,
+        false => Some(console_panel(&token, &events)?),
+    };
     let view = views::CandidatePage {
         layout: templates::Layout::default(),
         title: page.short_title(),
@@ -101,6 +111,7 @@ pub async fn page(
         token: &token,
         sections,
         revealed,
+        console,
         notes: &interview.candidate_notes,
         last_seq: interview.last_seq,
         max_notes: MAX_NOTES,
@@ -235,4 +246,91 @@ pub async fn save_notes(
         &headers,
         &format!("/i/{token}#notes"),
     )))
+}
+
+/// The candidate's console, rendered: their commands, each with the output the interviewer
+/// showed, or waiting for them, or not run; and output shown on its own.
+fn console_panel(token: &str, events: &[Logged]) -> Result<String, AppError> {
+    let entries = transcript(events)
+        .into_iter()
+        .map(|e| CandidateEntry {
+            seq: e.seq,
+            command: e.command,
+            harm: e.harm,
+            lines: e.answer.map(|a| a.lines),
+        })
+        .collect();
+    let panel = CandidateConsole {
+        token,
+        entries,
+        max_chars: MAX_COMMAND_CHARS,
+    };
+    Ok(askama::Template::render(&panel)?)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CommandForm {
+    command: String,
+}
+
+/// POST /i/{token}/commands: runs one command on the candidate's console. The matcher reads it
+/// against the path and it is stored as the interview's (never as a learner's investigation),
+/// then sent to the interviewer; the candidate sees it wait for their answer. The token in the
+/// address is the credential; posts from other sites are refused.
+pub async fn command(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    form: Result<Form<CommandForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(rejection)?;
+    if !same_site(&headers, state.sessions.https) {
+        return Err(AppError::Forbidden(
+            "This form was sent from another site, so it was refused.",
+        ));
+    }
+    let interview = by_token(&state, &token).await?;
+    if interview.ended_at.is_some() {
+        return Err(AppError::Gone);
+    }
+    let content = state.content();
+    let (page, _, _) = content
+        .scenario(&interview.scenario)
+        .ok_or(AppError::NotFound)?;
+    let steps = path_of(page, &interview);
+    if steps.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    state.limits.submit(client)?;
+    let command = one_command(&form.command)?;
+    if typed_so_far(&state, &interview).await? >= MAX_COMMANDS {
+        return Err(AppError::BadRequest(format!(
+            "This interview has {MAX_COMMANDS} commands, the most it keeps: tell your interviewer what you would run next."
+        )));
+    }
+    let happening = typed(page, steps, command);
+    crate::web::interviews::record(&state, &interview, &happening).await?;
+    Ok(private(view::changed(
+        &headers,
+        &format!("/i/{token}#interview-console"),
+    )))
+}
+
+/// The command on the first line, trimmed: refused when empty or longer than the console
+/// takes.
+fn one_command(typed: &str) -> Result<String, AppError> {
+    let command = typed.lines().next().unwrap_or("").trim();
+    if command.is_empty() {
+        return Err(AppError::BadRequest(
+            "Type a command to run: the box was empty.".to_owned(),
+        ));
+    }
+    let chars = command.chars().count();
+    if chars > MAX_COMMAND_CHARS {
+        return Err(AppError::TooLarge(format!(
+            "That command is {chars} characters long; the console takes up to {MAX_COMMAND_CHARS}."
+        )));
+    }
+    Ok(command.to_owned())
 }

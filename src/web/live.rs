@@ -19,13 +19,15 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::{broadcast, watch};
 
-use crate::interviews::Happening;
+use std::borrow::Cow;
+
+use crate::interviews::console;
 use crate::server::client_key;
 
 use crate::store::{Event, Store};
 
-/// Who a stream is for: the candidate sees reveals, opened rounds' questions and the end,
-/// nothing else.
+/// Who a stream is for: the candidate sees reveals, opened rounds' questions, their own
+/// commands and what they were shown, and the end; nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     Candidate = 0,
@@ -42,7 +44,9 @@ pub struct Frame {
     pub name: &'static str,
     /// JSON.
     pub data: Arc<str>,
-    pub for_candidate: bool,
+    /// What the candidate gets of it (JSON), if anything: the data itself, or of a command
+    /// on the console only the candidate's own part (see [`crate::interviews::console`]).
+    pub candidate: Option<Arc<str>>,
     /// The interview is over: streams end after this frame.
     pub last: bool,
 }
@@ -254,14 +258,20 @@ fn refused(full: Full, audience: Audience) -> Response {
     (StatusCode::TOO_MANY_REQUESTS, headers, message).into_response()
 }
 
-/// A stored event as a frame; only reveals, opened rounds and the end are for the candidate
-/// (see [`Happening::kind_for_candidate`]).
+/// A stored event as a frame; only reveals, opened rounds, the console's commands and answers
+/// (in part) and the end are for the candidate (see [`console::for_candidate`]).
 pub fn stored(event: &Event) -> Frame {
+    let data: Arc<str> = Arc::from(event.data.as_str());
+    let candidate = match console::for_candidate(&event.kind, &event.data) {
+        Some(Cow::Borrowed(_)) => Some(Arc::clone(&data)),
+        Some(Cow::Owned(own)) => Some(Arc::from(own)),
+        None => None,
+    };
     Frame {
         seq: Some(event.seq),
         name: kind_name(&event.kind),
-        data: Arc::from(event.data.as_str()),
-        for_candidate: Happening::kind_for_candidate(&event.kind),
+        data,
+        candidate,
         last: event.kind == "ended",
     }
 }
@@ -274,6 +284,8 @@ fn kind_name(kind: &str) -> &'static str {
         "asked" => "asked",
         "noted" => "noted",
         "opened" => "opened",
+        "typed" => "typed",
+        "answered" => "answered",
         "ended" => "ended",
         _ => "event",
     }
@@ -358,7 +370,7 @@ async fn next(mut live: Live) -> Option<(Result<SseEvent, Infallible>, Live)> {
                 live.done = true;
                 live.pending.clear();
             }
-            return Some((Ok(sse_event(&frame)), live));
+            return Some((Ok(sse_event(&frame, live.audience)), live));
         }
         if live.done || *live.closing.borrow() {
             return None;
@@ -383,7 +395,7 @@ impl Live {
             }
             self.seen = seq;
         }
-        if frame.for_candidate || self.audience == Audience::Interviewer || frame.last {
+        if frame.candidate.is_some() || self.audience == Audience::Interviewer || frame.last {
             self.pending.push_back(frame);
         }
     }
@@ -404,8 +416,13 @@ impl Live {
     }
 }
 
-fn sse_event(frame: &Frame) -> SseEvent {
-    let event = SseEvent::default().event(frame.name).data(&*frame.data);
+/// The frame as this audience gets it: the candidate only their part.
+fn sse_event(frame: &Frame, audience: Audience) -> SseEvent {
+    let data = match audience {
+        Audience::Interviewer => &frame.data,
+        Audience::Candidate => frame.candidate.as_ref().unwrap_or(&frame.data),
+    };
+    let event = SseEvent::default().event(frame.name).data(&**data);
     match frame.seq {
         Some(seq) => event.id(seq.to_string()),
         None => event,
@@ -432,7 +449,7 @@ mod tests {
             seq: Some(9),
             name: "ended",
             data: Arc::from("{}"),
-            for_candidate: true,
+            candidate: Some(Arc::from("{}")),
             last: true,
         }
     }

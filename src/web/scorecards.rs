@@ -100,12 +100,17 @@ async fn scorecard(state: &AppState, interview: &Interview) -> Result<Option<Sco
         .map(|s| s.follow_ups.iter().map(|f| f.text.clone()).collect())
         .unwrap_or_default();
     let rounds = page.gauntlet.as_ref().map(outlines);
+    let steps = match (interview.kind, &page.scenario) {
+        (InterviewKind::Scenario, Some(s)) => s.investigation.as_slice(),
+        _ => &[],
+    };
     let header = Header {
         candidate: &interview.candidate,
         interviewer: &interview.interviewer,
         scenario: &page.slug,
         follow_ups: &follow_ups,
         rounds: rounds.as_deref(),
+        steps,
         started_at: interview.started_at,
         ended_at: interview.ended_at,
     };

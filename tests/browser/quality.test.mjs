@@ -73,6 +73,17 @@ async function everyPage(browser, baseURL) {
   await console.locator('#reveal-evidence-0').getByRole('button', { name: 'Reveal' }).click();
   await console.locator('#reveal-evidence-0 button', { hasText: 'Revealed' }).waitFor();
   const candidate = await browser.newContext({ baseURL });
+  // Commands on the candidate's console, one answered: the transcripts on both sides.
+  const typing = await candidate.newPage();
+  await typing.goto(link);
+  for (const typed of ['kubectl get hpa -n grokdevops', 'cowsay moo', 'kubectl delete ns grokdevops']) {
+    await typing.locator('#interview-command').fill(typed);
+    await typing.locator('#interview-command').press('Enter');
+    await typing.locator('#transcript li', { hasText: typed }).waitFor();
+  }
+  await console.locator('#live-commands li', { hasText: 'get hpa' }).getByRole('button', { name: 'Show the output' }).click();
+  await typing.locator('#transcript .transcript-output').waitFor();
+  await typing.close();
   visit('interviewer', interviewer, consolePath);
   visit('interviewer', interviewer, '/interviews');
   visit('candidate', candidate, link);

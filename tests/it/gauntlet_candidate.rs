@@ -1,7 +1,8 @@
 //! The candidate of a live gauntlet interview sees the gauntlet's title and the questions of
 //! the rounds opened so far, and nothing else of the gauntlet in any response their link
 //! reaches: the page, the event stream, its catch-up after a reconnect, the notes form's
-//! answers and error pages.
+//! answers, the console's (there is none: 404) and error pages. A scenario's console has its
+//! own in `interview_console.rs`.
 
 use std::time::Duration;
 
@@ -183,6 +184,12 @@ async fn the_candidate_sees_the_title_and_opened_questions_and_nothing_else_anyw
             .await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER);
         reached.push(("notes response".into(), saved.body));
+        // A gauntlet's interview has no console: a command is refused, and says nothing.
+        let command = candidate
+            .post_form(&format!("{link}/commands"), &[("command", "df -h")])
+            .await;
+        assert_eq!(command.status, StatusCode::NOT_FOUND);
+        reached.push(("command".into(), command.body));
         let big = "x".repeat(20_001);
         let refused = candidate.post_form(&notes, &[("text", &big)]).await;
         assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);

@@ -19,6 +19,7 @@ mod grading_pool;
 mod helpers;
 mod hidden;
 mod hints;
+mod interview_console;
 mod interviews;
 mod investigations;
 mod library;

@@ -53,6 +53,7 @@ pub(super) async fn page(
         notes: notes_of(&events, None, interview.started_at),
         candidate_notes: &interview.candidate_notes,
         traps: graded.traps.iter().map(|t| t.claim.clone()).collect(),
+        commands: super::commands::panel(page, interview, &events, &learner.csrf)?,
         article: &article_html,
     };
     Ok(view::no_store(templates::page_in(

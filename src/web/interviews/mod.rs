@@ -1,13 +1,16 @@
 //! The interviewer's side of a live mock incident: start one from a scenario or a gauntlet and
 //! run it from the console (tick, note, end here; a scenario's reveals and follow-ups in
-//! `console.rs`, a gauntlet's rounds in `rounds.rs`). The scorecard and the list are in
+//! `console.rs`, the candidate's commands in `commands.rs`, a gauntlet's rounds in
+//! `rounds.rs`). The scorecard and the list are in
 //! `scorecards.rs`.
 
 mod actions;
+pub(crate) mod commands;
 mod console;
 mod rounds;
 
 pub use actions::{end, note, tick};
+pub use commands::show_output;
 pub use console::{ask, reveal};
 pub use rounds::open_round;
 
@@ -279,7 +282,7 @@ pub fn notes_frames(graded: &Grade, notes: &str, at: Option<i64>) -> Vec<Frame> 
         seq: None,
         name,
         data: Arc::from(data.to_string()),
-        for_candidate: false,
+        candidate: None,
         last: false,
     };
     vec![
