@@ -9,6 +9,7 @@ mod new;
 mod rescore;
 mod secret;
 mod serve;
+mod transfer;
 mod users;
 
 pub use check::check;
@@ -19,6 +20,7 @@ pub use new::new;
 pub use rescore::rescore;
 pub use secret::secret;
 pub use serve::serve;
+pub use transfer::{export, import};
 pub use users::user;
 
 use anyhow::Context;

@@ -55,6 +55,29 @@ pub enum Command {
     User(UserArgs),
     /// Manage the server's secret: `rotate` replaces it.
     Secret(SecretArgs),
+    /// Write every user (with password hashes), attempt, override, reveal, interview and the
+    /// rest of the stored data as JSON lines, read in one consistent snapshot.
+    Export(ExportArgs),
+    /// Load an export into an empty database (created and migrated when missing).
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Where to write: a file (made readable by its owner only: it holds password hashes), or
+    /// `-` for standard output.
+    #[arg(long, short, default_value = "-")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The export to load, or `-` for standard input.
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -21,6 +21,8 @@ fn main() -> ExitCode {
         Command::Rescore(args) => firedrill::commands::rescore(&args),
         Command::User(args) => firedrill::commands::user(&args),
         Command::Secret(args) => firedrill::commands::secret(&args),
+        Command::Export(args) => firedrill::commands::export(&args),
+        Command::Import(args) => firedrill::commands::import(&args),
     };
     result.unwrap_or_else(|err| firedrill::commands::fail(&err))
 }

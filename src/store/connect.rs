@@ -14,7 +14,7 @@ use sqlx::{ConnectOptions as _, SqliteConnection};
 /// Read connections; SQLite in WAL mode lets them read while the writer commits.
 const READERS: u32 = 4;
 
-static MIGRATOR: Migrator = sqlx::migrate!();
+pub(super) static MIGRATOR: Migrator = sqlx::migrate!();
 
 /// Whether a missing database may be made: `serve` and `user add` make one, commands that only
 /// work on what is stored (`rescore`, `user list`, `secret rotate`) refuse to.

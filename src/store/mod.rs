@@ -21,6 +21,7 @@ mod model;
 mod overrides;
 #[cfg(test)]
 mod plans;
+pub mod transfer;
 use crate::random;
 mod reveals;
 mod session_cache;

@@ -220,7 +220,7 @@ async fn rescore_shows_changes_and_stores_them_only_with_apply() {
 }
 
 /// Runs `firedrill` with `stdin` as standard input; returns the exit code and all output.
-fn firedrill_with_input(args: &[&str], stdin: &str) -> (i32, String) {
+pub(crate) fn firedrill_with_input(args: &[&str], stdin: &str) -> (i32, String) {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_firedrill"))
         .args(args)

@@ -27,3 +27,4 @@ mod operations;
 mod pages;
 mod security;
 mod statistics;
+mod transfer;
