@@ -93,9 +93,6 @@ pub(super) const INSERT_HINT: &str = "INSERT INTO investigation_hints \
      SELECT $1, $2, NULL, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM investigation_hints \
      WHERE learner = $1 AND scenario = $2 AND attempt IS NULL AND step = $3 AND level = $4)";
 
-pub(super) const CURRENT_HINTS: &str = "SELECT step, level, cost, at FROM investigation_hints \
-     WHERE learner = $1 AND scenario = $2 AND attempt IS NULL ORDER BY id";
-
 pub(super) const HINTS_OF_ATTEMPT: &str = "SELECT step, level, cost, at FROM investigation_hints \
      WHERE attempt = $1 ORDER BY id";
 
@@ -126,19 +123,6 @@ pub(super) async fn insert_hint(
     Ok(())
 }
 
-/// The hints the learner has taken on the scenario since their last attempt, in order.
-pub(super) async fn current_hints(
-    db: impl SqliteExecutor<'_>,
-    learner: &str,
-    scenario: &str,
-) -> Result<Vec<TakenHint>, sqlx::Error> {
-    sqlx::query_as(CURRENT_HINTS)
-        .bind(learner)
-        .bind(scenario)
-        .fetch_all(db)
-        .await
-}
-
 /// The hints an attempt claimed.
 pub(super) async fn hints_of_attempt(
     db: impl SqliteExecutor<'_>,
@@ -161,4 +145,47 @@ pub(super) async fn pending_penalty(
         .bind(scenario)
         .fetch_one(conn)
         .await
+}
+
+/// Both halves of the current investigation in one read (a scenario page asks for both on
+/// every view): the commands, then the hints, each in order. `kind` is 0 for a command, 1 for
+/// a hint; a command's `text` is the command, a hint's its level. Sorted here, not in SQL: a
+/// compound query's ORDER BY would sort in a temporary B-tree what each index already orders.
+pub(super) const CURRENT_BOTH: &str = "SELECT 0 AS kind, id, command AS text, step, harm, \
+     0.0 AS cost, at FROM investigation_commands \
+     WHERE learner = $1 AND scenario = $2 AND attempt IS NULL \
+     UNION ALL SELECT 1, id, level, step, NULL, cost, at FROM investigation_hints \
+     WHERE learner = $1 AND scenario = $2 AND attempt IS NULL";
+
+/// The learner's current commands and hints on the scenario, in one read.
+pub(super) async fn current_both(
+    db: impl SqliteExecutor<'_>,
+    learner: &str,
+    scenario: &str,
+) -> Result<(Vec<TypedCommand>, Vec<TakenHint>), sqlx::Error> {
+    type Row = (i64, i64, String, Option<i64>, Option<String>, f64, i64);
+    let mut rows: Vec<Row> = sqlx::query_as(CURRENT_BOTH)
+        .bind(learner)
+        .bind(scenario)
+        .fetch_all(db)
+        .await?;
+    rows.sort_unstable_by_key(|r| (r.0, r.1));
+    let (mut typed, mut taken) = (Vec::new(), Vec::new());
+    for (kind, _, text, step, harm, cost, at) in rows {
+        match kind {
+            0 => typed.push(TypedCommand {
+                command: text,
+                step,
+                harm,
+                at,
+            }),
+            _ => taken.push(TakenHint {
+                step: step.unwrap_or(0),
+                level: text,
+                cost,
+                at,
+            }),
+        }
+    }
+    Ok((typed, taken))
 }

@@ -274,9 +274,14 @@ impl Store {
         self.write(Job::TakeHint, hint).await
     }
 
-    /// The hints the learner took on a scenario since their last attempt, in order.
-    pub async fn hints(&self, learner: &str, scenario: &str) -> Result<Vec<TakenHint>, StoreError> {
-        Ok(investigations::current_hints(&self.readers, learner, scenario).await?)
+    /// The learner's current investigation of a scenario and the hints taken on it, in one
+    /// read: what a scenario page's console shows.
+    pub async fn investigation_and_hints(
+        &self,
+        learner: &str,
+        scenario: &str,
+    ) -> Result<(Vec<TypedCommand>, Vec<TakenHint>), StoreError> {
+        Ok(investigations::current_both(&self.readers, learner, scenario).await?)
     }
 
     /// The hints an attempt claimed when it was submitted.

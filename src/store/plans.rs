@@ -63,9 +63,9 @@ const CASES: &[Case] = &[
         &["hints_current"],
     ),
     case(
-        "investigations::CURRENT_HINTS",
-        investigations::CURRENT_HINTS,
-        &["hints_current"],
+        "investigations::CURRENT_BOTH",
+        investigations::CURRENT_BOTH,
+        &["investigation_current", "hints_current"],
     ),
     case(
         "investigations::HINTS_OF_ATTEMPT",

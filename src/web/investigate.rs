@@ -138,10 +138,12 @@ pub async fn panel(
     }
     let (typed, taken) = match learner.fresh {
         true => (Vec::new(), Vec::new()),
-        false => (
-            state.store.investigation(&learner.id, &page.slug).await?,
-            state.store.hints(&learner.id, &page.slug).await?,
-        ),
+        false => {
+            state
+                .store
+                .investigation_and_hints(&learner.id, &page.slug)
+                .await?
+        }
     };
     let steps = page
         .scenario
