@@ -38,6 +38,7 @@ use crate::web::live::{Hub, StreamCaps};
 use crate::web::published::Published;
 use crate::web::{
     account, attempts, auth, candidate, gauntlets, interviews, investigate, keys, pages, scorecards,
+    search,
 };
 use crate::workers::PoolSize;
 
@@ -207,6 +208,8 @@ fn routes(state: AppState, assets: Assets) -> Router {
     Router::new()
         .route("/", get(pages::catalogue))
         .route("/wiki", get(pages::wiki_index))
+        .route("/search", get(search::page))
+        .route("/search.json", get(search::json))
         .route("/healthz", get(|| async { "ok" }))
         .route("/attempts", get(attempts::history).post(attempts::submit))
         .route("/attempts/{id}", get(attempts::show))

@@ -5,6 +5,7 @@ pub mod console;
 pub mod gauntlets;
 pub mod interviews;
 pub mod live_gauntlets;
+pub mod search;
 
 use std::sync::OnceLock;
 

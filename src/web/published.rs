@@ -14,6 +14,7 @@ use crate::content::meta::Reader;
 use crate::content::{Page, Site};
 use crate::grading::Rubric;
 use crate::interviews::rounds::live_rubric;
+use crate::search::SearchIndex;
 use crate::store::InterviewKind;
 use crate::templates::{self, ANSWER_SLOT, AnswerForm, Layout, ScenarioArticle, WikiArticle};
 use crate::web::attempts::MAX_ANSWER_CHARS;
@@ -127,6 +128,9 @@ pub struct Published {
     round_rubrics: HashMap<String, Vec<Rubric>>,
     /// Each gauntlet's rubric as a live interview runs it (every round's items), by slug.
     live_rubrics: HashMap<String, Rubric>,
+    /// The search index over this version of the site, built with it and swapped with it;
+    /// `None` when it could not be built (logged).
+    search: Option<SearchIndex>,
 }
 
 impl Published {
@@ -157,6 +161,7 @@ impl Published {
             .gauntlets()
             .filter_map(|p| Some((p.slug.clone(), live_rubric(&p.slug, p.gauntlet.as_ref()?))))
             .collect();
+        let search = build_search(&site);
         Self {
             articles,
             views,
@@ -164,7 +169,13 @@ impl Published {
             rubrics,
             round_rubrics,
             live_rubrics,
+            search,
         }
+    }
+
+    /// The search index over this version of the site.
+    pub fn search(&self) -> Option<&SearchIndex> {
+        self.search.as_ref()
     }
 
     /// A gauntlet and its rounds' rubrics, by slug, or `None` when `reader` may not see it.
@@ -241,6 +252,22 @@ impl Published {
         let url = &self.site.scenario(slug)?.url;
         let (page, article) = self.page_as(url, reader)?;
         Some((page, article, self.rubrics.get(&page.slug)?))
+    }
+}
+
+/// The search index over `site`, or `None` (logged) if tantivy fails, which it does not on an
+/// index in memory short of running out of it: the pages are served without search then.
+fn build_search(site: &Site) -> Option<SearchIndex> {
+    let started = std::time::Instant::now();
+    match SearchIndex::build(site) {
+        Ok(index) => {
+            tracing::debug!(pages = index.len(), elapsed = ?started.elapsed(), "search index built");
+            Some(index)
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "the search index could not be built: search is off");
+            None
+        }
     }
 }
 

@@ -22,5 +22,6 @@ mod interviews;
 mod investigations;
 mod library;
 mod pages;
+mod search;
 mod security;
 mod statistics;
