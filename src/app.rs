@@ -37,8 +37,8 @@ use crate::web::limits::{Limits, Rates};
 use crate::web::live::{Hub, StreamCaps};
 use crate::web::published::Published;
 use crate::web::{
-    account, attempts, auth, candidate, gauntlets, interviews, investigate, keys, pages, scorecards,
-    search,
+    account, attempts, auth, candidate, gauntlets, interviews, investigate, keys, pages,
+    scorecards, search,
 };
 use crate::workers::PoolSize;
 

@@ -102,7 +102,10 @@ mod tests {
         text.add(Some("Symptoms"), &events);
         assert_eq!(text.headings, "Symptoms\nTriage\n");
         assert_eq!(text.commands, "kubectl get pods -n web\n");
-        assert!(text.body.starts_with("Check the ingress first.\n"), "{text:?}");
+        assert!(
+            text.body.starts_with("Check the ingress first.\n"),
+            "{text:?}"
+        );
         assert!(text.body.contains("one two"), "{text:?}");
         assert!(!text.body.contains("secret"), "{text:?}");
     }
@@ -115,7 +118,10 @@ mod tests {
         assert!(!readable(true, false, RootCause));
         assert!(!readable(true, false, InvestigationPath));
         assert!(!readable(true, false, Traps));
-        assert!(readable(false, false, RootCause), "a wiki page shows it all");
+        assert!(
+            readable(false, false, RootCause),
+            "a wiki page shows it all"
+        );
         assert!(!readable(false, false, WikiNavigation));
         assert!(!readable(false, true, Round));
     }

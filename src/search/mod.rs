@@ -45,7 +45,12 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Scenario, Kind::Walkthrough, Kind::Gauntlet, Kind::Wiki];
+    pub const ALL: [Kind; 4] = [
+        Kind::Scenario,
+        Kind::Walkthrough,
+        Kind::Gauntlet,
+        Kind::Wiki,
+    ];
 
     /// The name in a query string and in JSON.
     pub fn as_str(self) -> &'static str {

@@ -105,7 +105,10 @@ pub(super) fn build(
             for (term, exact) in expand(searcher, field, word, prefix)? {
                 let boost = if exact { weight } else { weight * NEAR_BOOST };
                 let term = TermQuery::new(term, IndexRecordOption::WithFreqs);
-                alternatives.push((Occur::Should, Box::new(BoostQuery::new(Box::new(term), boost))));
+                alternatives.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(term), boost)),
+                ));
             }
         }
         if alternatives.is_empty() {
@@ -121,9 +124,15 @@ pub(super) fn build(
     ];
     for (field, value) in filters {
         if let Some(value) = value {
-            let term = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
+            let term = TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            );
             // A filter decides which pages match, not how well.
-            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(term), 0.0))));
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(term), 0.0)),
+            ));
         }
     }
     Ok(Some(BooleanQuery::new(clauses)))

@@ -4,8 +4,8 @@
 
 use std::ops::Range;
 
-use tantivy::query::Query as TantivyQuery;
 use tantivy::Searcher;
+use tantivy::query::Query as TantivyQuery;
 use tantivy::snippet::SnippetGenerator;
 
 use super::Fields;

@@ -19,7 +19,11 @@ fn a_typo_and_an_unfinished_word_find_the_page() {
     let index = index(&[("scenarios/tls.md", TLS), ("runbooks/pending.md", RUNBOOK)]);
     for text in ["certficate", "certifi", "expried ingress", "CERTIFICATE"] {
         let found = urls(&index, text, Reader::Learner);
-        assert_eq!(found.first().map(String::as_str), Some("/scenarios/tls"), "{text}");
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some("/scenarios/tls"),
+            "{text}"
+        );
     }
     assert!(urls(&index, "expried ingress ", Reader::Learner).len() == 1);
     // Under five letters a word must be exact: `pod` is not `pods`, nor `tsl` `tls`.
@@ -42,7 +46,8 @@ fn commands_are_found_and_shown_when_the_prose_does_not_match() {
     let results = index.search(&query, Reader::Learner).unwrap();
     let hit = &results.hits[0];
     assert!(
-        hit.snippet_html.contains("<mark>kubectl</mark> <mark>describe</mark>"),
+        hit.snippet_html
+            .contains("<mark>kubectl</mark> <mark>describe</mark>"),
         "{}",
         hit.snippet_html
     );
@@ -58,11 +63,22 @@ fn a_scenarios_answers_are_never_found() {
 #[test]
 fn syntax_characters_are_separators() {
     let index = index(&[("scenarios/tls.md", TLS)]);
-    for text in ["\"openssl", "notAfter:(past*", "-connect", "s_client)", "*", "\"\"", "-"] {
+    for text in [
+        "\"openssl",
+        "notAfter:(past*",
+        "-connect",
+        "s_client)",
+        "*",
+        "\"\"",
+        "-",
+    ] {
         let query = Query::parse(text, "", "", "").unwrap();
         index.search(&query, Reader::Learner).unwrap();
     }
-    assert_eq!(urls(&index, "\"openssl -connect\"", Reader::Learner).len(), 1);
+    assert_eq!(
+        urls(&index, "\"openssl -connect\"", Reader::Learner).len(),
+        1
+    );
     assert!(Query::parse("(*:-\")", "", "", "").unwrap().is_empty());
 }
 
@@ -96,8 +112,14 @@ fn a_query_over_the_limit_is_refused() {
 
 #[test]
 fn drafts_and_hidden_pages_are_found_only_by_those_who_may_see_them() {
-    let draft = format!("---\ndraft: true\n---\n{}", TLS.replace("Expired", "Draftexpired"));
-    let hidden = format!("---\nhidden: true\n---\n{}", TLS.replace("Expired", "Hiddenexpired"));
+    let draft = format!(
+        "---\ndraft: true\n---\n{}",
+        TLS.replace("Expired", "Draftexpired")
+    );
+    let hidden = format!(
+        "---\nhidden: true\n---\n{}",
+        TLS.replace("Expired", "Hiddenexpired")
+    );
     let index = index(&[("scenarios/d.md", &draft), ("scenarios/h.md", &hidden)]);
     let seen = |reader| urls(&index, "certificate", reader).len();
     assert_eq!(seen(Reader::Learner), 0);

@@ -176,11 +176,15 @@ kubectl get events --sort-by=.lastTimestamp
 "#;
 
 fn draft(title: &str) -> String {
-    format!("---\ndraft: true\n---\n# Scenario: {title} Draftonly Certificate\n\n## The Prompt\n\nWhat now?\n\n## What a Strong Answer Includes\n\n- Something\n")
+    format!(
+        "---\ndraft: true\n---\n# Scenario: {title} Draftonly Certificate\n\n## The Prompt\n\nWhat now?\n\n## What a Strong Answer Includes\n\n- Something\n"
+    )
 }
 
 fn hidden(title: &str) -> String {
-    format!("---\nhidden: true\n---\n# Scenario: {title} Hiddenonly Certificate\n\n## The Prompt\n\nWhat now?\n\n## What a Strong Answer Includes\n\n- Something\n")
+    format!(
+        "---\nhidden: true\n---\n# Scenario: {title} Hiddenonly Certificate\n\n## The Prompt\n\nWhat now?\n\n## What a Strong Answer Includes\n\n- Something\n"
+    )
 }
 
 async fn app() -> TestApp {
@@ -197,7 +201,12 @@ async fn app() -> TestApp {
 
 async fn json(app: &TestApp, query: &str) -> Value {
     let response = app.get(&format!("/search.json?{query}")).await;
-    assert_eq!(response.status, StatusCode::OK, "{query}: {}", response.body);
+    assert_eq!(
+        response.status,
+        StatusCode::OK,
+        "{query}: {}",
+        response.body
+    );
     serde_json::from_str(&response.body).unwrap()
 }
 
@@ -268,7 +277,10 @@ async fn filters_by_kind_level_and_topic_are_query_parameters_shown_as_controls(
     assert_eq!(urls(&walkthrough), ["/scenarios/export"]);
     assert_eq!(count(json(&app, "q=certificate&level=L1").await), 2);
     assert_eq!(count(json(&app, "q=certificate&topic=tls").await), 2);
-    assert_eq!(count(json(&app, "q=certificate&kind=scenario&topic=TLS").await), 1);
+    assert_eq!(
+        count(json(&app, "q=certificate&kind=scenario&topic=TLS").await),
+        1
+    );
     let page = app.get("/search?q=certificate&kind=wiki&level=L1").await;
     page.assert_contains(&[
         r#"<option value="wiki" selected>"#,
@@ -287,11 +299,18 @@ async fn the_json_gives_each_result_its_kind_slug_url_title_level_topics_score_a
     assert_eq!(found["query"], "certificate expired ingress");
     assert_eq!(found["total"], 1);
     let hit = &found["results"][0];
-    let mut keys: Vec<&str> = hit.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut keys: Vec<&str> = hit
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     keys.sort_unstable();
     assert_eq!(
         keys,
-        ["kind", "level", "score", "slug", "snippet", "title", "topics", "url"]
+        [
+            "kind", "level", "score", "slug", "snippet", "title", "topics", "url"
+        ]
     );
     assert_eq!(hit["kind"], "scenario");
     assert_eq!(hit["slug"], "tls");
@@ -314,7 +333,13 @@ async fn words_only_in_answers_are_never_found_nor_shown() {
         assert_eq!(found["total"], 0, "{secret} found: {found}");
     }
     // Nor in any snippet of what is found.
-    for query in ["q=certificate", "q=kubectl", "q=shop", "q=export", "q=issuer"] {
+    for query in [
+        "q=certificate",
+        "q=kubectl",
+        "q=shop",
+        "q=export",
+        "q=issuer",
+    ] {
         let body = app.get(&format!("/search.json?{query}")).await.body;
         for secret in SCENARIO_SECRETS.iter().chain(&GAUNTLET_SECRETS) {
             assert!(!body.contains(secret), "{query} shows {secret}: {body}");
@@ -342,9 +367,15 @@ async fn drafts_are_found_by_authors_and_hidden_scenarios_by_interviewers_too() 
         assert!(!page.body.contains("/scenarios/hidden"), "{who}");
         assert!(!page.body.contains("Hiddenonly"), "{who}");
     }
-    assert_eq!(found(&json(&interviewer, "q=hiddenonly").await), ["/scenarios/hidden"]);
+    assert_eq!(
+        found(&json(&interviewer, "q=hiddenonly").await),
+        ["/scenarios/hidden"]
+    );
     assert!(found(&json(&interviewer, "q=draftonly").await).is_empty());
-    assert_eq!(found(&json(&author, "q=draftonly").await), ["/scenarios/draft"]);
+    assert_eq!(
+        found(&json(&author, "q=draftonly").await),
+        ["/scenarios/draft"]
+    );
     let page = author.get("/search?q=draftonly").await;
     page.assert_contains(&["badge-draft"]);
     let signed_in = author.get("/search.json?q=draftonly").await;
@@ -354,16 +385,36 @@ async fn drafts_are_found_by_authors_and_hidden_scenarios_by_interviewers_too() 
 #[tokio::test]
 async fn an_empty_search_shows_a_hint_and_syntax_characters_are_plain_separators() {
     let app = app().await;
-    for uri in ["/search", "/search?q=", "/search?q=+++", "/search?q=%22%3A%28%2A-"] {
+    for uri in [
+        "/search",
+        "/search?q=",
+        "/search?q=+++",
+        "/search?q=%22%3A%28%2A-",
+    ] {
         let page = app.get(uri).await;
         assert_eq!(page.status, StatusCode::OK, "{uri}");
         page.assert_contains(&["Type a word or two above"]);
     }
-    for q in ["\"certificate", "certificate:", "(certificate)", "certif*", "-certificate", "a:b(c\"*-", "AND OR NOT", "\\", "[]{}^~!"] {
+    for q in [
+        "\"certificate",
+        "certificate:",
+        "(certificate)",
+        "certif*",
+        "-certificate",
+        "a:b(c\"*-",
+        "AND OR NOT",
+        "\\",
+        "[]{}^~!",
+    ] {
         let encoded: String = form_urlencoded::byte_serialize(q.as_bytes()).collect();
         for route in ["/search", "/search.json"] {
             let response = app.get(&format!("{route}?q={encoded}")).await;
-            assert_eq!(response.status, StatusCode::OK, "{route} {q}: {}", response.body);
+            assert_eq!(
+                response.status,
+                StatusCode::OK,
+                "{route} {q}: {}",
+                response.body
+            );
         }
     }
     let found = json(&app, "q=%22certificate+ingress%22").await;
@@ -392,9 +443,19 @@ async fn an_over_long_search_is_refused_with_a_clear_message() {
 #[tokio::test]
 async fn every_page_has_the_search_box_in_its_header() {
     let app = app().await;
-    for uri in ["/", "/wiki", "/scenarios/tls", "/runbooks/pending", "/gauntlets/rotation", "/nowhere", "/search"] {
+    for uri in [
+        "/",
+        "/wiki",
+        "/scenarios/tls",
+        "/runbooks/pending",
+        "/gauntlets/rotation",
+        "/nowhere",
+        "/search",
+    ] {
         let page = app.get(uri).await;
-        page.assert_contains(&[r#"<form class="site-search" method="get" action="/search" role="search""#]);
+        page.assert_contains(&[
+            r#"<form class="site-search" method="get" action="/search" role="search""#,
+        ]);
     }
 }
 
@@ -412,6 +473,9 @@ async fn the_index_follows_a_content_reload() {
     let site = firedrill::content::load(dir.path()).unwrap();
     app.state.replace_content(Published::new(site));
     assert_eq!(urls(&json(&app, "q=quagmir").await), ["/runbooks/quagmire"]);
-    assert_eq!(urls(&json(&app, "q=certificate").await), ["/runbooks/quagmire"]);
+    assert_eq!(
+        urls(&json(&app, "q=certificate").await),
+        ["/runbooks/quagmire"]
+    );
     assert_eq!(json(&app, "q=scheduler").await["total"], 0);
 }
