@@ -23,8 +23,8 @@ pub struct Searchable {
 /// (names of other pages); a scenario's sections but those hidden until the learner answers;
 /// none of a gauntlet's, whose later questions and model answers come one round at a time.
 pub fn readable(is_scenario: bool, is_gauntlet: bool, role: SectionRole) -> bool {
-    let navigation = role == SectionRole::WikiNavigation;
-    !is_gauntlet && !navigation && !(is_scenario && role.is_spoiler())
+    let answers = is_scenario && role.is_spoiler();
+    !(is_gauntlet || answers || role == SectionRole::WikiNavigation)
 }
 
 impl Searchable {

@@ -107,8 +107,8 @@ mod tests {
     #[test]
     fn text_is_escaped_and_only_the_marks_are_markup() {
         assert_eq!(
-            marked("a <script>alert(1)</script> & b", &[3..9]),
-            "a &lt;<mark>script</mark>&gt;alert(1)&lt;/script&gt; &amp; b"
+            marked("a <script>alert(1)</script> & b", &[3..9, 20..26]),
+            "a &lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt; &amp; b"
         );
     }
 

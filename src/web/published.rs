@@ -3,7 +3,8 @@
 //! page so serving one renders no template, and each scenario's rubric. A page that links to
 //! or names a page some readers may not see (a hidden scenario, a draft) has an article for
 //! each of them: as learners get it (the one every visitor gets unless asked otherwise), as
-//! interviewers get it, and whole. Serving any of them is one map lookup.
+//! interviewers get it, and whole. Serving any of them is one map lookup. The search index over
+//! the same pages is built here too, so that a reload swaps it with them, never half-built.
 
 use std::collections::HashMap;
 
