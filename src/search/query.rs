@@ -89,14 +89,16 @@ fn words(text: &str) -> Vec<String> {
 }
 
 /// The tantivy query for `query` as `reader` may run it: every word must match (in any field,
-/// exactly or nearly), and every filter. `None` when some word matches nothing indexed, so no
-/// page can match.
+/// exactly or nearly), and every filter. `None` for a query without words.
 pub(super) fn build(
     searcher: &Searcher,
     fields: &Fields,
     query: &Query,
     reader: Reader,
 ) -> tantivy::Result<Option<BooleanQuery>> {
+    if query.is_empty() {
+        return Ok(None);
+    }
     let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
     for (i, word) in query.words.iter().enumerate() {
         let prefix = query.last_is_prefix && i + 1 == query.words.len();
@@ -110,9 +112,6 @@ pub(super) fn build(
                     Box::new(BoostQuery::new(Box::new(term), boost)),
                 ));
             }
-        }
-        if alternatives.is_empty() {
-            return Ok(None);
         }
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
     }
@@ -154,7 +153,8 @@ fn expand(
         false => FuzzyTermQuery::new(term, distance, true),
     };
     let automaton = fuzzy.automaton()?;
-    let mut found = BTreeSet::new();
+    // The word itself first, so that no run of near words fills the expansions before it.
+    let mut found = BTreeSet::from([word.as_bytes().to_vec()]);
     for segment in searcher.segment_readers() {
         let index = segment.inverted_index(field)?;
         let mut terms = index.terms().search(&automaton).into_stream()?;
