@@ -38,7 +38,7 @@ use crate::web::live::{Hub, StreamCaps};
 use crate::web::published::Published;
 use crate::web::{
     account, attempts, auth, candidate, gauntlets, health, hints, interviews, investigate, keys,
-    pages, scorecards,
+    pages, scorecards, search,
 };
 use crate::workers::PoolSize;
 
@@ -213,6 +213,8 @@ fn routes(state: AppState, assets: Assets) -> Router {
     Router::new()
         .route("/", get(pages::catalogue))
         .route("/wiki", get(pages::wiki_index))
+        .route("/search", get(search::page))
+        .route("/search.json", get(search::json))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/metrics", get(crate::metrics::page))

@@ -5,6 +5,8 @@
 //! - [`web`] handlers read the loaded [`content::Site`] and render [`templates`];
 //! - [`app`] wires state, routes and tower-http layers, served by [`server`] (hyper, with
 //!   timeouts and caps on connections); [`commands`] implements the CLI that [`config`] parses;
+//! - [`search`] indexes what readers may see of the loaded site (tantivy, in memory), rebuilt
+//!   with it on reload;
 //! - [`workers`] runs CPU-heavy work (password hashing, grading) on bounded pools of
 //!   low-priority threads, off the async runtime.
 
@@ -21,6 +23,7 @@ pub mod grading;
 pub mod interviews;
 pub mod metrics;
 pub mod random;
+pub mod search;
 pub mod secrets;
 pub mod server;
 pub mod stats;

@@ -6,6 +6,7 @@ pub mod gauntlets;
 pub mod interviews;
 pub mod live_console;
 pub mod live_gauntlets;
+pub mod search;
 
 use std::sync::OnceLock;
 

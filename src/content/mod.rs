@@ -16,6 +16,7 @@ pub mod navigation;
 pub mod parts;
 mod render;
 pub mod scenario;
+pub mod searchable;
 pub mod section;
 pub mod site;
 pub mod source;

@@ -12,6 +12,7 @@ use super::lint;
 use super::markdown::{self, Href, Spanned};
 use super::navigation;
 use super::scenario::{self, Scenario, ScenarioKind};
+use super::searchable;
 use super::section::{SectionRole, list_items, subsections};
 use super::site::{Page, Section, url_for};
 
@@ -184,9 +185,16 @@ pub(super) fn render(
         backlinks: Vec::new(),
         outgoing,
         search_text: String::new(),
+        searchable: Default::default(),
         views: Default::default(),
     };
+    if !doc.is_gauntlet {
+        page.searchable.add(None, doc.intro());
+    }
     for section in doc.sections() {
+        if searchable::readable(doc.is_scenario, doc.is_gauntlet, section.role) {
+            page.searchable.add(Some(section.heading), section.events);
+        }
         let html = match section.role {
             SectionRole::WikiNavigation => navigation_html(doc, &section, &resolve, &mut page),
             // Recognised steps are shown from the typed model, so the raw block is not rendered.

@@ -58,6 +58,9 @@ pub struct Page {
     /// Lowercased title, metadata, prompt, report and evidence, for the catalogue search.
     #[serde(skip)]
     pub search_text: String,
+    /// What the site search reads of the page: what a reader sees before answering.
+    #[serde(skip)]
+    pub searchable: super::searchable::Searchable,
     /// This page as a learner and as an interviewer get it, when that differs from the whole
     /// page: links to pages they may not see (hidden pages, drafts) as plain text, related
     /// content and backlinks naming them left out. See [`Page::seen_by`].

@@ -24,4 +24,5 @@ pub mod paging;
 pub mod published;
 pub mod redirect;
 pub mod scorecards;
+pub mod search;
 pub mod view;

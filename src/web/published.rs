@@ -3,7 +3,8 @@
 //! page so serving one renders no template, and each scenario's rubric. A page that links to
 //! or names a page some readers may not see (a hidden scenario, a draft) has an article for
 //! each of them: as learners get it (the one every visitor gets unless asked otherwise), as
-//! interviewers get it, and whole. Serving any of them is one map lookup.
+//! interviewers get it, and whole. Serving any of them is one map lookup. The search index over
+//! the same pages is built here too, so that a reload swaps it with them, never half-built.
 
 use std::collections::HashMap;
 
@@ -14,6 +15,7 @@ use crate::content::meta::Reader;
 use crate::content::{Page, Site};
 use crate::grading::Rubric;
 use crate::interviews::rounds::live_rubric;
+use crate::search::SearchIndex;
 use crate::store::InterviewKind;
 use crate::templates::{self, ANSWER_SLOT, AnswerForm, Layout, ScenarioArticle, WikiArticle};
 use crate::web::attempts::MAX_ANSWER_CHARS;
@@ -127,6 +129,9 @@ pub struct Published {
     round_rubrics: HashMap<String, Vec<Rubric>>,
     /// Each gauntlet's rubric as a live interview runs it (every round's items), by slug.
     live_rubrics: HashMap<String, Rubric>,
+    /// The search index over this version of the site, built with it and swapped with it;
+    /// `None` when it could not be built (logged).
+    search: Option<SearchIndex>,
 }
 
 impl Published {
@@ -157,6 +162,7 @@ impl Published {
             .gauntlets()
             .filter_map(|p| Some((p.slug.clone(), live_rubric(&p.slug, p.gauntlet.as_ref()?))))
             .collect();
+        let search = build_search(&site);
         Self {
             articles,
             views,
@@ -164,7 +170,13 @@ impl Published {
             rubrics,
             round_rubrics,
             live_rubrics,
+            search,
         }
+    }
+
+    /// The search index over this version of the site.
+    pub fn search(&self) -> Option<&SearchIndex> {
+        self.search.as_ref()
     }
 
     /// A gauntlet and its rounds' rubrics, by slug, or `None` when `reader` may not see it.
@@ -241,6 +253,22 @@ impl Published {
         let url = &self.site.scenario(slug)?.url;
         let (page, article) = self.page_as(url, reader)?;
         Some((page, article, self.rubrics.get(&page.slug)?))
+    }
+}
+
+/// The search index over `site`, or `None` (logged) if tantivy fails, which it does not on an
+/// index in memory short of running out of it: the pages are served without search then.
+fn build_search(site: &Site) -> Option<SearchIndex> {
+    let started = std::time::Instant::now();
+    match SearchIndex::build(site) {
+        Ok(index) => {
+            tracing::debug!(pages = index.len(), elapsed = ?started.elapsed(), "search index built");
+            Some(index)
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "the search index could not be built: search is off");
+            None
+        }
     }
 }
 

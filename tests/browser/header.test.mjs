@@ -106,3 +106,33 @@ test('signing in from a scenario page returns to it', { timeout: 60_000 }, async
     await server.stop();
   }
 });
+
+test('on a phone the search box is first in the menu, and a typo still finds the page', { timeout: 60_000 }, async () => {
+  const server = await startServer();
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium', headless: true, args: ARGS });
+  try {
+    const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(5_000);
+    const problems = watch(page);
+    await page.goto('/wiki');
+    await page.getByRole('button', { name: 'Menu' }).click();
+    const box = page.getByRole('searchbox', { name: 'Search scenarios and the wiki' });
+    assert.ok(await box.isVisible(), 'the search box is in the open menu');
+    await box.fill('certficate');
+    await Promise.all([page.waitForURL(/\/search\?q=certficate/), box.press('Enter')]);
+    const first = page.locator('.result-title').first();
+    assert.equal(await first.getAttribute('href'), '/scenarios/tls-certificate-expired');
+    assert.equal(await first.locator('mark').first().textContent(), 'Certificate');
+    const title = await first.boundingBox();
+    assert.ok(title.y + title.height < 844, `the first result shows on the first screen (at ${title.y}px)`);
+    assert.ok(await page.locator('form.search-filters select[name="kind"]').isVisible(), 'the filters are not folded away');
+    await Promise.all([page.waitForURL(/kind=wiki/), page.locator('select[name="kind"]').selectOption('wiki').then(() => page.locator('form.search-filters button[type="submit"]').click())]);
+    assert.ok(await page.getByText('No results').isVisible());
+    assert.ok(await page.getByRole('link', { name: 'clear the filters' }).isVisible());
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});

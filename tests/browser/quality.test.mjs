@@ -38,7 +38,8 @@ async function everyPage(browser, baseURL) {
   const anonymous = await browser.newContext({ baseURL });
   for (const url of ['/', '/?level=L2', '/wiki', SEED, '/scenarios/tls-certificate-expired',
     '/scenarios/config-drift-detected', '/scenarios/nodes-notready-after-upgrade', '/topics/gitops',
-    '/runbooks/argocd-out-of-sync', '/attempts', '/sign-in', '/sign-up', '/no/such/page']) {
+    '/runbooks/argocd-out-of-sync', '/attempts', '/sign-in', '/sign-up', '/no/such/page',
+    '/search', '/search?q=certficate', '/search?q=argocd&kind=wiki', '/search?q=nothinglikeit&level=L1']) {
     visit('visitor', anonymous, url);
   }
 

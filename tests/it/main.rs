@@ -25,6 +25,7 @@ mod investigations;
 mod library;
 mod operations;
 mod pages;
+mod search;
 mod security;
 mod statistics;
 mod transfer;

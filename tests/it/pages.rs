@@ -231,7 +231,7 @@ async fn unknown_addresses_get_a_helpful_404() {
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     res.assert_contains(&[
         "<code>/topics/kubernetes-upgrades</code>",
-        r#"href="/?q=kubernetes%20upgrades""#,
+        r#"href="/search?q=kubernetes%20upgrades""#,
     ]);
     assert_eq!(res.header(header::CONTENT_TYPE), "text/html; charset=utf-8");
 }
