@@ -584,3 +584,40 @@ async fn a_runbook_of_several_scenarios_has_contents_and_read_only_task_lists() 
             .contains("default-src 'self'")
     );
 }
+
+/// Every block of the stylesheet closes where it should: a lost `}` (a merge, an edit) nests
+/// every rule after it in the block left open, and browsers then drop or misapply them.
+#[test]
+fn the_stylesheet_blocks_are_balanced() {
+    let css = std::fs::read_to_string(crate::helpers::repo("static/style.css")).unwrap();
+    // Comments may hold braces: leave them out.
+    let mut text = String::new();
+    let mut rest = css.as_str();
+    while let Some(at) = rest.find("/*") {
+        text.push_str(&rest[..at]);
+        rest = &rest[at..];
+        rest = &rest[rest.find("*/").expect("every comment closes") + 2..];
+    }
+    text.push_str(rest);
+    let mut depth = 0i32;
+    for (n, line) in text.lines().enumerate() {
+        for ch in line.chars() {
+            match ch {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ => {}
+            }
+            assert!(depth >= 0, "a `}}` closes nothing near line {}", n + 1);
+        }
+        // A rule set at the top level starts at the line's first column.
+        if depth > 0 && !line.is_empty() && !line.starts_with([' ', '}']) && line.ends_with('{') {
+            let nested_ok = depth == 2 && line.starts_with('@');
+            assert!(
+                depth == 1 || nested_ok,
+                "a rule at the top level opens inside a block left open, near line {}: {line}",
+                n + 1
+            );
+        }
+    }
+    assert_eq!(depth, 0, "blocks left open at the end");
+}
