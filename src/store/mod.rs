@@ -14,6 +14,7 @@ mod attempts;
 mod connect;
 mod figures;
 mod gauntlets;
+mod idle_cache;
 mod interviews;
 mod investigations;
 mod known;
@@ -69,6 +70,8 @@ pub struct Store {
     writer: mpsc::Sender<Job>,
     known: std::sync::Arc<known::Known>,
     sessions: std::sync::Arc<session_cache::SessionCache>,
+    /// Learners known, for a moment, to have no investigation under way on a scenario.
+    idle: std::sync::Arc<idle_cache::IdleCache>,
     /// The database file.
     file: std::path::PathBuf,
     /// Time from queueing a write to its outcome.
@@ -112,6 +115,7 @@ impl Store {
             writer,
             known: Default::default(),
             sessions: Default::default(),
+            idle: Default::default(),
             file,
             // 0.1 ms to about 3 s.
             write_seconds: prometheus_client::metrics::histogram::Histogram::new(
@@ -256,7 +260,12 @@ impl Store {
 
     /// Stores a command typed on a scenario's console.
     pub async fn type_command(&self, command: NewCommand) -> Result<(), StoreError> {
-        self.write(Job::TypeCommand, command).await
+        let (learner, scenario) = (command.learner.clone(), command.scenario.clone());
+        // Before and after: a page read while the write is under way may have found nothing.
+        self.idle.forget(&learner, &scenario);
+        let written = self.write(Job::TypeCommand, command).await;
+        self.idle.forget(&learner, &scenario);
+        written
     }
 
     /// The learner's current investigation of a scenario: the commands typed since their last
@@ -271,7 +280,11 @@ impl Store {
 
     /// Records a hint the learner took on a scenario's console (once per step and level).
     pub async fn take_hint(&self, hint: NewHint) -> Result<(), StoreError> {
-        self.write(Job::TakeHint, hint).await
+        let (learner, scenario) = (hint.learner.clone(), hint.scenario.clone());
+        self.idle.forget(&learner, &scenario);
+        let written = self.write(Job::TakeHint, hint).await;
+        self.idle.forget(&learner, &scenario);
+        written
     }
 
     /// The learner's current investigation of a scenario and the hints taken on it, in one
@@ -281,7 +294,15 @@ impl Store {
         learner: &str,
         scenario: &str,
     ) -> Result<(Vec<TypedCommand>, Vec<TakenHint>), StoreError> {
-        Ok(investigations::current_both(&self.readers, learner, scenario).await?)
+        let ticket = match self.idle.get(learner, scenario) {
+            Ok(()) => return Ok((Vec::new(), Vec::new())),
+            Err(ticket) => ticket,
+        };
+        let (typed, taken) = investigations::current_both(&self.readers, learner, scenario).await?;
+        if typed.is_empty() && taken.is_empty() {
+            self.idle.empty(learner, scenario, ticket);
+        }
+        Ok((typed, taken))
     }
 
     /// The hints an attempt claimed when it was submitted.
@@ -435,7 +456,16 @@ impl Store {
     /// Starts a session (see [`NewSession`]): expired sessions are deleted and the browser's
     /// anonymous attempts move to the user, in the same transaction.
     pub async fn start_session(&self, session: NewSession) -> Result<(), StoreError> {
-        self.write(Job::StartSession, session).await
+        // Signing in adopts the browser's investigations: they move to the user.
+        let adopts = session.adopt.is_some();
+        if adopts {
+            self.idle.forget_all();
+        }
+        let written = self.write(Job::StartSession, session).await;
+        if adopts {
+            self.idle.forget_all();
+        }
+        written
     }
 
     /// The session with this token hash and its user, however old: expiry is the caller's rule.
