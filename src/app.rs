@@ -266,10 +266,7 @@ fn routes(state: AppState, assets: Assets) -> Router {
             state.clone(),
             crate::web::error_nav::personalise,
         ))
-        .layer(axum::middleware::from_fn_with_state(
-            Arc::clone(&state.metrics),
-            crate::metrics::track,
-        ))
+        .layer(crate::metrics::TrackLayer(Arc::clone(&state.metrics)))
         .with_state(state)
 }
 
