@@ -168,3 +168,43 @@ async fn metrics_count_content_reloads_and_their_problems() {
     assert!(sample(&text, reloaded).unwrap_or(0.0) >= 1.0, "{text}");
     assert_eq!(sample(&text, errors), Some(1.0), "{text}");
 }
+
+#[tokio::test]
+async fn metrics_count_live_streams_open_by_side() {
+    let app = TestApp::fixtures().await;
+    app.signed_in_as("ivy", firedrill::accounts::Role::Interviewer)
+        .await;
+    let seed = "/scenarios/gitops-drift-causing-outage";
+    let csrf = TestApp::csrf_in(&app.get(seed).await);
+    let started = app
+        .post_form(
+            "/interviews",
+            &[
+                ("csrf", &csrf),
+                ("scenario", "gitops-drift-causing-outage"),
+                ("candidate", "Cam"),
+            ],
+        )
+        .await;
+    let console = started.header(header::LOCATION).to_owned();
+    let page = app.get(&console).await;
+    let marker = r#"id="candidate-link" readonly value=""#;
+    let at = page.body.find(marker).unwrap() + marker.len();
+    let link = page.body[at..at + page.body[at..].find('"').unwrap()].to_owned();
+    let candidate = r#"firedrill_live_streams{side="candidate"}"#;
+    let interviewer = r#"firedrill_live_streams{side="console"}"#;
+    assert_eq!(sample(&scrape(&app).await, candidate), Some(0.0));
+
+    let theirs = app.another_browser().open(&format!("{link}/events")).await;
+    assert_eq!(theirs.status(), StatusCode::OK);
+    let ours = app.open(&format!("{console}/events")).await;
+    assert_eq!(ours.status(), StatusCode::OK);
+    let open = scrape(&app).await;
+    assert_eq!(sample(&open, candidate), Some(1.0), "{open}");
+    assert_eq!(sample(&open, interviewer), Some(1.0), "{open}");
+    drop(theirs);
+    drop(ours);
+    let closed = scrape(&app).await;
+    assert_eq!(sample(&closed, candidate), Some(0.0), "{closed}");
+    assert_eq!(sample(&closed, interviewer), Some(0.0), "{closed}");
+}
