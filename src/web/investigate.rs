@@ -16,13 +16,15 @@ use crate::console::{self, NOTHING};
 use crate::content::Page;
 use crate::content::investigation::Step;
 use crate::error::AppError;
-use crate::store::{NewCommand, TypedCommand};
+use crate::store::{NewCommand, TakenHint, TypedCommand};
 use crate::templates::console::{ConsolePanel, Entry, PathView};
 use crate::web::attempts::rejection;
 use crate::web::hints;
 use crate::web::identity::{Learner, Visitor};
 use crate::web::limits::Client;
+use crate::web::published::Stencil;
 use crate::web::view;
+use bytes::Bytes;
 
 /// The longest command the console takes, in characters.
 pub const MAX_COMMAND_CHARS: usize = 500;
@@ -123,12 +125,15 @@ pub fn output(page: &Page, typed: &TypedCommand) -> Vec<String> {
     }
 }
 
-/// The console panel for the learner, rendered: `None` for a scenario without a path.
+/// The console panel for the learner, rendered: `None` for a scenario without a path. A
+/// learner with nothing under way (the usual case) gets the page's pre-rendered empty console,
+/// `empty`, with their form token filled in.
 pub async fn panel(
     state: &AppState,
     page: &Page,
     learner: &Learner,
-) -> Result<Option<String>, AppError> {
+    empty: Option<&Stencil>,
+) -> Result<Option<Bytes>, AppError> {
     let has_path = page
         .scenario
         .as_ref()
@@ -145,6 +150,19 @@ pub async fn panel(
                 .await?
         }
     };
+    if let Some(empty) = empty.filter(|_| typed.is_empty() && taken.is_empty()) {
+        return Ok(Some(empty.fill(&learner.csrf, 0)));
+    }
+    Ok(Some(render(page, &learner.csrf, &typed, &taken)?.into()))
+}
+
+/// The console panel with these commands and hints, for a learner with this form token.
+pub fn render(
+    page: &Page,
+    csrf: &str,
+    typed: &[TypedCommand],
+    taken: &[TakenHint],
+) -> askama::Result<String> {
     let steps = page
         .scenario
         .as_ref()
@@ -158,16 +176,16 @@ pub async fn panel(
         })
         .collect();
     let panel = ConsolePanel {
-        csrf: &learner.csrf,
+        csrf,
         slug: &page.slug,
         entries,
         max_chars: MAX_COMMAND_CHARS,
-        hints: hints::said(steps, &taken),
-        hint_offer: hints::next(steps, &typed, &taken).map(hints::offer),
+        hints: hints::said(steps, taken),
+        hint_offer: hints::next(steps, typed, taken).map(hints::offer),
         hint_cost: u32::from(page.meta.hint_cost()),
         hint_penalty: hints::points(taken.iter().map(|h| h.cost).sum()),
     };
-    Ok(Some(askama::Template::render(&panel)?))
+    askama::Template::render(&panel)
 }
 
 /// An attempt's commands scored against the path, for the attempt page.

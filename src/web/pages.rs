@@ -241,9 +241,8 @@ pub async fn scenario_response(
     };
     let started = view.started.unwrap_or_else(view::now_ms);
     // The console and the learner's commands so far, where the scenario has a path.
-    let console = crate::web::investigate::panel(state, page, learner)
+    let console = crate::web::investigate::panel(state, page, learner, framed.console.as_ref())
         .await?
-        .map(Bytes::from)
         .unwrap_or_default();
     // Interviewers also get the form that starts a live interview.
     let interview = crate::web::interviews::start_form(

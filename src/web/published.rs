@@ -67,6 +67,9 @@ pub struct FramedScenario {
     pub unlocked: [Bytes; 2],
     /// Indexed by `[locked as usize][attempted as usize]`.
     pub forms: [[Stencil; 2]; 2],
+    /// The investigation console with nothing typed and no hint taken, for a scenario with a
+    /// path.
+    pub console: Option<Stencil>,
 }
 
 /// Rendered HTML with holes for the learner's form token and the time it was served.
@@ -352,10 +355,24 @@ fn render_article(page: &Page) -> askama::Result<Article> {
         [form(false, false)?, form(false, true)?],
         [form(true, false)?, form(true, true)?],
     ];
+    let has_path = page
+        .scenario
+        .as_ref()
+        .is_some_and(|s| !s.investigation.is_empty());
+    let console = match has_path {
+        true => Some(Stencil::new(&crate::web::investigate::render(
+            page,
+            &csrf,
+            &[],
+            &[],
+        )?)),
+        false => None,
+    };
     let framed = FramedScenario {
         locked: wrap(&locked),
         unlocked: wrap(&unlocked),
         forms,
+        console,
     };
     Ok(Article::Scenario {
         locked,

@@ -87,8 +87,17 @@ fn console(page: &TestResponse) -> &str {
 #[tokio::test]
 async fn hints_come_one_at_a_time_with_their_cost_shown_and_go_with_the_next_attempt() {
     let app = app().await;
+    // A returning visitor with nothing under way: the pre-rendered console, their token in it.
+    app.get(URL).await;
     let page = app.get(URL).await;
     let before = console(&page);
+    let token = format!(r#"name="csrf" value="{}""#, TestApp::csrf_in(&page));
+    assert_eq!(
+        before.matches(&token).count(),
+        2,
+        "both console forms: {before}"
+    );
+    assert!(!before.contains('\u{1}'));
     assert!(
         before.contains("A hint shows the title of step 1."),
         "{before}"
