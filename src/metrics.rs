@@ -104,8 +104,7 @@ pub struct Metrics {
 impl Metrics {
     /// The registry, with grading's metrics (kept by the grader) and the store's write timing.
     pub fn new(grading: &GradingMetrics, write_seconds: Histogram) -> Self {
-        let mut registry = Registry::with_prefix("firedrill");
-        let metrics = Self {
+        let mut metrics = Self {
             requests: Family::default(),
             latency: Family::new_with_constructor(latency),
             reloads: Family::default(),
@@ -115,59 +114,59 @@ impl Metrics {
             readers_idle: Gauge::default(),
             write_queue: Gauge::default(),
             write_seconds,
-            registry: Registry::default(),
+            registry: Registry::with_prefix("firedrill"),
         };
-        registry.register(
+        metrics.registry.register(
             "http_requests",
             "HTTP requests answered, by method, route and status",
             metrics.requests.clone(),
         );
-        registry.register(
+        metrics.registry.register(
             "http_request_duration_seconds",
             "Time to answer an HTTP request (to the response head; streams not included)",
             metrics.latency.clone(),
         );
-        registry.register(
+        metrics.registry.register(
             "answers_graded",
             "Answers, candidate notes and gauntlet rounds graded",
             grading.graded.clone(),
         );
-        registry.register(
+        metrics.registry.register(
             "grading_duration_seconds",
             "Time to grade one answer against its rubric",
             grading.seconds.clone(),
         );
-        registry.register(
+        metrics.registry.register(
             "live_streams",
             "Live interview streams open, by side",
             metrics.streams.clone(),
         );
-        registry.register(
+        metrics.registry.register(
             "db_readers_in_use",
             "Read connections of the database pool in use",
             metrics.readers_in_use.clone(),
         );
-        registry.register(
+        metrics.registry.register(
             "db_readers_idle",
             "Read connections of the database pool open and idle",
             metrics.readers_idle.clone(),
         );
-        registry.register(
+        metrics.registry.register(
             "db_write_queue",
             "Writes waiting for the database writer",
             metrics.write_queue.clone(),
         );
-        registry.register(
+        metrics.registry.register(
             "db_write_duration_seconds",
             "Time from queueing a write to its commit, waiting included",
             metrics.write_seconds.clone(),
         );
-        registry.register(
+        metrics.registry.register(
             "content_reloads",
             "Content reloads in watch mode, by outcome",
             metrics.reloads.clone(),
         );
-        registry.register(
+        metrics.registry.register(
             "content_problems",
             "Problems in the content served, by severity",
             metrics.problems.clone(),
@@ -176,10 +175,7 @@ impl Metrics {
         for outcome in ["ok", "failed"] {
             drop(metrics.reloads.get_or_create(&OutcomeLabels { outcome }));
         }
-        Self {
-            registry,
-            ..metrics
-        }
+        metrics
     }
 
     /// Counts a content reload.

@@ -650,9 +650,7 @@ impl PageView for Page {
     }
 
     fn has_steps(&self) -> bool {
-        self.scenario
-            .as_ref()
-            .is_some_and(|s| !s.investigation.is_empty())
+        !self.steps().is_empty()
     }
 
     fn has_spoilers(&self) -> bool {

@@ -69,6 +69,11 @@ pub struct Page {
 }
 
 impl Page {
+    /// The scenario's investigation path: empty for a page that is not a scenario or has none.
+    pub fn steps(&self) -> &[super::investigation::Step] {
+        self.scenario.as_ref().map_or(&[], |s| &s.investigation)
+    }
+
     /// The title without a `Scenario:`, `Interview:` or `Interview Gauntlet:` prefix.
     pub fn short_title(&self) -> &str {
         match scenario_prefix(&self.title) {

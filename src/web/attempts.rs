@@ -172,9 +172,7 @@ pub async fn show(
         .unwrap_or_default();
     let typed = state.store.attempt_investigation(attempt.id).await?;
     let taken = state.store.attempt_hints(attempt.id).await?;
-    let steps = scenario
-        .and_then(|(p, _, _)| p.scenario.as_ref())
-        .map_or(&[][..], |s| &s.investigation[..]);
+    let steps = scenario.map_or(&[][..], |(p, _, _)| p.steps());
     let investigated = !typed.is_empty() || !taken.is_empty();
     let investigation = (!steps.is_empty() && investigated)
         .then(|| crate::web::investigate::path_view(steps, &typed));

@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::store::{HintLevel, NewHint, TakenHint, TypedCommand};
 use crate::web::attempts::rejection;
 use crate::web::identity::Visitor;
+use crate::web::investigate;
 use crate::web::limits::Client;
 use crate::web::view;
 
@@ -124,17 +125,7 @@ pub async fn take(
     visitor.check_post(&headers, &form.csrf)?;
     state.limits.submit(client)?;
     let content = state.content();
-    let (page, _, _) = content
-        .scenario_for(&form.scenario, visitor.reader())
-        .ok_or(AppError::NotFound)?;
-    let steps = &page
-        .scenario
-        .as_ref()
-        .ok_or(AppError::NotFound)?
-        .investigation;
-    if steps.is_empty() {
-        return Err(AppError::NotFound);
-    }
+    let (page, steps) = investigate::with_path(&content, &form.scenario, visitor.reader())?;
     let (learner, jar) = visitor.for_post(jar, &headers, &form.csrf)?;
     let (typed, taken) = match learner.fresh {
         true => (Vec::new(), Vec::new()),

@@ -8,6 +8,7 @@ use axum::extract::{Form, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::SignedCookieJar;
+use bytes::Bytes;
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -15,6 +16,7 @@ use crate::console::score::{Typed, score};
 use crate::console::{self, NOTHING};
 use crate::content::Page;
 use crate::content::investigation::Step;
+use crate::content::meta::Reader;
 use crate::error::AppError;
 use crate::store::{NewCommand, TakenHint, TypedCommand};
 use crate::templates::console::{ConsolePanel, Entry, PathView};
@@ -22,9 +24,8 @@ use crate::web::attempts::rejection;
 use crate::web::hints;
 use crate::web::identity::{Learner, Visitor};
 use crate::web::limits::Client;
-use crate::web::published::Stencil;
+use crate::web::published::{Published, Stencil};
 use crate::web::view;
-use bytes::Bytes;
 
 /// The longest command the console takes, in characters.
 pub const MAX_COMMAND_CHARS: usize = 500;
@@ -53,17 +54,7 @@ pub async fn run(
     visitor.check_post(&headers, &form.csrf)?;
     state.limits.submit(client)?;
     let content = state.content();
-    let (page, _, _) = content
-        .scenario_for(&form.scenario, visitor.reader())
-        .ok_or(AppError::NotFound)?;
-    let steps = &page
-        .scenario
-        .as_ref()
-        .ok_or(AppError::NotFound)?
-        .investigation;
-    if steps.is_empty() {
-        return Err(AppError::NotFound);
-    }
+    let (page, steps) = with_path(&content, &form.scenario, visitor.reader())?;
     // One command a line: a pasted script's first line is what runs.
     let command = form.command.lines().next().unwrap_or("").trim().to_owned();
     if command.is_empty() {
@@ -106,6 +97,22 @@ pub async fn run(
     Ok((jar, Redirect::to(&format!("{}#console", page.url))).into_response())
 }
 
+/// The scenario `slug` as `reader` may see it, and its investigation path: 404 for a scenario
+/// they may not see, or one without a path (no console, no hints).
+pub fn with_path<'c>(
+    content: &'c Published,
+    slug: &str,
+    reader: Reader,
+) -> Result<(&'c Page, &'c [Step]), AppError> {
+    let (page, _, _) = content
+        .scenario_for(slug, reader)
+        .ok_or(AppError::NotFound)?;
+    match page.steps() {
+        [] => Err(AppError::NotFound),
+        steps => Ok((page, steps)),
+    }
+}
+
 /// What the console says to a typed command.
 pub fn output(page: &Page, typed: &TypedCommand) -> Vec<String> {
     let shows = typed
@@ -134,11 +141,7 @@ pub async fn panel(
     learner: &Learner,
     empty: Option<&Stencil>,
 ) -> Result<Option<Bytes>, AppError> {
-    let has_path = page
-        .scenario
-        .as_ref()
-        .is_some_and(|s| !s.investigation.is_empty());
-    if !has_path {
+    if page.steps().is_empty() {
         return Ok(None);
     }
     let (typed, taken) = match learner.fresh {
@@ -163,10 +166,7 @@ pub fn render(
     typed: &[TypedCommand],
     taken: &[TakenHint],
 ) -> askama::Result<String> {
-    let steps = page
-        .scenario
-        .as_ref()
-        .map_or(&[][..], |s| &s.investigation[..]);
+    let steps = page.steps();
     let entries = typed
         .iter()
         .map(|t| Entry {

@@ -355,18 +355,14 @@ fn render_article(page: &Page) -> askama::Result<Article> {
         [form(false, false)?, form(false, true)?],
         [form(true, false)?, form(true, true)?],
     ];
-    let has_path = page
-        .scenario
-        .as_ref()
-        .is_some_and(|s| !s.investigation.is_empty());
-    let console = match has_path {
-        true => Some(Stencil::new(&crate::web::investigate::render(
+    let console = match page.steps().is_empty() {
+        false => Some(Stencil::new(&crate::web::investigate::render(
             page,
             &csrf,
             &[],
             &[],
         )?)),
-        false => None,
+        true => None,
     };
     let framed = FramedScenario {
         locked: wrap(&locked),

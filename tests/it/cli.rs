@@ -339,8 +339,8 @@ async fn user_add_and_role_manage_accounts_from_the_command_line() {
     assert!(out.contains("ana\tauthor\tlast sign-in: never"), "{out}");
 }
 
-#[tokio::test]
-async fn rescore_keeps_the_learners_corrections_in_the_score_it_shows_and_stores() {
+/// A content folder with one scenario, `disk-full`, of two checklist items.
+fn disk_full_content() -> tempfile::TempDir {
     let content = tempfile::tempdir().unwrap();
     std::fs::create_dir(content.path().join("scenarios")).unwrap();
     std::fs::write(
@@ -350,6 +350,12 @@ async fn rescore_keeps_the_learners_corrections_in_the_score_it_shows_and_stores
          - Rotate or cap the write-ahead log archive so it cannot fill the disk again\n",
     )
     .unwrap();
+    content
+}
+
+#[tokio::test]
+async fn rescore_keeps_the_learners_corrections_in_the_score_it_shows_and_stores() {
+    let content = disk_full_content();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("r.db").display());
     // An attempt stored under an older rubric (and scoring rule), corrected by its learner
@@ -429,15 +435,7 @@ async fn rescore_keeps_the_learners_corrections_in_the_score_it_shows_and_stores
 
 #[tokio::test]
 async fn rescore_keeps_what_hints_cost_in_the_score_it_shows_and_stores() {
-    let content = tempfile::tempdir().unwrap();
-    std::fs::create_dir(content.path().join("scenarios")).unwrap();
-    std::fs::write(
-        content.path().join("scenarios/disk-full.md"),
-        "# Scenario: Disk Full\n\n## The Prompt\n\nWrites fail.\n\n## What a Strong Answer Includes\n\n\
-         - Find what filled the disk with du before deleting anything\n\
-         - Rotate or cap the write-ahead log archive so it cannot fill the disk again\n",
-    )
-    .unwrap();
+    let content = disk_full_content();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("h.db").display());
     let store = firedrill::store::Store::open(&url).await.unwrap();

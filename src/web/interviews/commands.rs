@@ -25,9 +25,9 @@ use crate::web::investigate;
 /// The investigation path of the interview's scenario: none for a gauntlet, or a scenario
 /// without one.
 pub(crate) fn path_of<'p>(page: &'p Page, interview: &Interview) -> &'p [Step] {
-    match (interview.kind, &page.scenario) {
-        (InterviewKind::Scenario, Some(s)) => &s.investigation,
-        _ => &[],
+    match interview.kind {
+        InterviewKind::Scenario => page.steps(),
+        InterviewKind::Gauntlet => &[],
     }
 }
 
