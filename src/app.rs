@@ -128,7 +128,7 @@ impl AppState {
             .context("cannot load the server's secret")?;
         let grader = Grader::start(settings.grading);
         let metrics = crate::metrics::Metrics::new(grader.metrics(), store.write_seconds());
-        Ok(Self {
+        let state = Self {
             metrics: Arc::new(metrics),
             content: Arc::new(ArcSwap::from_pointee(Published::new(site))),
             store,
@@ -145,7 +145,16 @@ impl AppState {
             limits: Arc::new(Limits::new(settings.rates)),
             live: Arc::new(Hub::new(settings.streams)),
             connections: settings.connections,
-        })
+        };
+        if state.store.is_postgres() {
+            // Other instances on the database: their interview events reach the live streams
+            // connected here.
+            tokio::spawn(crate::web::interviews::follow_changes(
+                state.clone(),
+                state.store.changes(),
+            ));
+        }
+        Ok(state)
     }
 
     /// The key that signs the anonymous learner cookie.

@@ -143,3 +143,28 @@ impl Job {
         each_task!(self, t => t.fail(err));
     }
 }
+
+impl Job {
+    /// What other instances must hear of once this write commits, if anything.
+    pub(super) fn change(&self) -> Option<super::Change> {
+        use super::Change;
+        match self {
+            Job::AppendEvent(t) => match &t.output {
+                Some(Some(event)) => Some(Change::Event {
+                    interview: t.input.interview_id,
+                    seq: event.seq,
+                }),
+                _ => None,
+            },
+            Job::SaveNotes(t) => (t.output == Some(true)).then_some(Change::Notes {
+                interview: t.input.0,
+            }),
+            Job::EndSession(_) | Job::SetPassword(_) | Job::SetRole(_) | Job::RenewSecret(_) => {
+                Some(Change::Sessions)
+            }
+            Job::TypeCommand(_) | Job::TakeHint(_) => Some(Change::Investigations),
+            Job::StartSession(t) => t.input.adopt.is_some().then_some(Change::Investigations),
+            _ => None,
+        }
+    }
+}

@@ -10,6 +10,7 @@
 //! to PostgreSQL; the migrations, the pragmas and the connection types would not. Timestamps
 //! are unix milliseconds from the caller.
 
+mod changes;
 mod connect;
 mod idle_cache;
 mod jobs;
@@ -27,17 +28,29 @@ use tokio::sync::mpsc;
 /// Declares the query modules of `sql/` in a backend's module, where `Db`, `Conn`, `Exec`,
 /// `Pool` and the few backend-specific items they use are that backend's: the same source is
 /// compiled once for SQLite and once for PostgreSQL, with no dynamic dispatch in either.
+// Loading each file twice is the point (one compiled copy per backend), so clippy's
+// `duplicate_mod` is allowed here and nowhere else.
 macro_rules! query_modules {
     () => {
+        #[allow(clippy::duplicate_mod)]
         pub(super) mod attempts;
+        #[allow(clippy::duplicate_mod)]
         pub(super) mod figures;
+        #[allow(clippy::duplicate_mod)]
         pub(super) mod gauntlets;
+        #[allow(clippy::duplicate_mod)]
         pub(super) mod interviews;
+        #[allow(clippy::duplicate_mod)]
         pub(super) mod investigations;
+        #[allow(clippy::duplicate_mod)]
         pub(super) mod overrides;
+        #[allow(clippy::duplicate_mod)]
         pub(super) mod reveals;
+        #[allow(clippy::duplicate_mod)]
         pub(super) mod settings;
+        #[allow(clippy::duplicate_mod)]
         pub(super) mod users;
+        #[allow(clippy::duplicate_mod)]
         pub(super) mod writer;
     };
 }
@@ -63,6 +76,11 @@ mod sqlite {
         super::connect::optimize(conn, "PRAGMA optimize").await
     }
 
+    /// One SQLite database has one instance: nobody to tell.
+    async fn notify(_conn: &mut Conn, _payload: &str) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
     query_modules!();
 }
 
@@ -84,9 +102,14 @@ mod pg {
     /// PostgreSQL's autovacuum keeps the planner's statistics.
     async fn optimize(_conn: &mut Conn) {}
 
+    async fn notify(conn: &mut Conn, payload: &str) -> Result<(), sqlx::Error> {
+        super::postgres::notify(conn, payload).await
+    }
+
     query_modules!();
 }
 
+pub use changes::Change;
 pub use connect::check_scheme;
 use jobs::{Job, OverrideOf, Reveal, Submission, Task};
 pub use model::{
@@ -171,6 +194,20 @@ pub struct Store {
     file: Option<std::path::PathBuf>,
     /// Time from queueing a write to its outcome.
     write_seconds: prometheus_client::metrics::histogram::Histogram,
+    /// Changes other instances on the same PostgreSQL database made (see [`Change`]).
+    changes: tokio::sync::broadcast::Sender<Change>,
+    /// The task listening for them; aborted when the last handle is dropped or on close.
+    listener: Option<std::sync::Arc<ListenerTask>>,
+}
+
+/// The listening task, stopped with the store.
+#[derive(Debug)]
+struct ListenerTask(tokio::task::AbortHandle);
+
+impl Drop for ListenerTask {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// The read pool and the write queue, as `/metrics` shows them.
@@ -198,6 +235,12 @@ impl Store {
     }
 
     async fn open_with(url: &str, missing: connect::Missing) -> anyhow::Result<Store> {
+        // Names this store in the notifications other instances get.
+        let instance = random::public_id()?;
+        let sessions: std::sync::Arc<session_cache::SessionCache> = Default::default();
+        let idle: std::sync::Arc<idle_cache::IdleCache> = Default::default();
+        let (changes, _) = tokio::sync::broadcast::channel(1024);
+        let mut listener = None;
         let (readers, writer, file) = match connect::backend(url)? {
             connect::Backend::Sqlite => {
                 let options = connect::options(url, missing)?;
@@ -208,13 +251,22 @@ impl Store {
                 connect::owner_only(&file)?;
                 let readers = connect::readers(&options).await?;
                 let (writer, inbox) = mpsc::channel(jobs::QUEUE);
-                tokio::spawn(sqlite::writer::run(conn, inbox));
+                tokio::spawn(sqlite::writer::run(conn, inbox, instance));
                 (Readers::Sqlite(readers), writer, Some(file))
             }
             connect::Backend::Postgres => {
                 let (conn, readers) = postgres::open(url, missing).await?;
                 let (writer, inbox) = mpsc::channel(jobs::QUEUE);
-                tokio::spawn(pg::writer::run(conn, inbox));
+                let listening = postgres::Listening {
+                    url: url.to_owned(),
+                    instance: instance.clone(),
+                    sessions: sessions.clone(),
+                    idle: idle.clone(),
+                    changes: changes.clone(),
+                };
+                let task = tokio::spawn(postgres::listen(listening));
+                listener = Some(std::sync::Arc::new(ListenerTask(task.abort_handle())));
+                tokio::spawn(pg::writer::run(conn, inbox, instance));
                 (Readers::Postgres(readers), writer, None)
             }
         };
@@ -222,14 +274,23 @@ impl Store {
             readers,
             writer,
             known: Default::default(),
-            sessions: Default::default(),
-            idle: Default::default(),
+            sessions,
+            idle,
             file,
             // 0.1 ms to about 3 s.
             write_seconds: prometheus_client::metrics::histogram::Histogram::new(
                 prometheus_client::metrics::histogram::exponential_buckets(0.000_1, 2.0, 15),
             ),
+            changes,
+            listener,
         })
+    }
+
+    /// Changes other instances sharing this PostgreSQL database made: interview events and
+    /// notes for this instance's live streams (caches are kept by the store itself). Nothing
+    /// arrives for SQLite.
+    pub fn changes(&self) -> tokio::sync::broadcast::Receiver<Change> {
+        self.changes.subscribe()
     }
 
     /// The SQLite database file (its key file, WAL and shared memory sit beside it); `None`
@@ -677,6 +738,11 @@ impl Store {
         Ok(read!(self, interviews::by_public_id(public_id))?)
     }
 
+    /// The interview with this row id.
+    pub async fn interview_by_id(&self, id: i64) -> Result<Option<Interview>, StoreError> {
+        Ok(read!(self, interviews::by_id(id))?)
+    }
+
     /// The interview whose candidate token has this SHA-256.
     pub async fn interview_by_token(&self, hash: &[u8]) -> Result<Option<Interview>, StoreError> {
         Ok(read!(self, interviews::by_token_hash(hash))?)
@@ -714,6 +780,9 @@ impl Store {
         // If the writer already stopped the send fails; either way, wait until it has.
         let _ = self.writer.send(Job::Close).await;
         self.writer.closed().await;
+        if let Some(listener) = &self.listener {
+            listener.0.abort();
+        }
         self.readers.close().await;
     }
 

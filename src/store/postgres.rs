@@ -14,7 +14,13 @@ use sqlx::migrate::{MigrateDatabase as _, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{ConnectOptions as _, PgConnection, Postgres};
 
+use sqlx::postgres::PgListener;
+use tokio::sync::broadcast;
+
+use super::changes::{CHANNEL, Change};
 use super::connect::Missing;
+use super::idle_cache::IdleCache;
+use super::session_cache::SessionCache;
 
 /// Read connections per instance.
 const READERS: u32 = 8;
@@ -24,8 +30,25 @@ pub(super) static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
 /// Connects the writer (migrating the database first) and the read pool; makes the database
 /// when it is missing and `missing` allows.
 pub(super) async fn open(url: &str, missing: Missing) -> anyhow::Result<(PgConnection, PgPool)> {
-    let options = PgConnectOptions::from_str(url)
-        .with_context(|| format!("reading the database URL `{}`", redacted(url)))?;
+    let conn = connect(url, missing).await?;
+    let readers = PgPoolOptions::new()
+        .max_connections(READERS)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options(url)?)
+        .await
+        .context("opening the read connections")?;
+    Ok((conn, readers))
+}
+
+fn options(url: &str) -> anyhow::Result<PgConnectOptions> {
+    PgConnectOptions::from_str(url)
+        .with_context(|| format!("reading the database URL `{}`", redacted(url)))
+}
+
+/// One connection to the database, migrated; the database made when it is missing and
+/// `missing` allows.
+pub(super) async fn connect(url: &str, missing: Missing) -> anyhow::Result<PgConnection> {
+    let options = options(url)?;
     let exists = Postgres::database_exists(url)
         .await
         .with_context(|| format!("connecting to PostgreSQL at `{}`", redacted(url)))?;
@@ -37,22 +60,19 @@ pub(super) async fn open(url: &str, missing: Missing) -> anyhow::Result<(PgConne
                  `firedrill serve` (or `firedrill user add`) with this `--database` to create it"
             );
         }
-        Postgres::create_database(url)
-            .await
-            .with_context(|| format!("creating the database `{name}` (does the role have CREATEDB? else create it and grant it to the role)"))?;
+        Postgres::create_database(url).await.with_context(|| {
+            format!(
+                "creating the database `{name}` (without the CREATEDB privilege, create it \
+                 yourself and make the role its owner)"
+            )
+        })?;
     }
     let mut conn = options.connect().await.context("opening the database")?;
     MIGRATOR
         .run(&mut conn)
         .await
         .context("migrating the database")?;
-    let readers = PgPoolOptions::new()
-        .max_connections(READERS)
-        .acquire_timeout(Duration::from_secs(5))
-        .connect_with(options)
-        .await
-        .context("opening the read connections")?;
-    Ok((conn, readers))
+    Ok(conn)
 }
 
 /// What `Store::pragmas` reports for PostgreSQL: `synchronous_commit`, 2 when it is `on` (a
@@ -79,4 +99,90 @@ pub fn redacted(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+/// Sends a change notification inside the writer's transaction.
+pub(super) async fn notify(conn: &mut PgConnection, payload: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(payload)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// What a listener acts on: this store's caches and where other changes go.
+pub(super) struct Listening {
+    pub(super) url: String,
+    pub(super) instance: String,
+    pub(super) sessions: std::sync::Arc<SessionCache>,
+    pub(super) idle: std::sync::Arc<IdleCache>,
+    pub(super) changes: broadcast::Sender<Change>,
+}
+
+/// Listens for other instances' changes until aborted: forgets what the caches hold when
+/// sessions or investigations change elsewhere, passes interview changes on. When the
+/// connection drops it reconnects (after a second, then up to 30 s between tries), and as
+/// notifications may have been missed meanwhile, empties the caches and sends
+/// [`Change::Resync`].
+pub(super) async fn listen(how: Listening) {
+    let mut wait = Duration::from_secs(1);
+    let mut first = true;
+    loop {
+        let mut listener = match PgListener::connect(&how.url).await {
+            Ok(listener) => listener,
+            Err(err) => {
+                tracing::warn!(%err, "cannot listen for other instances' changes; retrying");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(30));
+                continue;
+            }
+        };
+        if let Err(err) = listener.listen(CHANNEL).await {
+            tracing::warn!(%err, "cannot listen for other instances' changes; retrying");
+            tokio::time::sleep(wait).await;
+            continue;
+        }
+        if !first {
+            missed(&how);
+        }
+        first = false;
+        wait = Duration::from_secs(1);
+        loop {
+            match listener.try_recv().await {
+                Ok(Some(notification)) => heard(&how, notification.payload()),
+                // The connection dropped and the next call reconnects: anything sent meanwhile
+                // is lost.
+                Ok(None) => missed(&how),
+                Err(err) => {
+                    tracing::warn!(%err, "lost the other instances' changes; reconnecting");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+fn heard(how: &Listening, payload: &str) {
+    let Some((instance, change)) = Change::parse(payload) else {
+        tracing::debug!(payload, "a change notification this build does not know");
+        return;
+    };
+    if instance == how.instance {
+        return;
+    }
+    match change {
+        Change::Sessions => how.sessions.forget_all(),
+        Change::Investigations => how.idle.forget_all(),
+        other => {
+            // No receiver (no live stream here) is no error.
+            let _ = how.changes.send(other);
+        }
+    }
+}
+
+fn missed(how: &Listening) {
+    how.sessions.forget_all();
+    how.idle.forget_all();
+    let _ = how.changes.send(Change::Resync);
 }

@@ -16,7 +16,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteRow};
 use sqlx::{Column as _, Connection as _, Row as _, SqliteConnection};
 use sqlx::{TypeInfo as _, ValueRef as _};
 
-use super::connect::{self, Missing};
+use super::connect::{self, Backend, Missing};
 
 /// The export format's version; an import refuses any other.
 pub const FORMAT: u64 = 1;
@@ -68,17 +68,28 @@ async fn open(url: &str, missing: Missing) -> anyhow::Result<SqliteConnection> {
     connect::writer(&options).await
 }
 
-/// Writes every row of the database at `url` to `out`, read in one transaction (a consistent
-/// copy even while a server writes). Returns the rows written per table.
+/// Writes every row of the database at `url` (SQLite or PostgreSQL) to `out`, read in one
+/// transaction (a consistent copy even while a server writes). Returns the rows written per
+/// table. Both backends write the same lines for the same data.
 pub async fn export(url: &str, out: &mut impl Write) -> anyhow::Result<Counts> {
-    let mut conn = open(url, Missing::Refuse).await?;
-    let mut tx = conn.begin().await?;
-    let header = serde_json::json!({
+    match connect::backend(url)? {
+        Backend::Sqlite => export_sqlite(url, out).await,
+        Backend::Postgres => pg::export(url, out).await,
+    }
+}
+
+fn header() -> Value {
+    serde_json::json!({
         "firedrill_export": FORMAT,
         "schema": schema(),
         "exported_at": crate::web::view::now_ms(),
-    });
-    writeln!(out, "{header}")?;
+    })
+}
+
+async fn export_sqlite(url: &str, out: &mut impl Write) -> anyhow::Result<Counts> {
+    let mut conn = open(url, Missing::Refuse).await?;
+    let mut tx = conn.begin().await?;
+    writeln!(out, "{}", header())?;
     let mut counts = Vec::new();
     for &table in TABLES {
         // By primary key: for tables keyed by a row id, the order rows were made in.
@@ -144,33 +155,33 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// Loads an export into the database at `url` (created and migrated when missing), which must
-/// hold no rows: all of it in one transaction, so a bad line leaves the database as it was.
-/// Returns the rows loaded per table.
+/// Loads an export into the database at `url` (SQLite or PostgreSQL; created and migrated when
+/// missing), which must hold no rows: all of it in one transaction, so a bad line leaves the
+/// database as it was. Returns the rows loaded per table.
 pub async fn import(url: &str, input: impl BufRead) -> anyhow::Result<Counts> {
-    let mut conn = open(url, Missing::Create).await?;
-    let mut tx = conn.begin().await?;
-    let mut columns: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    let mut held = Vec::new();
-    for &table in TABLES {
-        let names: Vec<String> =
-            sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
-                .fetch_all(&mut *tx)
-                .await?;
-        let rows: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(&mut *tx)
-            .await?;
-        if rows > 0 {
-            held.push(format!("{rows} in {table}"));
-        }
-        columns.insert(table, names);
+    match connect::backend(url)? {
+        Backend::Sqlite => import_sqlite(url, input).await,
+        Backend::Postgres => pg::import(url, input).await,
     }
+}
+
+/// Tables that already hold rows, as `"N in TABLE"`: an import refuses to load into them.
+fn refuse_unless_empty(held: &[String]) -> anyhow::Result<()> {
     if !held.is_empty() {
         bail!(
             "the database already holds rows ({}): import loads into an empty database",
             held.join(", ")
         );
     }
+    Ok(())
+}
+
+/// Reads the export's lines after checking its header, and hands each row, with its table and
+/// its line number, to `load`, checking the tables come in order. Returns the rows per table.
+async fn each_row<F>(input: impl BufRead, mut load: F) -> anyhow::Result<Counts>
+where
+    F: AsyncFnMut(&'static str, &Map<String, Value>) -> anyhow::Result<()>,
+{
     let mut lines = input.lines().enumerate();
     let Some((_, first)) = lines.next() else {
         bail!("line 1: the file is empty; expected an export's header line");
@@ -199,16 +210,45 @@ pub async fn import(url: &str, input: impl BufRead) -> anyhow::Result<Counts> {
         }
         last = at;
         let table = TABLES[at];
-        insert(&mut tx, table, &columns[table], &row)
+        load(table, &row)
             .await
             .with_context(|| format!("line {n}: cannot load the `{table}` row"))?;
         *counts.entry(table).or_default() += 1;
     }
-    tx.commit().await.context("committing the import")?;
     Ok(TABLES
         .iter()
         .map(|t| (*t, counts.get(t).copied().unwrap_or(0)))
         .collect())
+}
+
+async fn import_sqlite(url: &str, input: impl BufRead) -> anyhow::Result<Counts> {
+    let mut conn = open(url, Missing::Create).await?;
+    let mut tx = conn.begin().await?;
+    let mut columns: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut held = Vec::new();
+    for &table in TABLES {
+        let names: Vec<String> =
+            sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                .fetch_all(&mut *tx)
+                .await?;
+        let rows: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&mut *tx)
+            .await?;
+        if rows > 0 {
+            held.push(format!("{rows} in {table}"));
+        }
+        columns.insert(table, names);
+    }
+    refuse_unless_empty(&held)?;
+    let counts = {
+        let tx = &mut tx;
+        each_row(input, async |table, row| {
+            insert(tx, table, &columns[table], row).await
+        })
+        .await?
+    };
+    tx.commit().await.context("committing the import")?;
+    Ok(counts)
 }
 
 fn check_header(line: &str) -> anyhow::Result<()> {
@@ -287,4 +327,176 @@ async fn insert(
     }
     query.execute(&mut *conn).await?;
     Ok(())
+}
+
+/// Export and import on PostgreSQL: the same lines as SQLite's. Its booleans are written as 0
+/// and 1, as SQLite stores them; an import binds each value as its column's type.
+mod pg {
+    use super::*;
+    use sqlx::PgConnection;
+    use sqlx::postgres::PgRow;
+
+    async fn open(url: &str, missing: Missing) -> anyhow::Result<PgConnection> {
+        super::super::postgres::connect(url, missing).await
+    }
+
+    /// The table's primary key columns, in key order.
+    const PRIMARY_KEY: &str = "SELECT a.attname::text FROM pg_index i \
+         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) \
+         WHERE i.indrelid = CAST($1 AS regclass) AND i.indisprimary \
+         ORDER BY array_position(i.indkey, a.attnum)";
+
+    /// The table's columns and their types.
+    const COLUMNS: &str = "SELECT column_name::text, data_type::text \
+         FROM information_schema.columns \
+         WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position";
+
+    pub(super) async fn export(url: &str, out: &mut impl Write) -> anyhow::Result<Counts> {
+        let mut conn = open(url, Missing::Refuse).await?;
+        // One snapshot for every table.
+        let mut tx = conn
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .await?;
+        writeln!(out, "{}", header())?;
+        let mut counts = Vec::new();
+        for &table in TABLES {
+            let key: Vec<String> = sqlx::query_scalar(PRIMARY_KEY)
+                .bind(table)
+                .fetch_all(&mut *tx)
+                .await?;
+            let order = key
+                .iter()
+                .map(|k| format!("\"{k}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!("SELECT * FROM {table} ORDER BY {order}");
+            let rows: Vec<PgRow> = sqlx::query(&sql).fetch_all(&mut *tx).await?;
+            for row in &rows {
+                let line = serde_json::json!({ "table": table, "row": to_json(row)? });
+                writeln!(out, "{line}")?;
+            }
+            counts.push((table, rows.len() as u64));
+        }
+        tx.rollback().await?;
+        out.flush()?;
+        Ok(counts)
+    }
+
+    fn to_json(row: &PgRow) -> anyhow::Result<Value> {
+        let mut object = Map::new();
+        for (i, column) in row.columns().iter().enumerate() {
+            let raw = row.try_get_raw(i)?;
+            let value = if raw.is_null() {
+                Value::Null
+            } else {
+                match raw.type_info().name() {
+                    "INT8" => Value::from(row.try_get::<i64, _>(i)?),
+                    "FLOAT8" => Value::from(row.try_get::<f64, _>(i)?),
+                    "BOOL" => Value::from(i64::from(row.try_get::<bool, _>(i)?)),
+                    "BYTEA" => {
+                        let bytes: Vec<u8> = row.try_get(i)?;
+                        serde_json::json!({ "hex": hex(&bytes) })
+                    }
+                    _ => Value::from(row.try_get::<String, _>(i)?),
+                }
+            };
+            object.insert(column.name().to_owned(), value);
+        }
+        Ok(Value::Object(object))
+    }
+
+    pub(super) async fn import(url: &str, input: impl BufRead) -> anyhow::Result<Counts> {
+        let mut conn = open(url, Missing::Create).await?;
+        let mut tx = conn.begin().await?;
+        let mut columns: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
+        let mut held = Vec::new();
+        for &table in TABLES {
+            let names: Vec<(String, String)> = sqlx::query_as(COLUMNS)
+                .bind(table)
+                .fetch_all(&mut *tx)
+                .await?;
+            let rows: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&mut *tx)
+                .await?;
+            if rows > 0 {
+                held.push(format!("{rows} in {table}"));
+            }
+            columns.insert(table, names);
+        }
+        refuse_unless_empty(&held)?;
+        let counts = {
+            let tx = &mut tx;
+            each_row(input, async |table, row| {
+                insert(tx, table, &columns[table], row).await
+            })
+            .await?
+        };
+        // Row ids given by the file: new rows are numbered after them.
+        for &table in TABLES {
+            if columns[table].iter().any(|(name, _)| name == "id") {
+                sqlx::query(&format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                     COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {table}"
+                ))
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await.context("committing the import")?;
+        Ok(counts)
+    }
+
+    async fn insert(
+        conn: &mut PgConnection,
+        table: &str,
+        known: &[(String, String)],
+        row: &Map<String, Value>,
+    ) -> anyhow::Result<()> {
+        let mut types = Vec::with_capacity(row.len());
+        // Only the table's own columns: a name from the file never reaches the SQL otherwise.
+        for name in row.keys() {
+            match known.iter().find(|(known, _)| known == name) {
+                Some((_, kind)) => types.push(kind.as_str()),
+                None => bail!("`{table}` has no column `{name}`"),
+            }
+        }
+        let names: Vec<String> = row.keys().map(|n| format!("\"{n}\"")).collect();
+        let marks: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES ({})",
+            names.join(", "),
+            marks.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for ((name, value), kind) in row.iter().zip(types) {
+            let wrong = || format!("`{name}`: {value} is not a value of a {kind} column");
+            query = match (kind, value) {
+                ("bigint", Value::Null) => query.bind(None::<i64>),
+                ("bigint", v) => query.bind(v.as_i64().with_context(wrong)?),
+                ("double precision", Value::Null) => query.bind(None::<f64>),
+                ("double precision", v) => query.bind(v.as_f64().with_context(wrong)?),
+                ("boolean", Value::Null) => query.bind(None::<bool>),
+                ("boolean", Value::Bool(b)) => query.bind(*b),
+                ("boolean", v) => match v.as_i64() {
+                    Some(0) => query.bind(false),
+                    Some(1) => query.bind(true),
+                    _ => bail!(wrong()),
+                },
+                ("bytea", Value::Null) => query.bind(None::<Vec<u8>>),
+                ("bytea", v) => {
+                    let bytes = v
+                        .get("hex")
+                        .and_then(Value::as_str)
+                        .and_then(unhex)
+                        .with_context(|| format!("`{name}`: not {{\"hex\": ...}}"))?;
+                    query.bind(bytes)
+                }
+                (_, Value::Null) => query.bind(None::<String>),
+                (_, Value::String(text)) => query.bind(text.clone()),
+                _ => bail!(wrong()),
+            };
+        }
+        query.execute(&mut *conn).await?;
+        Ok(())
+    }
 }

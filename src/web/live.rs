@@ -195,6 +195,16 @@ impl Hub {
         }
     }
 
+    /// Whether a client of the interview is connected here.
+    pub fn listening(&self, interview: i64) -> bool {
+        self.rooms().channels.contains_key(&interview)
+    }
+
+    /// The interviews with a client connected here.
+    pub fn interviews(&self) -> Vec<i64> {
+        self.rooms().channels.keys().copied().collect()
+    }
+
     /// Ends every stream: the server is shutting down.
     pub fn close(&self) {
         self.closing.send_replace(true);

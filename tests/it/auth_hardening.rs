@@ -441,7 +441,7 @@ fn old_style_token(key: &Key, public_id: &str) -> String {
 
 #[tokio::test]
 async fn a_candidate_link_and_learner_cookie_forged_from_the_database_alone_are_refused() {
-    let app = TestApp::fixtures().await;
+    let app = TestApp::fixtures_on_sqlite().await;
     let (console, token) = start_interview(&app).await;
     let public_id = console.trim_start_matches("/interviews/").to_owned();
     assert_eq!(app.get(&format!("/i/{token}")).await.status, StatusCode::OK);
@@ -555,7 +555,7 @@ async fn oneshot_get(router: &axum::Router, uri: &str, cookie: &str) -> String {
 
 #[tokio::test]
 async fn rotating_the_secret_signs_everyone_out_and_changes_every_candidate_link() {
-    let app = TestApp::fixtures().await;
+    let app = TestApp::fixtures_on_sqlite().await;
     let password = app.add_user("ana", Role::Learner).await;
     app.sign_in("ana", &password).await;
     let session = format!(

@@ -1623,7 +1623,7 @@ fn commands_that_read_the_database_refuse_a_missing_one_and_every_command_an_unk
             "mysql://db/firedrill",
             "unsupported database scheme `mysql:`",
         ),
-        ("postgres://db/firedrill", "stores its data in SQLite only"),
+        ("mongodb://db/firedrill", "or a PostgreSQL one"),
     ] {
         for args in [
             vec!["user", "list", "--database", url],

@@ -76,8 +76,23 @@ impl TestApp {
     /// A fresh database for each app: a SQLite file in a temporary folder, or a PostgreSQL
     /// database with `FIREDRILL_TEST_BACKEND=postgres` (its secret in a key file in the
     /// folder, as PostgreSQL has no file to keep one beside).
-    async fn with_site_and(site: Site, mut settings: Settings) -> Self {
-        let db = crate::database::TestDb::new();
+    async fn with_site_and(site: Site, settings: Settings) -> Self {
+        Self::with_site_on(site, settings, crate::database::TestDb::new()).await
+    }
+
+    /// Content made of `(path, markdown)` pairs over this database (which may hold data).
+    pub async fn with_files_on(files: &[(&str, &str)], db: crate::database::TestDb) -> Self {
+        Self::with_site_on(Site::of_texts(files), Settings::default(), db).await
+    }
+
+    /// The fixture content over a SQLite file whatever the backend under test (tests of the
+    /// key file kept beside it, or of the file itself).
+    pub async fn fixtures_on_sqlite() -> Self {
+        let site = firedrill::content::load(&fixtures()).unwrap();
+        Self::with_site_on(site, Settings::default(), crate::database::TestDb::sqlite()).await
+    }
+
+    async fn with_site_on(site: Site, mut settings: Settings, db: crate::database::TestDb) -> Self {
         let store = Store::open(&db.url).await.unwrap();
         if store.is_postgres()
             && matches!(settings.secret, firedrill::secrets::Source::BesideDatabase)
@@ -170,6 +185,21 @@ impl TestApp {
     /// The router, as a browser without cookies reaches it.
     pub fn another_browser_router(&self) -> Router {
         self.router.clone()
+    }
+
+    /// Rows in a table, read straight from the database (not through the store).
+    pub async fn count_rows(&self, table: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let url = self.database_url();
+        if url.starts_with("postgres") {
+            let pool = sqlx::PgPool::connect(&url).await.unwrap();
+            let n = sqlx::query_scalar(&sql).fetch_one(&pool).await.unwrap();
+            pool.close().await;
+            n
+        } else {
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            sqlx::query_scalar(&sql).fetch_one(&pool).await.unwrap()
+        }
     }
 
     /// This app's database URL.

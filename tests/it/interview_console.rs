@@ -199,14 +199,7 @@ async fn the_interviewer_sees_each_command_with_its_step_and_answers_it() {
     ]);
 
     // The commands are the interview's: no learner's investigation holds them.
-    let pool = sqlx::SqlitePool::connect(&app.database_url())
-        .await
-        .unwrap();
-    let learners: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM investigation_commands")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(learners, 0);
+    assert_eq!(app.count_rows("investigation_commands").await, 0);
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 
 use axum::http::{StatusCode, header};
 
+use crate::database::TestDb;
 use crate::helpers::TestApp;
 use firedrill::accounts::Role;
 use firedrill::store::transfer;
@@ -20,13 +21,19 @@ async fn post(app: &TestApp, page: &str, uri: &str, fields: &[(&str, &str)]) -> 
     app.post_form(uri, &all).await.status
 }
 
-/// An app whose database holds a row in every exported table, made the way people make them.
+const FILES: &[(&str, &str)] = &[
+    ("scenarios/gitops-drift-causing-outage.md", SEED),
+    ("gauntlets/kafka-disk.md", GAUNTLET),
+];
+
+/// An app whose database (of the backend under test) holds a row in every exported table, made
+/// the way people make them.
 async fn full_app() -> TestApp {
-    let app = TestApp::with_files(&[
-        ("scenarios/gitops-drift-causing-outage.md", SEED),
-        ("gauntlets/kafka-disk.md", GAUNTLET),
-    ])
-    .await;
+    full_app_on(TestDb::new()).await
+}
+
+async fn full_app_on(db: TestDb) -> TestApp {
+    let app = TestApp::with_files_on(FILES, db).await;
     // A learner's investigation, a hint, an attempt, its override, a reveal, a gauntlet round.
     let learner = app.another_browser();
     learner.signed_in_as("lee", Role::Learner).await;
@@ -232,6 +239,50 @@ async fn an_import_of_a_bad_file_says_where_and_loads_nothing() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moving_from_sqlite_to_postgresql_keeps_every_row_and_the_portal_serves_it() {
+    // The steps of docs/operations.md: export the SQLite database, import into an empty
+    // PostgreSQL database, serve from it.
+    let old = full_app_on(TestDb::sqlite()).await;
+    let (file, counts) = export(&old.database_url());
+    let target = TestDb::postgres();
+    let loaded = transfer::import(&target.url, file.as_slice())
+        .await
+        .unwrap();
+    assert_eq!(loaded, counts, "rows per table");
+    let (again, moved) = export(&target.url);
+    assert_eq!(moved, counts);
+    assert_eq!(
+        rows(&file),
+        rows(&again),
+        "every row's contents, as SQLite had them"
+    );
+
+    // The portal on PostgreSQL: the learner signs in with their old password and finds their
+    // attempt; new rows are numbered after the imported ones.
+    let new = TestApp::with_files_on(FILES, target).await;
+    let signed = new.sign_in("lee", "lee-correct-horse").await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    let history = new.get("/attempts").await;
+    assert_eq!(history.status, StatusCode::OK);
+    assert!(history.body.contains("/attempts/"), "{}", history.body);
+    let before = new.store.count_attempts().await.unwrap();
+    let page = new.get(SCENARIO).await;
+    let csrf = TestApp::csrf_in(&page);
+    let answered = new
+        .post_form(
+            "/attempts",
+            &[
+                ("csrf", &csrf),
+                ("scenario", SLUG),
+                ("answer", "Roll back the HPA change."),
+            ],
+        )
+        .await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+    assert_eq!(new.store.count_attempts().await.unwrap(), before + 1);
+}
+
 #[tokio::test]
 async fn every_table_is_exported_or_deliberately_left_out() {
     let app = TestApp::fixtures().await;
@@ -242,12 +293,22 @@ async fn every_table_is_exported_or_deliberately_left_out() {
         (out, counts)
     };
     assert_eq!(counts.len(), transfer::TABLES.len());
-    let conn = sqlx::SqlitePool::connect(&url).await.unwrap();
-    let tables: Vec<String> =
+    let tables: Vec<String> = if app.store.is_postgres() {
+        let conn = sqlx::PgPool::connect(&url).await.unwrap();
+        sqlx::query_scalar(
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() \
+             ORDER BY tablename",
+        )
+        .fetch_all(&conn)
+        .await
+        .unwrap()
+    } else {
+        let conn = sqlx::SqlitePool::connect(&url).await.unwrap();
         sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             .fetch_all(&conn)
             .await
-            .unwrap();
+            .unwrap()
+    };
     for table in &tables {
         assert!(
             transfer::TABLES.contains(&table.as_str())

@@ -159,6 +159,16 @@ pub(in crate::store) async fn by_public_id(
         .await
 }
 
+pub(in crate::store) const BY_ID: &str = concat!(select_interviews!(), " WHERE i.id = $1");
+
+/// The interview with this row id.
+pub(in crate::store) async fn by_id(
+    db: impl Exec<'_>,
+    id: i64,
+) -> Result<Option<Interview>, sqlx::Error> {
+    sqlx::query_as(BY_ID).bind(id).fetch_optional(db).await
+}
+
 pub(in crate::store) const BY_TOKEN_HASH: &str =
     concat!(select_interviews!(), " WHERE i.candidate_token_hash = $1");
 
@@ -183,10 +193,18 @@ pub(in crate::store) const PAGE_OF_INTERVIEWER: &str = concat!(
 
 /// One page of everyone's interviews, as [`PAGE_OF_INTERVIEWER`]; it walks
 /// `interviews_by_start` in order.
-pub(in crate::store) const PAGE_OF_ALL: &str = concat!(
-    select_interviews!("CROSS JOIN"),
-    " WHERE (i.started_at, i.id) < ($1, $2) ORDER BY i.started_at DESC, i.id DESC LIMIT $3"
-);
+/// (PostgreSQL takes no `ON` after `CROSS JOIN`, and plans the join order itself.)
+pub(in crate::store) const PAGE_OF_ALL: &str = if super::POSTGRES {
+    concat!(
+        select_interviews!("JOIN"),
+        " WHERE (i.started_at, i.id) < ($1, $2) ORDER BY i.started_at DESC, i.id DESC LIMIT $3"
+    )
+} else {
+    concat!(
+        select_interviews!("CROSS JOIN"),
+        " WHERE (i.started_at, i.id) < ($1, $2) ORDER BY i.started_at DESC, i.id DESC LIMIT $3"
+    )
+};
 
 /// An interviewer's interviews, or everyone's, started before `before`, newest first, at most
 /// `limit`.

@@ -151,10 +151,10 @@ pub(in crate::store) async fn pending_penalty(
 /// every view): the commands, then the hints, each in order. `kind` is 0 for a command, 1 for
 /// a hint; a command's `text` is the command, a hint's its level. Sorted here, not in SQL: a
 /// compound query's ORDER BY would sort in a temporary B-tree what each index already orders.
-pub(in crate::store) const CURRENT_BOTH: &str = "SELECT 0 AS kind, id, command AS text, step, harm, \
-     0.0 AS cost, at FROM investigation_commands \
+pub(in crate::store) const CURRENT_BOTH: &str = "SELECT CAST(0 AS BIGINT) AS kind, id, command AS text, \
+     step, harm, CAST(0 AS DOUBLE PRECISION) AS cost, at FROM investigation_commands \
      WHERE learner = $1 AND scenario = $2 AND attempt IS NULL \
-     UNION ALL SELECT 1, id, level, step, NULL, cost, at FROM investigation_hints \
+     UNION ALL SELECT CAST(1 AS BIGINT), id, level, step, NULL, cost, at FROM investigation_hints \
      WHERE learner = $1 AND scenario = $2 AND attempt IS NULL";
 
 /// The learner's current commands and hints on the scenario, in one read.

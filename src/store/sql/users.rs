@@ -230,7 +230,11 @@ pub(in crate::store) async fn end_all_sessions(conn: &mut Conn) -> Result<(), sq
 pub(in crate::store) const SET_PASSWORD: &str =
     "UPDATE users SET password_hash = $1 WHERE name = $2 RETURNING id";
 pub(in crate::store) const END_OTHER_SESSIONS: &str =
-    "DELETE FROM sessions WHERE user_id = $1 AND token_hash IS NOT $2";
+    if super::POSTGRES {
+        "DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2"
+    } else {
+        "DELETE FROM sessions WHERE user_id = $1 AND token_hash IS NOT $2"
+    };
 /// Replaces the user's password hash and ends their sessions, all but `keep` (the one that
 /// changed it, if any). Part of the writer's transaction; `false` when there is no such user.
 pub(in crate::store) async fn set_password(

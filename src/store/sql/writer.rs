@@ -127,7 +127,9 @@ async fn run_job(job: &mut Job, conn: &mut Conn) -> Result<(), sqlx::Error> {
 
 /// Runs the writer until [`Job::Close`], or until every sender is dropped. Dropping `inbox`
 /// last tells [`mpsc::Sender::closed`] waiters that the connection is closed.
-pub(in crate::store) async fn run(mut conn: Conn, mut inbox: mpsc::Receiver<Job>) {
+/// `instance` names this process's store in the change notifications it sends other instances
+/// (PostgreSQL only), so that it can ignore its own.
+pub(in crate::store) async fn run(mut conn: Conn, mut inbox: mpsc::Receiver<Job>, instance: String) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut optimized = std::time::Instant::now();
     // Waits for one write, then takes whatever else is already queued.
@@ -135,7 +137,7 @@ pub(in crate::store) async fn run(mut conn: Conn, mut inbox: mpsc::Receiver<Job>
         let close_at = batch.iter().position(|job| matches!(job, Job::Close));
         // Writes queued after a close are dropped: their callers see `WriterGone`.
         let after_close = close_at.map(|at| batch.split_off(at));
-        commit(&mut conn, &mut batch).await;
+        commit(&mut conn, &mut batch, &instance).await;
         if after_close.is_some() {
             break;
         }
@@ -151,17 +153,17 @@ pub(in crate::store) async fn run(mut conn: Conn, mut inbox: mpsc::Receiver<Job>
 
 /// Commits the batch in one transaction and only then answers its callers. When that fails,
 /// commits its writes one by one, so one bad write does not fail the others.
-async fn commit(conn: &mut Conn, batch: &mut Vec<Job>) {
+async fn commit(conn: &mut Conn, batch: &mut Vec<Job>, instance: &str) {
     if batch.is_empty() {
         return;
     }
-    match transaction(conn, batch).await {
+    match transaction(conn, batch, instance).await {
         Ok(()) => batch.drain(..).for_each(Job::succeed),
         Err(err) if batch.len() > 1 => {
             let writes = batch.len();
             tracing::warn!(%err, writes, "a batch failed; committing its writes one by one");
             for mut job in batch.drain(..) {
-                match transaction(conn, std::slice::from_mut(&mut job)).await {
+                match transaction(conn, std::slice::from_mut(&mut job), instance).await {
                     Ok(()) => job.succeed(),
                     Err(err) => job.fail(err),
                 }
@@ -176,10 +178,20 @@ async fn commit(conn: &mut Conn, batch: &mut Vec<Job>) {
 }
 
 /// Runs the jobs in one transaction (`BEGIN IMMEDIATE` on SQLite); on error the transaction rolls back.
-async fn transaction(conn: &mut Conn, jobs: &mut [Job]) -> Result<(), sqlx::Error> {
+async fn transaction(
+    conn: &mut Conn,
+    jobs: &mut [Job],
+    instance: &str,
+) -> Result<(), sqlx::Error> {
     let mut tx = conn.begin_with(super::BEGIN).await?;
     for job in jobs.iter_mut() {
         run_job(job, &mut tx).await?;
+        // Other instances on the database hear of it when (and only if) it commits.
+        if super::POSTGRES
+            && let Some(change) = job.change()
+        {
+            super::notify(&mut tx, &change.payload(instance)).await?;
+        }
     }
     tx.commit().await
 }

@@ -294,6 +294,67 @@ pub fn notes_frames(graded: &Grade, notes: &str, at: Option<i64>) -> Vec<Frame> 
     ]
 }
 
+/// Passes what other instances sharing the PostgreSQL database stored to the live streams
+/// connected here: each event (read back by its sequence number; a stream drops what it has
+/// seen), the candidate's notes with the grader's suggestions, and after missed notifications
+/// every event of each interview followed here. Runs until the store's change channel closes.
+pub async fn follow_changes(
+    state: AppState,
+    mut changes: tokio::sync::broadcast::Receiver<crate::store::Change>,
+) {
+    use crate::store::Change;
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        let change = match changes.recv().await {
+            Ok(change) => change,
+            Err(RecvError::Lagged(_)) => Change::Resync,
+            Err(RecvError::Closed) => return,
+        };
+        if let Err(err) = follow(&state, change).await {
+            tracing::warn!(%err, "an interview change from another instance was not passed on");
+        }
+    }
+}
+
+async fn follow(state: &AppState, change: crate::store::Change) -> Result<(), AppError> {
+    use crate::store::Change;
+    let replay = |interview: i64, after: i64| async move {
+        for event in state.store.events(interview, after).await? {
+            state.live.publish(interview, live::stored(&event));
+        }
+        Ok::<_, AppError>(())
+    };
+    match change {
+        Change::Event { interview, seq } if state.live.listening(interview) => {
+            replay(interview, seq - 1).await?
+        }
+        Change::Notes { interview } if state.live.listening(interview) => {
+            let Some(found) = state.store.interview_by_id(interview).await? else {
+                return Ok(());
+            };
+            let content = state.content();
+            let notes = found.candidate_notes.clone();
+            let graded = state
+                .grader
+                .grade_interview(&content, found.kind, &found.scenario, notes)
+                .await?;
+            if let Some(grade) = graded {
+                let frames = notes_frames(&grade, &found.candidate_notes, found.candidate_notes_at);
+                for frame in frames {
+                    state.live.publish(interview, frame);
+                }
+            }
+        }
+        Change::Resync => {
+            for interview in state.live.interviews() {
+                replay(interview, 0).await?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// Records a happening (unless the interview has ended) and sends it to the live clients.
 pub(crate) async fn record(
     state: &AppState,
