@@ -80,6 +80,45 @@ impl TestApp {
         Self::with_site_on(site, settings, crate::database::TestDb::new()).await
     }
 
+    /// The fixture content over this database.
+    pub async fn fixtures_on(db: crate::database::TestDb) -> Self {
+        let site = firedrill::content::load(&fixtures()).unwrap();
+        Self::with_site_on(site, Settings::default(), db).await
+    }
+
+    /// A second firedrill instance on this app's database (PostgreSQL: several instances
+    /// behind a load balancer), serving the fixture content with its own store, caches and
+    /// live hub, and the same secret; a browser without cookies.
+    pub async fn another_instance(&self) -> Self {
+        let url = self.database_url();
+        let site = firedrill::content::load(&fixtures()).unwrap();
+        let store = Store::open(&url).await.unwrap();
+        let mut settings = Settings::default();
+        if store.is_postgres() {
+            settings.secret = firedrill::secrets::Source::File(crate::database::key_file_for(&url));
+        }
+        let state = AppState::new(site, store.clone(), settings).await.unwrap();
+        Self {
+            router: router(state.clone(), &repo("static")),
+            state,
+            store,
+            db: self.db.clone(),
+            cookies: std::sync::Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// This browser sent to another instance (as a load balancer may): its cookies, that
+    /// instance's router.
+    pub fn on(&self, instance: &TestApp) -> Self {
+        Self {
+            router: instance.router.clone(),
+            state: instance.state.clone(),
+            store: instance.store.clone(),
+            db: self.db.clone(),
+            cookies: std::sync::Mutex::new(self.cookies.lock().unwrap().clone()),
+        }
+    }
+
     /// Content made of `(path, markdown)` pairs over this database (which may hold data).
     pub async fn with_files_on(files: &[(&str, &str)], db: crate::database::TestDb) -> Self {
         Self::with_site_on(Site::of_texts(files), Settings::default(), db).await

@@ -21,7 +21,7 @@ async fn started(app: &TestApp) -> (String, String) {
     start(app, "Sam <script>").await
 }
 
-async fn start(app: &TestApp, candidate: &str) -> (String, String) {
+pub(crate) async fn start(app: &TestApp, candidate: &str) -> (String, String) {
     start_on(app, SLUG, candidate).await
 }
 
@@ -50,7 +50,12 @@ async fn start_on(app: &TestApp, slug: &str, candidate: &str) -> (String, String
     (console, page.body[at..at + end].to_owned())
 }
 
-async fn act(app: &TestApp, console: &str, action: &str, fields: &[(&str, &str)]) -> TestResponse {
+pub(crate) async fn act(
+    app: &TestApp,
+    console: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> TestResponse {
     let csrf = TestApp::csrf_in(&app.get(console).await);
     let mut all = vec![("csrf", csrf.as_str())];
     all.extend_from_slice(fields);
@@ -106,7 +111,7 @@ fn assert_no_answer_key(what: &str, body: &str) {
 }
 
 /// Reads a live stream until `done` holds for what arrived, or `wait` passes.
-async fn read_stream(
+pub(crate) async fn read_stream(
     response: axum::http::Response<Body>,
     wait: Duration,
     done: impl Fn(&str) -> bool,

@@ -21,6 +21,7 @@ mod grading_pool;
 mod helpers;
 mod hidden;
 mod hints;
+mod instances;
 mod interview_console;
 mod interviews;
 mod investigations;
