@@ -1,14 +1,17 @@
-//! The only place with SQL: opening and migrating the SQLite database, and typed queries.
+//! The only place with SQL: opening and migrating the database (SQLite, or PostgreSQL for several
+//! instances), and typed queries.
 //!
-//! Reads run on a small pool of read-only connections. Every write goes to one writer task
-//! (`writer.rs`) that owns the only writing connection: it commits whatever writes are queued
-//! in one transaction (group commit) and answers each caller only after `COMMIT`, with
-//! `synchronous = FULL`, so an acknowledged write survives a crash or power loss. With one
+//! Reads run on a small pool of read connections. Every write goes to one writer task
+//! (`sql/writer.rs`) that owns the only writing connection of this process: it commits whatever
+//! writes are queued in one transaction (group commit) and answers each caller only after
+//! `COMMIT` (SQLite: `synchronous = FULL`; PostgreSQL: `synchronous_commit` as the server has
+//! it, `on` by default), so an acknowledged write survives a crash or power loss. With one
 //! writer, concurrent writes never fail with "database is locked".
 //!
-//! Queries bind `$N` parameters and use no SQLite-only functions, so their SQL would carry over
-//! to PostgreSQL; the migrations, the pragmas and the connection types would not. Timestamps
-//! are unix milliseconds from the caller.
+//! The queries in `sql/` bind `$N` parameters and read unix milliseconds from the caller; the
+//! same files are compiled once for each backend (modules `sqlite` and `pg` below), and the
+//! few statements that differ choose by `POSTGRES`. Several instances may share a PostgreSQL
+//! database: each tells the others what they must know (`changes.rs`, `postgres.rs`).
 
 mod changes;
 mod connect;
