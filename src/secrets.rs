@@ -101,7 +101,9 @@ impl Source {
             Source::BesideDatabase => match database {
                 Some(db) => Ok(Some(beside(db))),
                 None => bail!(
-                    "this database has no file to keep a key file beside; set FIREDRILL_SECRET"
+                    "a PostgreSQL database has no file to keep a key file beside: give every \
+                     instance the same secret, in FIREDRILL_SECRET or in a key file named by \
+                     --secret-file (FIREDRILL_SECRET_FILE)"
                 ),
             },
         }
@@ -293,9 +295,7 @@ pub async fn load(store: &Store, source: &Source) -> anyhow::Result<Keys> {
             (secret.clone(), None)
         }
         _ => {
-            let path = source
-                .key_file(Some(store.file()))?
-                .expect("a key-file source");
+            let path = source.key_file(store.file())?.expect("a key-file source");
             let (file, legacy_kept) = key_file_with(&path, legacy.as_deref())?;
             (file.secret, legacy_kept)
         }
@@ -347,7 +347,7 @@ fn key_file_with(path: &Path, legacy: Option<&[u8]>) -> anyhow::Result<(KeyFile,
 /// Replaces the secret in the key file with a new one, signs everyone out and renews every
 /// candidate link. A running server keeps the old keys until it restarts.
 pub async fn rotate(store: &Store, source: &Source) -> anyhow::Result<PathBuf> {
-    let Some(path) = source.key_file(Some(store.file()))? else {
+    let Some(path) = source.key_file(store.file())? else {
         bail!(
             "the secret comes from FIREDRILL_SECRET: set a new value there and restart the server, which then signs everyone out and renews candidate links"
         );

@@ -1,20 +1,30 @@
-//! The store against a real SQLite file in a fresh temporary directory per test.
+//! The store against a real database per test: a SQLite file in a fresh temporary directory,
+//! or with `FIREDRILL_TEST_BACKEND=postgres` a fresh PostgreSQL database (see
+//! `tests/support/database.rs`). Tests of SQLite's own behaviour (files, pragmas, its
+//! migrations) use SQLite on both runs.
 
+#[path = "support/database.rs"]
+mod database;
+
+use database::TestDb;
 use firedrill::secrets::{self, Source};
 use firedrill::store::{NewAttempt, NewOverride, Position, Store, StoreError};
-use tempfile::TempDir;
 
 const SCENARIO: &str = "scenarios/gitops-drift-causing-outage";
 
-/// A store on a new database file; keep the directory alive as long as the store.
-async fn fresh() -> (TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&url(&dir)).await.unwrap();
-    (dir, store)
+/// A store on a new database of the backend under test; keep the `TestDb` alive as long as
+/// the store.
+async fn fresh() -> (TestDb, Store) {
+    let db = TestDb::new();
+    let store = Store::open(&db.url).await.unwrap();
+    (db, store)
 }
 
-fn url(dir: &TempDir) -> String {
-    format!("sqlite://{}", dir.path().join("firedrill.db").display())
+/// A store on a new SQLite file, whatever the backend under test.
+async fn fresh_sqlite() -> (TestDb, Store) {
+    let db = TestDb::sqlite();
+    let store = Store::open(&db.url).await.unwrap();
+    (db, store)
 }
 
 fn attempt(learner: &str, scenario: &str, submitted_at: i64) -> NewAttempt {
@@ -447,7 +457,7 @@ async fn reveal_is_recorded_once() {
 
 #[tokio::test]
 async fn the_secret_survives_reopening_in_its_key_file_and_not_in_the_database() {
-    let (dir, store) = fresh().await;
+    let (dir, store) = fresh_sqlite().await;
     let source = Source::default();
     let keys = secrets::load(&store, &source).await.unwrap();
     let token = keys.candidate_token("abc");
@@ -457,12 +467,12 @@ async fn the_secret_survives_reopening_in_its_key_file_and_not_in_the_database()
         .unwrap();
     store.close().await;
 
-    let reopened = Store::open(&url(&dir)).await.unwrap();
+    let reopened = Store::open(&dir.url).await.unwrap();
     let again = secrets::load(&reopened, &source).await.unwrap();
     assert_eq!(again.candidate_token("abc"), token);
     reopened.close().await;
 
-    let key_file = dir.path().join("firedrill.db.key");
+    let key_file = dir.dir.path().join("test.db.key");
     let text = std::fs::read_to_string(&key_file).unwrap();
     let secret = text
         .lines()
@@ -472,7 +482,7 @@ async fn the_secret_survives_reopening_in_its_key_file_and_not_in_the_database()
         .step_by(2)
         .map(|i| u8::from_str_radix(&secret[i..i + 2], 16).unwrap())
         .collect();
-    for entry in std::fs::read_dir(dir.path()).unwrap() {
+    for entry in std::fs::read_dir(dir.dir.path()).unwrap() {
         let path = entry.unwrap().path();
         if path == key_file {
             continue;
@@ -494,28 +504,23 @@ async fn the_database_its_side_files_and_the_key_file_are_owner_only() {
     use std::os::unix::fs::PermissionsExt as _;
     let mode =
         |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
-    let (dir, store) = fresh().await;
+    let (dir, store) = fresh_sqlite().await;
     secrets::load(&store, &Source::default()).await.unwrap();
     store
         .submit_attempt(attempt("ada", SCENARIO, 1))
         .await
         .unwrap();
-    for name in [
-        "firedrill.db",
-        "firedrill.db-wal",
-        "firedrill.db-shm",
-        "firedrill.db.key",
-    ] {
-        let path = dir.path().join(name);
+    for name in ["test.db", "test.db-wal", "test.db-shm", "test.db.key"] {
+        let path = dir.dir.path().join(name);
         assert!(path.exists(), "{name} exists while the store is open");
         assert_eq!(mode(&path), 0o600, "{name}");
     }
     store.close().await;
 
     // A database made world-readable by an older version is made owner-only on opening.
-    let db = dir.path().join("firedrill.db");
+    let db = dir.dir.path().join("test.db");
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let reopened = Store::open(&url(&dir)).await.unwrap();
+    let reopened = Store::open(&dir.url).await.unwrap();
     assert_eq!(mode(&db), 0o600);
     reopened.close().await;
 }
@@ -529,7 +534,7 @@ async fn reopening_keeps_attempts() {
         .unwrap();
     store.close().await;
 
-    let reopened = Store::open(&url(&dir)).await.unwrap();
+    let reopened = Store::open(&dir.url).await.unwrap();
     assert_eq!(reopened.count_attempts().await.unwrap(), 1);
     assert!(
         reopened
@@ -552,8 +557,18 @@ async fn writes_after_close_fail_with_writer_gone() {
 }
 
 #[tokio::test]
+async fn postgres_commits_wait_for_the_log_flush() {
+    let db = TestDb::postgres();
+    let store = Store::open(&db.url).await.unwrap();
+    let (settings, synchronous, foreign_keys) = store.pragmas().await.unwrap();
+    assert_eq!(settings, "synchronous_commit=on");
+    assert_eq!(synchronous, 2);
+    assert_eq!(foreign_keys, 1);
+}
+
+#[tokio::test]
 async fn pragmas_are_wal_full_and_foreign_keys() {
-    let (_dir, store) = fresh().await;
+    let (_dir, store) = fresh_sqlite().await;
     let (journal_mode, synchronous, foreign_keys) = store.pragmas().await.unwrap();
     assert_eq!(journal_mode, "wal");
     assert_eq!(synchronous, 2, "2 is FULL");
@@ -563,7 +578,7 @@ async fn pragmas_are_wal_full_and_foreign_keys() {
 #[tokio::test]
 async fn opening_a_database_gives_the_query_planner_statistics_it_lacks() {
     use sqlx::Connection as _;
-    let (dir, store) = fresh().await;
+    let (dir, store) = fresh_sqlite().await;
     for i in 0..300 {
         let learner = format!("learner-{}", i % 40);
         store
@@ -573,7 +588,7 @@ async fn opening_a_database_gives_the_query_planner_statistics_it_lacks() {
     }
     store.close().await;
     let stats = || async {
-        let path = dir.path().join("firedrill.db");
+        let path = dir.dir.path().join("test.db");
         let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
             .await
             .unwrap();
@@ -595,7 +610,7 @@ async fn opening_a_database_gives_the_query_planner_statistics_it_lacks() {
         0,
         "nothing has analysed the new database yet"
     );
-    let reopened = Store::open(&url(&dir)).await.unwrap();
+    let reopened = Store::open(&dir.url).await.unwrap();
     reopened.close().await;
     assert!(
         stats().await > 0,
@@ -773,7 +788,7 @@ async fn the_running_figures_equal_a_recount_after_attempts_overrides_and_rescor
 #[tokio::test]
 async fn figures_from_before_the_migration_are_counted_when_it_runs() {
     use sqlx::Connection as _;
-    let (dir, store) = fresh().await;
+    let (dir, store) = fresh_sqlite().await;
     let rubric = two_item_rubric(
         "Rotate or cap the write-ahead log archive so it cannot fill the disk again",
     );
@@ -786,7 +801,7 @@ async fn figures_from_before_the_migration_are_counted_when_it_runs() {
     let before = assert_figures_match_a_recount(&store, &rubric.scenario).await;
     store.close().await;
     // Undo the migration as an older build left the database, then open it again.
-    let path = dir.path().join("firedrill.db");
+    let path = dir.dir.path().join("test.db");
     let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
         .await
         .unwrap();
@@ -799,7 +814,7 @@ async fn figures_from_before_the_migration_are_counted_when_it_runs() {
         sqlx::query(sql).execute(&mut conn).await.unwrap();
     }
     conn.close().await.unwrap();
-    let reopened = Store::open(&url(&dir)).await.unwrap();
+    let reopened = Store::open(&dir.url).await.unwrap();
     let after = assert_figures_match_a_recount(&reopened, &rubric.scenario).await;
     assert_eq!(before, after);
     assert_eq!(after.attempts, 4);

@@ -14,7 +14,7 @@ use sqlx::{ConnectOptions as _, SqliteConnection};
 /// Read connections; SQLite in WAL mode lets them read while the writer commits.
 const READERS: u32 = 4;
 
-pub(super) static MIGRATOR: Migrator = sqlx::migrate!();
+pub(super) static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
 
 /// Whether a missing database may be made: `serve` and `user add` make one, commands that only
 /// work on what is stored (`rescore`, `user list`, `secret rotate`) refuse to.
@@ -24,9 +24,21 @@ pub enum Missing {
     Refuse,
 }
 
-/// Checks the URL's scheme: `sqlite:` (or a plain file path) is what this store opens; anything
-/// else gets an error naming the schemes it takes.
+/// The database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Checks the URL's scheme: `sqlite:` (or a plain file path) and `postgres:` (`postgresql:`)
+/// are what the store opens; anything else gets an error naming the schemes it takes.
 pub fn check_scheme(url: &str) -> anyhow::Result<()> {
+    backend(url).map(drop)
+}
+
+/// The backend the URL's scheme names.
+pub fn backend(url: &str) -> anyhow::Result<Backend> {
     let scheme = url
         .split_once(':')
         .map(|(s, _)| s.to_ascii_lowercase())
@@ -38,14 +50,12 @@ pub fn check_scheme(url: &str) -> anyhow::Result<()> {
         // `C:\data\x.db` is a path, not a scheme.
         .filter(|s| s.len() > 1);
     match scheme.as_deref() {
-        None | Some("sqlite") => Ok(()),
-        Some("postgres" | "postgresql") => anyhow::bail!(
-            "this build of firedrill stores its data in SQLite only; \
-             use a `sqlite://` URL (PostgreSQL is not supported yet)"
-        ),
+        None | Some("sqlite") => Ok(Backend::Sqlite),
+        Some("postgres" | "postgresql") => Ok(Backend::Postgres),
         Some(other) => anyhow::bail!(
             "unsupported database scheme `{other}:`; firedrill takes a SQLite URL such \
-             as `sqlite://firedrill.db` (or `sqlite:///var/lib/firedrill/firedrill.db`)"
+             as `sqlite://firedrill.db` (or `sqlite:///var/lib/firedrill/firedrill.db`) or a \
+             PostgreSQL one such as `postgres://firedrill@db.internal/firedrill`"
         ),
     }
 }

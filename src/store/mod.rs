@@ -10,31 +10,85 @@
 //! to PostgreSQL; the migrations, the pragmas and the connection types would not. Timestamps
 //! are unix milliseconds from the caller.
 
-mod attempts;
 mod connect;
-mod figures;
-mod gauntlets;
 mod idle_cache;
-mod interviews;
-mod investigations;
+mod jobs;
 mod known;
 mod model;
-mod overrides;
 #[cfg(test)]
 mod plans;
-pub mod transfer;
-use crate::random;
-mod reveals;
+mod postgres;
 mod session_cache;
-mod settings;
-mod users;
-mod writer;
+pub mod transfer;
 
-use sqlx::sqlite::SqlitePool;
+use crate::random;
 use tokio::sync::mpsc;
 
-pub use attempts::after_hints;
+/// Declares the query modules of `sql/` in a backend's module, where `Db`, `Conn`, `Exec`,
+/// `Pool` and the few backend-specific items they use are that backend's: the same source is
+/// compiled once for SQLite and once for PostgreSQL, with no dynamic dispatch in either.
+macro_rules! query_modules {
+    () => {
+        pub(super) mod attempts;
+        pub(super) mod figures;
+        pub(super) mod gauntlets;
+        pub(super) mod interviews;
+        pub(super) mod investigations;
+        pub(super) mod overrides;
+        pub(super) mod reveals;
+        pub(super) mod settings;
+        pub(super) mod users;
+        pub(super) mod writer;
+    };
+}
+
+/// The queries, for SQLite.
+#[path = "sql"]
+mod sqlite {
+    use super::model;
+
+    pub(super) use sqlx::SqliteConnection as Conn;
+    pub(super) use sqlx::SqliteExecutor as Exec;
+    pub(super) type Pool = sqlx::SqlitePool;
+    /// Whether these are PostgreSQL's queries (the few that differ say so).
+    pub(super) const POSTGRES: bool = false;
+    /// A write transaction takes the write lock at once: no upgrade that could fail later.
+    const BEGIN: &str = "BEGIN IMMEDIATE";
+
+    async fn pragmas(conn: &mut Conn) -> Result<(String, i64, i64), sqlx::Error> {
+        super::connect::pragmas(conn).await
+    }
+
+    async fn optimize(conn: &mut Conn) {
+        super::connect::optimize(conn, "PRAGMA optimize").await
+    }
+
+    query_modules!();
+}
+
+/// The queries, for PostgreSQL.
+#[path = "sql"]
+mod pg {
+    use super::model;
+
+    pub(super) use sqlx::PgConnection as Conn;
+    pub(super) use sqlx::PgExecutor as Exec;
+    pub(super) type Pool = sqlx::PgPool;
+    pub(super) const POSTGRES: bool = true;
+    const BEGIN: &str = "BEGIN";
+
+    async fn pragmas(conn: &mut Conn) -> Result<(String, i64, i64), sqlx::Error> {
+        super::postgres::settings(conn).await
+    }
+
+    /// PostgreSQL's autovacuum keeps the planner's statistics.
+    async fn optimize(_conn: &mut Conn) {}
+
+    query_modules!();
+}
+
 pub use connect::check_scheme;
+use jobs::{Job, OverrideOf, Reveal, Submission, Task};
 pub use model::{
     Attempt, AttemptSummary, Event, Figures, GauntletRun, HintLevel, Interview, InterviewKind,
     ItemFigures, NewAttempt, NewCommand, NewEvent, NewHint, NewInterview, NewOverride,
@@ -43,8 +97,8 @@ pub use model::{
     ToRegrade, TypedCommand, User, UserSession, VerdictCounts,
 };
 pub use session_cache::FRESH_FOR as SESSION_FRESH_FOR;
-pub use users::learner_key;
-use writer::{Job, OverrideOf, Reveal, Submission, Task};
+pub use sqlite::attempts::after_hints;
+pub use sqlite::users::learner_key;
 
 /// The `settings` key under which databases from before key files kept the cookie key.
 const LEGACY_COOKIE_KEY: &str = "cookie_key";
@@ -63,17 +117,58 @@ pub enum StoreError {
     WriterGone,
 }
 
+/// Runs a read query of `sql/` on the read pool, with the backend's own compiled queries.
+macro_rules! read {
+    ($self:ident, $module:ident :: $f:ident ( $($arg:expr),* $(,)? )) => {
+        match &$self.readers {
+            Readers::Sqlite(db) => sqlite::$module::$f(db, $($arg),*).await,
+            Readers::Postgres(db) => pg::$module::$f(db, $($arg),*).await,
+        }
+    };
+}
+
+/// The read connections, of whichever database the store opened.
+#[derive(Clone, Debug)]
+enum Readers {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+impl Readers {
+    async fn close(&self) {
+        match self {
+            Readers::Sqlite(pool) => pool.close().await,
+            Readers::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    /// Connections open, and of those idle.
+    fn sizes(&self) -> (usize, usize) {
+        match self {
+            Readers::Sqlite(pool) => (pool.size() as usize, pool.num_idle()),
+            Readers::Postgres(pool) => (pool.size() as usize, pool.num_idle()),
+        }
+    }
+
+    async fn ping(&self) -> Result<(), sqlx::Error> {
+        match self {
+            Readers::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
+            Readers::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
+        }
+    }
+}
+
 /// The database: a pool of read connections and a handle to the writer task. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
-    readers: SqlitePool,
+    readers: Readers,
     writer: mpsc::Sender<Job>,
     known: std::sync::Arc<known::Known>,
     sessions: std::sync::Arc<session_cache::SessionCache>,
     /// Learners known, for a moment, to have no investigation under way on a scenario.
     idle: std::sync::Arc<idle_cache::IdleCache>,
-    /// The database file.
-    file: std::path::PathBuf,
+    /// The SQLite database file; `None` for PostgreSQL.
+    file: Option<std::path::PathBuf>,
     /// Time from queueing a write to its outcome.
     write_seconds: prometheus_client::metrics::histogram::Histogram,
 }
@@ -87,29 +182,42 @@ pub struct PoolFigures {
 }
 
 impl Store {
-    /// Opens the SQLite database at `url` (like `sqlite://firedrill.db`), creating the file
-    /// when missing, migrates it and starts the writer task. Needs a tokio runtime; an
-    /// in-memory database does not work, as each connection would see its own.
+    /// Opens the database at `url`: SQLite (`sqlite://firedrill.db`, or a plain path), the
+    /// file made when missing, or PostgreSQL (`postgres://user@host/db`), the database made
+    /// when missing and the role may. Migrates it and starts the writer task. Needs a tokio
+    /// runtime; an in-memory SQLite database does not work, as each connection would see its
+    /// own.
     pub async fn open(url: &str) -> anyhow::Result<Store> {
         Self::open_with(url, connect::Missing::Create).await
     }
 
     /// Opens a database that must exist already (for commands that work on what is stored): a
-    /// mistyped path is an error, never a new empty database.
+    /// mistyped path or database name is an error, never a new empty database.
     pub async fn open_existing(url: &str) -> anyhow::Result<Store> {
         Self::open_with(url, connect::Missing::Refuse).await
     }
 
     async fn open_with(url: &str, missing: connect::Missing) -> anyhow::Result<Store> {
-        let options = connect::options(url, missing)?;
-        let file = options.get_filename().to_owned();
-        connect::owner_only(&file)?;
-        let conn = connect::writer(&options).await?;
-        // Again, for any file SQLite made itself; still before any secret is written.
-        connect::owner_only(&file)?;
-        let readers = connect::readers(&options).await?;
-        let (writer, inbox) = mpsc::channel(writer::QUEUE);
-        tokio::spawn(writer::run(conn, inbox));
+        let (readers, writer, file) = match connect::backend(url)? {
+            connect::Backend::Sqlite => {
+                let options = connect::options(url, missing)?;
+                let file = options.get_filename().to_owned();
+                connect::owner_only(&file)?;
+                let conn = connect::writer(&options).await?;
+                // Again, for any file SQLite made itself; still before any secret is written.
+                connect::owner_only(&file)?;
+                let readers = connect::readers(&options).await?;
+                let (writer, inbox) = mpsc::channel(jobs::QUEUE);
+                tokio::spawn(sqlite::writer::run(conn, inbox));
+                (Readers::Sqlite(readers), writer, Some(file))
+            }
+            connect::Backend::Postgres => {
+                let (conn, readers) = postgres::open(url, missing).await?;
+                let (writer, inbox) = mpsc::channel(jobs::QUEUE);
+                tokio::spawn(pg::writer::run(conn, inbox));
+                (Readers::Postgres(readers), writer, None)
+            }
+        };
         Ok(Store {
             readers,
             writer,
@@ -124,24 +232,30 @@ impl Store {
         })
     }
 
-    /// The database file (its key file, WAL and shared memory sit beside it).
-    pub fn file(&self) -> &std::path::Path {
-        &self.file
+    /// The SQLite database file (its key file, WAL and shared memory sit beside it); `None`
+    /// for PostgreSQL.
+    pub fn file(&self) -> Option<&std::path::Path> {
+        self.file.as_deref()
+    }
+
+    /// Whether the data is in PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.readers, Readers::Postgres(_))
     }
 
     /// The cookie key a database from before key files holds in its `settings`, if any.
     pub async fn legacy_cookie_key(&self) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(settings::get(&self.readers, LEGACY_COOKIE_KEY).await?)
+        Ok(read!(self, settings::get(LEGACY_COOKIE_KEY))?)
     }
 
     /// The fingerprint of the secret this database's candidate links were made under.
     pub async fn secret_fingerprint(&self) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(settings::get(&self.readers, SECRET_FINGERPRINT).await?)
+        Ok(read!(self, settings::get(SECRET_FINGERPRINT))?)
     }
 
     /// Every interview's public id.
     pub async fn interview_public_ids(&self) -> Result<Vec<String>, StoreError> {
-        Ok(interviews::public_ids(&self.readers).await?)
+        Ok(read!(self, interviews::public_ids())?)
     }
 
     /// Applies a new secret (see [`SecretChange`]) in one transaction.
@@ -173,7 +287,7 @@ impl Store {
         public_id: &str,
         learner: &str,
     ) -> Result<Option<Attempt>, StoreError> {
-        Ok(attempts::find(&self.readers, public_id, learner).await?)
+        Ok(read!(self, attempts::find(public_id, learner))?)
     }
 
     /// The learner's attempts before `before` ([`Position::NEWEST`] for the newest), newest
@@ -184,13 +298,13 @@ impl Store {
         before: Position,
         limit: u32,
     ) -> Result<Vec<AttemptSummary>, StoreError> {
-        Ok(attempts::of_learner(&self.readers, learner, before, limit).await?)
+        Ok(read!(self, attempts::of_learner(learner, before, limit))?)
     }
 
     /// The learner's best score on each scenario they answered (by slug): at most one row per
     /// scenario, however many attempts.
     pub async fn best_scores(&self, learner: &str) -> Result<Vec<(String, f64)>, StoreError> {
-        Ok(attempts::best_of_learner(&self.readers, learner).await?)
+        Ok(read!(self, attempts::best_of_learner(learner))?)
     }
 
     /// Records, or replaces, the override of one rubric item of the learner's attempt and
@@ -216,19 +330,19 @@ impl Store {
 
     /// The overrides of the attempt with this row id, by rubric item id.
     pub async fn overrides(&self, attempt_id: i64) -> Result<Vec<Override>, StoreError> {
-        Ok(overrides::of_attempt(&self.readers, attempt_id).await?)
+        Ok(read!(self, overrides::of_attempt(attempt_id))?)
     }
 
     /// The scenario's running statistics: a few rows, whatever the number of attempts.
     pub async fn figures(&self, scenario: &str) -> Result<Figures, StoreError> {
-        Ok(figures::of_scenario(&self.readers, scenario).await?)
+        Ok(read!(self, figures::of_scenario(scenario))?)
     }
 
     /// The scenario's statistics counted again from every stored attempt and override; reads
     /// them all, so only for tests and checks. Equal to [`Store::figures`], the score sum to
     /// within rounding.
     pub async fn recount_figures(&self, scenario: &str) -> Result<Figures, StoreError> {
-        Ok(figures::recount(&self.readers, scenario).await?)
+        Ok(read!(self, figures::recount(scenario))?)
     }
 
     /// The scenario's newest attempts, newest first, at most `limit`, without who wrote them.
@@ -237,7 +351,7 @@ impl Store {
         scenario: &str,
         limit: u32,
     ) -> Result<Vec<RecentAttempt>, StoreError> {
-        Ok(attempts::newest(&self.readers, scenario, limit).await?)
+        Ok(read!(self, attempts::newest(scenario, limit))?)
     }
 
     /// Records that the learner revealed the scenario's expected answers; idempotent, keeping
@@ -275,7 +389,7 @@ impl Store {
         learner: &str,
         scenario: &str,
     ) -> Result<Vec<TypedCommand>, StoreError> {
-        Ok(investigations::current(&self.readers, learner, scenario).await?)
+        Ok(read!(self, investigations::current(learner, scenario))?)
     }
 
     /// Records a hint the learner took on a scenario's console (once per step and level).
@@ -298,7 +412,7 @@ impl Store {
             Ok(()) => return Ok((Vec::new(), Vec::new())),
             Err(ticket) => ticket,
         };
-        let (typed, taken) = investigations::current_both(&self.readers, learner, scenario).await?;
+        let (typed, taken) = read!(self, investigations::current_both(learner, scenario))?;
         if typed.is_empty() && taken.is_empty() {
             self.idle.empty(learner, scenario, ticket);
         }
@@ -307,7 +421,7 @@ impl Store {
 
     /// The hints an attempt claimed when it was submitted.
     pub async fn attempt_hints(&self, attempt: i64) -> Result<Vec<TakenHint>, StoreError> {
-        Ok(investigations::hints_of_attempt(&self.readers, attempt).await?)
+        Ok(read!(self, investigations::hints_of_attempt(attempt))?)
     }
 
     /// The investigation an attempt claimed when it was submitted.
@@ -315,7 +429,7 @@ impl Store {
         &self,
         attempt: i64,
     ) -> Result<Vec<TypedCommand>, StoreError> {
-        Ok(investigations::of_attempt(&self.readers, attempt).await?)
+        Ok(read!(self, investigations::of_attempt(attempt))?)
     }
 
     /// The learner's latest run of a gauntlet, with its answers in round order.
@@ -324,7 +438,7 @@ impl Store {
         learner: &str,
         gauntlet: &str,
     ) -> Result<Option<GauntletRun>, StoreError> {
-        Ok(gauntlets::latest(&self.readers, learner, gauntlet).await?)
+        Ok(read!(self, gauntlets::latest(learner, gauntlet))?)
     }
 
     /// Stores the answer to the next round of the learner's run (opening a run for a first
@@ -349,7 +463,7 @@ impl Store {
 
     /// Whether the learner has revealed the scenario's expected answers.
     pub async fn revealed(&self, learner: &str, scenario: &str) -> Result<bool, StoreError> {
-        Ok(reveals::exists(&self.readers, learner, scenario).await?)
+        Ok(read!(self, reveals::exists(learner, scenario))?)
     }
 
     /// Whether the learner has answered the scenario, and whether its answers are open to
@@ -363,7 +477,7 @@ impl Store {
         if self.known.get(learner, scenario) & known::ANSWERED != 0 {
             return Ok((true, true));
         }
-        let (answered, open) = reveals::progress(&self.readers, learner, scenario).await?;
+        let (answered, open) = read!(self, reveals::progress(learner, scenario))?;
         let fact = match (answered, open) {
             (true, _) => known::ANSWERED | known::REVEALED,
             (false, true) => known::REVEALED,
@@ -375,7 +489,7 @@ impl Store {
 
     /// Whether the learner has any attempt at the scenario.
     pub async fn has_attempted(&self, learner: &str, scenario: &str) -> Result<bool, StoreError> {
-        Ok(attempts::exists_for(&self.readers, learner, scenario).await?)
+        Ok(read!(self, attempts::exists_for(learner, scenario))?)
     }
 
     /// The rubric versions the scenario has had other than `current`.
@@ -384,12 +498,12 @@ impl Store {
         scenario: &str,
         current: &str,
     ) -> Result<Vec<String>, StoreError> {
-        Ok(attempts::other_versions(&self.readers, scenario, current).await?)
+        Ok(read!(self, attempts::other_versions(scenario, current))?)
     }
 
     /// How many of the scenario's attempts were graded against this rubric version.
     pub async fn count_graded_by(&self, scenario: &str, version: &str) -> Result<i64, StoreError> {
-        Ok(attempts::count_graded_by(&self.readers, scenario, version).await?)
+        Ok(read!(self, attempts::count_graded_by(scenario, version))?)
     }
 
     /// The scenario's attempts graded against this rubric version with a row id above `after`,
@@ -401,7 +515,10 @@ impl Store {
         after: i64,
         limit: u32,
     ) -> Result<Vec<ToRegrade>, StoreError> {
-        Ok(attempts::graded_by(&self.readers, scenario, version, after, limit).await?)
+        Ok(read!(
+            self,
+            attempts::graded_by(scenario, version, after, limit)
+        )?)
     }
 
     /// Stores attempts' new grades with the rubric version they came from, in one transaction.
@@ -416,18 +533,18 @@ impl Store {
 
     /// The account with this name (compared without case).
     pub async fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
-        Ok(users::by_name(&self.readers, name).await?)
+        Ok(read!(self, users::by_name(name))?)
     }
 
     /// Every account, by name.
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
-        Ok(users::all(&self.readers).await?)
+        Ok(read!(self, users::all())?)
     }
 
     /// One page of users by name: at most `limit`, the first after `after` (compared without
     /// case; `""` for the first page). A stable cursor: new accounts never shift a page.
     pub async fn users_after(&self, after: &str, limit: u32) -> Result<Vec<User>, StoreError> {
-        Ok(users::page(&self.readers, after, limit).await?)
+        Ok(read!(self, users::page(after, limit))?)
     }
 
     /// Gives the named user a role; refused when it would leave no admin.
@@ -475,7 +592,7 @@ impl Store {
             Ok(session) => return Ok(Some(session)),
             Err(ticket) => ticket,
         };
-        let session = users::session(&self.readers, token_hash).await?;
+        let session = read!(self, users::session(token_hash))?;
         if let Some(session) = &session {
             self.sessions.put(token_hash, session.clone(), ticket);
         }
@@ -484,7 +601,7 @@ impl Store {
 
     /// The user's sessions, most recently used first, however old: expiry is the caller's rule.
     pub async fn sessions_of(&self, user_id: i64) -> Result<Vec<UserSession>, StoreError> {
-        Ok(users::sessions_of(&self.readers, user_id).await?)
+        Ok(read!(self, users::sessions_of(user_id))?)
     }
 
     /// Records that the session was used at `at` (for idle expiry).
@@ -504,7 +621,7 @@ impl Store {
 
     /// Per scenario: its attempts and their mean score.
     pub async fn attempts_per_scenario(&self) -> Result<Vec<(String, i64, f64)>, StoreError> {
-        Ok(figures::per_scenario(&self.readers).await?)
+        Ok(read!(self, figures::per_scenario())?)
     }
 
     /// Starts an interview under a fresh random public id, with its `started` event (whose
@@ -557,12 +674,12 @@ impl Store {
 
     /// The interview with this public id.
     pub async fn interview(&self, public_id: &str) -> Result<Option<Interview>, StoreError> {
-        Ok(interviews::by_public_id(&self.readers, public_id).await?)
+        Ok(read!(self, interviews::by_public_id(public_id))?)
     }
 
     /// The interview whose candidate token has this SHA-256.
     pub async fn interview_by_token(&self, hash: &[u8]) -> Result<Option<Interview>, StoreError> {
-        Ok(interviews::by_token_hash(&self.readers, hash).await?)
+        Ok(read!(self, interviews::by_token_hash(hash))?)
     }
 
     /// An interviewer's interviews (everyone's with `None`) started before `before`
@@ -573,22 +690,22 @@ impl Store {
         before: Position,
         limit: u32,
     ) -> Result<Vec<Interview>, StoreError> {
-        Ok(interviews::list(&self.readers, interviewer, before, limit).await?)
+        Ok(read!(self, interviews::list(interviewer, before, limit))?)
     }
 
     /// The interview's events after sequence number `after`, in order.
     pub async fn events(&self, interview_id: i64, after: i64) -> Result<Vec<Event>, StoreError> {
-        Ok(interviews::events(&self.readers, interview_id, after).await?)
+        Ok(read!(self, interviews::events(interview_id, after))?)
     }
 
     /// How many interview events are stored (for the durability check).
     pub async fn count_events(&self) -> Result<i64, StoreError> {
-        Ok(interviews::count_events(&self.readers).await?)
+        Ok(read!(self, interviews::count_events())?)
     }
 
     /// How many attempts are stored (for tests and the durability check).
     pub async fn count_attempts(&self) -> Result<i64, StoreError> {
-        Ok(attempts::count(&self.readers).await?)
+        Ok(read!(self, attempts::count())?)
     }
 
     /// Waits for the writes queued so far to commit, then closes the writer and the read
@@ -606,7 +723,7 @@ impl Store {
         if self.writer.is_closed() {
             return Err(StoreError::WriterGone);
         }
-        sqlx::query("SELECT 1").execute(&self.readers).await?;
+        self.readers.ping().await?;
         Ok(())
     }
 
@@ -618,8 +735,7 @@ impl Store {
 
     /// The read pool's connections in use and idle, and the writes waiting for the writer.
     pub fn pool_figures(&self) -> PoolFigures {
-        let open = self.readers.size() as usize;
-        let idle = self.readers.num_idle();
+        let (open, idle) = self.readers.sizes();
         PoolFigures {
             readers_in_use: open.saturating_sub(idle),
             readers_idle: idle,

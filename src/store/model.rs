@@ -587,3 +587,18 @@ impl TakenHint {
         }
     }
 }
+
+impl VerdictCounts {
+    /// `n` of this verdict (by its stored name) and none of the others.
+    pub(super) fn one(verdict: &str, n: i64) -> Self {
+        let mut counts = VerdictCounts::default();
+        match verdict {
+            "covered" => counts.covered = n,
+            "partial" => counts.partial = n,
+            "missed" => counts.missed = n,
+            "review" => counts.review = n,
+            _ => {}
+        }
+        counts
+    }
+}

@@ -6,7 +6,7 @@
 
 use sqlx::{Connection as _, Row as _, SqliteConnection};
 
-use super::{
+use super::sqlite::{
     attempts, figures, gauntlets, interviews, investigations, overrides, reveals, settings, users,
 };
 

@@ -17,8 +17,8 @@ pub struct TestApp {
     router: Router,
     pub state: AppState,
     pub store: Store,
-    /// Holds the database file for the test's lifetime.
-    _dir: tempfile::TempDir,
+    /// Holds the database for the test's lifetime.
+    db: std::sync::Arc<crate::database::TestDb>,
     /// The cookies the app has set, by name (like a browser keeps them).
     cookies: std::sync::Mutex<BTreeMap<String, String>>,
 }
@@ -73,17 +73,23 @@ impl TestApp {
         Self::with_site_and(site, Settings::default()).await
     }
 
-    /// A fresh SQLite file in a temporary folder for each app.
-    async fn with_site_and(site: Site, settings: Settings) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let store = Store::open(&url).await.unwrap();
+    /// A fresh database for each app: a SQLite file in a temporary folder, or a PostgreSQL
+    /// database with `FIREDRILL_TEST_BACKEND=postgres` (its secret in a key file in the
+    /// folder, as PostgreSQL has no file to keep one beside).
+    async fn with_site_and(site: Site, mut settings: Settings) -> Self {
+        let db = crate::database::TestDb::new();
+        let store = Store::open(&db.url).await.unwrap();
+        if store.is_postgres()
+            && matches!(settings.secret, firedrill::secrets::Source::BesideDatabase)
+        {
+            settings.secret = firedrill::secrets::Source::File(db.key_file());
+        }
         let state = AppState::new(site, store.clone(), settings).await.unwrap();
         Self {
             router: router(state.clone(), &repo("static")),
             state,
             store,
-            _dir: dir,
+            db: std::sync::Arc::new(db),
             cookies: std::sync::Mutex::new(BTreeMap::new()),
         }
     }
@@ -94,7 +100,7 @@ impl TestApp {
             router: self.router.clone(),
             state: self.state.clone(),
             store: self.store.clone(),
-            _dir: tempfile::tempdir().unwrap(),
+            db: self.db.clone(),
             cookies: std::sync::Mutex::new(BTreeMap::new()),
         }
     }
@@ -153,9 +159,11 @@ impl TestApp {
     pub async fn reopen(url: &str) -> (Store, Router, AppState) {
         let site = firedrill::content::load(&fixtures()).unwrap();
         let store = Store::open(url).await.unwrap();
-        let state = AppState::new(site, store.clone(), Settings::default())
-            .await
-            .unwrap();
+        let mut settings = Settings::default();
+        if store.is_postgres() {
+            settings.secret = firedrill::secrets::Source::File(crate::database::key_file_for(url));
+        }
+        let state = AppState::new(site, store.clone(), settings).await.unwrap();
         (store, router(state.clone(), &repo("static")), state)
     }
 
@@ -166,7 +174,7 @@ impl TestApp {
 
     /// This app's database URL.
     pub fn database_url(&self) -> String {
-        format!("sqlite://{}", self._dir.path().join("test.db").display())
+        self.db.url.clone()
     }
 
     /// Sends a request with this browser's cookies and returns the response unread (for

@@ -8,6 +8,8 @@ mod caching;
 mod cli;
 mod comments;
 mod connections;
+#[path = "../support/database.rs"]
+mod database;
 mod drafts;
 mod exports;
 mod failure_classes;

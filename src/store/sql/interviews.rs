@@ -1,17 +1,17 @@
 //! SQL for interviews and their events.
 
-use sqlx::{SqliteConnection, SqliteExecutor};
+use super::{Conn, Exec};
 
 use super::attempts::rubric_version;
 use super::model::{Event, Interview, NewEvent, NewInterview, NotesGrade, Position};
 
-pub(super) const INSERT_INTERVIEW: &str = "INSERT INTO interviews (public_id, candidate_token_hash, interviewer_id, candidate, \
+pub(in crate::store) const INSERT_INTERVIEW: &str = "INSERT INTO interviews (public_id, candidate_token_hash, interviewer_id, candidate, \
      scenario, rubric_version, started_at, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
 
 /// Inserts the interview, its rubric version when new, and its `started` event (seq 1). Part
 /// of the writer's transaction.
-pub(super) async fn insert(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn insert(
+    conn: &mut Conn,
     public_id: &str,
     new: &NewInterview,
     started: &str,
@@ -45,16 +45,16 @@ pub(super) async fn insert(
     Ok(id)
 }
 
-pub(super) const APPEND_SEQ: &str = "UPDATE interviews SET last_seq = last_seq + 1, \
+pub(in crate::store) const APPEND_SEQ: &str = "UPDATE interviews SET last_seq = last_seq + 1, \
      ended_at = CASE WHEN $2 = 'ended' THEN $3 ELSE ended_at END \
      WHERE id = $1 AND ended_at IS NULL RETURNING last_seq";
-pub(super) const INSERT_EVENT: &str =
+pub(in crate::store) const INSERT_EVENT: &str =
     "INSERT INTO interview_events (interview_id, seq, at, kind, data) VALUES ($1, $2, $3, $4, $5)";
 
 /// Appends the event with the next sequence number; `None` when the interview has ended (or
 /// does not exist). An `ended` event ends it. Part of the writer's transaction.
-pub(super) async fn append(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn append(
+    conn: &mut Conn,
     e: &NewEvent,
 ) -> Result<Option<Event>, sqlx::Error> {
     let seq: Option<i64> = sqlx::query_scalar(APPEND_SEQ)
@@ -82,14 +82,14 @@ pub(super) async fn append(
     }))
 }
 
-pub(super) const SAVE_NOTES: &str = "UPDATE interviews SET candidate_notes = $2, candidate_notes_at = $3, \
+pub(in crate::store) const SAVE_NOTES: &str = "UPDATE interviews SET candidate_notes = $2, candidate_notes_at = $3, \
      candidate_notes_grade = $4, candidate_notes_grade_version = $5 \
      WHERE id = $1 AND ended_at IS NULL";
 
 /// Replaces the candidate's notes and their grade (none: to be computed) unless the interview
 /// has ended; whether it was saved. Part of the writer's transaction.
-pub(super) async fn save_notes(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn save_notes(
+    conn: &mut Conn,
     interview_id: i64,
     text: &str,
     at: i64,
@@ -106,13 +106,13 @@ pub(super) async fn save_notes(
     Ok(done.rows_affected() == 1)
 }
 
-pub(super) const STORE_NOTES_GRADE: &str = "UPDATE interviews SET candidate_notes_grade = $3, candidate_notes_grade_version = $4 \
+pub(in crate::store) const STORE_NOTES_GRADE: &str = "UPDATE interviews SET candidate_notes_grade = $3, candidate_notes_grade_version = $4 \
      WHERE id = $1 AND candidate_notes = $2";
 
 /// Stores the grade of the candidate's notes unless they are no longer `notes` (a save since
 /// stored its own); whether it was stored. Part of the writer's transaction.
-pub(super) async fn store_notes_grade(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn store_notes_grade(
+    conn: &mut Conn,
     interview_id: i64,
     notes: &str,
     grade: &NotesGrade,
@@ -146,11 +146,11 @@ macro_rules! select_interviews {
     };
 }
 
-pub(super) const BY_PUBLIC_ID: &str = concat!(select_interviews!(), " WHERE i.public_id = $1");
+pub(in crate::store) const BY_PUBLIC_ID: &str = concat!(select_interviews!(), " WHERE i.public_id = $1");
 
 /// The interview with this public id.
-pub(super) async fn by_public_id(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn by_public_id(
+    db: impl Exec<'_>,
     public_id: &str,
 ) -> Result<Option<Interview>, sqlx::Error> {
     sqlx::query_as(BY_PUBLIC_ID)
@@ -159,12 +159,12 @@ pub(super) async fn by_public_id(
         .await
 }
 
-pub(super) const BY_TOKEN_HASH: &str =
+pub(in crate::store) const BY_TOKEN_HASH: &str =
     concat!(select_interviews!(), " WHERE i.candidate_token_hash = $1");
 
 /// The interview whose candidate link has a token with this hash.
-pub(super) async fn by_token_hash(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn by_token_hash(
+    db: impl Exec<'_>,
     hash: &[u8],
 ) -> Result<Option<Interview>, sqlx::Error> {
     sqlx::query_as(BY_TOKEN_HASH)
@@ -175,7 +175,7 @@ pub(super) async fn by_token_hash(
 
 /// One page of an interviewer's interviews: those started before the position, newest first,
 /// ties in time by id; it walks `interviews_by_interviewer` in order.
-pub(super) const PAGE_OF_INTERVIEWER: &str = concat!(
+pub(in crate::store) const PAGE_OF_INTERVIEWER: &str = concat!(
     select_interviews!(),
     " WHERE i.interviewer_id = $1 AND (i.started_at, i.id) < ($2, $3) \
      ORDER BY i.started_at DESC, i.id DESC LIMIT $4"
@@ -183,15 +183,15 @@ pub(super) const PAGE_OF_INTERVIEWER: &str = concat!(
 
 /// One page of everyone's interviews, as [`PAGE_OF_INTERVIEWER`]; it walks
 /// `interviews_by_start` in order.
-pub(super) const PAGE_OF_ALL: &str = concat!(
+pub(in crate::store) const PAGE_OF_ALL: &str = concat!(
     select_interviews!("CROSS JOIN"),
     " WHERE (i.started_at, i.id) < ($1, $2) ORDER BY i.started_at DESC, i.id DESC LIMIT $3"
 );
 
 /// An interviewer's interviews, or everyone's, started before `before`, newest first, at most
 /// `limit`.
-pub(super) async fn list(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn list(
+    db: impl Exec<'_>,
     interviewer: Option<i64>,
     before: Position,
     limit: u32,
@@ -205,17 +205,17 @@ pub(super) async fn list(
     query
         .bind(before.at)
         .bind(before.id)
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(db)
         .await
 }
 
-pub(super) const EVENTS: &str = "SELECT seq, at, kind, data FROM interview_events \
+pub(in crate::store) const EVENTS: &str = "SELECT seq, at, kind, data FROM interview_events \
      WHERE interview_id = $1 AND seq > $2 ORDER BY seq";
 
 /// The interview's events after `after`, in order.
-pub(super) async fn events(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn events(
+    db: impl Exec<'_>,
     interview_id: i64,
     after: i64,
 ) -> Result<Vec<Event>, sqlx::Error> {
@@ -226,26 +226,26 @@ pub(super) async fn events(
         .await
 }
 
-pub(super) const COUNT_EVENTS: &str = "SELECT COUNT(*) FROM interview_events";
+pub(in crate::store) const COUNT_EVENTS: &str = "SELECT COUNT(*) FROM interview_events";
 
 /// How many interview events are stored (for the durability check).
-pub(super) async fn count_events(db: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
+pub(in crate::store) async fn count_events(db: impl Exec<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(COUNT_EVENTS).fetch_one(db).await
 }
 
-pub(super) const PUBLIC_IDS: &str = "SELECT public_id FROM interviews ORDER BY id";
+pub(in crate::store) const PUBLIC_IDS: &str = "SELECT public_id FROM interviews ORDER BY id";
 
 /// Every interview's public id (for renewing candidate links under a new secret).
-pub(super) async fn public_ids(db: impl SqliteExecutor<'_>) -> Result<Vec<String>, sqlx::Error> {
+pub(in crate::store) async fn public_ids(db: impl Exec<'_>) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(PUBLIC_IDS).fetch_all(db).await
 }
 
-pub(super) const SET_TOKEN_HASH: &str =
+pub(in crate::store) const SET_TOKEN_HASH: &str =
     "UPDATE interviews SET candidate_token_hash = $1 WHERE public_id = $2";
 
 /// Replaces the hash of an interview's candidate token. Part of the writer's transaction.
-pub(super) async fn set_token_hash(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn set_token_hash(
+    conn: &mut Conn,
     public_id: &str,
     token_hash: &[u8],
 ) -> Result<(), sqlx::Error> {

@@ -1,6 +1,6 @@
 //! SQL for attempts and the rubric versions they were graded against.
 
-use sqlx::{SqliteConnection, SqliteExecutor};
+use super::{Conn, Exec};
 
 use super::model::{
     Attempt, AttemptSummary, NewAttempt, Position, RecentAttempt, Regraded, Settle, StoredAttempt,
@@ -9,8 +9,8 @@ use super::model::{
 
 /// Inserts the attempt, and its rubric version when new; part of the writer's transaction.
 /// `hint_penalty` (a share of the score) is what the hints taken before it cost.
-pub(super) async fn insert(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn insert(
+    conn: &mut Conn,
     public_id: &str,
     attempt: &NewAttempt,
     hint_penalty: f64,
@@ -22,7 +22,7 @@ pub(super) async fn insert(
 }
 
 async fn insert_rubric_version(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     attempt: &NewAttempt,
 ) -> Result<(), sqlx::Error> {
     rubric_version(
@@ -35,12 +35,12 @@ async fn insert_rubric_version(
     .await
 }
 
-pub(super) const INSERT_RUBRIC_VERSION: &str = "INSERT INTO rubric_versions (scenario, version, rubric, created_at) \
+pub(in crate::store) const INSERT_RUBRIC_VERSION: &str = "INSERT INTO rubric_versions (scenario, version, rubric, created_at) \
      VALUES ($1, $2, $3, $4) ON CONFLICT (scenario, version) DO NOTHING";
 
 /// Records a rubric version unless it is known already.
-pub(super) async fn rubric_version(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn rubric_version(
+    conn: &mut Conn,
     scenario: &str,
     version: &str,
     rubric: &str,
@@ -56,12 +56,12 @@ pub(super) async fn rubric_version(
     Ok(())
 }
 
-pub(super) const REGRADE: &str = "UPDATE attempts SET rubric_version = $1, verdicts = $2, machine_score = $3, \
+pub(in crate::store) const REGRADE: &str = "UPDATE attempts SET rubric_version = $1, verdicts = $2, machine_score = $3, \
      total = $4 WHERE id = $5";
 
 /// Stores an attempt's new grade and the rubric version it came from; part of the writer's
 /// transaction.
-pub(super) async fn regrade(conn: &mut SqliteConnection, r: &Regraded) -> Result<(), sqlx::Error> {
+pub(in crate::store) async fn regrade(conn: &mut Conn, r: &Regraded) -> Result<(), sqlx::Error> {
     rubric_version(
         &mut *conn,
         &r.scenario,
@@ -81,16 +81,16 @@ pub(super) async fn regrade(conn: &mut SqliteConnection, r: &Regraded) -> Result
     settle(conn, r.id, r.settle).await
 }
 
-pub(super) const SETTLE_VERDICTS: &str =
+pub(in crate::store) const SETTLE_VERDICTS: &str =
     "SELECT verdicts, hint_penalty FROM attempts WHERE id = $1";
-pub(super) const SETTLE_OVERRIDES: &str =
+pub(in crate::store) const SETTLE_OVERRIDES: &str =
     "SELECT item_id, verdict FROM overrides WHERE attempt_id = $1";
-pub(super) const SETTLE: &str = "UPDATE attempts SET score = $1, covered = $2 WHERE id = $3";
+pub(in crate::store) const SETTLE: &str = "UPDATE attempts SET score = $1, covered = $2 WHERE id = $3";
 
 /// Sets the attempt's shown score and covered count from its verdicts and overrides; part of
 /// the writer's transaction.
-pub(super) async fn settle(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn settle(
+    conn: &mut Conn,
     id: i64,
     settle: Settle,
 ) -> Result<(), sqlx::Error> {
@@ -122,12 +122,12 @@ pub fn after_hints(score: f64, hint_penalty: f64) -> f64 {
     (score - hint_penalty).max(0.0)
 }
 
-pub(super) const ID_OF: &str = "SELECT id FROM attempts WHERE public_id = $1 AND learner = $2";
+pub(in crate::store) const ID_OF: &str = "SELECT id FROM attempts WHERE public_id = $1 AND learner = $2";
 
 /// The row id of the attempt with this public id when it is the learner's: "not yours" and
 /// "no such attempt" are the same `None`.
-pub(super) async fn id_of(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn id_of(
+    db: impl Exec<'_>,
     public_id: &str,
     learner: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
@@ -138,12 +138,12 @@ pub(super) async fn id_of(
         .await
 }
 
-pub(super) const INSERT_ATTEMPT: &str = "INSERT INTO attempts (public_id, learner, scenario, rubric_version, answer, verdicts, \
+pub(in crate::store) const INSERT_ATTEMPT: &str = "INSERT INTO attempts (public_id, learner, scenario, rubric_version, answer, verdicts, \
      score, machine_score, covered, total, revealed_before, started_at, submitted_at, \
      hint_penalty) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id";
 
 async fn insert_attempt(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     public_id: &str,
     attempt: &NewAttempt,
     hint_penalty: f64,
@@ -167,13 +167,13 @@ async fn insert_attempt(
         .await
 }
 
-pub(super) const FIND: &str = "SELECT id, public_id, learner, scenario, rubric_version, answer, verdicts, score, \
+pub(in crate::store) const FIND: &str = "SELECT id, public_id, learner, scenario, rubric_version, answer, verdicts, score, \
      machine_score, covered, total, revealed_before, started_at, submitted_at, hint_penalty \
      FROM attempts WHERE public_id = $1 AND learner = $2";
 
 /// The attempt with this public id when it is the learner's.
-pub(super) async fn find(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn find(
+    db: impl Exec<'_>,
     public_id: &str,
     learner: &str,
 ) -> Result<Option<Attempt>, sqlx::Error> {
@@ -186,13 +186,13 @@ pub(super) async fn find(
 
 /// One page of a learner's history: the attempts before `before`, newest first, ties in time
 /// by id; it walks `attempts_by_learner` in order.
-pub(super) const PAGE_OF_LEARNER: &str = "SELECT id, public_id, scenario, score, covered, total, \
+pub(in crate::store) const PAGE_OF_LEARNER: &str = "SELECT id, public_id, scenario, score, covered, total, \
      submitted_at FROM attempts WHERE learner = $1 AND (submitted_at, id) < ($2, $3) \
      ORDER BY submitted_at DESC, id DESC LIMIT $4";
 
 /// The learner's attempts before `before`, newest first, at most `limit`.
-pub(super) async fn of_learner(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn of_learner(
+    db: impl Exec<'_>,
     learner: &str,
     before: Position,
     limit: u32,
@@ -208,12 +208,12 @@ pub(super) async fn of_learner(
 
 /// Each scenario's best score of the learner: one row per scenario, from
 /// `attempts_by_learner_scenario`.
-pub(super) const BEST_OF_LEARNER: &str =
+pub(in crate::store) const BEST_OF_LEARNER: &str =
     "SELECT scenario, MAX(score) FROM attempts WHERE learner = $1 GROUP BY scenario";
 
 /// The learner's best score on each scenario they answered.
-pub(super) async fn best_of_learner(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn best_of_learner(
+    db: impl Exec<'_>,
     learner: &str,
 ) -> Result<Vec<(String, f64)>, sqlx::Error> {
     sqlx::query_as(BEST_OF_LEARNER)
@@ -222,12 +222,12 @@ pub(super) async fn best_of_learner(
         .await
 }
 
-pub(super) const EXISTS_FOR: &str =
+pub(in crate::store) const EXISTS_FOR: &str =
     "SELECT EXISTS (SELECT 1 FROM attempts WHERE learner = $1 AND scenario = $2)";
 
 /// Whether the learner has any attempt at the scenario.
-pub(super) async fn exists_for(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn exists_for(
+    db: impl Exec<'_>,
     learner: &str,
     scenario: &str,
 ) -> Result<bool, sqlx::Error> {
@@ -238,20 +238,20 @@ pub(super) async fn exists_for(
         .await
 }
 
-pub(super) const COUNT_ATTEMPTS: &str = "SELECT COUNT(*) FROM attempts";
+pub(in crate::store) const COUNT_ATTEMPTS: &str = "SELECT COUNT(*) FROM attempts";
 
 /// How many attempts are stored.
-pub(super) async fn count(db: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
+pub(in crate::store) async fn count(db: impl Exec<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(COUNT_ATTEMPTS).fetch_one(db).await
 }
 
-pub(super) const NEWEST_OF_SCENARIO: &str = "SELECT answer, verdicts, score, covered, total, \
+pub(in crate::store) const NEWEST_OF_SCENARIO: &str = "SELECT answer, verdicts, score, covered, total, \
      submitted_at FROM attempts WHERE scenario = $1 ORDER BY id DESC LIMIT $2";
 
 /// The scenario's newest attempts, newest first, at most `limit`: what the statistics page shows
 /// of them, without who wrote them.
-pub(super) async fn newest(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn newest(
+    db: impl Exec<'_>,
     scenario: &str,
     limit: u32,
 ) -> Result<Vec<RecentAttempt>, sqlx::Error> {
@@ -262,12 +262,12 @@ pub(super) async fn newest(
         .await
 }
 
-pub(super) const OTHER_VERSIONS: &str =
+pub(in crate::store) const OTHER_VERSIONS: &str =
     "SELECT version FROM rubric_versions WHERE scenario = $1 AND version <> $2";
 
 /// The rubric versions recorded for the scenario other than `current`, in no set order.
-pub(super) async fn other_versions(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn other_versions(
+    db: impl Exec<'_>,
     scenario: &str,
     current: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
@@ -278,12 +278,12 @@ pub(super) async fn other_versions(
         .await
 }
 
-pub(super) const COUNT_GRADED_BY: &str =
+pub(in crate::store) const COUNT_GRADED_BY: &str =
     "SELECT COUNT(*) FROM attempts WHERE scenario = $1 AND rubric_version = $2";
 
 /// How many of the scenario's attempts were graded against the version.
-pub(super) async fn count_graded_by(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn count_graded_by(
+    db: impl Exec<'_>,
     scenario: &str,
     version: &str,
 ) -> Result<i64, sqlx::Error> {
@@ -294,16 +294,16 @@ pub(super) async fn count_graded_by(
         .await
 }
 
-pub(super) const GRADED_BY: &str = "SELECT id, public_id, answer, verdicts, score, hint_penalty \
+pub(in crate::store) const GRADED_BY: &str = "SELECT id, public_id, answer, verdicts, score, hint_penalty \
      FROM attempts \
      WHERE scenario = $1 AND rubric_version = $2 AND id > $3 ORDER BY id LIMIT $4";
-pub(super) const PAGE_OVERRIDES: &str = "SELECT attempt_id, item_id, verdict FROM overrides \
+pub(in crate::store) const PAGE_OVERRIDES: &str = "SELECT attempt_id, item_id, verdict FROM overrides \
      WHERE attempt_id >= $1 AND attempt_id <= $2";
 
 /// A page of the scenario's attempts graded against the version, after row id `after`, with
 /// each one's overrides.
-pub(super) async fn graded_by(
-    db: impl SqliteExecutor<'_> + Copy,
+pub(in crate::store) async fn graded_by(
+    db: impl Exec<'_> + Copy,
     scenario: &str,
     version: &str,
     after: i64,

@@ -1,30 +1,30 @@
 //! SQL for gauntlet practice: runs through a gauntlet's rounds and the graded answer to each.
 
-use sqlx::SqliteConnection;
+use super::Conn;
 
 use super::model::{GauntletRun, NewRoundAnswer, RoundAnswer, RoundOutcome};
 
-pub(super) const LATEST_RUN: &str = "SELECT id, started_at FROM gauntlet_runs \
+pub(in crate::store) const LATEST_RUN: &str = "SELECT id, started_at FROM gauntlet_runs \
      WHERE learner = $1 AND gauntlet = $2 ORDER BY id DESC LIMIT 1";
 
-pub(super) const RUN_ANSWERS: &str = "SELECT round, answer, rubric_version, verdicts, score, covered, total, submitted_at \
+pub(in crate::store) const RUN_ANSWERS: &str = "SELECT round, answer, rubric_version, verdicts, score, covered, total, submitted_at \
      FROM gauntlet_answers WHERE run = $1 ORDER BY round";
 
-pub(super) const START_RUN: &str =
+pub(in crate::store) const START_RUN: &str =
     "INSERT INTO gauntlet_runs (learner, gauntlet, started_at) VALUES ($1, $2, $3) RETURNING id";
 
-pub(super) const LAST_ROUND: &str =
+pub(in crate::store) const LAST_ROUND: &str =
     "SELECT COALESCE(MAX(round), 0) FROM gauntlet_answers WHERE run = $1";
 
-pub(super) const INSERT_ANSWER: &str = "INSERT INTO gauntlet_answers \
+pub(in crate::store) const INSERT_ANSWER: &str = "INSERT INTO gauntlet_answers \
      (run, round, answer, rubric_version, verdicts, score, covered, total, submitted_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
-pub(super) const ADOPT_RUNS: &str = "UPDATE gauntlet_runs SET learner = $1 WHERE learner = $2";
+pub(in crate::store) const ADOPT_RUNS: &str = "UPDATE gauntlet_runs SET learner = $1 WHERE learner = $2";
 
 /// The learner's latest run of the gauntlet with its answers, in round order.
-pub(super) async fn latest(
-    db: &sqlx::SqlitePool,
+pub(in crate::store) async fn latest(
+    db: &super::Pool,
     learner: &str,
     gauntlet: &str,
 ) -> Result<Option<GauntletRun>, sqlx::Error> {
@@ -45,7 +45,7 @@ pub(super) async fn latest(
 }
 
 async fn latest_id(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     learner: &str,
     gauntlet: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
@@ -58,8 +58,8 @@ async fn latest_id(
 }
 
 /// Opens a new run; part of the writer's transaction.
-pub(super) async fn start(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn start(
+    conn: &mut Conn,
     learner: &str,
     gauntlet: &str,
     at: i64,
@@ -74,8 +74,8 @@ pub(super) async fn start(
 
 /// Stores the answer to the next round of the learner's latest run (opening one for a first
 /// answer); an answer to any other round is refused, so rounds are answered in order and once.
-pub(super) async fn answer(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn answer(
+    conn: &mut Conn,
     a: &NewRoundAnswer,
 ) -> Result<RoundOutcome, sqlx::Error> {
     let run = match latest_id(&mut *conn, &a.learner, &a.gauntlet).await? {
@@ -105,8 +105,8 @@ pub(super) async fn answer(
 }
 
 /// Moves an anonymous learner's runs to a user; part of the sign-in transaction.
-pub(super) async fn adopt(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn adopt(
+    conn: &mut Conn,
     from: &str,
     to: &str,
 ) -> Result<(), sqlx::Error> {

@@ -1,12 +1,12 @@
 //! SQL for settings: values kept across restarts, by key.
 
-use sqlx::{SqliteConnection, SqliteExecutor};
+use super::{Conn, Exec};
 
-pub(super) const GET_SETTING: &str = "SELECT value FROM settings WHERE key = $1";
+pub(in crate::store) const GET_SETTING: &str = "SELECT value FROM settings WHERE key = $1";
 
 /// The value stored under `key`, if any.
-pub(super) async fn get(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn get(
+    db: impl Exec<'_>,
     key: &str,
 ) -> Result<Option<Vec<u8>>, sqlx::Error> {
     sqlx::query_scalar(GET_SETTING)
@@ -15,12 +15,12 @@ pub(super) async fn get(
         .await
 }
 
-pub(super) const SET_SETTING: &str = "INSERT INTO settings (key, value) VALUES ($1, $2) \
+pub(in crate::store) const SET_SETTING: &str = "INSERT INTO settings (key, value) VALUES ($1, $2) \
      ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 
 /// Stores `value` under `key`, replacing any. Part of the writer's transaction.
-pub(super) async fn set(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn set(
+    conn: &mut Conn,
     key: &str,
     value: &[u8],
 ) -> Result<(), sqlx::Error> {
@@ -32,10 +32,10 @@ pub(super) async fn set(
     Ok(())
 }
 
-pub(super) const DELETE_SETTING: &str = "DELETE FROM settings WHERE key = $1";
+pub(in crate::store) const DELETE_SETTING: &str = "DELETE FROM settings WHERE key = $1";
 
 /// Deletes the value under `key`, if any. Part of the writer's transaction.
-pub(super) async fn delete(conn: &mut SqliteConnection, key: &str) -> Result<(), sqlx::Error> {
+pub(in crate::store) async fn delete(conn: &mut Conn, key: &str) -> Result<(), sqlx::Error> {
     sqlx::query(DELETE_SETTING).bind(key).execute(conn).await?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! SQL for accounts and their sessions.
 
-use sqlx::{SqliteConnection, SqliteExecutor};
+use super::{Conn, Exec};
 
 use super::model::{NewSession, NewUser, RoleChange, Session, User, UserSession};
 
@@ -9,12 +9,12 @@ pub fn learner_key(user_id: i64) -> String {
     format!("user:{user_id}")
 }
 
-pub(super) const INSERT_USER: &str = "INSERT INTO users (name, password_hash, role, created_at) VALUES ($1, $2, $3, $4) \
+pub(in crate::store) const INSERT_USER: &str = "INSERT INTO users (name, password_hash, role, created_at) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (name) DO NOTHING RETURNING id";
 
 /// Inserts the user; `None` when the name is taken. Part of the writer's transaction.
-pub(super) async fn insert(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn insert(
+    conn: &mut Conn,
     user: &NewUser,
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(INSERT_USER)
@@ -33,11 +33,11 @@ macro_rules! select_users {
     };
 }
 
-pub(super) const USER_BY_NAME: &str = concat!(select_users!(), " WHERE name = $1");
+pub(in crate::store) const USER_BY_NAME: &str = concat!(select_users!(), " WHERE name = $1");
 
 /// The user with this name, compared without regard to case.
-pub(super) async fn by_name(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn by_name(
+    db: impl Exec<'_>,
     name: &str,
 ) -> Result<Option<User>, sqlx::Error> {
     sqlx::query_as(USER_BY_NAME)
@@ -46,35 +46,35 @@ pub(super) async fn by_name(
         .await
 }
 
-pub(super) const ALL_USERS: &str = concat!(select_users!(), " ORDER BY name");
+pub(in crate::store) const ALL_USERS: &str = concat!(select_users!(), " ORDER BY name");
 
 /// Every user, by name.
-pub(super) async fn all(db: impl SqliteExecutor<'_>) -> Result<Vec<User>, sqlx::Error> {
+pub(in crate::store) async fn all(db: impl Exec<'_>) -> Result<Vec<User>, sqlx::Error> {
     sqlx::query_as(ALL_USERS).fetch_all(db).await
 }
 
-pub(super) const USERS_PAGE: &str =
+pub(in crate::store) const USERS_PAGE: &str =
     concat!(select_users!(), " WHERE name > $1 ORDER BY name LIMIT $2");
 /// At most `limit` users by name, after the name `after` (compared without case): one page.
-pub(super) async fn page(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn page(
+    db: impl Exec<'_>,
     after: &str,
     limit: u32,
 ) -> Result<Vec<User>, sqlx::Error> {
     sqlx::query_as(USERS_PAGE)
         .bind(after)
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(db)
         .await
 }
 
-pub(super) const ROLE_OF: &str = "SELECT role FROM users WHERE name = $1";
-pub(super) const SET_ROLE_ADMINS: &str = "SELECT COUNT(*) FROM users WHERE role = 'admin'";
-pub(super) const SET_ROLE: &str = "UPDATE users SET role = $1 WHERE name = $2";
+pub(in crate::store) const ROLE_OF: &str = "SELECT role FROM users WHERE name = $1";
+pub(in crate::store) const SET_ROLE_ADMINS: &str = "SELECT COUNT(*) FROM users WHERE role = 'admin'";
+pub(in crate::store) const SET_ROLE: &str = "UPDATE users SET role = $1 WHERE name = $2";
 
 /// Gives the user a role, unless that would leave no admin. Part of the writer's transaction.
-pub(super) async fn set_role(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn set_role(
+    conn: &mut Conn,
     name: &str,
     role: &str,
 ) -> Result<RoleChange, sqlx::Error> {
@@ -101,16 +101,16 @@ pub(super) async fn set_role(
     Ok(RoleChange::Changed)
 }
 
-pub(super) const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE last_seen_at < $1";
-pub(super) const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen_at) \
+pub(in crate::store) const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE last_seen_at < $1";
+pub(in crate::store) const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen_at) \
      VALUES ($1, $2, $3, $4, $4)";
-pub(super) const SET_LAST_SIGN_IN: &str = "UPDATE users SET last_sign_in_at = $1 WHERE id = $2";
+pub(in crate::store) const SET_LAST_SIGN_IN: &str = "UPDATE users SET last_sign_in_at = $1 WHERE id = $2";
 
 /// Starts a session: deletes expired sessions, moves this browser's anonymous attempts and
 /// reveals to the user, and records the sign-in. Part of the writer's transaction, so the
 /// session and the adopted attempts appear together.
-pub(super) async fn start_session(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn start_session(
+    conn: &mut Conn,
     s: &NewSession,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(DELETE_EXPIRED_SESSIONS)
@@ -135,14 +135,14 @@ pub(super) async fn start_session(
     Ok(())
 }
 
-pub(super) const ADOPT_ATTEMPTS: &str = "UPDATE attempts SET learner = $1 WHERE learner = $2";
-pub(super) const ADOPT_REVEALS: &str = "INSERT INTO reveals (learner, scenario, at) SELECT $1, scenario, at FROM reveals \
+pub(in crate::store) const ADOPT_ATTEMPTS: &str = "UPDATE attempts SET learner = $1 WHERE learner = $2";
+pub(in crate::store) const ADOPT_REVEALS: &str = "INSERT INTO reveals (learner, scenario, at) SELECT $1, scenario, at FROM reveals \
      WHERE learner = $2 ON CONFLICT (learner, scenario) DO NOTHING";
-pub(super) const DROP_ADOPTED_REVEALS: &str = "DELETE FROM reveals WHERE learner = $1";
+pub(in crate::store) const DROP_ADOPTED_REVEALS: &str = "DELETE FROM reveals WHERE learner = $1";
 
 /// Moves an anonymous learner's attempts, reveals and gauntlet runs to a user (keeping the user's earlier
 /// reveal of a scenario when both have one).
-async fn adopt(conn: &mut SqliteConnection, from: &str, to: &str) -> Result<(), sqlx::Error> {
+async fn adopt(conn: &mut Conn, from: &str, to: &str) -> Result<(), sqlx::Error> {
     sqlx::query(ADOPT_ATTEMPTS)
         .bind(to)
         .bind(from)
@@ -161,12 +161,12 @@ async fn adopt(conn: &mut SqliteConnection, from: &str, to: &str) -> Result<(), 
     super::investigations::adopt(conn, from, to).await
 }
 
-pub(super) const SESSION: &str = "SELECT s.user_id, u.name, u.role, s.csrf, s.created_at, s.last_seen_at \
+pub(in crate::store) const SESSION: &str = "SELECT s.user_id, u.name, u.role, s.csrf, s.created_at, s.last_seen_at \
      FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1";
 
 /// The session with this token hash and its user, whatever its age.
-pub(super) async fn session(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn session(
+    db: impl Exec<'_>,
     token_hash: &[u8],
 ) -> Result<Option<Session>, sqlx::Error> {
     sqlx::query_as(SESSION)
@@ -175,12 +175,12 @@ pub(super) async fn session(
         .await
 }
 
-pub(super) const SESSIONS_OF: &str = "SELECT token_hash, created_at, last_seen_at FROM sessions WHERE user_id = $1 \
+pub(in crate::store) const SESSIONS_OF: &str = "SELECT token_hash, created_at, last_seen_at FROM sessions WHERE user_id = $1 \
      ORDER BY last_seen_at DESC, created_at DESC";
 
 /// The user's sessions, most recently used first, whatever their age.
-pub(super) async fn sessions_of(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn sessions_of(
+    db: impl Exec<'_>,
     user_id: i64,
 ) -> Result<Vec<UserSession>, sqlx::Error> {
     sqlx::query_as(SESSIONS_OF)
@@ -189,11 +189,11 @@ pub(super) async fn sessions_of(
         .await
 }
 
-pub(super) const TOUCH_SESSION: &str =
+pub(in crate::store) const TOUCH_SESSION: &str =
     "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2";
 /// Records that the session was used at `at`. Part of the writer's transaction.
-pub(super) async fn touch_session(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn touch_session(
+    conn: &mut Conn,
     token_hash: &[u8],
     at: i64,
 ) -> Result<(), sqlx::Error> {
@@ -205,11 +205,11 @@ pub(super) async fn touch_session(
     Ok(())
 }
 
-pub(super) const END_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
+pub(in crate::store) const END_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
 
 /// Deletes the session. Part of the writer's transaction.
-pub(super) async fn end_session(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn end_session(
+    conn: &mut Conn,
     token_hash: &[u8],
 ) -> Result<(), sqlx::Error> {
     sqlx::query(END_SESSION)
@@ -219,22 +219,22 @@ pub(super) async fn end_session(
     Ok(())
 }
 
-pub(super) const END_ALL_SESSIONS: &str = "DELETE FROM sessions";
+pub(in crate::store) const END_ALL_SESSIONS: &str = "DELETE FROM sessions";
 
 /// Deletes every session: everyone is signed out. Part of the writer's transaction.
-pub(super) async fn end_all_sessions(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+pub(in crate::store) async fn end_all_sessions(conn: &mut Conn) -> Result<(), sqlx::Error> {
     sqlx::query(END_ALL_SESSIONS).execute(conn).await?;
     Ok(())
 }
 
-pub(super) const SET_PASSWORD: &str =
+pub(in crate::store) const SET_PASSWORD: &str =
     "UPDATE users SET password_hash = $1 WHERE name = $2 RETURNING id";
-pub(super) const END_OTHER_SESSIONS: &str =
+pub(in crate::store) const END_OTHER_SESSIONS: &str =
     "DELETE FROM sessions WHERE user_id = $1 AND token_hash IS NOT $2";
 /// Replaces the user's password hash and ends their sessions, all but `keep` (the one that
 /// changed it, if any). Part of the writer's transaction; `false` when there is no such user.
-pub(super) async fn set_password(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn set_password(
+    conn: &mut Conn,
     name: &str,
     hash: &str,
     keep: Option<&[u8]>,

@@ -2,7 +2,7 @@
 //! attempt takes its old contribution off and adds its new one in the writer's transaction, so
 //! the statistics pages read a few rows whatever the number of attempts.
 
-use sqlx::{SqliteConnection, SqliteExecutor};
+use super::{Conn, Exec};
 
 use super::model::{Figures, ItemFigures, VerdictCounts};
 
@@ -21,40 +21,41 @@ struct StoredItem {
 
 /// The score decile an attempt counts in: 0 for 0-9 %, ..., 9 for 90-100 %. The recount's SQL
 /// computes the same (`MIN(CAST(score * 10 AS INTEGER), 9)`).
-pub(super) fn decile(score: f64) -> i64 {
+pub(in crate::store) fn decile(score: f64) -> i64 {
     ((score * 10.0) as i64).clamp(0, 9)
 }
 
-pub(super) const ATTEMPT_ROW: &str = "SELECT scenario, score, verdicts FROM attempts WHERE id = $1";
-pub(super) const ATTEMPT_OVERRIDES: &str =
+pub(in crate::store) const ATTEMPT_ROW: &str = "SELECT scenario, score, verdicts FROM attempts WHERE id = $1";
+pub(in crate::store) const ATTEMPT_OVERRIDES: &str =
     "SELECT item_id, verdict FROM overrides WHERE attempt_id = $1";
-pub(super) const ADD_TO_SCENARIO: &str = "INSERT INTO scenario_figures \
+pub(in crate::store) const ADD_TO_SCENARIO: &str = "INSERT INTO scenario_figures \
      (scenario, decile, attempts, score_sum) VALUES ($1, $2, $3, $4) \
-     ON CONFLICT (scenario, decile) DO UPDATE SET attempts = attempts + excluded.attempts, \
-     score_sum = score_sum + excluded.score_sum";
-pub(super) const ADD_TO_ITEM: &str = "INSERT INTO item_figures (scenario, item_id, covered, \
+     ON CONFLICT (scenario, decile) DO UPDATE \
+     SET attempts = scenario_figures.attempts + excluded.attempts, \
+     score_sum = scenario_figures.score_sum + excluded.score_sum";
+pub(in crate::store) const ADD_TO_ITEM: &str = "INSERT INTO item_figures (scenario, item_id, covered, \
      partial, missed, review, overridden_covered, overridden_partial, overridden_missed, \
      overridden_review) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-     ON CONFLICT (scenario, item_id) DO UPDATE SET covered = covered + excluded.covered, \
-     partial = partial + excluded.partial, missed = missed + excluded.missed, \
-     review = review + excluded.review, \
-     overridden_covered = overridden_covered + excluded.overridden_covered, \
-     overridden_partial = overridden_partial + excluded.overridden_partial, \
-     overridden_missed = overridden_missed + excluded.overridden_missed, \
-     overridden_review = overridden_review + excluded.overridden_review";
-pub(super) const SCENARIO_DECILES: &str =
+     ON CONFLICT (scenario, item_id) DO UPDATE SET covered = item_figures.covered + excluded.covered, \
+     partial = item_figures.partial + excluded.partial, missed = item_figures.missed + excluded.missed, \
+     review = item_figures.review + excluded.review, \
+     overridden_covered = item_figures.overridden_covered + excluded.overridden_covered, \
+     overridden_partial = item_figures.overridden_partial + excluded.overridden_partial, \
+     overridden_missed = item_figures.overridden_missed + excluded.overridden_missed, \
+     overridden_review = item_figures.overridden_review + excluded.overridden_review";
+pub(in crate::store) const SCENARIO_DECILES: &str =
     "SELECT decile, attempts, score_sum FROM scenario_figures WHERE scenario = $1";
-pub(super) const SCENARIO_ITEMS: &str = "SELECT item_id, covered, partial, missed, review, \
+pub(in crate::store) const SCENARIO_ITEMS: &str = "SELECT item_id, covered, partial, missed, review, \
      overridden_covered, overridden_partial, overridden_missed, overridden_review \
      FROM item_figures WHERE scenario = $1";
-pub(super) const PER_SCENARIO: &str = "SELECT scenario, SUM(attempts), SUM(score_sum) \
-     FROM scenario_figures GROUP BY scenario";
+pub(in crate::store) const PER_SCENARIO: &str = "SELECT scenario, CAST(SUM(attempts) AS BIGINT), \
+     SUM(score_sum) FROM scenario_figures GROUP BY scenario";
 
 /// Adds (`sign` 1) or takes off (`sign` -1) the attempt's contribution to the figures, as the
 /// attempt and its overrides stand now; part of the writer's transaction. An attempt whose
 /// verdicts cannot be read counts in its scenario's score figures only.
-pub(super) async fn count(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn count(
+    conn: &mut Conn,
     attempt_id: i64,
     sign: i64,
 ) -> Result<(), sqlx::Error> {
@@ -102,21 +103,6 @@ pub(super) async fn count(
     Ok(())
 }
 
-impl VerdictCounts {
-    /// `n` of this verdict (by its stored name) and none of the others.
-    fn one(verdict: &str, n: i64) -> Self {
-        let mut counts = VerdictCounts::default();
-        match verdict {
-            "covered" => counts.covered = n,
-            "partial" => counts.partial = n,
-            "missed" => counts.missed = n,
-            "review" => counts.review = n,
-            _ => {}
-        }
-        counts
-    }
-}
-
 /// A row of `item_figures` as read.
 type ItemRow = (String, i64, i64, i64, i64, i64, i64, i64, i64);
 
@@ -161,8 +147,8 @@ fn assemble(deciles: Vec<(i64, i64, f64)>, items: Vec<ItemRow>) -> Figures {
 }
 
 /// The scenario's figures as kept.
-pub(super) async fn of_scenario(
-    db: impl SqliteExecutor<'_> + Copy,
+pub(in crate::store) async fn of_scenario(
+    db: impl Exec<'_> + Copy,
     scenario: &str,
 ) -> Result<Figures, sqlx::Error> {
     let deciles = sqlx::query_as(SCENARIO_DECILES)
@@ -177,8 +163,8 @@ pub(super) async fn of_scenario(
 }
 
 /// Per scenario: how many attempts, and their mean shown score.
-pub(super) async fn per_scenario(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn per_scenario(
+    db: impl Exec<'_>,
 ) -> Result<Vec<(String, i64, f64)>, sqlx::Error> {
     let rows: Vec<(String, i64, f64)> = sqlx::query_as(PER_SCENARIO).fetch_all(db).await?;
     Ok(rows
@@ -188,35 +174,60 @@ pub(super) async fn per_scenario(
         .collect())
 }
 
+/// The deciles of the scenario's attempts, counted from the attempts.
+const RECOUNT_DECILES: &str = if super::POSTGRES {
+    "SELECT CAST(LEAST(FLOOR(score * 10), 9) AS BIGINT), COUNT(*), SUM(score) FROM attempts \
+     WHERE scenario = $1 GROUP BY 1"
+} else {
+    "SELECT MIN(CAST(score * 10 AS INTEGER), 9), COUNT(*), SUM(score) FROM attempts \
+     WHERE scenario = $1 GROUP BY 1"
+};
+
+/// The verdicts on the scenario's items, counted from the attempts' verdicts JSON (read by the
+/// database's JSON functions) and their overrides; verdicts that are not a JSON object count
+/// nowhere.
+const RECOUNT_ITEMS: &str = if super::POSTGRES {
+    "SELECT j.value ->> 'id', \
+     CAST(SUM(CASE WHEN j.value ->> 'verdict' = 'covered' THEN 1 ELSE 0 END) AS BIGINT), \
+     CAST(SUM(CASE WHEN j.value ->> 'verdict' = 'partial' THEN 1 ELSE 0 END) AS BIGINT), \
+     CAST(SUM(CASE WHEN j.value ->> 'verdict' = 'missed' THEN 1 ELSE 0 END) AS BIGINT), \
+     CAST(SUM(CASE WHEN j.value ->> 'verdict' = 'review' THEN 1 ELSE 0 END) AS BIGINT), \
+     CAST(SUM(CASE WHEN o.verdict = 'covered' THEN 1 ELSE 0 END) AS BIGINT), \
+     CAST(SUM(CASE WHEN o.verdict = 'partial' THEN 1 ELSE 0 END) AS BIGINT), \
+     CAST(SUM(CASE WHEN o.verdict = 'missed' THEN 1 ELSE 0 END) AS BIGINT), \
+     CAST(SUM(CASE WHEN o.verdict = 'review' THEN 1 ELSE 0 END) AS BIGINT) \
+     FROM (SELECT id, verdicts FROM attempts WHERE scenario = $1 AND verdicts LIKE '{%}') a \
+     CROSS JOIN LATERAL jsonb_array_elements(CAST(a.verdicts AS jsonb) -> 'items') j \
+     LEFT JOIN overrides o ON o.attempt_id = a.id AND o.item_id = j.value ->> 'id' \
+     GROUP BY 1"
+} else {
+    "SELECT json_extract(j.value, '$.id'), \
+     SUM(json_extract(j.value, '$.verdict') = 'covered'), \
+     SUM(json_extract(j.value, '$.verdict') = 'partial'), \
+     SUM(json_extract(j.value, '$.verdict') = 'missed'), \
+     SUM(json_extract(j.value, '$.verdict') = 'review'), \
+     SUM(COALESCE(o.verdict = 'covered', 0)), SUM(COALESCE(o.verdict = 'partial', 0)), \
+     SUM(COALESCE(o.verdict = 'missed', 0)), SUM(COALESCE(o.verdict = 'review', 0)) \
+     FROM attempts a JOIN json_each(a.verdicts, '$.items') j \
+     LEFT JOIN overrides o ON o.attempt_id = a.id \
+     AND o.item_id = json_extract(j.value, '$.id') \
+     WHERE a.scenario = $1 AND json_valid(a.verdicts) GROUP BY 1"
+};
+
 /// The scenario's figures counted again from every attempt and override, reading all of them:
-/// for tests and checks, never for a page. SQLite's JSON functions read the verdicts.
-pub(super) async fn recount(
-    db: impl SqliteExecutor<'_> + Copy,
+/// for tests and checks, never for a page. The database's JSON functions read the verdicts.
+pub(in crate::store) async fn recount(
+    db: impl Exec<'_> + Copy,
     scenario: &str,
 ) -> Result<Figures, sqlx::Error> {
-    let deciles = sqlx::query_as(
-        "SELECT MIN(CAST(score * 10 AS INTEGER), 9), COUNT(*), SUM(score) FROM attempts \
-         WHERE scenario = $1 GROUP BY 1",
-    )
-    .bind(scenario)
-    .fetch_all(db)
-    .await?;
-    let items = sqlx::query_as(
-        "SELECT json_extract(j.value, '$.id'), \
-         SUM(json_extract(j.value, '$.verdict') = 'covered'), \
-         SUM(json_extract(j.value, '$.verdict') = 'partial'), \
-         SUM(json_extract(j.value, '$.verdict') = 'missed'), \
-         SUM(json_extract(j.value, '$.verdict') = 'review'), \
-         SUM(COALESCE(o.verdict = 'covered', 0)), SUM(COALESCE(o.verdict = 'partial', 0)), \
-         SUM(COALESCE(o.verdict = 'missed', 0)), SUM(COALESCE(o.verdict = 'review', 0)) \
-         FROM attempts a JOIN json_each(a.verdicts, '$.items') j \
-         LEFT JOIN overrides o ON o.attempt_id = a.id \
-         AND o.item_id = json_extract(j.value, '$.id') \
-         WHERE a.scenario = $1 AND json_valid(a.verdicts) GROUP BY 1",
-    )
-    .bind(scenario)
-    .fetch_all(db)
-    .await?;
+    let deciles = sqlx::query_as(RECOUNT_DECILES)
+        .bind(scenario)
+        .fetch_all(db)
+        .await?;
+    let items = sqlx::query_as(RECOUNT_ITEMS)
+        .bind(scenario)
+        .fetch_all(db)
+        .await?;
     Ok(assemble(deciles, items))
 }
 

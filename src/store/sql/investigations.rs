@@ -1,26 +1,26 @@
 //! SQL for the simulated investigation: the commands a learner types on a scenario's console,
 //! kept as the current investigation until an attempt claims them.
 
-use sqlx::{SqliteConnection, SqliteExecutor};
+use super::{Conn, Exec};
 
 use super::model::{NewCommand, NewHint, TakenHint, TypedCommand};
 
-pub(super) const INSERT_COMMAND: &str = "INSERT INTO investigation_commands \
+pub(in crate::store) const INSERT_COMMAND: &str = "INSERT INTO investigation_commands \
      (learner, scenario, attempt, command, step, harm, at) VALUES ($1, $2, NULL, $3, $4, $5, $6)";
 
-pub(super) const CURRENT: &str = "SELECT command, step, harm, at FROM investigation_commands \
+pub(in crate::store) const CURRENT: &str = "SELECT command, step, harm, at FROM investigation_commands \
      WHERE learner = $1 AND scenario = $2 AND attempt IS NULL ORDER BY id";
 
-pub(super) const OF_ATTEMPT: &str = "SELECT command, step, harm, at FROM investigation_commands \
+pub(in crate::store) const OF_ATTEMPT: &str = "SELECT command, step, harm, at FROM investigation_commands \
      WHERE attempt = $1 ORDER BY id";
 
-pub(super) const CLAIM: &str = "UPDATE investigation_commands SET attempt = $1 \
+pub(in crate::store) const CLAIM: &str = "UPDATE investigation_commands SET attempt = $1 \
      WHERE learner = $2 AND scenario = $3 AND attempt IS NULL";
 
-pub(super) const ADOPT: &str = "UPDATE investigation_commands SET learner = $1 WHERE learner = $2";
+pub(in crate::store) const ADOPT: &str = "UPDATE investigation_commands SET learner = $1 WHERE learner = $2";
 
 /// Stores a typed command; part of the writer's transaction.
-pub(super) async fn insert(conn: &mut SqliteConnection, c: &NewCommand) -> Result<(), sqlx::Error> {
+pub(in crate::store) async fn insert(conn: &mut Conn, c: &NewCommand) -> Result<(), sqlx::Error> {
     sqlx::query(INSERT_COMMAND)
         .bind(&c.learner)
         .bind(&c.scenario)
@@ -34,8 +34,8 @@ pub(super) async fn insert(conn: &mut SqliteConnection, c: &NewCommand) -> Resul
 }
 
 /// The learner's current investigation of the scenario, in the order typed.
-pub(super) async fn current(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn current(
+    db: impl Exec<'_>,
     learner: &str,
     scenario: &str,
 ) -> Result<Vec<TypedCommand>, sqlx::Error> {
@@ -47,16 +47,16 @@ pub(super) async fn current(
 }
 
 /// The investigation an attempt claimed.
-pub(super) async fn of_attempt(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn of_attempt(
+    db: impl Exec<'_>,
     attempt: i64,
 ) -> Result<Vec<TypedCommand>, sqlx::Error> {
     sqlx::query_as(OF_ATTEMPT).bind(attempt).fetch_all(db).await
 }
 
 /// The current investigation and its hints become part of the attempt; part of the submission's transaction.
-pub(super) async fn claim(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn claim(
+    conn: &mut Conn,
     attempt: i64,
     learner: &str,
     scenario: &str,
@@ -73,8 +73,8 @@ pub(super) async fn claim(
 }
 
 /// Moves an anonymous learner's commands and hints to a user; part of the sign-in transaction.
-pub(super) async fn adopt(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn adopt(
+    conn: &mut Conn,
     from: &str,
     to: &str,
 ) -> Result<(), sqlx::Error> {
@@ -88,27 +88,27 @@ pub(super) async fn adopt(
     Ok(())
 }
 
-pub(super) const INSERT_HINT: &str = "INSERT INTO investigation_hints \
+pub(in crate::store) const INSERT_HINT: &str = "INSERT INTO investigation_hints \
      (learner, scenario, attempt, step, level, cost, at) \
-     SELECT $1, $2, NULL, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM investigation_hints \
+     SELECT $1, $2, CAST(NULL AS BIGINT), $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM investigation_hints \
      WHERE learner = $1 AND scenario = $2 AND attempt IS NULL AND step = $3 AND level = $4)";
 
-pub(super) const HINTS_OF_ATTEMPT: &str = "SELECT step, level, cost, at FROM investigation_hints \
+pub(in crate::store) const HINTS_OF_ATTEMPT: &str = "SELECT step, level, cost, at FROM investigation_hints \
      WHERE attempt = $1 ORDER BY id";
 
-pub(super) const PENDING_PENALTY: &str = "SELECT COALESCE(SUM(cost), 0.0) FROM investigation_hints \
+pub(in crate::store) const PENDING_PENALTY: &str = "SELECT COALESCE(SUM(cost), 0.0) FROM investigation_hints \
      WHERE learner = $1 AND scenario = $2 AND attempt IS NULL";
 
-pub(super) const CLAIM_HINTS: &str = "UPDATE investigation_hints SET attempt = $1 \
+pub(in crate::store) const CLAIM_HINTS: &str = "UPDATE investigation_hints SET attempt = $1 \
      WHERE learner = $2 AND scenario = $3 AND attempt IS NULL";
 
-pub(super) const ADOPT_HINTS: &str =
+pub(in crate::store) const ADOPT_HINTS: &str =
     "UPDATE investigation_hints SET learner = $1 WHERE learner = $2";
 
 /// Records a hint taken, once: the same hint asked for twice (two tabs, a double click) is
 /// recorded and charged once. Part of the writer's transaction.
-pub(super) async fn insert_hint(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn insert_hint(
+    conn: &mut Conn,
     h: &NewHint,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(INSERT_HINT)
@@ -124,8 +124,8 @@ pub(super) async fn insert_hint(
 }
 
 /// The hints an attempt claimed.
-pub(super) async fn hints_of_attempt(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn hints_of_attempt(
+    db: impl Exec<'_>,
     attempt: i64,
 ) -> Result<Vec<TakenHint>, sqlx::Error> {
     sqlx::query_as(HINTS_OF_ATTEMPT)
@@ -135,8 +135,8 @@ pub(super) async fn hints_of_attempt(
 }
 
 /// What the learner's current hints cost, as a share of the score.
-pub(super) async fn pending_penalty(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn pending_penalty(
+    conn: &mut Conn,
     learner: &str,
     scenario: &str,
 ) -> Result<f64, sqlx::Error> {
@@ -151,15 +151,15 @@ pub(super) async fn pending_penalty(
 /// every view): the commands, then the hints, each in order. `kind` is 0 for a command, 1 for
 /// a hint; a command's `text` is the command, a hint's its level. Sorted here, not in SQL: a
 /// compound query's ORDER BY would sort in a temporary B-tree what each index already orders.
-pub(super) const CURRENT_BOTH: &str = "SELECT 0 AS kind, id, command AS text, step, harm, \
+pub(in crate::store) const CURRENT_BOTH: &str = "SELECT 0 AS kind, id, command AS text, step, harm, \
      0.0 AS cost, at FROM investigation_commands \
      WHERE learner = $1 AND scenario = $2 AND attempt IS NULL \
      UNION ALL SELECT 1, id, level, step, NULL, cost, at FROM investigation_hints \
      WHERE learner = $1 AND scenario = $2 AND attempt IS NULL";
 
 /// The learner's current commands and hints on the scenario, in one read.
-pub(super) async fn current_both(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn current_both(
+    db: impl Exec<'_>,
     learner: &str,
     scenario: &str,
 ) -> Result<(Vec<TypedCommand>, Vec<TakenHint>), sqlx::Error> {

@@ -1,14 +1,14 @@
 //! SQL for reveals: the first time a learner chose to see a scenario's expected answers.
 
-use sqlx::{SqliteConnection, SqliteExecutor};
+use super::{Conn, Exec};
 
-pub(super) const RECORD_REVEAL: &str = "INSERT INTO reveals (learner, scenario, at) VALUES ($1, $2, $3) \
+pub(in crate::store) const RECORD_REVEAL: &str = "INSERT INTO reveals (learner, scenario, at) VALUES ($1, $2, $3) \
      ON CONFLICT (learner, scenario) DO NOTHING";
 
 /// Records the reveal unless one exists, keeping the first time; part of the writer's
 /// transaction.
-pub(super) async fn record(
-    conn: &mut SqliteConnection,
+pub(in crate::store) async fn record(
+    conn: &mut Conn,
     learner: &str,
     scenario: &str,
     at: i64,
@@ -22,11 +22,11 @@ pub(super) async fn record(
     Ok(())
 }
 
-pub(super) const REVEALED: &str =
+pub(in crate::store) const REVEALED: &str =
     "SELECT EXISTS (SELECT 1 FROM reveals WHERE learner = $1 AND scenario = $2)";
 /// Whether the learner has revealed the scenario.
-pub(super) async fn exists(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn exists(
+    db: impl Exec<'_>,
     learner: &str,
     scenario: &str,
 ) -> Result<bool, sqlx::Error> {
@@ -37,13 +37,13 @@ pub(super) async fn exists(
         .await
 }
 
-pub(super) const PROGRESS: &str = "SELECT EXISTS (SELECT 1 FROM attempts WHERE learner = $1 AND scenario = $2), \
+pub(in crate::store) const PROGRESS: &str = "SELECT EXISTS (SELECT 1 FROM attempts WHERE learner = $1 AND scenario = $2), \
      EXISTS (SELECT 1 FROM reveals WHERE learner = $1 AND scenario = $2)";
 
 /// Whether the learner has answered the scenario, and whether its answers are open to them
 /// (answered or revealed): one query for a scenario page view.
-pub(super) async fn progress(
-    db: impl SqliteExecutor<'_>,
+pub(in crate::store) async fn progress(
+    db: impl Exec<'_>,
     learner: &str,
     scenario: &str,
 ) -> Result<(bool, bool), sqlx::Error> {

@@ -1,0 +1,185 @@
+//! The writer task: the one connection that writes. It commits every write queued while it was
+//! busy in one transaction (group commit), so concurrent writers share one sync to disk and never
+//! meet "database is locked".
+
+
+use sqlx::Connection as _;
+use tokio::sync::mpsc;
+
+use super::super::jobs::{Job, MAX_BATCH, Submission};
+use super::{
+    Conn, attempts, figures, gauntlets, interviews, investigations, overrides, reveals, settings,
+    users,
+};
+
+/// How often a busy writer lets the database refresh the statistics its query planner reads
+/// (SQLite's advice for long-lived connections: `PRAGMA optimize` every few hours).
+const OPTIMIZE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+
+/// Runs one write inside the writer's transaction, keeping its output for after `COMMIT`.
+async fn run_job(job: &mut Job, conn: &mut Conn) -> Result<(), sqlx::Error> {
+    match job {
+        Job::Submit(t) => {
+            let Submission { public_id, attempt } = &t.input;
+            let penalty =
+                investigations::pending_penalty(conn, &attempt.learner, &attempt.scenario)
+                    .await?;
+            let stored = attempts::insert(conn, public_id, attempt, penalty).await?;
+            figures::count(conn, stored.id, 1).await?;
+            investigations::claim(conn, stored.id, &attempt.learner, &attempt.scenario).await?;
+            t.output = Some(stored);
+        }
+        Job::Regrade(t) => {
+            for regraded in &t.input {
+                figures::count(conn, regraded.id, -1).await?;
+                attempts::regrade(conn, regraded).await?;
+                figures::count(conn, regraded.id, 1).await?;
+            }
+            t.output = Some(());
+        }
+        Job::Override(t) => {
+            let o = &t.input;
+            let Some(id) = attempts::id_of(&mut *conn, &o.public_id, &o.learner).await? else {
+                t.output = Some(false);
+                return Ok(());
+            };
+            figures::count(conn, id, -1).await?;
+            overrides::upsert(conn, id, &o.item).await?;
+            attempts::settle(conn, id, o.settle).await?;
+            figures::count(conn, id, 1).await?;
+            t.output = Some(true);
+        }
+        Job::Reveal(t) => {
+            let r = &t.input;
+            reveals::record(conn, &r.learner, &r.scenario, r.at).await?;
+            t.output = Some(());
+        }
+        Job::TypeCommand(t) => {
+            investigations::insert(conn, &t.input).await?;
+            t.output = Some(());
+        }
+        Job::TakeHint(t) => {
+            investigations::insert_hint(conn, &t.input).await?;
+            t.output = Some(());
+        }
+        Job::AnswerRound(t) => {
+            t.output = Some(gauntlets::answer(conn, &t.input).await?);
+        }
+        Job::RestartGauntlet(t) => {
+            let (learner, gauntlet, at) = &t.input;
+            gauntlets::start(conn, learner, gauntlet, *at).await?;
+            t.output = Some(());
+        }
+        Job::RenewSecret(t) => {
+            let change = &t.input;
+            for (public_id, hash) in &change.candidate_token_hashes {
+                interviews::set_token_hash(conn, public_id, hash).await?;
+            }
+            if change.end_sessions {
+                users::end_all_sessions(conn).await?;
+            }
+            settings::delete(conn, super::super::LEGACY_COOKIE_KEY).await?;
+            settings::set(conn, super::super::SECRET_FINGERPRINT, &change.fingerprint).await?;
+            t.output = Some(());
+        }
+        Job::Pragmas(t) => t.output = Some(super::pragmas(conn).await?),
+        Job::CreateUser(t) => t.output = Some(users::insert(conn, &t.input).await?),
+        Job::SetRole(t) => {
+            let (name, role) = &t.input;
+            t.output = Some(users::set_role(conn, name, role).await?);
+        }
+        Job::StartSession(t) => {
+            users::start_session(conn, &t.input).await?;
+            t.output = Some(());
+        }
+        Job::TouchSession(t) => {
+            let (token_hash, at) = &t.input;
+            users::touch_session(conn, token_hash, *at).await?;
+            t.output = Some(());
+        }
+        Job::EndSession(t) => {
+            users::end_session(conn, &t.input).await?;
+            t.output = Some(());
+        }
+        Job::SetPassword(t) => {
+            let (name, hash, keep) = &t.input;
+            t.output = Some(users::set_password(conn, name, hash, keep.as_deref()).await?);
+        }
+        Job::StartInterview(t) => {
+            let (public_id, new, started) = &t.input;
+            t.output = Some(interviews::insert(conn, public_id, new, started).await?);
+        }
+        Job::AppendEvent(t) => t.output = Some(interviews::append(conn, &t.input).await?),
+        Job::SaveNotes(t) => {
+            let (id, text, at, grade) = &t.input;
+            let saved = interviews::save_notes(conn, *id, text, *at, grade.as_ref()).await?;
+            t.output = Some(saved);
+        }
+        Job::NotesGrade(t) => {
+            let (id, notes, grade) = &t.input;
+            t.output = Some(interviews::store_notes_grade(conn, *id, notes, grade).await?);
+        }
+        Job::Close => {}
+    }
+    Ok(())
+}
+
+/// Runs the writer until [`Job::Close`], or until every sender is dropped. Dropping `inbox`
+/// last tells [`mpsc::Sender::closed`] waiters that the connection is closed.
+pub(in crate::store) async fn run(mut conn: Conn, mut inbox: mpsc::Receiver<Job>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut optimized = std::time::Instant::now();
+    // Waits for one write, then takes whatever else is already queued.
+    while inbox.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let close_at = batch.iter().position(|job| matches!(job, Job::Close));
+        // Writes queued after a close are dropped: their callers see `WriterGone`.
+        let after_close = close_at.map(|at| batch.split_off(at));
+        commit(&mut conn, &mut batch).await;
+        if after_close.is_some() {
+            break;
+        }
+        if optimized.elapsed() >= OPTIMIZE_EVERY {
+            super::optimize(&mut conn).await;
+            optimized = std::time::Instant::now();
+        }
+    }
+    if let Err(err) = conn.close().await {
+        tracing::warn!(%err, "closing the database writer");
+    }
+}
+
+/// Commits the batch in one transaction and only then answers its callers. When that fails,
+/// commits its writes one by one, so one bad write does not fail the others.
+async fn commit(conn: &mut Conn, batch: &mut Vec<Job>) {
+    if batch.is_empty() {
+        return;
+    }
+    match transaction(conn, batch).await {
+        Ok(()) => batch.drain(..).for_each(Job::succeed),
+        Err(err) if batch.len() > 1 => {
+            let writes = batch.len();
+            tracing::warn!(%err, writes, "a batch failed; committing its writes one by one");
+            for mut job in batch.drain(..) {
+                match transaction(conn, std::slice::from_mut(&mut job)).await {
+                    Ok(()) => job.succeed(),
+                    Err(err) => job.fail(err),
+                }
+            }
+        }
+        Err(err) => {
+            if let Some(job) = batch.pop() {
+                job.fail(err);
+            }
+        }
+    }
+}
+
+/// Runs the jobs in one transaction (`BEGIN IMMEDIATE` on SQLite); on error the transaction rolls back.
+async fn transaction(conn: &mut Conn, jobs: &mut [Job]) -> Result<(), sqlx::Error> {
+    let mut tx = conn.begin_with(super::BEGIN).await?;
+    for job in jobs.iter_mut() {
+        run_job(job, &mut tx).await?;
+    }
+    tx.commit().await
+}
