@@ -50,6 +50,9 @@ if [ $backend = postgres ]; then
     # settings either: this is what they see (a session could still SET it; the store does not).
     sync=$(psql -At "$database" -c 'SHOW synchronous_commit')
     [ "$sync" = on ] || { echo "FAIL: firedrill_bench has synchronous_commit = $sync" >&2; exit 1; }
+    # A PostgreSQL database has no file beside it for the server's key: one for this run.
+    FIREDRILL_SECRET=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+    export FIREDRILL_SECRET
     baseline="plain PostgreSQL"
     raw_loop() { FIREDRILL_BENCH_POSTGRES=${admin%/postgres}/raw_bench cargo bench --quiet --bench pg_inserts -- 2000 1; }
 else
