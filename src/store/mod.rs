@@ -63,6 +63,7 @@ macro_rules! query_modules {
 mod sqlite {
     use super::model;
 
+    pub(super) type Db = sqlx::Sqlite;
     pub(super) use sqlx::SqliteConnection as Conn;
     pub(super) use sqlx::SqliteExecutor as Exec;
     pub(super) type Pool = sqlx::SqlitePool;
@@ -79,6 +80,14 @@ mod sqlite {
         super::connect::optimize(conn, "PRAGMA optimize").await
     }
 
+    async fn write_sums(
+        conn: &mut Conn,
+        scenarios: figures::ScenarioSums,
+        items: figures::ItemSums,
+    ) -> Result<(), sqlx::Error> {
+        figures::write_each(conn, scenarios, items).await
+    }
+
     /// One SQLite database has one instance: nobody to tell.
     async fn notify(_conn: &mut Conn, _payload: &str) -> Result<(), sqlx::Error> {
         Ok(())
@@ -92,6 +101,7 @@ mod sqlite {
 mod pg {
     use super::model;
 
+    pub(super) type Db = sqlx::Postgres;
     pub(super) use sqlx::PgConnection as Conn;
     pub(super) use sqlx::PgExecutor as Exec;
     pub(super) type Pool = sqlx::PgPool;
@@ -107,6 +117,14 @@ mod pg {
 
     async fn notify(conn: &mut Conn, payload: &str) -> Result<(), sqlx::Error> {
         super::postgres::notify(conn, payload).await
+    }
+
+    async fn write_sums(
+        conn: &mut Conn,
+        scenarios: figures::ScenarioSums,
+        items: figures::ItemSums,
+    ) -> Result<(), sqlx::Error> {
+        super::postgres::write_sums(conn, scenarios, items).await
     }
 
     query_modules!();

@@ -186,3 +186,55 @@ fn missed(how: &Listening) {
     how.idle.forget_all();
     let _ = how.changes.send(Change::Resync);
 }
+
+/// Adds the figures' sums of a transaction, one statement per table (arrays, one per column).
+pub(super) async fn write_sums(
+    conn: &mut PgConnection,
+    scenarios: Vec<((String, i64), (i64, f64))>,
+    items: Vec<((String, String), [i64; 8])>,
+) -> Result<(), sqlx::Error> {
+    if !scenarios.is_empty() {
+        let (keys, sums): (Vec<_>, Vec<_>) = scenarios.into_iter().unzip();
+        let (names, deciles): (Vec<String>, Vec<i64>) = keys.into_iter().unzip();
+        let (attempts, score_sums): (Vec<i64>, Vec<f64>) = sums.into_iter().unzip();
+        sqlx::query(ADD_TO_SCENARIOS)
+            .bind(names)
+            .bind(deciles)
+            .bind(attempts)
+            .bind(score_sums)
+            .execute(&mut *conn)
+            .await?;
+    }
+    if !items.is_empty() {
+        let (keys, counts): (Vec<_>, Vec<[i64; 8]>) = items.into_iter().unzip();
+        let (names, ids): (Vec<String>, Vec<String>) = keys.into_iter().unzip();
+        let mut query = sqlx::query(ADD_TO_ITEMS).bind(names).bind(ids);
+        for column in 0..8 {
+            query = query.bind(counts.iter().map(|c| c[column]).collect::<Vec<i64>>());
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// `figures::ADD_TO_SCENARIO` for many rows in one statement.
+const ADD_TO_SCENARIOS: &str = "INSERT INTO scenario_figures (scenario, decile, attempts, score_sum) \
+     SELECT * FROM UNNEST($1::text[], $2::int8[], $3::int8[], $4::float8[]) \
+     ON CONFLICT (scenario, decile) DO UPDATE \
+     SET attempts = scenario_figures.attempts + excluded.attempts, \
+     score_sum = scenario_figures.score_sum + excluded.score_sum";
+
+/// `figures::ADD_TO_ITEM` for many rows in one statement.
+const ADD_TO_ITEMS: &str = "INSERT INTO item_figures (scenario, item_id, covered, partial, missed, \
+     review, overridden_covered, overridden_partial, overridden_missed, overridden_review) \
+     SELECT * FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::int8[], $5::int8[], \
+     $6::int8[], $7::int8[], $8::int8[], $9::int8[], $10::int8[]) \
+     ON CONFLICT (scenario, item_id) DO UPDATE \
+     SET covered = item_figures.covered + excluded.covered, \
+     partial = item_figures.partial + excluded.partial, \
+     missed = item_figures.missed + excluded.missed, \
+     review = item_figures.review + excluded.review, \
+     overridden_covered = item_figures.overridden_covered + excluded.overridden_covered, \
+     overridden_partial = item_figures.overridden_partial + excluded.overridden_partial, \
+     overridden_missed = item_figures.overridden_missed + excluded.overridden_missed, \
+     overridden_review = item_figures.overridden_review + excluded.overridden_review";

@@ -2,6 +2,8 @@
 //! attempt takes its old contribution off and adds its new one in the writer's transaction, so
 //! the statistics pages read a few rows whatever the number of attempts.
 
+use std::collections::BTreeMap;
+
 use super::{Conn, Exec};
 
 use super::model::{Figures, ItemFigures, VerdictCounts};
@@ -28,11 +30,13 @@ pub(in crate::store) fn decile(score: f64) -> i64 {
 pub(in crate::store) const ATTEMPT_ROW: &str = "SELECT scenario, score, verdicts FROM attempts WHERE id = $1";
 pub(in crate::store) const ATTEMPT_OVERRIDES: &str =
     "SELECT item_id, verdict FROM overrides WHERE attempt_id = $1";
+#[allow(dead_code)] // See `write_each`.
 pub(in crate::store) const ADD_TO_SCENARIO: &str = "INSERT INTO scenario_figures \
      (scenario, decile, attempts, score_sum) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (scenario, decile) DO UPDATE \
      SET attempts = scenario_figures.attempts + excluded.attempts, \
      score_sum = scenario_figures.score_sum + excluded.score_sum";
+#[allow(dead_code)] // See `write_each`.
 pub(in crate::store) const ADD_TO_ITEM: &str = "INSERT INTO item_figures (scenario, item_id, covered, \
      partial, missed, review, overridden_covered, overridden_partial, overridden_missed, \
      overridden_review) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
@@ -52,10 +56,11 @@ pub(in crate::store) const PER_SCENARIO: &str = "SELECT scenario, CAST(SUM(attem
      SUM(score_sum) FROM scenario_figures GROUP BY scenario";
 
 /// Adds (`sign` 1) or takes off (`sign` -1) the attempt's contribution to the figures, as the
-/// attempt and its overrides stand now; part of the writer's transaction. An attempt whose
-/// verdicts cannot be read counts in its scenario's score figures only.
+/// attempt and its overrides stand now, to `tally` (written when the writer's transaction
+/// ends). An attempt whose verdicts cannot be read counts in its scenario's score figures only.
 pub(in crate::store) async fn count(
     conn: &mut Conn,
+    tally: &mut Tally,
     attempt_id: i64,
     sign: i64,
 ) -> Result<(), sqlx::Error> {
@@ -66,42 +71,113 @@ pub(in crate::store) async fn count(
     let Some((scenario, score, verdicts)) = row else {
         return Ok(());
     };
-    sqlx::query(ADD_TO_SCENARIO)
-        .bind(&scenario)
-        .bind(decile(score))
-        .bind(sign)
-        .bind(sign as f64 * score)
-        .execute(&mut *conn)
-        .await?;
-    let Ok(verdicts) = serde_json::from_str::<StoredVerdicts>(&verdicts) else {
-        return Ok(());
-    };
     let overrides: Vec<(String, String)> = sqlx::query_as(ATTEMPT_OVERRIDES)
         .bind(attempt_id)
         .fetch_all(&mut *conn)
         .await?;
-    for item in &verdicts.items {
-        let machine = VerdictCounts::one(&item.verdict, sign);
-        let overridden = overrides
-            .iter()
-            .find(|(id, _)| *id == item.id)
-            .map_or_else(VerdictCounts::default, |(_, v)| VerdictCounts::one(v, sign));
-        sqlx::query(ADD_TO_ITEM)
-            .bind(&scenario)
-            .bind(&item.id)
-            .bind(machine.covered)
-            .bind(machine.partial)
-            .bind(machine.missed)
-            .bind(machine.review)
-            .bind(overridden.covered)
-            .bind(overridden.partial)
-            .bind(overridden.missed)
-            .bind(overridden.review)
+    tally.add(&scenario, score, &verdicts, &overrides, sign);
+    Ok(())
+}
+
+/// The figures' changes made by one transaction's writes, summed per row and written once,
+/// just before it commits: a batch of submissions to one scenario changes each figures row
+/// once, in one statement per table on PostgreSQL (where each statement is a round trip).
+#[derive(Debug, Default)]
+pub(in crate::store) struct Tally {
+    /// (scenario, decile) -> (attempts, score sum).
+    scenarios: BTreeMap<(String, i64), (i64, f64)>,
+    /// (scenario, item) -> machine verdicts, then overridden verdicts.
+    items: BTreeMap<(String, String), [i64; 8]>,
+}
+
+impl Tally {
+    /// Counts an attempt, with its shown `score`, its machine verdicts (JSON as stored) and its
+    /// overrides, `sign` times.
+    pub(in crate::store) fn add(
+        &mut self,
+        scenario: &str,
+        score: f64,
+        verdicts: &str,
+        overrides: &[(String, String)],
+        sign: i64,
+    ) {
+        let deciles = self
+            .scenarios
+            .entry((scenario.to_owned(), decile(score)))
+            .or_default();
+        deciles.0 += sign;
+        deciles.1 += sign as f64 * score;
+        let Ok(verdicts) = serde_json::from_str::<StoredVerdicts>(verdicts) else {
+            return;
+        };
+        for item in verdicts.items {
+            let machine = VerdictCounts::one(&item.verdict, sign);
+            let overridden = overrides
+                .iter()
+                .find(|(id, _)| *id == item.id)
+                .map_or_else(VerdictCounts::default, |(_, v)| VerdictCounts::one(v, sign));
+            let counts = self
+                .items
+                .entry((scenario.to_owned(), item.id))
+                .or_default();
+            for (sum, n) in counts.iter_mut().zip([
+                machine.covered,
+                machine.partial,
+                machine.missed,
+                machine.review,
+                overridden.covered,
+                overridden.partial,
+                overridden.missed,
+                overridden.review,
+            ]) {
+                *sum += n;
+            }
+        }
+    }
+
+    /// Writes the sums and empties the tally; part of the writer's transaction.
+    pub(in crate::store) async fn flush(&mut self, conn: &mut Conn) -> Result<(), sqlx::Error> {
+        let scenarios = std::mem::take(&mut self.scenarios);
+        let items = std::mem::take(&mut self.items);
+        let scenarios = scenarios.into_iter().filter(|(_, (n, sum))| *n != 0 || *sum != 0.0);
+        let items = items.into_iter().filter(|(_, counts)| counts.iter().any(|n| *n != 0));
+        // SQLite row by row (no round trips in process), PostgreSQL one statement per table.
+        super::write_sums(conn, scenarios.collect(), items.collect()).await
+    }
+}
+
+/// Adds the sums to the figures, one row at a time. (PostgreSQL's copy of this module writes
+/// arrays instead, in `postgres.rs`, and leaves this unused.)
+#[allow(dead_code)]
+pub(in crate::store) async fn write_each(
+    conn: &mut Conn,
+    scenarios: ScenarioSums,
+    items: ItemSums,
+) -> Result<(), sqlx::Error> {
+    for ((scenario, decile), (attempts, score_sum)) in scenarios {
+        sqlx::query(ADD_TO_SCENARIO)
+            .bind(scenario)
+            .bind(decile)
+            .bind(attempts)
+            .bind(score_sum)
             .execute(&mut *conn)
             .await?;
     }
+    for ((scenario, item), counts) in items {
+        let mut query = sqlx::query(ADD_TO_ITEM).bind(scenario).bind(item);
+        for n in counts {
+            query = query.bind(n);
+        }
+        query.execute(&mut *conn).await?;
+    }
     Ok(())
 }
+
+/// Sums per (scenario, decile): attempts, score sum.
+pub(in crate::store) type ScenarioSums = Vec<((String, i64), (i64, f64))>;
+
+/// Sums per (scenario, item): machine verdicts, then overridden verdicts.
+pub(in crate::store) type ItemSums = Vec<((String, String), [i64; 8])>;
 
 /// A row of `item_figures` as read.
 type ItemRow = (String, i64, i64, i64, i64, i64, i64, i64, i64);

@@ -16,25 +16,34 @@ use super::{
 /// (SQLite's advice for long-lived connections: `PRAGMA optimize` every few hours).
 const OPTIMIZE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
+/// What the writer keeps between and within its transactions.
+#[derive(Debug, Default)]
+struct Writing {
+    /// Names this process's store in the change notifications it sends other instances
+    /// (PostgreSQL only), so that it can ignore its own.
+    instance: String,
+    /// The figures' changes of the transaction under way.
+    tally: figures::Tally,
+    /// Rubric versions known to be stored (they are never deleted): a submission graded by one
+    /// of them skips inserting it.
+    versions: attempts::Versions,
+}
 
 /// Runs one write inside the writer's transaction, keeping its output for after `COMMIT`.
-async fn run_job(job: &mut Job, conn: &mut Conn) -> Result<(), sqlx::Error> {
+async fn run_job(job: &mut Job, conn: &mut Conn, w: &mut Writing) -> Result<(), sqlx::Error> {
     match job {
         Job::Submit(t) => {
             let Submission { public_id, attempt } = &t.input;
-            let penalty =
-                investigations::pending_penalty(conn, &attempt.learner, &attempt.scenario)
-                    .await?;
-            let stored = attempts::insert(conn, public_id, attempt, penalty).await?;
-            figures::count(conn, stored.id, 1).await?;
-            investigations::claim(conn, stored.id, &attempt.learner, &attempt.scenario).await?;
-            t.output = Some(stored);
+            let stored = attempts::submit(conn, &mut w.versions, public_id, attempt).await?;
+            w.tally
+                .add(&attempt.scenario, stored.1, &attempt.verdicts_json, &[], 1);
+            t.output = Some(stored.0);
         }
         Job::Regrade(t) => {
             for regraded in &t.input {
-                figures::count(conn, regraded.id, -1).await?;
+                figures::count(conn, &mut w.tally, regraded.id, -1).await?;
                 attempts::regrade(conn, regraded).await?;
-                figures::count(conn, regraded.id, 1).await?;
+                figures::count(conn, &mut w.tally, regraded.id, 1).await?;
             }
             t.output = Some(());
         }
@@ -44,10 +53,10 @@ async fn run_job(job: &mut Job, conn: &mut Conn) -> Result<(), sqlx::Error> {
                 t.output = Some(false);
                 return Ok(());
             };
-            figures::count(conn, id, -1).await?;
+            figures::count(conn, &mut w.tally, id, -1).await?;
             overrides::upsert(conn, id, &o.item).await?;
             attempts::settle(conn, id, o.settle).await?;
-            figures::count(conn, id, 1).await?;
+            figures::count(conn, &mut w.tally, id, 1).await?;
             t.output = Some(true);
         }
         Job::Reveal(t) => {
@@ -130,6 +139,10 @@ async fn run_job(job: &mut Job, conn: &mut Conn) -> Result<(), sqlx::Error> {
 /// `instance` names this process's store in the change notifications it sends other instances
 /// (PostgreSQL only), so that it can ignore its own.
 pub(in crate::store) async fn run(mut conn: Conn, mut inbox: mpsc::Receiver<Job>, instance: String) {
+    let mut w = Writing {
+        instance,
+        ..Writing::default()
+    };
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut optimized = std::time::Instant::now();
     // Waits for one write, then takes whatever else is already queued.
@@ -137,7 +150,7 @@ pub(in crate::store) async fn run(mut conn: Conn, mut inbox: mpsc::Receiver<Job>
         let close_at = batch.iter().position(|job| matches!(job, Job::Close));
         // Writes queued after a close are dropped: their callers see `WriterGone`.
         let after_close = close_at.map(|at| batch.split_off(at));
-        commit(&mut conn, &mut batch, &instance).await;
+        commit(&mut conn, &mut batch, &mut w).await;
         if after_close.is_some() {
             break;
         }
@@ -153,17 +166,17 @@ pub(in crate::store) async fn run(mut conn: Conn, mut inbox: mpsc::Receiver<Job>
 
 /// Commits the batch in one transaction and only then answers its callers. When that fails,
 /// commits its writes one by one, so one bad write does not fail the others.
-async fn commit(conn: &mut Conn, batch: &mut Vec<Job>, instance: &str) {
+async fn commit(conn: &mut Conn, batch: &mut Vec<Job>, w: &mut Writing) {
     if batch.is_empty() {
         return;
     }
-    match transaction(conn, batch, instance).await {
+    match transaction(conn, batch, w).await {
         Ok(()) => batch.drain(..).for_each(Job::succeed),
         Err(err) if batch.len() > 1 => {
             let writes = batch.len();
             tracing::warn!(%err, writes, "a batch failed; committing its writes one by one");
             for mut job in batch.drain(..) {
-                match transaction(conn, std::slice::from_mut(&mut job), instance).await {
+                match transaction(conn, std::slice::from_mut(&mut job), w).await {
                     Ok(()) => job.succeed(),
                     Err(err) => job.fail(err),
                 }
@@ -178,20 +191,22 @@ async fn commit(conn: &mut Conn, batch: &mut Vec<Job>, instance: &str) {
 }
 
 /// Runs the jobs in one transaction (`BEGIN IMMEDIATE` on SQLite); on error the transaction rolls back.
-async fn transaction(
-    conn: &mut Conn,
-    jobs: &mut [Job],
-    instance: &str,
-) -> Result<(), sqlx::Error> {
+async fn transaction(conn: &mut Conn, jobs: &mut [Job], w: &mut Writing) -> Result<(), sqlx::Error> {
+    // Whatever a failed transaction left behind counts for nothing.
+    w.tally = Default::default();
+    w.versions.forget_new();
     let mut tx = conn.begin_with(super::BEGIN).await?;
     for job in jobs.iter_mut() {
-        run_job(job, &mut tx).await?;
+        run_job(job, &mut tx, w).await?;
         // Other instances on the database hear of it when (and only if) it commits.
         if super::POSTGRES
             && let Some(change) = job.change()
         {
-            super::notify(&mut tx, &change.payload(instance)).await?;
+            super::notify(&mut tx, &change.payload(&w.instance)).await?;
         }
     }
-    tx.commit().await
+    w.tally.flush(&mut tx).await?;
+    tx.commit().await?;
+    w.versions.keep_new();
+    Ok(())
 }
