@@ -143,6 +143,105 @@ async fn two_hundred_concurrent_submissions_all_commit() {
     assert_eq!(store.count_attempts().await.unwrap(), 200);
 }
 
+/// Submissions committed together (one statement on PostgreSQL) each claim their own learner's
+/// investigation and pay for its hints once; two of one learner and scenario at once never
+/// both claim it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_submissions_each_claim_their_own_investigation_and_hints_once() {
+    use firedrill::store::{HintLevel, NewCommand, NewHint};
+    let (_dir, store) = fresh().await;
+    let learners: Vec<String> = (0..40).map(|i| format!("learner-{i}")).collect();
+    for (i, learner) in learners.iter().enumerate() {
+        let command = NewCommand {
+            learner: learner.clone(),
+            scenario: SCENARIO.to_owned(),
+            command: format!("kubectl get pods -n app-{i}"),
+            step: Some(0),
+            harm: None,
+            at: 1,
+        };
+        store.type_command(command).await.unwrap();
+        if i % 2 == 0 {
+            let hint = NewHint {
+                learner: learner.clone(),
+                scenario: SCENARIO.to_owned(),
+                step: 1,
+                level: HintLevel::Title,
+                cost: 0.2,
+                at: 2,
+            };
+            store.take_hint(hint).await.unwrap();
+        }
+    }
+    // Every learner submits twice at once: 80 submissions queued together.
+    let tasks: Vec<_> = learners
+        .iter()
+        .flat_map(|l| [l.clone(), l.clone()])
+        .enumerate()
+        .map(|(i, learner)| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let stored = store
+                    .submit_attempt(attempt(&learner, SCENARIO, 10 + i as i64))
+                    .await
+                    .unwrap();
+                (learner, stored)
+            })
+        })
+        .collect();
+    let mut by_learner: std::collections::BTreeMap<String, Vec<_>> = Default::default();
+    for task in tasks {
+        let (learner, stored) = task.await.unwrap();
+        by_learner.entry(learner).or_default().push(stored);
+    }
+    assert_eq!(store.count_attempts().await.unwrap(), 80);
+    for (i, learner) in learners.iter().enumerate() {
+        let mut claimed = 0;
+        for stored in &by_learner[learner] {
+            let commands = store.attempt_investigation(stored.id).await.unwrap();
+            let hints = store.attempt_hints(stored.id).await.unwrap();
+            let found = store
+                .attempt(&stored.public_id, learner)
+                .await
+                .unwrap()
+                .unwrap();
+            if !commands.is_empty() {
+                claimed += 1;
+                assert_eq!(commands[0].command, format!("kubectl get pods -n app-{i}"));
+                assert_eq!(hints.len(), usize::from(i % 2 == 0), "{learner}");
+            } else {
+                assert!(hints.is_empty(), "{learner}: hints go with the commands");
+            }
+            let expected = if hints.is_empty() { 0.5 } else { 0.3 };
+            assert!(
+                (found.score - expected).abs() < 1e-9,
+                "{learner}: {}",
+                found.score
+            );
+        }
+        assert_eq!(
+            claimed, 1,
+            "{learner}: exactly one attempt claims the investigation"
+        );
+    }
+    assert!(
+        store
+            .investigation(&learners[0], SCENARIO)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing is left under way"
+    );
+    // The figures, summed per transaction, equal a recount.
+    let figures = store.figures(SCENARIO).await.unwrap();
+    let recount = store.recount_figures(SCENARIO).await.unwrap();
+    assert_eq!(figures.attempts, 80);
+    assert_eq!(figures.attempts, recount.attempts);
+    assert_eq!(figures.histogram, recount.histogram);
+    assert_eq!(figures.items, recount.items);
+    assert!((figures.score_sum - recount.score_sum).abs() < 1e-6);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_succeed_while_writes_commit() {
     let (_dir, store) = fresh().await;

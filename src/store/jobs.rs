@@ -145,6 +145,14 @@ impl Job {
 }
 
 impl Job {
+    /// The submission, if this is one.
+    pub(super) fn submission(&self) -> Option<&Submission> {
+        match self {
+            Job::Submit(t) => Some(&t.input),
+            _ => None,
+        }
+    }
+
     /// What other instances must hear of once this write commits, if anything.
     pub(super) fn change(&self) -> Option<super::Change> {
         use super::Change;

@@ -61,9 +61,9 @@ macro_rules! query_modules {
 /// The queries, for SQLite.
 #[path = "sql"]
 mod sqlite {
+    use super::jobs::Submission;
     use super::model;
 
-    pub(super) type Db = sqlx::Sqlite;
     pub(super) use sqlx::SqliteConnection as Conn;
     pub(super) use sqlx::SqliteExecutor as Exec;
     pub(super) type Pool = sqlx::SqlitePool;
@@ -80,12 +80,21 @@ mod sqlite {
         super::connect::optimize(conn, "PRAGMA optimize").await
     }
 
+    // PostgreSQL's way of writing many rows in one statement; SQLite's queries take the
+    // row-by-row way (`figures::write_each`, `attempts::insert_each`), which these forward to.
     async fn write_sums(
         conn: &mut Conn,
         scenarios: figures::ScenarioSums,
         items: figures::ItemSums,
     ) -> Result<(), sqlx::Error> {
         figures::write_each(conn, scenarios, items).await
+    }
+
+    async fn insert_submissions(
+        conn: &mut Conn,
+        submissions: &[&Submission],
+    ) -> Result<Vec<(i64, f64)>, sqlx::Error> {
+        attempts::insert_each(conn, submissions).await
     }
 
     /// One SQLite database has one instance: nobody to tell.
@@ -99,9 +108,9 @@ mod sqlite {
 /// The queries, for PostgreSQL.
 #[path = "sql"]
 mod pg {
+    use super::jobs::Submission;
     use super::model;
 
-    pub(super) type Db = sqlx::Postgres;
     pub(super) use sqlx::PgConnection as Conn;
     pub(super) use sqlx::PgExecutor as Exec;
     pub(super) type Pool = sqlx::PgPool;
@@ -125,6 +134,13 @@ mod pg {
         items: figures::ItemSums,
     ) -> Result<(), sqlx::Error> {
         super::postgres::write_sums(conn, scenarios, items).await
+    }
+
+    async fn insert_submissions(
+        conn: &mut Conn,
+        submissions: &[&Submission],
+    ) -> Result<Vec<(i64, f64)>, sqlx::Error> {
+        super::postgres::insert_submissions(conn, submissions).await
     }
 
     query_modules!();

@@ -238,3 +238,91 @@ const ADD_TO_ITEMS: &str = "INSERT INTO item_figures (scenario, item_id, covered
      overridden_partial = item_figures.overridden_partial + excluded.overridden_partial, \
      overridden_missed = item_figures.overridden_missed + excluded.overridden_missed, \
      overridden_review = item_figures.overridden_review + excluded.overridden_review";
+
+/// Submissions in one statement: each one's pending hints' cost, the attempts with it taken off
+/// (as `attempts::after_hints` does), their investigations and hints claimed. Returns each
+/// attempt's row id and shown score, in the order given. No two may be of one learner and
+/// scenario (the writer sees to it).
+pub(super) async fn insert_submissions(
+    conn: &mut PgConnection,
+    submissions: &[&super::jobs::Submission],
+) -> Result<Vec<(i64, f64)>, sqlx::Error> {
+    let column = |f: &dyn Fn(&super::NewAttempt) -> String| -> Vec<String> {
+        submissions.iter().map(|s| f(&s.attempt)).collect()
+    };
+    let public_ids: Vec<&str> = submissions.iter().map(|s| s.public_id.as_str()).collect();
+    let rows: Vec<(String, i64, f64)> = sqlx::query_as(INSERT_SUBMISSIONS)
+        .bind(&public_ids)
+        .bind(column(&|a| a.learner.clone()))
+        .bind(column(&|a| a.scenario.clone()))
+        .bind(column(&|a| a.rubric_version.clone()))
+        .bind(column(&|a| a.answer.clone()))
+        .bind(column(&|a| a.verdicts_json.clone()))
+        .bind(
+            submissions
+                .iter()
+                .map(|s| s.attempt.score)
+                .collect::<Vec<f64>>(),
+        )
+        .bind(
+            submissions
+                .iter()
+                .map(|s| s.attempt.covered)
+                .collect::<Vec<i64>>(),
+        )
+        .bind(
+            submissions
+                .iter()
+                .map(|s| s.attempt.total)
+                .collect::<Vec<i64>>(),
+        )
+        .bind(
+            submissions
+                .iter()
+                .map(|s| s.attempt.revealed_before)
+                .collect::<Vec<bool>>(),
+        )
+        .bind(
+            submissions
+                .iter()
+                .map(|s| s.attempt.started_at)
+                .collect::<Vec<Option<i64>>>(),
+        )
+        .bind(
+            submissions
+                .iter()
+                .map(|s| s.attempt.submitted_at)
+                .collect::<Vec<i64>>(),
+        )
+        .fetch_all(conn)
+        .await?;
+    submissions
+        .iter()
+        .map(|s| {
+            rows.iter()
+                .find(|(public_id, ..)| *public_id == s.public_id)
+                .map(|(_, id, score)| (*id, *score))
+                .ok_or(sqlx::Error::RowNotFound)
+        })
+        .collect()
+}
+
+const INSERT_SUBMISSIONS: &str = "WITH given AS (SELECT * FROM UNNEST($1::text[], $2::text[], \
+     $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::int8[], $9::int8[], \
+     $10::bool[], $11::int8[], $12::int8[]) WITH ORDINALITY AS g (public_id, learner, scenario, \
+     rubric_version, answer, verdicts, score, covered, total, revealed_before, started_at, \
+     submitted_at, n)), \
+     priced AS (SELECT g.*, (SELECT COALESCE(SUM(h.cost), 0.0) FROM investigation_hints h \
+     WHERE h.learner = g.learner AND h.scenario = g.scenario AND h.attempt IS NULL) AS penalty \
+     FROM given g), \
+     stored AS (INSERT INTO attempts (public_id, learner, scenario, rubric_version, answer, \
+     verdicts, score, machine_score, covered, total, revealed_before, started_at, submitted_at, \
+     hint_penalty) SELECT public_id, learner, scenario, rubric_version, answer, verdicts, \
+     GREATEST(score - penalty, 0.0), score, covered, total, revealed_before, started_at, \
+     submitted_at, penalty FROM priced ORDER BY n \
+     RETURNING id, public_id, learner, scenario, score), \
+     commands AS (UPDATE investigation_commands c SET attempt = s.id FROM stored s \
+     WHERE c.learner = s.learner AND c.scenario = s.scenario AND c.attempt IS NULL), \
+     hints AS (UPDATE investigation_hints h SET attempt = s.id FROM stored s \
+     WHERE h.learner = s.learner AND h.scenario = s.scenario AND h.attempt IS NULL) \
+     SELECT public_id, id, score FROM stored";

@@ -2,9 +2,9 @@
 
 use super::{Conn, Exec};
 
+use super::Submission;
 use super::model::{
-    Attempt, AttemptSummary, NewAttempt, Position, RecentAttempt, Regraded, Settle, StoredAttempt,
-    ToRegrade,
+    Attempt, AttemptSummary, NewAttempt, Position, RecentAttempt, Regraded, Settle, ToRegrade,
 };
 
 /// Rubric versions the writer knows are stored, and those its transaction under way stored.
@@ -26,82 +26,52 @@ impl Versions {
     }
 }
 
-/// Stores a submission: the attempt, its rubric version when new, with what the hints taken
-/// before it cost taken off its shown score, and the current investigation and its hints
-/// claimed by it; part of the writer's transaction. Returns the attempt and its shown score.
-/// On PostgreSQL, where every statement is a round trip, it is one statement.
+/// Stores submissions in order: each attempt, its rubric version when new, with what the hints
+/// taken before it cost taken off its shown score, and the current investigation and its hints
+/// claimed by it; part of the writer's transaction. Returns each attempt's row id and shown
+/// score. No two may be of one learner and scenario (each claims that investigation). On
+/// PostgreSQL, where every statement is a round trip, they are one statement however many.
 pub(in crate::store) async fn submit(
     conn: &mut Conn,
     versions: &mut Versions,
-    public_id: &str,
-    attempt: &NewAttempt,
-) -> Result<(StoredAttempt, f64), sqlx::Error> {
-    let version = (attempt.scenario.clone(), attempt.rubric_version.clone());
-    if !versions.stored.contains(&version) && !versions.new.contains(&version) {
-        rubric_version(
-            &mut *conn,
-            &attempt.scenario,
-            &attempt.rubric_version,
-            &attempt.rubric_json,
-            attempt.submitted_at,
-        )
-        .await?;
-        versions.new.push(version);
+    submissions: &[&Submission],
+) -> Result<Vec<(i64, f64)>, sqlx::Error> {
+    for Submission { attempt, .. } in submissions {
+        let version = (attempt.scenario.clone(), attempt.rubric_version.clone());
+        if !versions.stored.contains(&version) && !versions.new.contains(&version) {
+            rubric_version(
+                &mut *conn,
+                &attempt.scenario,
+                &attempt.rubric_version,
+                &attempt.rubric_json,
+                attempt.submitted_at,
+            )
+            .await?;
+            versions.new.push(version);
+        }
     }
-    let (id, shown) = if super::POSTGRES {
-        bind_attempt(sqlx::query_as(SUBMIT_CLAIMING), public_id, attempt)
-            .fetch_one(&mut *conn)
-            .await?
+    if super::POSTGRES {
+        super::insert_submissions(conn, submissions).await
     } else {
-        let penalty = super::investigations::pending_penalty(
-            &mut *conn,
-            &attempt.learner,
-            &attempt.scenario,
-        )
-        .await?;
-        let id = insert_attempt(&mut *conn, public_id, attempt, penalty).await?;
-        super::investigations::claim(conn, id, &attempt.learner, &attempt.scenario).await?;
-        (id, after_hints(attempt.score, penalty))
-    };
-    let public_id = public_id.to_owned();
-    Ok((StoredAttempt { id, public_id }, shown))
+        insert_each(conn, submissions).await
+    }
 }
 
-/// The submission in one PostgreSQL statement: the pending hints' cost, the attempt with it
-/// taken off (as [`after_hints`] does), the investigation and the hints claimed.
-const SUBMIT_CLAIMING: &str = "WITH pending AS (\
-     SELECT COALESCE(SUM(cost), 0.0) AS penalty FROM investigation_hints \
-     WHERE learner = $2 AND scenario = $3 AND attempt IS NULL), \
-     stored AS (INSERT INTO attempts (public_id, learner, scenario, rubric_version, answer, \
-     verdicts, score, machine_score, covered, total, revealed_before, started_at, submitted_at, \
-     hint_penalty) SELECT $1, $2, $3, $4, $5, $6, GREATEST($7 - penalty, 0.0), $7, $8, $9, \
-     $10, $11, $12, penalty FROM pending RETURNING id, score), \
-     commands AS (UPDATE investigation_commands SET attempt = (SELECT id FROM stored) \
-     WHERE learner = $2 AND scenario = $3 AND attempt IS NULL), \
-     hints AS (UPDATE investigation_hints SET attempt = (SELECT id FROM stored) \
-     WHERE learner = $2 AND scenario = $3 AND attempt IS NULL) \
-     SELECT id, score FROM stored";
-
-/// Binds the attempt's columns as `$1`-`$12` (public id, learner, scenario, rubric version,
-/// answer, verdicts, the grader's score, covered, total, revealed before, started, submitted).
-fn bind_attempt<'q, O>(
-    query: sqlx::query::QueryAs<'q, super::Db, O, <super::Db as sqlx::Database>::Arguments<'q>>,
-    public_id: &'q str,
-    attempt: &'q NewAttempt,
-) -> sqlx::query::QueryAs<'q, super::Db, O, <super::Db as sqlx::Database>::Arguments<'q>> {
-    query
-        .bind(public_id)
-        .bind(&attempt.learner)
-        .bind(&attempt.scenario)
-        .bind(&attempt.rubric_version)
-        .bind(&attempt.answer)
-        .bind(&attempt.verdicts_json)
-        .bind(attempt.score)
-        .bind(attempt.covered)
-        .bind(attempt.total)
-        .bind(attempt.revealed_before)
-        .bind(attempt.started_at)
-        .bind(attempt.submitted_at)
+/// [`submit`] one at a time: what SQLite runs, in process.
+pub(in crate::store) async fn insert_each(
+    conn: &mut Conn,
+    submissions: &[&Submission],
+) -> Result<Vec<(i64, f64)>, sqlx::Error> {
+    let mut stored = Vec::with_capacity(submissions.len());
+    for Submission { public_id, attempt } in submissions {
+        let (learner, scenario) = (&attempt.learner, &attempt.scenario);
+        let penalty =
+            super::investigations::pending_penalty(&mut *conn, learner, scenario).await?;
+        let id = insert_attempt(&mut *conn, public_id, attempt, penalty).await?;
+        super::investigations::claim(&mut *conn, id, learner, scenario).await?;
+        stored.push((id, after_hints(attempt.score, penalty)));
+    }
+    Ok(stored)
 }
 
 pub(in crate::store) const INSERT_RUBRIC_VERSION: &str = "INSERT INTO rubric_versions (scenario, version, rubric, created_at) \

@@ -30,13 +30,11 @@ pub(in crate::store) fn decile(score: f64) -> i64 {
 pub(in crate::store) const ATTEMPT_ROW: &str = "SELECT scenario, score, verdicts FROM attempts WHERE id = $1";
 pub(in crate::store) const ATTEMPT_OVERRIDES: &str =
     "SELECT item_id, verdict FROM overrides WHERE attempt_id = $1";
-#[allow(dead_code)] // See `write_each`.
 pub(in crate::store) const ADD_TO_SCENARIO: &str = "INSERT INTO scenario_figures \
      (scenario, decile, attempts, score_sum) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (scenario, decile) DO UPDATE \
      SET attempts = scenario_figures.attempts + excluded.attempts, \
      score_sum = scenario_figures.score_sum + excluded.score_sum";
-#[allow(dead_code)] // See `write_each`.
 pub(in crate::store) const ADD_TO_ITEM: &str = "INSERT INTO item_figures (scenario, item_id, covered, \
      partial, missed, review, overridden_covered, overridden_partial, overridden_missed, \
      overridden_review) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
@@ -141,14 +139,17 @@ impl Tally {
         let items = std::mem::take(&mut self.items);
         let scenarios = scenarios.into_iter().filter(|(_, (n, sum))| *n != 0 || *sum != 0.0);
         let items = items.into_iter().filter(|(_, counts)| counts.iter().any(|n| *n != 0));
+        let (scenarios, items) = (scenarios.collect(), items.collect());
         // SQLite row by row (no round trips in process), PostgreSQL one statement per table.
-        super::write_sums(conn, scenarios.collect(), items.collect()).await
+        if super::POSTGRES {
+            super::write_sums(conn, scenarios, items).await
+        } else {
+            write_each(conn, scenarios, items).await
+        }
     }
 }
 
-/// Adds the sums to the figures, one row at a time. (PostgreSQL's copy of this module writes
-/// arrays instead, in `postgres.rs`, and leaves this unused.)
-#[allow(dead_code)]
+/// Adds the sums to the figures, one row at a time.
 pub(in crate::store) async fn write_each(
     conn: &mut Conn,
     scenarios: ScenarioSums,

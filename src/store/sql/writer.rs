@@ -7,6 +7,7 @@ use sqlx::Connection as _;
 use tokio::sync::mpsc;
 
 use super::super::jobs::{Job, MAX_BATCH, Submission};
+use super::model::StoredAttempt;
 use super::{
     Conn, attempts, figures, gauntlets, interviews, investigations, overrides, reveals, settings,
     users,
@@ -32,13 +33,7 @@ struct Writing {
 /// Runs one write inside the writer's transaction, keeping its output for after `COMMIT`.
 async fn run_job(job: &mut Job, conn: &mut Conn, w: &mut Writing) -> Result<(), sqlx::Error> {
     match job {
-        Job::Submit(t) => {
-            let Submission { public_id, attempt } = &t.input;
-            let stored = attempts::submit(conn, &mut w.versions, public_id, attempt).await?;
-            w.tally
-                .add(&attempt.scenario, stored.1, &attempt.verdicts_json, &[], 1);
-            t.output = Some(stored.0);
-        }
+        Job::Submit(_) => submit(std::slice::from_mut(job), conn, w).await?,
         Job::Regrade(t) => {
             for regraded in &t.input {
                 figures::count(conn, &mut w.tally, regraded.id, -1).await?;
@@ -134,6 +129,34 @@ async fn run_job(job: &mut Job, conn: &mut Conn, w: &mut Writing) -> Result<(), 
     Ok(())
 }
 
+/// Stores consecutive submissions together (one statement on PostgreSQL), each counted in the
+/// figures; `jobs` are all [`Job::Submit`], no two of one learner and scenario.
+async fn submit(jobs: &mut [Job], conn: &mut Conn, w: &mut Writing) -> Result<(), sqlx::Error> {
+    let submissions: Vec<&Submission> = jobs.iter().filter_map(Job::submission).collect();
+    let stored = attempts::submit(conn, &mut w.versions, &submissions).await?;
+    for (job, (id, shown)) in jobs.iter_mut().zip(stored) {
+        if let Job::Submit(t) = job {
+            let Submission { public_id, attempt } = &t.input;
+            w.tally
+                .add(&attempt.scenario, shown, &attempt.verdicts_json, &[], 1);
+            let public_id = public_id.clone();
+            t.output = Some(StoredAttempt { id, public_id });
+        }
+    }
+    Ok(())
+}
+
+/// How many jobs from the first are submissions that can be stored together: consecutive (so
+/// that writes queued between them keep their order), no two of one learner and scenario (each
+/// claims that learner's investigation of it).
+fn submissions_together(jobs: &[Job]) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    jobs.iter()
+        .map_while(Job::submission)
+        .take_while(|s| seen.insert((&s.attempt.learner, &s.attempt.scenario)))
+        .count()
+}
+
 /// Runs the writer until [`Job::Close`], or until every sender is dropped. Dropping `inbox`
 /// last tells [`mpsc::Sender::closed`] waiters that the connection is closed.
 /// `instance` names this process's store in the change notifications it sends other instances
@@ -196,7 +219,15 @@ async fn transaction(conn: &mut Conn, jobs: &mut [Job], w: &mut Writing) -> Resu
     w.tally = Default::default();
     w.versions.forget_new();
     let mut tx = conn.begin_with(super::BEGIN).await?;
-    for job in jobs.iter_mut() {
+    let mut at = 0;
+    while at < jobs.len() {
+        let together = submissions_together(&jobs[at..]);
+        if together > 1 {
+            submit(&mut jobs[at..at + together], &mut tx, w).await?;
+            at += together;
+            continue;
+        }
+        let job = &mut jobs[at];
         run_job(job, &mut tx, w).await?;
         // Other instances on the database hear of it when (and only if) it commits.
         if super::POSTGRES
@@ -204,6 +235,7 @@ async fn transaction(conn: &mut Conn, jobs: &mut [Job], w: &mut Writing) -> Resu
         {
             super::notify(&mut tx, &change.payload(&w.instance)).await?;
         }
+        at += 1;
     }
     w.tally.flush(&mut tx).await?;
     tx.commit().await?;
