@@ -67,7 +67,15 @@ pub(super) async fn connect(url: &str, missing: Missing) -> anyhow::Result<PgCon
             )
         })?;
     }
-    let mut conn = options.connect().await.context("opening the database")?;
+    // The writer runs a few statements over and over: a generic plan, made once per
+    // connection, spares PostgreSQL planning each (for the array statements, planning costs
+    // more than running them).
+    let mut conn = options
+        .clone()
+        .options([("plan_cache_mode", "force_generic_plan")])
+        .connect()
+        .await
+        .context("opening the database")?;
     MIGRATOR
         .run(&mut conn)
         .await
@@ -241,8 +249,7 @@ const ADD_TO_ITEMS: &str = "INSERT INTO item_figures (scenario, item_id, covered
 
 /// Submissions in one statement: each one's pending hints' cost, the attempts with it taken off
 /// (as `attempts::after_hints` does), their investigations and hints claimed. Returns each
-/// attempt's row id and shown score, in the order given. No two may be of one learner and
-/// scenario (the writer sees to it).
+/// attempt's row id and shown score, in the order given.
 pub(super) async fn insert_submissions(
     conn: &mut PgConnection,
     submissions: &[&super::jobs::Submission],
@@ -307,22 +314,27 @@ pub(super) async fn insert_submissions(
         .collect()
 }
 
+/// Of several submissions of one learner and scenario, the first (in the order given) pays for
+/// the pending hints and claims the investigation, as one after the other would.
 const INSERT_SUBMISSIONS: &str = "WITH given AS (SELECT * FROM UNNEST($1::text[], $2::text[], \
      $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::int8[], $9::int8[], \
      $10::bool[], $11::int8[], $12::int8[]) WITH ORDINALITY AS g (public_id, learner, scenario, \
      rubric_version, answer, verdicts, score, covered, total, revealed_before, started_at, \
      submitted_at, n)), \
-     priced AS (SELECT g.*, (SELECT COALESCE(SUM(h.cost), 0.0) FROM investigation_hints h \
-     WHERE h.learner = g.learner AND h.scenario = g.scenario AND h.attempt IS NULL) AS penalty \
-     FROM given g), \
+     priced AS (SELECT g.*, CASE WHEN g.n = MIN(g.n) OVER (PARTITION BY g.learner, g.scenario) \
+     THEN (SELECT COALESCE(SUM(h.cost), 0.0) FROM investigation_hints h \
+     WHERE h.learner = g.learner AND h.scenario = g.scenario AND h.attempt IS NULL) \
+     ELSE 0.0 END AS penalty FROM given g), \
      stored AS (INSERT INTO attempts (public_id, learner, scenario, rubric_version, answer, \
      verdicts, score, machine_score, covered, total, revealed_before, started_at, submitted_at, \
      hint_penalty) SELECT public_id, learner, scenario, rubric_version, answer, verdicts, \
      GREATEST(score - penalty, 0.0), score, covered, total, revealed_before, started_at, \
-     submitted_at, penalty FROM priced ORDER BY n \
-     RETURNING id, public_id, learner, scenario, score), \
-     commands AS (UPDATE investigation_commands c SET attempt = s.id FROM stored s \
-     WHERE c.learner = s.learner AND c.scenario = s.scenario AND c.attempt IS NULL), \
-     hints AS (UPDATE investigation_hints h SET attempt = s.id FROM stored s \
-     WHERE h.learner = s.learner AND h.scenario = s.scenario AND h.attempt IS NULL) \
+     submitted_at, penalty FROM priced ORDER BY n RETURNING id, public_id, score), \
+     claimant AS (SELECT DISTINCT ON (g.learner, g.scenario) s.id, g.learner, g.scenario \
+     FROM stored s JOIN given g ON g.public_id = s.public_id \
+     ORDER BY g.learner, g.scenario, g.n), \
+     commands AS (UPDATE investigation_commands c SET attempt = k.id FROM claimant k \
+     WHERE c.learner = k.learner AND c.scenario = k.scenario AND c.attempt IS NULL), \
+     hints AS (UPDATE investigation_hints h SET attempt = k.id FROM claimant k \
+     WHERE h.learner = k.learner AND h.scenario = k.scenario AND h.attempt IS NULL) \
      SELECT public_id, id, score FROM stored";

@@ -29,8 +29,9 @@ impl Versions {
 /// Stores submissions in order: each attempt, its rubric version when new, with what the hints
 /// taken before it cost taken off its shown score, and the current investigation and its hints
 /// claimed by it; part of the writer's transaction. Returns each attempt's row id and shown
-/// score. No two may be of one learner and scenario (each claims that investigation). On
-/// PostgreSQL, where every statement is a round trip, they are one statement however many.
+/// score. Of several of one learner and scenario the first claims the investigation and pays
+/// for its hints. On PostgreSQL, where every statement is a round trip, they are one statement
+/// however many.
 pub(in crate::store) async fn submit(
     conn: &mut Conn,
     versions: &mut Versions,

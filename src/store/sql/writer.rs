@@ -130,7 +130,7 @@ async fn run_job(job: &mut Job, conn: &mut Conn, w: &mut Writing) -> Result<(), 
 }
 
 /// Stores consecutive submissions together (one statement on PostgreSQL), each counted in the
-/// figures; `jobs` are all [`Job::Submit`], no two of one learner and scenario.
+/// figures; `jobs` are all [`Job::Submit`].
 async fn submit(jobs: &mut [Job], conn: &mut Conn, w: &mut Writing) -> Result<(), sqlx::Error> {
     let submissions: Vec<&Submission> = jobs.iter().filter_map(Job::submission).collect();
     let stored = attempts::submit(conn, &mut w.versions, &submissions).await?;
@@ -146,15 +146,10 @@ async fn submit(jobs: &mut [Job], conn: &mut Conn, w: &mut Writing) -> Result<()
     Ok(())
 }
 
-/// How many jobs from the first are submissions that can be stored together: consecutive (so
-/// that writes queued between them keep their order), no two of one learner and scenario (each
-/// claims that learner's investigation of it).
+/// How many jobs from the first are submissions, stored together: consecutive, so that writes
+/// queued between them keep their order.
 fn submissions_together(jobs: &[Job]) -> usize {
-    let mut seen = std::collections::HashSet::new();
-    jobs.iter()
-        .map_while(Job::submission)
-        .take_while(|s| seen.insert((&s.attempt.learner, &s.attempt.scenario)))
-        .count()
+    jobs.iter().map_while(Job::submission).count()
 }
 
 /// Runs the writer until [`Job::Close`], or until every sender is dropped. Dropping `inbox`
