@@ -665,6 +665,45 @@ async fn postgres_commits_wait_for_the_log_flush() {
     assert_eq!(foreign_keys, 1);
 }
 
+/// PostgreSQL restarted or failed over: the writes under way fail, and the next ones go
+/// through on a new connection, with nothing acknowledged lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_go_on_after_the_postgresql_connections_are_cut() {
+    let db = TestDb::postgres();
+    let store = Store::open(&db.url).await.unwrap();
+    store
+        .submit_attempt(attempt("ada", SCENARIO, 1))
+        .await
+        .unwrap();
+    db.drop_connections();
+    let mut acknowledged = 1;
+    let started = std::time::Instant::now();
+    let mut failures = 0;
+    while acknowledged < 3 {
+        match store
+            .submit_attempt(attempt("ada", SCENARIO, 2 + failures + acknowledged))
+            .await
+        {
+            Ok(_) => acknowledged += 1,
+            Err(_) => failures += 1,
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "writes still fail 10 s after the connections were cut ({failures} failures)"
+        );
+    }
+    assert!(
+        failures <= 1,
+        "only the write that met the cut fails: {failures}"
+    );
+    // Reads reconnect too (the pool replaces its connections).
+    let mut counted = store.count_attempts().await;
+    if counted.is_err() {
+        counted = store.count_attempts().await;
+    }
+    assert_eq!(counted.unwrap(), acknowledged);
+}
+
 #[tokio::test]
 async fn pragmas_are_wal_full_and_foreign_keys() {
     let (_dir, store) = fresh_sqlite().await;

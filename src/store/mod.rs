@@ -28,11 +28,11 @@ pub mod transfer;
 use crate::random;
 use tokio::sync::mpsc;
 
-/// Declares the query modules of `sql/` in a backend's module, where `Db`, `Conn`, `Exec`,
-/// `Pool` and the few backend-specific items they use are that backend's: the same source is
-/// compiled once for SQLite and once for PostgreSQL, with no dynamic dispatch in either.
-// Loading each file twice is the point (one compiled copy per backend), so clippy's
-// `duplicate_mod` is allowed here and nowhere else.
+/// Declares the query modules of `sql/` in a backend's module, where `Conn`, `Exec`, `Pool`,
+/// `POSTGRES` and the few backend-specific functions they call are that backend's: the same
+/// source is compiled once for SQLite and once for PostgreSQL, with no dynamic dispatch in
+/// either. Loading each file twice is the point, so clippy's `duplicate_mod` is allowed here
+/// and nowhere else.
 macro_rules! query_modules {
     () => {
         #[allow(clippy::duplicate_mod)]
@@ -97,6 +97,11 @@ mod sqlite {
         attempts::insert_each(conn, submissions).await
     }
 
+    /// A SQLite file does not go away as a server does: the writer keeps its connection.
+    async fn reconnect(_url: &str) -> Option<Conn> {
+        None
+    }
+
     /// One SQLite database has one instance: nobody to tell.
     async fn notify(_conn: &mut Conn, _payload: &str) -> Result<(), sqlx::Error> {
         Ok(())
@@ -126,6 +131,10 @@ mod pg {
 
     async fn notify(conn: &mut Conn, payload: &str) -> Result<(), sqlx::Error> {
         super::postgres::notify(conn, payload).await
+    }
+
+    async fn reconnect(url: &str) -> Option<Conn> {
+        super::postgres::reconnect(url).await
     }
 
     async fn write_sums(
@@ -288,7 +297,7 @@ impl Store {
                 connect::owner_only(&file)?;
                 let readers = connect::readers(&options).await?;
                 let (writer, inbox) = mpsc::channel(jobs::QUEUE);
-                tokio::spawn(sqlite::writer::run(conn, inbox, instance));
+                tokio::spawn(sqlite::writer::run(conn, inbox, instance, url.to_owned()));
                 (Readers::Sqlite(readers), writer, Some(file))
             }
             connect::Backend::Postgres => {
@@ -303,7 +312,7 @@ impl Store {
                 };
                 let task = tokio::spawn(postgres::listen(listening));
                 listener = Some(std::sync::Arc::new(ListenerTask(task.abort_handle())));
-                tokio::spawn(pg::writer::run(conn, inbox, instance));
+                tokio::spawn(pg::writer::run(conn, inbox, instance, url.to_owned()));
                 (Readers::Postgres(readers), writer, None)
             }
         };

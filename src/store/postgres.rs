@@ -67,12 +67,7 @@ pub(super) async fn connect(url: &str, missing: Missing) -> anyhow::Result<PgCon
             )
         })?;
     }
-    // The writer runs a few statements over and over: a generic plan, made once per
-    // connection, spares PostgreSQL planning each (for the array statements, planning costs
-    // more than running them).
-    let mut conn = options
-        .clone()
-        .options([("plan_cache_mode", "force_generic_plan")])
+    let mut conn = writer_options(options.clone())
         .connect()
         .await
         .context("opening the database")?;
@@ -81,6 +76,38 @@ pub(super) async fn connect(url: &str, missing: Missing) -> anyhow::Result<PgCon
         .await
         .context("migrating the database")?;
     Ok(conn)
+}
+
+/// The writer runs a few statements over and over: a generic plan, made once per connection,
+/// spares PostgreSQL planning each (for the array statements, planning costs more than running
+/// them).
+fn writer_options(options: PgConnectOptions) -> PgConnectOptions {
+    options.options([("plan_cache_mode", "force_generic_plan")])
+}
+
+/// A new writer connection after the last was lost; `None` (logged) while the server does not
+/// answer.
+pub(super) async fn reconnect(url: &str) -> Option<PgConnection> {
+    let connected = match options(url) {
+        Ok(options) => writer_options(options)
+            .connect()
+            .await
+            .map_err(anyhow::Error::from),
+        Err(err) => Err(err),
+    };
+    match connected {
+        Ok(conn) => {
+            tracing::info!("the database writer connected again");
+            Some(conn)
+        }
+        Err(err) => {
+            tracing::warn!(
+                err = format!("{err:#}"),
+                "the database writer cannot connect yet"
+            );
+            None
+        }
+    }
 }
 
 /// What `Store::pragmas` reports for PostgreSQL: `synchronous_commit`, 2 when it is `on` (a

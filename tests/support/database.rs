@@ -74,6 +74,19 @@ impl TestDb {
         }
     }
 
+    /// Ends every connection to this PostgreSQL database, as a server restart or a failover
+    /// would.
+    pub fn drop_connections(&self) {
+        let (admin, name) = self.postgres.as_ref().expect("a PostgreSQL database");
+        admin_sql(
+            admin,
+            &format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+            ),
+        );
+    }
+
     /// A key file for the server's secret (PostgreSQL has no file to keep one beside).
     pub fn key_file(&self) -> std::path::PathBuf {
         key_file_for(&self.url)

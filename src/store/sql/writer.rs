@@ -28,6 +28,11 @@ struct Writing {
     /// Rubric versions known to be stored (they are never deleted): a submission graded by one
     /// of them skips inserting it.
     versions: attempts::Versions,
+    /// The database, to connect again after losing the connection (PostgreSQL restarted or
+    /// failed over).
+    url: String,
+    /// The last transaction failed because the connection is gone.
+    lost: bool,
 }
 
 /// Runs one write inside the writer's transaction, keeping its output for after `COMMIT`.
@@ -156,9 +161,15 @@ fn submissions_together(jobs: &[Job]) -> usize {
 /// last tells [`mpsc::Sender::closed`] waiters that the connection is closed.
 /// `instance` names this process's store in the change notifications it sends other instances
 /// (PostgreSQL only), so that it can ignore its own.
-pub(in crate::store) async fn run(mut conn: Conn, mut inbox: mpsc::Receiver<Job>, instance: String) {
+pub(in crate::store) async fn run(
+    mut conn: Conn,
+    mut inbox: mpsc::Receiver<Job>,
+    instance: String,
+    url: String,
+) {
     let mut w = Writing {
         instance,
+        url,
         ..Writing::default()
     };
     let mut batch = Vec::with_capacity(MAX_BATCH);
@@ -171,6 +182,14 @@ pub(in crate::store) async fn run(mut conn: Conn, mut inbox: mpsc::Receiver<Job>
         commit(&mut conn, &mut batch, &mut w).await;
         if after_close.is_some() {
             break;
+        }
+        // The writes that met a lost connection failed; the next ones get a new one (when the
+        // database answers again: else they fail too, and the next batch tries again).
+        if w.lost
+            && let Some(fresh) = super::reconnect(&w.url).await
+        {
+            conn = fresh;
+            w.lost = false;
         }
         if optimized.elapsed() >= OPTIMIZE_EVERY {
             super::optimize(&mut conn).await;
@@ -190,7 +209,8 @@ async fn commit(conn: &mut Conn, batch: &mut Vec<Job>, w: &mut Writing) {
     }
     match transaction(conn, batch, w).await {
         Ok(()) => batch.drain(..).for_each(Job::succeed),
-        Err(err) if batch.len() > 1 => {
+        // One by one would fail the same way when the connection is gone.
+        Err(err) if batch.len() > 1 && !w.lost => {
             let writes = batch.len();
             tracing::warn!(%err, writes, "a batch failed; committing its writes one by one");
             for mut job in batch.drain(..) {
@@ -198,6 +218,12 @@ async fn commit(conn: &mut Conn, batch: &mut Vec<Job>, w: &mut Writing) {
                     Ok(()) => job.succeed(),
                     Err(err) => job.fail(err),
                 }
+            }
+        }
+        Err(err) if batch.len() > 1 => {
+            tracing::warn!(%err, "lost the database connection; the writes under way failed");
+            for job in batch.drain(..) {
+                job.fail(lost(&err));
             }
         }
         Err(err) => {
@@ -210,6 +236,20 @@ async fn commit(conn: &mut Conn, batch: &mut Vec<Job>, w: &mut Writing) {
 
 /// Runs the jobs in one transaction (`BEGIN IMMEDIATE` on SQLite); on error the transaction rolls back.
 async fn transaction(conn: &mut Conn, jobs: &mut [Job], w: &mut Writing) -> Result<(), sqlx::Error> {
+    let result = run_in_transaction(conn, jobs, w).await;
+    if let Err(err) = &result
+        && is_lost(err)
+    {
+        w.lost = true;
+    }
+    result
+}
+
+async fn run_in_transaction(
+    conn: &mut Conn,
+    jobs: &mut [Job],
+    w: &mut Writing,
+) -> Result<(), sqlx::Error> {
     // Whatever a failed transaction left behind counts for nothing.
     w.tally = Default::default();
     w.versions.forget_new();
@@ -236,4 +276,22 @@ async fn transaction(conn: &mut Conn, jobs: &mut [Job], w: &mut Writing) -> Resu
     tx.commit().await?;
     w.versions.keep_new();
     Ok(())
+}
+
+/// Whether the error says the connection is gone (not that a write was refused): a broken
+/// socket, or PostgreSQL ending the session (SQLSTATE class 57P: shutdown, administrator
+/// command; class 08: connection exception).
+fn is_lost(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("57P") || code.starts_with("08")),
+        _ => false,
+    }
+}
+
+/// The error each failed write of a batch gets when the connection was lost.
+fn lost(err: &sqlx::Error) -> sqlx::Error {
+    sqlx::Error::Io(std::io::Error::other(format!("the database connection was lost: {err}")))
 }
