@@ -31,7 +31,7 @@ struct Writing {
     /// The database, to connect again after losing the connection (PostgreSQL restarted or
     /// failed over).
     url: String,
-    /// The last transaction failed because the connection is gone.
+    /// The last transaction failed because the connection is gone (PostgreSQL).
     lost: bool,
 }
 
@@ -237,11 +237,8 @@ async fn commit(conn: &mut Conn, batch: &mut Vec<Job>, w: &mut Writing) {
 /// Runs the jobs in one transaction (`BEGIN IMMEDIATE` on SQLite); on error the transaction rolls back.
 async fn transaction(conn: &mut Conn, jobs: &mut [Job], w: &mut Writing) -> Result<(), sqlx::Error> {
     let result = run_in_transaction(conn, jobs, w).await;
-    if let Err(err) = &result
-        && is_lost(err)
-    {
-        w.lost = true;
-    }
+    // A SQLite file's I/O error is the disk's, not a connection to make again.
+    w.lost = super::POSTGRES && result.as_ref().is_err_and(is_lost);
     result
 }
 
