@@ -73,9 +73,9 @@ const CASES: &[Case] = &[
         &["hints_of_attempt"],
     ),
     case(
-        "investigations::PENDING_PENALTY",
-        investigations::PENDING_PENALTY,
-        &["hints_current"],
+        "investigations::PENDING",
+        investigations::PENDING,
+        &["hints_current", "investigation_current"],
     ),
     case(
         "investigations::CLAIM_HINTS",

@@ -66,10 +66,13 @@ pub(in crate::store) async fn insert_each(
     let mut stored = Vec::with_capacity(submissions.len());
     for Submission { public_id, attempt } in submissions {
         let (learner, scenario) = (&attempt.learner, &attempt.scenario);
-        let penalty =
-            super::investigations::pending_penalty(&mut *conn, learner, scenario).await?;
+        // Each statement is a hop to SQLite's thread: claim only what is there.
+        let (penalty, under_way) =
+            super::investigations::pending(&mut *conn, learner, scenario).await?;
         let id = insert_attempt(&mut *conn, public_id, attempt, penalty).await?;
-        super::investigations::claim(&mut *conn, id, learner, scenario).await?;
+        if under_way {
+            super::investigations::claim(&mut *conn, id, learner, scenario).await?;
+        }
         stored.push((id, after_hints(attempt.score, penalty)));
     }
     Ok(stored)

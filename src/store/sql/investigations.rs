@@ -96,8 +96,14 @@ pub(in crate::store) const INSERT_HINT: &str = "INSERT INTO investigation_hints 
 pub(in crate::store) const HINTS_OF_ATTEMPT: &str = "SELECT step, level, cost, at FROM investigation_hints \
      WHERE attempt = $1 ORDER BY id";
 
-pub(in crate::store) const PENDING_PENALTY: &str = "SELECT COALESCE(SUM(cost), 0.0) FROM investigation_hints \
-     WHERE learner = $1 AND scenario = $2 AND attempt IS NULL";
+/// What the learner's current hints cost, and whether anything (a command or a hint) is under
+/// way to be claimed.
+pub(in crate::store) const PENDING: &str = "SELECT COALESCE((SELECT SUM(cost) \
+     FROM investigation_hints WHERE learner = $1 AND scenario = $2 AND attempt IS NULL), 0.0), \
+     EXISTS (SELECT 1 FROM investigation_commands \
+     WHERE learner = $1 AND scenario = $2 AND attempt IS NULL) \
+     OR EXISTS (SELECT 1 FROM investigation_hints \
+     WHERE learner = $1 AND scenario = $2 AND attempt IS NULL)";
 
 pub(in crate::store) const CLAIM_HINTS: &str = "UPDATE investigation_hints SET attempt = $1 \
      WHERE learner = $2 AND scenario = $3 AND attempt IS NULL";
@@ -134,13 +140,14 @@ pub(in crate::store) async fn hints_of_attempt(
         .await
 }
 
-/// What the learner's current hints cost, as a share of the score.
-pub(in crate::store) async fn pending_penalty(
+/// What the learner's current hints cost, as a share of the score, and whether an
+/// investigation is under way (else there is nothing to claim).
+pub(in crate::store) async fn pending(
     conn: &mut Conn,
     learner: &str,
     scenario: &str,
-) -> Result<f64, sqlx::Error> {
-    sqlx::query_scalar(PENDING_PENALTY)
+) -> Result<(f64, bool), sqlx::Error> {
+    sqlx::query_as(PENDING)
         .bind(learner)
         .bind(scenario)
         .fetch_one(conn)
