@@ -12,8 +12,10 @@ const CAPACITY: usize = 1 << 20;
 
 /// The learner has answered the scenario.
 pub(super) const ANSWERED: u8 = 1;
-/// The learner has revealed the scenario's answers.
+/// The scenario's answers are open to the learner (they revealed or answered it).
 pub(super) const REVEALED: u8 = 2;
+/// The learner revealed the scenario's answers themselves (a reveal is recorded).
+pub(super) const REVEAL_RECORDED: u8 = 4;
 
 /// Known facts by a keyed hash of (learner, scenario). The key is random per process, so no
 /// one can make two learners collide on purpose; by chance it takes about 2^32 entries.

@@ -475,7 +475,8 @@ impl Store {
             at,
         };
         self.write(Job::Reveal, reveal).await?;
-        self.known.add(learner, scenario, known::REVEALED);
+        self.known
+            .add(learner, scenario, known::REVEALED | known::REVEAL_RECORDED);
         Ok(())
     }
 
@@ -570,7 +571,16 @@ impl Store {
 
     /// Whether the learner has revealed the scenario's expected answers.
     pub async fn revealed(&self, learner: &str, scenario: &str) -> Result<bool, StoreError> {
-        Ok(read!(self, reveals::exists(learner, scenario))?)
+        // A reveal is never undone: once seen, no need to ask again.
+        if self.known.get(learner, scenario) & known::REVEAL_RECORDED != 0 {
+            return Ok(true);
+        }
+        let revealed = read!(self, reveals::exists(learner, scenario))?;
+        if revealed {
+            self.known
+                .add(learner, scenario, known::REVEALED | known::REVEAL_RECORDED);
+        }
+        Ok(revealed)
     }
 
     /// Whether the learner has answered the scenario, and whether its answers are open to
