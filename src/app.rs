@@ -308,9 +308,21 @@ pub async fn serve(args: ServeArgs, site: Site) -> anyhow::Result<()> {
     let assets = Assets::load(&args.static_dir);
     crate::templates::set_asset_version(assets.version.clone());
     crate::templates::set_signup_open(args.settings().signup_open);
+    // PostgreSQL has no file to keep the key file beside: say so before making a database.
+    if crate::store::backend(&args.database.database)? == crate::store::Backend::Postgres {
+        args.settings()
+            .secret
+            .key_file(None)
+            .context("cannot load the server's secret")?;
+    }
     let store = Store::open(&args.database.database)
         .await
-        .with_context(|| format!("cannot open the database `{}`", args.database.database))?;
+        .with_context(|| {
+            format!(
+                "cannot open the database `{}`",
+                crate::store::redacted(&args.database.database)
+            )
+        })?;
     let addresses = resolve(&args.bind).await?;
     let mut state = AppState::new(site, store.clone(), args.settings()).await?;
     state.watching = args.watch;

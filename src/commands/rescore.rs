@@ -28,7 +28,12 @@ pub fn rescore(args: &RescoreArgs) -> anyhow::Result<ExitCode> {
     super::runtime()?.block_on(async {
         let store = Store::open_existing(&args.database.database)
             .await
-            .with_context(|| format!("cannot open the database `{}`", args.database.database))?;
+            .with_context(|| {
+                format!(
+                    "cannot open the database `{}`",
+                    crate::store::redacted(&args.database.database)
+                )
+            })?;
         let result = rescore_all(&site, &store, slug.as_deref(), args.apply).await;
         store.close().await;
         result

@@ -12,7 +12,7 @@ pub fn secret(args: &SecretArgs) -> anyhow::Result<ExitCode> {
     super::runtime()?.block_on(async {
         let store = Store::open_existing(&args.database.database)
             .await
-            .with_context(|| format!("cannot open the database `{}`", args.database.database))?;
+            .with_context(|| format!("cannot open the database `{}`", crate::store::redacted(&args.database.database)))?;
         let result = match args.command {
             SecretCommand::Rotate => crate::secrets::rotate(&store, &args.secret.source()).await,
         };

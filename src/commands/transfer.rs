@@ -34,7 +34,12 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             }
             written
         }
-        .with_context(|| format!("cannot export the database `{url}`"))?;
+        .with_context(|| {
+            format!(
+                "cannot export the database `{}`",
+                crate::store::redacted(url)
+            )
+        })?;
         eprintln!("exported {}", summary(&counts));
         Ok(ExitCode::SUCCESS)
     })
@@ -50,7 +55,12 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("cannot read the export `{}`", args.file.display()))?;
             transfer::import(url, BufReader::new(file)).await
         }
-        .with_context(|| format!("cannot import into the database `{url}`"))?;
+        .with_context(|| {
+            format!(
+                "cannot import into the database `{}`",
+                crate::store::redacted(url)
+            )
+        })?;
         eprintln!("imported {}", summary(&counts));
         Ok(ExitCode::SUCCESS)
     })

@@ -19,7 +19,7 @@ pub fn user(args: &UserArgs) -> anyhow::Result<ExitCode> {
             UserCommand::Add { .. } => Store::open(url).await,
             _ => Store::open_existing(url).await,
         }
-        .with_context(|| format!("cannot open the database `{url}`"))?;
+        .with_context(|| format!("cannot open the database `{}`", crate::store::redacted(url)))?;
         let result = match &args.command {
             UserCommand::Add { name, role } => add(&store, name, *role).await,
             UserCommand::Role { name, role } => set_role(&store, name, *role).await,

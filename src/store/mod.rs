@@ -156,7 +156,7 @@ mod pg {
 }
 
 pub use changes::Change;
-pub use connect::check_scheme;
+pub use connect::{Backend, backend, check_scheme};
 use jobs::{Job, OverrideOf, Reveal, Submission, Task};
 pub use model::{
     Attempt, AttemptSummary, Event, Figures, GauntletRun, HintLevel, Interview, InterviewKind,
@@ -165,6 +165,7 @@ pub use model::{
     RoleChange, RoundAnswer, RoundOutcome, SecretChange, Session, Settle, StoredAttempt, TakenHint,
     ToRegrade, TypedCommand, User, UserSession, VerdictCounts,
 };
+pub use postgres::redacted;
 pub use session_cache::FRESH_FOR as SESSION_FRESH_FOR;
 pub use sqlite::attempts::after_hints;
 pub use sqlite::users::learner_key;

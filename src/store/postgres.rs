@@ -125,7 +125,7 @@ pub(super) async fn settings(conn: &mut PgConnection) -> Result<(String, i64, i6
     Ok((format!("synchronous_commit={commit}"), level, 1))
 }
 
-/// The URL without its password, for messages.
+/// The database URL without its password, for messages (any scheme; a plain path as it is).
 pub fn redacted(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut parsed) if parsed.password().is_some() => {

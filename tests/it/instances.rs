@@ -157,3 +157,55 @@ fn a_command_that_reads_the_database_refuses_a_missing_postgresql_database() {
         "{stderr}"
     );
 }
+
+#[test]
+fn serving_postgresql_without_a_shared_secret_is_refused_before_any_database_is_made() {
+    let db = TestDb::postgres();
+    let mut missing = url::Url::parse(&db.url).unwrap();
+    missing.set_path("/firedrill_never_made");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_firedrill"))
+        .args([
+            "serve",
+            "--database",
+            missing.as_str(),
+            "--bind",
+            "127.0.0.1:0",
+        ])
+        .env_remove("FIREDRILL_SECRET")
+        .env_remove("FIREDRILL_SECRET_FILE")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("FIREDRILL_SECRET"), "{stderr}");
+    // The database was not made: a command that only reads still finds none.
+    let list = std::process::Command::new(env!("CARGO_BIN_EXE_firedrill"))
+        .args(["user", "list", "--database", missing.as_str()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&list.stderr);
+    assert!(
+        stderr.contains("there is no database `firedrill_never_made`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_password_in_the_database_url_is_never_printed() {
+    // Nothing listens on port 1: the command fails to connect and says where, without the
+    // password.
+    let url = "postgres://firedrill:hunter2-secret@127.0.0.1:1/firedrill";
+    for args in [
+        vec!["user", "list", "--database", url],
+        vec!["export", "--database", url],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_firedrill"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(stderr.contains("127.0.0.1:1"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("hunter2"), "{args:?}: {stderr}");
+    }
+}
