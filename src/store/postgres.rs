@@ -281,17 +281,17 @@ pub(super) async fn insert_submissions(
     conn: &mut PgConnection,
     submissions: &[&super::jobs::Submission],
 ) -> Result<Vec<(i64, f64)>, sqlx::Error> {
-    let column = |f: &dyn Fn(&super::NewAttempt) -> String| -> Vec<String> {
-        submissions.iter().map(|s| f(&s.attempt)).collect()
+    // Borrowed, not copied: answers and verdicts are kilobytes each.
+    let text = |f: fn(&super::jobs::Submission) -> &str| -> Vec<&str> {
+        submissions.iter().map(|s| f(s)).collect()
     };
-    let public_ids: Vec<&str> = submissions.iter().map(|s| s.public_id.as_str()).collect();
     let rows: Vec<(String, i64, f64)> = sqlx::query_as(INSERT_SUBMISSIONS)
-        .bind(&public_ids)
-        .bind(column(&|a| a.learner.clone()))
-        .bind(column(&|a| a.scenario.clone()))
-        .bind(column(&|a| a.rubric_version.clone()))
-        .bind(column(&|a| a.answer.clone()))
-        .bind(column(&|a| a.verdicts_json.clone()))
+        .bind(text(|s| &s.public_id))
+        .bind(text(|s| &s.attempt.learner))
+        .bind(text(|s| &s.attempt.scenario))
+        .bind(text(|s| &s.attempt.rubric_version))
+        .bind(text(|s| &s.attempt.answer))
+        .bind(text(|s| &s.attempt.verdicts_json))
         .bind(
             submissions
                 .iter()

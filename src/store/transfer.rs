@@ -100,45 +100,57 @@ async fn export_sqlite(url: &str, out: &mut impl Write) -> anyhow::Result<Counts
         .await?;
         let order = match key.is_empty() {
             true => "rowid".to_owned(),
-            false => key
-                .iter()
-                .map(|k| format!("\"{k}\""))
-                .collect::<Vec<_>>()
-                .join(", "),
+            false => quoted(&key),
         };
         let sql = format!("SELECT * FROM {table} ORDER BY {order}");
         let rows: Vec<SqliteRow> = sqlx::query(&sql).fetch_all(&mut *tx).await?;
-        for row in &rows {
-            let line = serde_json::json!({ "table": table, "row": to_json(row)? });
-            writeln!(out, "{line}")?;
-        }
-        counts.push((table, rows.len() as u64));
+        counts.push((table, write_rows(out, table, &rows, cell)?));
     }
     tx.rollback().await?;
     out.flush()?;
     Ok(counts)
 }
 
-fn to_json(row: &SqliteRow) -> anyhow::Result<Value> {
-    let mut object = Map::new();
-    for (i, column) in row.columns().iter().enumerate() {
-        let raw = row.try_get_raw(i)?;
-        let value = if raw.is_null() {
-            Value::Null
-        } else {
-            match raw.type_info().name() {
-                "INTEGER" => Value::from(row.try_get::<i64, _>(i)?),
-                "REAL" => Value::from(row.try_get::<f64, _>(i)?),
-                "BLOB" => {
-                    let bytes: Vec<u8> = row.try_get(i)?;
-                    serde_json::json!({ "hex": hex(&bytes) })
-                }
-                _ => Value::from(row.try_get::<String, _>(i)?),
-            }
-        };
-        object.insert(column.name().to_owned(), value);
+/// A SQLite cell as JSON, by the type of the value stored.
+fn cell(row: &SqliteRow, i: usize) -> anyhow::Result<Value> {
+    let raw = row.try_get_raw(i)?;
+    if raw.is_null() {
+        return Ok(Value::Null);
     }
-    Ok(Value::Object(object))
+    Ok(match raw.type_info().name() {
+        "INTEGER" => Value::from(row.try_get::<i64, _>(i)?),
+        "REAL" => Value::from(row.try_get::<f64, _>(i)?),
+        "BLOB" => serde_json::json!({ "hex": hex(&row.try_get::<Vec<u8>, _>(i)?) }),
+        _ => Value::from(row.try_get::<String, _>(i)?),
+    })
+}
+
+/// `"a", "b"`: the columns of a primary key, quoted, for `ORDER BY`.
+fn quoted(columns: &[String]) -> String {
+    columns
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Writes a table's rows as export lines, each row's cells read by `cell` (the column's value
+/// as JSON, by the backend's types); returns how many.
+fn write_rows<R: sqlx::Row>(
+    out: &mut impl Write,
+    table: &str,
+    rows: &[R],
+    cell: impl Fn(&R, usize) -> anyhow::Result<Value>,
+) -> anyhow::Result<u64> {
+    for row in rows {
+        let mut object = Map::new();
+        for (i, column) in row.columns().iter().enumerate() {
+            object.insert(column.name().to_owned(), cell(row, i)?);
+        }
+        let line = serde_json::json!({ "table": table, "row": Value::Object(object) });
+        writeln!(out, "{line}")?;
+    }
+    Ok(rows.len() as u64)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -364,45 +376,28 @@ mod pg {
                 .bind(table)
                 .fetch_all(&mut *tx)
                 .await?;
-            let order = key
-                .iter()
-                .map(|k| format!("\"{k}\""))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!("SELECT * FROM {table} ORDER BY {order}");
+            let sql = format!("SELECT * FROM {table} ORDER BY {}", quoted(&key));
             let rows: Vec<PgRow> = sqlx::query(&sql).fetch_all(&mut *tx).await?;
-            for row in &rows {
-                let line = serde_json::json!({ "table": table, "row": to_json(row)? });
-                writeln!(out, "{line}")?;
-            }
-            counts.push((table, rows.len() as u64));
+            counts.push((table, write_rows(out, table, &rows, cell)?));
         }
         tx.rollback().await?;
         out.flush()?;
         Ok(counts)
     }
 
-    fn to_json(row: &PgRow) -> anyhow::Result<Value> {
-        let mut object = Map::new();
-        for (i, column) in row.columns().iter().enumerate() {
-            let raw = row.try_get_raw(i)?;
-            let value = if raw.is_null() {
-                Value::Null
-            } else {
-                match raw.type_info().name() {
-                    "INT8" => Value::from(row.try_get::<i64, _>(i)?),
-                    "FLOAT8" => Value::from(row.try_get::<f64, _>(i)?),
-                    "BOOL" => Value::from(i64::from(row.try_get::<bool, _>(i)?)),
-                    "BYTEA" => {
-                        let bytes: Vec<u8> = row.try_get(i)?;
-                        serde_json::json!({ "hex": hex(&bytes) })
-                    }
-                    _ => Value::from(row.try_get::<String, _>(i)?),
-                }
-            };
-            object.insert(column.name().to_owned(), value);
+    /// A PostgreSQL cell as JSON, by its column's type (booleans as SQLite stores them).
+    fn cell(row: &PgRow, i: usize) -> anyhow::Result<Value> {
+        let raw = row.try_get_raw(i)?;
+        if raw.is_null() {
+            return Ok(Value::Null);
         }
-        Ok(Value::Object(object))
+        Ok(match raw.type_info().name() {
+            "INT8" => Value::from(row.try_get::<i64, _>(i)?),
+            "FLOAT8" => Value::from(row.try_get::<f64, _>(i)?),
+            "BOOL" => Value::from(i64::from(row.try_get::<bool, _>(i)?)),
+            "BYTEA" => serde_json::json!({ "hex": hex(&row.try_get::<Vec<u8>, _>(i)?) }),
+            _ => Value::from(row.try_get::<String, _>(i)?),
+        })
     }
 
     pub(super) async fn import(url: &str, input: impl BufRead) -> anyhow::Result<Counts> {
