@@ -396,6 +396,10 @@ pub struct CheckArgs {
     /// in stops a release.
     #[arg(long, env = "FIREDRILL_STRICT")]
     pub strict: bool,
+    /// Also list what each rubric-test sample taught the grader, and how many expectations hold
+    /// when each sample is graded by what the other samples taught.
+    #[arg(long)]
+    pub lessons: bool,
 }
 
 /// How `list` prints its rows.

@@ -196,7 +196,7 @@ impl Metrics {
                 .count();
             let severity = match severity {
                 Severity::Error => "error",
-                Severity::Warning => "warning",
+                Severity::Warning | Severity::Note => "warning",
             };
             self.problems
                 .get_or_create(&SeverityLabels { severity })

@@ -70,6 +70,7 @@ fn log_changes(previous: &Site, site: &Site) {
         match diagnostic.severity {
             Severity::Error => tracing::error!("{diagnostic}"),
             Severity::Warning => tracing::warn!("{diagnostic}"),
+            Severity::Note => tracing::info!("{diagnostic}"),
         }
     }
     for diagnostic in &changes.fixed {

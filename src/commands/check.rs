@@ -10,23 +10,22 @@ use anyhow::Context;
 use crate::config::{CheckArgs, Format};
 use crate::content::plural;
 use crate::content::{self, Diagnostic, Page, Site, SourceFile};
-use crate::grading::Rubric;
+use crate::grading::samples::Lessons;
 
-/// Rubric tests sit next to their scenario: `scenarios/x.md` and `scenarios/x.tests.yaml`.
-const RUBRIC_TESTS: &str = ".tests.yaml";
+use crate::content::RUBRIC_TESTS;
 
 /// Prints every diagnostic, then a summary; exit 1 on any error (with `--strict`, on any
 /// warning too).
 pub fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let root = &args.content.content;
-    let pages = content::source::read_dir(root)?;
-    let tests = content::source::read_matching(root, RUBRIC_TESTS)?;
+    let (pages, tests) = content::source::read_pages_and_tests(root)?;
     let only = match args.files.is_empty() {
         true => None,
         false => Some(selected(root, &args.files, &pages, &tests)?),
     };
     let wanted = |path: &str| only.as_ref().is_none_or(|o| o.iter().any(|p| p == path));
-    let site = Site::build(&pages);
+    let mut site = Site::build(&pages);
+    site.attach_samples(&tests);
     let mut diagnostics: Vec<Diagnostic> = site
         .diagnostics
         .iter()
@@ -34,7 +33,11 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         .cloned()
         .collect();
     let run = tests.iter().filter(|f| wanted(&f.path));
-    diagnostics.extend(run.flat_map(|file| rubric_tests(&site, file)));
+    let lessons = match args.lessons {
+        true => Lessons::Each,
+        false => Lessons::Summary,
+    };
+    diagnostics.extend(run.flat_map(|file| rubric_tests(&site, file, lessons)));
     diagnostics.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     let files = only.as_ref().map_or(pages.len() + tests.len(), Vec::len);
     let summary = content::Summary::of(files, &diagnostics);
@@ -127,7 +130,7 @@ fn relative(root_abs: &Path, root: &Path, file: &Path) -> anyhow::Result<String>
 }
 
 /// The disagreements between a rubric-test file and the grader.
-fn rubric_tests(site: &Site, file: &SourceFile) -> Vec<Diagnostic> {
+fn rubric_tests(site: &Site, file: &SourceFile, lessons: Lessons) -> Vec<Diagnostic> {
     let scenario_path = format!(
         "{}.md",
         file.path.strip_suffix(RUBRIC_TESTS).unwrap_or(&file.path)
@@ -145,8 +148,7 @@ fn rubric_tests(site: &Site, file: &SourceFile) -> Vec<Diagnostic> {
     };
     let yaml = yaml.strip_prefix('\u{feff}').unwrap_or(yaml);
     let scenario = page.scenario.as_ref().expect("checked by tested_scenario");
-    let rubric = Rubric::of(&page.slug, scenario);
-    crate::grading::samples::check(&file.path, yaml, &rubric)
+    crate::grading::samples::check(&file.path, yaml, &page.slug, scenario, lessons)
 }
 
 /// The scenario at `path`, or why rubric tests for it cannot run.

@@ -32,6 +32,8 @@ pub fn eval(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let site = content::load(&args.content.content)?;
     let chosen = chosen_scenarios(&args.dir, args.split)?;
     let mut pairs = Vec::new();
+    let mut untaught = Vec::new();
+    let mut leaks = Vec::new();
     let mut raters = Vec::new();
     let mut graded = Vec::new();
     for path in answer_sets(&args.dir)? {
@@ -42,6 +44,32 @@ pub fn eval(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         let rubric = lookup::rubric(&site, &set.scenario)
             .with_context(|| format!("cannot grade the answers in `{}`", path.display()))?;
         pairs.extend(eval::pairs(&set, &rubric).map_err(anyhow::Error::msg)?);
+        // The same answers graded by the rubric before its rubric tests taught it; and any
+        // sample that is one of these answers, which would make the taught figures overstate.
+        let page = lookup::scenario(&site, &set.scenario)?;
+        if let Some(scenario) = page.scenario.as_ref().filter(|s| !s.samples.is_empty()) {
+            let bare = crate::content::scenario::Scenario {
+                samples: Vec::new(),
+                ..scenario.clone()
+            };
+            let bare = crate::grading::Rubric::of(&page.slug, &bare);
+            untaught.extend(eval::pairs(&set, &bare).map_err(anyhow::Error::msg)?);
+            let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+            let copied = scenario
+                .samples
+                .iter()
+                .filter(|s| {
+                    set.answers
+                        .iter()
+                        .any(|a| words(&a.answer) == words(&s.answer))
+                })
+                .count();
+            if copied > 0 {
+                leaks.push(format!("{} ({copied})", set.scenario));
+            }
+        } else {
+            untaught.extend(eval::pairs(&set, &rubric).map_err(anyhow::Error::msg)?);
+        }
         raters.extend(rater_pairs(&args.dir, &set.scenario)?);
         graded.push((set, rubric));
     }
@@ -52,6 +80,14 @@ pub fn eval(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         args.split.name()
     );
     let mut out = eval::report(&pairs);
+    out.push_str(&eval::untaught_report(&untaught));
+    if !leaks.is_empty() {
+        out.push_str(&format!(
+            "WARNING: rubric-test samples that are answers of this set, so the grader learnt from \
+             what it is measured on and these figures overstate: {}\n",
+            leaks.join(", ")
+        ));
+    }
     // Settings are chosen on the dev scenarios only: never on held-out ones.
     if args.split == Split::Dev && graded.len() > 1 {
         let sets: Vec<_> = graded.iter().map(|(s, r)| (s, r)).collect();

@@ -4,12 +4,14 @@ use std::fmt;
 
 use serde::Serialize;
 
-/// How bad a problem is: errors keep a page from being served, warnings do not.
+/// How bad a problem is: errors keep a page from being served, warnings do not; a note only
+/// informs (what a rubric test taught the grader).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
+    Note,
 }
 
 impl fmt::Display for Severity {
@@ -17,6 +19,7 @@ impl fmt::Display for Severity {
         f.write_str(match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         })
     }
 }
@@ -37,6 +40,10 @@ impl Diagnostic {
 
     pub fn warning(path: &str, line: usize, message: impl Into<String>) -> Self {
         Self::new(path, line, Severity::Warning, message)
+    }
+
+    pub fn note(path: &str, line: usize, message: impl Into<String>) -> Self {
+        Self::new(path, line, Severity::Note, message)
     }
 
     fn new(path: &str, line: usize, severity: Severity, message: impl Into<String>) -> Self {
@@ -77,7 +84,10 @@ impl Summary {
         Self {
             files,
             errors,
-            warnings: diagnostics.len() - errors,
+            warnings: diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count(),
         }
     }
 }

@@ -32,7 +32,13 @@ mod tests_formats;
 pub use diagnostics::{Diagnostic, Severity, Summary, plural};
 pub use site::{Page, Section, Site, SourceFile};
 
-/// Reads and builds the site from a content folder.
+/// Reads and builds the site from a content folder, its scenarios with their rubric tests.
 pub fn load(root: &std::path::Path) -> anyhow::Result<Site> {
-    Ok(Site::build(&source::read_dir(root)?))
+    let (pages, tests) = source::read_pages_and_tests(root)?;
+    let mut site = Site::build(&pages);
+    site.attach_samples(&tests);
+    Ok(site)
 }
+
+/// Rubric tests sit next to their scenario: `scenarios/x.md` and `scenarios/x.tests.yaml`.
+pub const RUBRIC_TESTS: &str = ".tests.yaml";

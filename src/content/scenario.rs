@@ -114,6 +114,16 @@ pub struct Scenario {
     pub fix: Option<Fix>,
     /// Problems found in the sections (line, message), reported as warnings.
     pub problems: Vec<(usize, String)>,
+    /// The rubric tests beside the page (`x.tests.yaml`): the grader learns from them.
+    #[serde(skip)]
+    pub samples: Vec<Sample>,
+}
+
+/// A rubric test: a sample answer and the verdict its author expects for each item (by id).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sample {
+    pub answer: String,
+    pub expect: Vec<(String, String)>,
 }
 
 impl Scenario {

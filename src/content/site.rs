@@ -298,6 +298,25 @@ impl Site {
         self.by_url.get(url).map(|&i| &self.pages[i])
     }
 
+    /// Gives each scenario the samples of its rubric tests (`x.tests.yaml` beside `x.md`), which
+    /// the grader learns from. A file that cannot be read teaches nothing (`check` says why).
+    pub fn attach_samples(&mut self, tests: &[SourceFile]) {
+        for file in tests {
+            let Some(stem) = file.path.strip_suffix(".tests.yaml") else {
+                continue;
+            };
+            let path = format!("{stem}.md");
+            let scenario = self
+                .pages
+                .iter_mut()
+                .find(|p| p.path == path)
+                .and_then(|p| p.scenario.as_mut());
+            if let Some(scenario) = scenario {
+                scenario.samples = crate::grading::samples::read(&file.bytes);
+            }
+        }
+    }
+
     /// A scenario by slug, or by its path relative to the content folder.
     pub fn scenario(&self, slug_or_path: &str) -> Option<&Page> {
         let slug = slug_or_path.trim_start_matches("./");

@@ -13,20 +13,37 @@ pub fn read_dir(root: &Path) -> anyhow::Result<Vec<SourceFile>> {
 
 /// Every file under `root` whose name ends with `suffix` (hidden files skipped), sorted by path.
 pub fn read_matching(root: &Path, suffix: &str) -> anyhow::Result<Vec<SourceFile>> {
+    let mut found = read_many(root, &[suffix])?;
+    Ok(found.pop().unwrap_or_default())
+}
+
+/// The pages (`.md`) and the rubric tests (`.tests.yaml`) under `root`, in one walk.
+pub fn read_pages_and_tests(root: &Path) -> anyhow::Result<(Vec<SourceFile>, Vec<SourceFile>)> {
+    let mut found = read_many(root, &[".md", super::RUBRIC_TESTS])?;
+    let tests = found.pop().unwrap_or_default();
+    let pages = found.pop().unwrap_or_default();
+    Ok((pages, tests))
+}
+
+/// Per suffix, every file under `root` whose name ends with it (hidden files skipped), sorted
+/// by path.
+fn read_many(root: &Path, suffixes: &[&str]) -> anyhow::Result<Vec<Vec<SourceFile>>> {
     // walkdir walks a file as a tree of one: say so rather than read it as the whole content.
     anyhow::ensure!(
         !root.is_file(),
         "the content folder `{}` is a file, not a folder (give another with --content DIR)",
         root.display()
     );
-    let mut files = Vec::new();
+    let mut files: Vec<Vec<SourceFile>> = suffixes.iter().map(|_| Vec::new()).collect();
     for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
         let entry = entry.map_err(|err| walk_error(root, err))?;
         let name = entry.file_name().to_str().unwrap_or("");
-        let wanted = name.ends_with(suffix) && !name.starts_with('.');
+        let Some(kind) = suffixes.iter().position(|s| name.ends_with(s)) else {
+            continue;
+        };
         // `x.tests.md` is not content; rubric tests are `x.tests.yaml`.
-        let is_test_page = suffix == ".md" && name.ends_with(".tests.md");
-        if !entry.file_type().is_file() || !wanted || is_test_page {
+        let is_test_page = suffixes[kind] == ".md" && name.ends_with(".tests.md");
+        if !entry.file_type().is_file() || name.starts_with('.') || is_test_page {
             continue;
         }
         let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
@@ -37,7 +54,7 @@ pub fn read_matching(root: &Path, suffix: &str) -> anyhow::Result<Vec<SourceFile
             .join("/");
         let bytes = std::fs::read(entry.path())
             .with_context(|| format!("cannot read `{}`", entry.path().display()))?;
-        files.push(SourceFile { path, bytes });
+        files[kind].push(SourceFile { path, bytes });
     }
     Ok(files)
 }

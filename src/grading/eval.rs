@@ -296,6 +296,16 @@ pub fn report(pairs: &[Pair]) -> String {
     out
 }
 
+/// The overall figures of the same answers graded before the scenarios' rubric tests taught
+/// the grader: what the lessons change.
+pub fn untaught_report(pairs: &[Pair]) -> String {
+    let s = Scores::of(pairs);
+    format!(
+        "before learning from the rubric tests: precision {:.3}, recall {:.3}, kappa {:.3} over {} pairs\n",
+        s.precision, s.recall, s.kappa, s.n
+    )
+}
+
 /// Leave-one-scenario-out selection of the grader's [`Settings`]: for each scenario, the
 /// setting of [`Settings::grid`] that best meets the targets on the other scenarios (see
 /// [`objective`]) grades it; the

@@ -575,6 +575,11 @@ impl<'t> Answer<'t> {
 
     /// Token ranges where an author's extra evidence phrase occurs, not negated.
     /// The answer's text from token `first` to token `last`, on one line.
+    /// Whether a token is in a keyword list, an outline heading, filler or a question.
+    pub fn listed(&self, token: usize) -> bool {
+        self.listed[token]
+    }
+
     pub fn words(&self, first: usize, last: usize) -> String {
         let text = &self.text[self.tokens[first].start..self.tokens[last].end];
         text.split_whitespace().collect::<Vec<_>>().join(" ")

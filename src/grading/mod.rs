@@ -1,9 +1,10 @@
 //! Grading: rubric items + answer text -> a verdict per item with the evidence (byte spans of
 //! the answer) and the reason. Pure, offline, no model: items become weighted ideas from a
 //! domain thesaurus, matched on stemmed words, with negated mentions and bare keyword lists
-//! not counting.
+//! not counting; then what the scenario's rubric tests taught each item (`lessons`).
 
 pub mod eval;
+pub mod lessons;
 mod matcher;
 pub mod samples;
 pub mod text;
@@ -82,7 +83,7 @@ const SCORING_RULE: &str = "partial counts half";
 /// The grader's revision, part of every rubric version: change it with any change to how
 /// answers are read, so stored attempts graded by an older grader count as outdated and
 /// `firedrill rescore` shows (and with `--apply` stores) what the new one changes.
-const GRADER: &str = "2026-12-07c: arrows relate terms; thresholds chosen leave-one-scenario-out";
+const GRADER: &str = "2026-12-07d: learns from the scenario's rubric tests";
 
 /// A span of the answer that earned (part of) a verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +105,9 @@ pub struct Item {
     pub derived: bool,
     #[serde(skip)]
     model: ItemModel,
+    /// What the scenario's rubric tests taught this item.
+    #[serde(skip)]
+    pub lessons: Vec<lessons::Lesson>,
 }
 
 /// An anti-pattern to flag.
@@ -127,6 +131,9 @@ pub struct Rubric {
     /// The thresholds verdicts are read with.
     #[serde(skip)]
     pub settings: Settings,
+    /// How rare each word is among the scenario's rubric-test samples, for its lessons.
+    #[serde(skip)]
+    rarity: lessons::Rarity,
 }
 
 /// The shares of an item's weight the answer must state for each verdict. The shipped values
@@ -255,6 +262,7 @@ impl Rubric {
                     weight: r.weight,
                     derived: r.derived,
                     model: ItemModel::new(&r.text, "", &r.also, &r.not),
+                    lessons: Vec::new(),
                 })
                 .collect()
         } else if !scenario.key_concepts.is_empty() {
@@ -269,6 +277,7 @@ impl Rubric {
                     weight: c.weight,
                     derived: false,
                     model: ItemModel::new(&c.name, &c.explanation, &c.also, &c.not),
+                    lessons: Vec::new(),
                 })
                 .collect()
         } else {
@@ -281,6 +290,7 @@ impl Rubric {
                     weight: 1.0,
                     derived: false,
                     model: ItemModel::new(s, "", &[], &[]),
+                    lessons: Vec::new(),
                 })
                 .collect()
         };
@@ -297,33 +307,56 @@ impl Rubric {
             })
             .collect();
         let version = version_of(&items, scenario, slug);
-        Self {
+        let mut rubric = Self {
             scenario: slug.to_owned(),
             version,
             items,
             traps,
             settings: Settings::default(),
-        }
+            rarity: lessons::Rarity::default(),
+        };
+        lessons::teach(&mut rubric, &scenario.samples);
+        rubric
+    }
+
+    /// Every stem the rubric's items and traps look for.
+    fn stems(&self) -> impl Iterator<Item = &str> {
+        self.items
+            .iter()
+            .flat_map(|i| i.model.stems())
+            .chain(self.traps.iter().flat_map(|t| t.model.stems()))
     }
 
     /// Grades an answer.
     pub fn grade(&self, answer: &str) -> Grade {
-        let stems: Vec<&str> = self
+        let stems: Vec<&str> = self.stems().collect();
+        self.grade_prepared(&Answer::new(answer, &stems))
+    }
+
+    /// Grades an answer already read.
+    fn grade_prepared(&self, prepared: &Answer<'_>) -> Grade {
+        let reading = self
             .items
             .iter()
-            .flat_map(|i| i.model.stems())
-            .chain(self.traps.iter().flat_map(|t| t.model.stems()))
-            .collect();
-        let prepared = Answer::new(answer, &stems);
+            .any(|i| !i.lessons.is_empty())
+            .then(|| lessons::Reading::new(prepared));
         let items: Vec<ItemGrade> = self
             .items
             .iter()
-            .map(|item| grade_item(item, &prepared, self.settings))
+            .map(|item| {
+                let grade = grade_item(item, prepared, self.settings);
+                match &reading {
+                    Some(reading) => {
+                        lessons::apply(grade, &item.lessons, prepared, reading, &self.rarity)
+                    }
+                    None => grade,
+                }
+            })
             .collect();
         let traps = self
             .traps
             .iter()
-            .filter_map(|trap| trap_hit(trap, &prepared))
+            .filter_map(|trap| trap_hit(trap, prepared))
             .collect();
         Grade {
             score: score(items.iter().map(|i| (i.verdict, i.weight))),
@@ -374,6 +407,14 @@ fn version_of(items: &[Item], scenario: &Scenario, slug: &str) -> String {
     }
     for t in &scenario.traps {
         feed(&t.claim);
+    }
+    // What the rubric tests teach is part of the rubric: a changed sample changes verdicts.
+    for sample in &scenario.samples {
+        feed(&sample.answer);
+        for (id, verdict) in &sample.expect {
+            feed(id);
+            feed(verdict);
+        }
     }
     format!("{hash:016x}")[..12].to_owned()
 }
@@ -813,6 +854,7 @@ mod tests {
                 weight: 1.0,
                 derived: false,
                 model: ItemModel::new(t, "", &[], &[]),
+                lessons: Vec::new(),
             })
             .collect();
         matcher::weigh_by_distinctiveness(items.iter_mut().map(|i| &mut i.model));

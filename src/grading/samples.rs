@@ -15,7 +15,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::{Rubric, Verdict};
-use crate::content::Diagnostic;
+use crate::content::scenario::Scenario;
+use crate::content::{Diagnostic, plural};
 
 #[derive(Debug, Deserialize)]
 #[serde(
@@ -33,9 +34,26 @@ struct Sample {
     known_disagreements: BTreeMap<String, String>,
 }
 
-/// Grades the samples in `yaml` (the file at `path`) and returns a diagnostic for every
-/// expectation the grader does not meet, and for anything malformed.
-pub fn check(path: &str, yaml: &str, rubric: &Rubric) -> Vec<Diagnostic> {
+/// How much `check` says about what the samples taught the grader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lessons {
+    /// One note per file: how many expectations hold before and after learning.
+    Summary,
+    /// Also each lesson, and how many expectations hold when each sample is graded by what the
+    /// other samples taught (what the lessons carry over to answers they were not taken from).
+    Each,
+}
+
+/// Grades the samples in `yaml` (the file at `path`) with the rubric of `scenario`, which has
+/// learnt from them, and returns a diagnostic for every expectation the grader does not meet,
+/// for anything malformed, and notes on what the samples taught.
+pub fn check(
+    path: &str,
+    yaml: &str,
+    slug: &str,
+    scenario: &Scenario,
+    lessons: Lessons,
+) -> Vec<Diagnostic> {
     let samples: Vec<Sample> = match serde_norway::from_str(yaml) {
         Ok(samples) => samples,
         Err(err) => {
@@ -49,8 +67,11 @@ pub fn check(path: &str, yaml: &str, rubric: &Rubric) -> Vec<Diagnostic> {
             )];
         }
     };
+    let rubric = Rubric::of(slug, scenario);
     let starts = sample_lines(yaml);
     let mut out = Vec::new();
+    let mut expectations = 0;
+    let mut agree = 0;
     for (n, sample) in samples.iter().enumerate() {
         let start = starts.get(n).copied().unwrap_or(1);
         let grade = rubric.grade(&sample.answer);
@@ -61,14 +82,17 @@ pub fn check(path: &str, yaml: &str, rubric: &Rubric) -> Vec<Diagnostic> {
                 continue;
             };
             let known = sample.known_disagreements.get(id);
-            match grade.items.iter().find(|i| &i.id == id) {
-                None => out.push(Diagnostic::error(path, line, format!("sample {} expects a verdict for `{id}`, which is not a checklist item of `{}`: use one of {}", n + 1, rubric.scenario, ids(rubric)))),
-                Some(item) if item.verdict != expected => match known {
-                    Some(why) => out.push(Diagnostic::warning(path, line, format!("sample {}: known disagreement on `{id}`: expected `{}`, the grader says `{}` ({why})", n + 1, expected.as_str(), item.verdict.as_str()))),
-                    None => out.push(Diagnostic::error(path, line, format!("sample {} expects `{}` for `{id}` but the grader says `{}` ({}): adjust the item's wording or annotations, or the expectation", n + 1, expected.as_str(), item.verdict.as_str(), item.reason))),
-                },
-                Some(_) if known.is_some() => out.push(Diagnostic::error(path, known_line(yaml, start, id), format!("sample {}: the grader now agrees on `{id}` (`{}`): remove it from `known_disagreements`", n + 1, expected.as_str()))),
-                Some(_) => {}
+            let Some(item) = grade.items.iter().find(|i| &i.id == id) else {
+                out.push(Diagnostic::error(path, line, format!("sample {} expects a verdict for `{id}`, which is not a checklist item of `{}`: use one of {}", n + 1, rubric.scenario, ids(&rubric))));
+                continue;
+            };
+            expectations += 1;
+            agree += usize::from(item.verdict == expected);
+            match (item.verdict == expected, known) {
+                (false, Some(why)) => out.push(Diagnostic::warning(path, line, format!("sample {}: known disagreement on `{id}`: expected `{}`, the grader says `{}` ({why})", n + 1, expected.as_str(), item.verdict.as_str()))),
+                (false, None) => out.push(Diagnostic::error(path, line, format!("sample {} expects `{}` for `{id}` but the grader says `{}` even after learning from the samples ({}): adjust the item's wording or annotations, or the expectation", n + 1, expected.as_str(), item.verdict.as_str(), item.reason))),
+                (true, Some(_)) => out.push(Diagnostic::error(path, known_line(yaml, start, id), format!("sample {}: the grader now agrees on `{id}` (`{}`): remove it from `known_disagreements`", n + 1, expected.as_str()))),
+                (true, None) => {}
             }
         }
         for id in sample.known_disagreements.keys() {
@@ -77,7 +101,112 @@ pub fn check(path: &str, yaml: &str, rubric: &Rubric) -> Vec<Diagnostic> {
             }
         }
     }
+    if expectations == 0 {
+        return out;
+    }
+    // What learning did: the same samples graded by the rubric that learnt nothing.
+    let untaught = Rubric::of(
+        slug,
+        &Scenario {
+            samples: Vec::new(),
+            ..scenario.clone()
+        },
+    );
+    let before = count_agreeing(&untaught, &samples);
+    let taught: usize = rubric.items.iter().map(|i| i.lessons.len()).sum();
+    let mut summary = format!(
+        "{expectations} expectations: {before} hold before the grader learns from these samples, {agree} after ({})",
+        plural(taught, "lesson", "lessons")
+    );
+    if lessons == Lessons::Each {
+        let carried: usize = (0..samples.len())
+            .map(|left_out| {
+                let others = Scenario {
+                    samples: scenario
+                        .samples
+                        .iter()
+                        .enumerate()
+                        .filter(|&(n, _)| n != left_out)
+                        .map(|(_, s)| s.clone())
+                        .collect(),
+                    ..scenario.clone()
+                };
+                let rubric = Rubric::of(slug, &others);
+                count_agreeing(&rubric, &samples[left_out..=left_out])
+            })
+            .sum();
+        summary.push_str(&format!(
+            "; {carried} when each sample is graded by what the others taught"
+        ));
+        for item in &rubric.items {
+            for lesson in &item.lessons {
+                let start = starts.get(lesson.sample - 1).copied().unwrap_or(1);
+                out.push(Diagnostic::note(
+                    path,
+                    expectation_line(yaml, start, &item.id),
+                    format!(
+                        "sample {} taught `{}`: {} “{}” {}",
+                        lesson.sample,
+                        item.id,
+                        if lesson.raises {
+                            "an answer saying"
+                        } else {
+                            "evidence like"
+                        },
+                        lesson.passage,
+                        match (lesson.raises, lesson.verdict) {
+                            (true, v) => format!("earns `{}`", v.as_str()),
+                            (false, v) => format!("is held to `{}`", v.as_str()),
+                        }
+                    ),
+                ));
+            }
+        }
+    } else {
+        summary.push_str("; `check --lessons` lists them");
+    }
+    out.push(Diagnostic::note(path, 1, summary));
     out
+}
+
+/// How many of the samples' expectations the rubric meets.
+fn count_agreeing(rubric: &Rubric, samples: &[Sample]) -> usize {
+    samples
+        .iter()
+        .map(|sample| {
+            let grade = rubric.grade(&sample.answer);
+            sample
+                .expect
+                .iter()
+                .filter(|(id, expected)| {
+                    grade
+                        .items
+                        .iter()
+                        .any(|i| &i.id == *id && Verdict::parse(expected) == Some(i.verdict))
+                })
+                .count()
+        })
+        .sum()
+}
+
+/// The samples of a rubric-test file, for the grader to learn from; none when it cannot be
+/// read (`check` reports why).
+pub fn read(bytes: &[u8]) -> Vec<crate::content::scenario::Sample> {
+    let Ok(yaml) = std::str::from_utf8(bytes) else {
+        return Vec::new();
+    };
+    let yaml = yaml.strip_prefix('\u{feff}').unwrap_or(yaml);
+    serde_norway::from_str::<Vec<Sample>>(yaml)
+        .map(|samples| {
+            samples
+                .into_iter()
+                .map(|s| crate::content::scenario::Sample {
+                    answer: s.answer,
+                    expect: s.expect.into_iter().collect(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The line of `id:` under the sample's `known_disagreements:`, or the sample's start.
@@ -127,20 +256,44 @@ mod tests {
     use super::*;
     use crate::content::{Site, SourceFile};
 
-    fn rubric() -> Rubric {
-        let md = "# Scenario: S\n\n## The Prompt\n\nGo.\n\n## What a Strong Answer Includes\n\n- Rolls the kubelet back to the previous version\n- Adds a canary node to the upgrade process\n";
-        let site = Site::build(&[SourceFile {
+    const MD: &str = "# Scenario: S\n\n## The Prompt\n\nGo.\n\n## What a Strong Answer Includes\n\n- Rolls the kubelet back to the previous version\n- Adds a canary node to the upgrade process\n";
+
+    /// `check` on `yaml` as the rubric tests of a small scenario, as the command runs it: the
+    /// scenario has learnt from them. Without the notes unless `lessons` is `Each`.
+    fn run_with(yaml: &str, lessons: Lessons) -> Vec<Diagnostic> {
+        let mut site = Site::build(&[SourceFile {
             path: "s.md".into(),
-            bytes: md.as_bytes().to_vec(),
+            bytes: MD.as_bytes().to_vec(),
+        }]);
+        site.attach_samples(&[SourceFile {
+            path: "s.tests.yaml".into(),
+            bytes: yaml.as_bytes().to_vec(),
         }]);
         let page = site.scenario("s").unwrap();
-        Rubric::of("s", page.scenario.as_ref().unwrap())
+        let out = check(
+            "s.tests.yaml",
+            yaml,
+            "s",
+            page.scenario.as_ref().unwrap(),
+            lessons,
+        );
+        match lessons {
+            Lessons::Each => out,
+            Lessons::Summary => out
+                .into_iter()
+                .filter(|d| d.severity != crate::content::Severity::Note)
+                .collect(),
+        }
+    }
+
+    fn run(yaml: &str) -> Vec<Diagnostic> {
+        run_with(yaml, Lessons::Summary)
     }
 
     #[test]
     fn a_wrong_expectation_is_reported_at_its_line() {
-        let yaml = "- answer: |\n    Roll the kubelet back to 1.25 on the broken nodes.\n  expect:\n    rolls-the-kubelet-back-to-the: covered\n    adds-a-canary-node-to-the: covered\n";
-        let out = check("s.tests.yaml", yaml, &rubric());
+        let yaml = "- answer: |\n    Roll the kubelet back to 1.25. Then watch the dashboards. Tell the team. Write it up.\n  expect:\n    rolls-the-kubelet-back-to-the: covered\n    adds-a-canary-node-to-the: covered\n";
+        let out = run(yaml);
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(out[0].line, 5);
         assert!(out[0].message.starts_with("sample 1 expects `covered` for `adds-a-canary-node-to-the` but the grader says `missed`"), "{}", out[0].message);
@@ -148,8 +301,8 @@ mod tests {
 
     #[test]
     fn a_known_disagreement_is_a_warning_until_the_grader_agrees() {
-        let yaml = "- answer: |\n    Roll the kubelet back to 1.25 on the broken nodes.\n  expect:\n    rolls-the-kubelet-back-to-the: covered\n    adds-a-canary-node-to-the: covered\n  known_disagreements:\n    adds-a-canary-node-to-the: the grader misses it\n";
-        let out = check("s.tests.yaml", yaml, &rubric());
+        let yaml = "- answer: |\n    Roll the kubelet back to 1.25. Then watch the dashboards. Tell the team. Write it up.\n  expect:\n    rolls-the-kubelet-back-to-the: covered\n    adds-a-canary-node-to-the: covered\n  known_disagreements:\n    adds-a-canary-node-to-the: the grader misses it\n";
+        let out = run(yaml);
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(out[0].severity, crate::content::Severity::Warning);
         assert_eq!(out[0].line, 5);
@@ -160,7 +313,7 @@ mod tests {
             "adds-a-canary-node-to-the: covered",
             "adds-a-canary-node-to-the: missed",
         );
-        let out = check("s.tests.yaml", &agreed, &rubric());
+        let out = run(&agreed);
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(out[0].severity, crate::content::Severity::Error);
         assert_eq!(out[0].line, 7);
@@ -172,7 +325,7 @@ mod tests {
 
         // Listed without an expectation.
         let stray = "- answer: hi\n  expect:\n    rolls-the-kubelet-back-to-the: missed\n  known_disagreements:\n    adds-a-canary-node-to-the: why\n";
-        let out = check("s.tests.yaml", stray, &rubric());
+        let out = run(stray);
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(
             (out[0].severity, out[0].line),
@@ -183,7 +336,7 @@ mod tests {
     #[test]
     fn unknown_items_and_verdicts_and_bad_yaml_are_errors() {
         let yaml = "- answer: hi\n  expect:\n    no-such-item: covered\n    rolls-the-kubelet-back-to-the: great\n";
-        let out = check("s.tests.yaml", yaml, &rubric());
+        let out = run(yaml);
         let lines: Vec<_> = out
             .iter()
             .map(|d| (d.line, d.message.split(':').next().unwrap().to_owned()))
@@ -197,8 +350,34 @@ mod tests {
         assert_eq!(lines[1].0, 4);
         assert!(out[1].message.contains("`great`"));
         assert_eq!(
-            check("s.tests.yaml", "- answer: [", &rubric())[0].severity,
+            run("- answer: [")[0].severity,
             crate::content::Severity::Error
         );
+    }
+
+    #[test]
+    fn check_says_what_the_samples_taught_and_what_holds_before_and_after() {
+        // The author counts this everyday wording as the rollback; the grader alone does not.
+        let yaml = "- answer: |\n    Reinstall last month's package of the node daemon on the sick hosts.\n  expect:\n    rolls-the-kubelet-back-to-the: covered\n    adds-a-canary-node-to-the: missed\n";
+        let out = run_with(yaml, Lessons::Each);
+        let notes: Vec<&str> = out.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            out.iter()
+                .all(|d| d.severity == crate::content::Severity::Note),
+            "{out:?}"
+        );
+        assert!(notes.contains(&"2 expectations: 1 hold before the grader learns from these samples, 2 after (1 lesson); 1 when each sample is graded by what the others taught"), "{notes:?}");
+        let taught = out
+            .iter()
+            .find(|d| d.message.starts_with("sample 1 taught"))
+            .unwrap();
+        assert_eq!(taught.line, 4);
+        assert_eq!(
+            taught.message,
+            "sample 1 taught `rolls-the-kubelet-back-to-the`: an answer saying “Reinstall last month's package of the node daemon on the sick hosts” earns `covered`"
+        );
+        // Without --lessons: only the summary, pointing at the flag.
+        let out = run_with(yaml, Lessons::Summary);
+        assert!(out.is_empty(), "{out:?}");
     }
 }

@@ -751,7 +751,10 @@ fn a_byte_order_mark_at_the_start_of_a_file_is_ignored() {
     let (code, out) = firedrill(&["check", "--content", dir.path().to_str().unwrap()]);
     assert_eq!(
         (code, out.as_str()),
-        (0, "checked 3 files: 0 errors, 0 warnings\n")
+        (
+            0,
+            "scenarios/k.tests.yaml:1: note: 1 expectations: 1 hold before the grader learns from these samples, 1 after (0 lessons); `check --lessons` lists them\nchecked 3 files: 0 errors, 0 warnings\n"
+        )
     );
     let site = firedrill::content::load(dir.path()).unwrap();
     assert_eq!(site.by_url("/topics/t").unwrap().title, "Kubelet Topic");
