@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::matcher::Answer;
 use super::{Evidence, ItemGrade, Rubric, Verdict};
-use crate::content::scenario::Sample;
+use crate::content::scenario::Scenario;
 
 /// The share of a taught passage's weighted words an answer's sentence (or two adjacent ones)
 /// must state to earn the passage's verdict. Chosen on the dev scenarios (`firedrill eval --split
@@ -350,10 +350,12 @@ fn shorten(text: &str) -> String {
 
 /// Teaches `rubric` its scenario's samples: rounds of grading each sample and turning every
 /// disagreement into a lesson of the item, until the samples agree or nothing more is learnt.
-pub fn teach(rubric: &mut Rubric, samples: &[Sample]) {
+pub fn teach(rubric: &mut Rubric, scenario: &Scenario) {
+    let samples = &scenario.samples;
     if samples.is_empty() {
         return;
     }
+    let lines = scenario_lines(scenario);
     let stems: Vec<String> = rubric.stems().map(str::to_owned).collect();
     let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
     let answers: Vec<Answer<'_>> = samples
@@ -392,7 +394,7 @@ pub fn teach(rubric: &mut Rubric, samples: &[Sample]) {
                     continue;
                 }
                 let sentences = match raises {
-                    true => passage_for(rubric, item, &grade, answer, &reading),
+                    true => passage_for(rubric, item, &grade, answer, &reading, &lines),
                     false => evidence_sentences(got, answer, &reading),
                 };
                 let lesson = Lesson::new(
@@ -418,13 +420,15 @@ pub fn teach(rubric: &mut Rubric, samples: &[Sample]) {
 
 /// The sentence of a sample that says what the author counts as the item: the one sharing
 /// most of the item's words (rare words weigh more), preferring one the grader did not take as
-/// evidence for another item; none when no sentence shares any.
+/// evidence for another item; else the one sharing most words with the scenario's lines that
+/// name the item's own ideas; none when no sentence shares any.
 fn passage_for(
     rubric: &Rubric,
     item: usize,
     grade: &super::Grade,
     answer: &Answer<'_>,
     reading: &Reading<'_>,
+    lines: &[BTreeSet<String>],
 ) -> Vec<usize> {
     // The item's own ideas (no other item has them); else its ideas but the generic ones
     // ("check", "fix"), then only in a sentence the grader took as no other item's evidence;
@@ -452,17 +456,25 @@ fn passage_for(
         .flat_map(|(_, g)| evidence_sentences(g, answer, reading))
         .collect();
     let non_generic = stems_of(&|c| !c.generic);
-    let tiers: [(HashSet<String>, bool); 3] = [
-        (stems_of(&|c| c.own), true),
-        (non_generic.clone(), false),
-        (
-            if non_generic.is_empty() {
-                all
-            } else {
-                HashSet::new()
-            },
-            false,
-        ),
+    // The words of the scenario's own lines (path steps, evidence, root cause...) that name the
+    // item's own ideas: where a sample says the item in other words, it often says what those
+    // lines show.
+    let own = stems_of(&|c| c.own);
+    let grounded: HashSet<String> = lines
+        .iter()
+        .filter(|line| line.iter().any(|w| own.contains(w)))
+        .flat_map(|line| line.iter().cloned())
+        .filter(|w| !all.contains(w))
+        .collect();
+    let last = match non_generic.is_empty() {
+        true => all,
+        false => HashSet::new(),
+    };
+    let tiers: [(HashSet<String>, bool); 4] = [
+        (own, true),
+        (non_generic, false),
+        (grounded, false),
+        (last, false),
     ];
     let mut best = None;
     for (words, anywhere) in &tiers {
@@ -491,6 +503,59 @@ fn passage_for(
     // Nothing shared: which sentence says it cannot be told, so nothing is learnt (a sample
     // mislabelled by mistake must not teach).
     Vec::new()
+}
+
+/// The content words of each line of the scenario an answer could echo: the prompt's and the
+/// root cause's sentences, the evidence, each step of the path (title, commands, what they
+/// show), a walkthrough's fix and prevention, the key concepts.
+fn scenario_lines(scenario: &Scenario) -> Vec<BTreeSet<String>> {
+    let mut texts: Vec<String> = Vec::new();
+    let sentences = |text: &str| -> Vec<String> {
+        text.split_inclusive(['.', '\n'])
+            .map(str::to_owned)
+            .collect()
+    };
+    for block in [&scenario.prompt, &scenario.initial_report, &scenario.root_cause]
+        .into_iter()
+        .flatten()
+    {
+        texts.extend(sentences(&block.text));
+    }
+    texts.extend(
+        scenario
+            .evidence
+            .iter()
+            .chain(&scenario.constraints)
+            .chain(&scenario.root_causes)
+            .map(|i| i.text.clone()),
+    );
+    texts.extend(
+        scenario
+            .investigation
+            .iter()
+            .map(|s| format!("{} {} {}", s.title, s.code, s.shows.join(" "))),
+    );
+    if let Some(fix) = &scenario.fix {
+        texts.extend(fix.options.iter().cloned());
+        texts.extend(fix.preventive.iter().map(|i| i.text.clone()));
+    }
+    texts.extend(
+        scenario
+            .key_concepts
+            .iter()
+            .map(|c| format!("{} {}", c.name, c.explanation)),
+    );
+    texts
+        .iter()
+        .map(|t| {
+            super::text::tokenize(t)
+                .into_iter()
+                .filter(|t| !t.stop && !t.stem.is_empty())
+                .map(|t| t.stem)
+                .collect()
+        })
+        .filter(|words: &BTreeSet<String>| !words.is_empty())
+        .collect()
 }
 
 /// The sentences the grade's evidence stands in, in order.

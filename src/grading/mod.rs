@@ -315,7 +315,7 @@ impl Rubric {
             settings: Settings::default(),
             rarity: lessons::Rarity::default(),
         };
-        lessons::teach(&mut rubric, &scenario.samples);
+        lessons::teach(&mut rubric, scenario);
         rubric
     }
 
