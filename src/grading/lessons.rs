@@ -248,14 +248,21 @@ pub fn apply(
     if lessons.is_empty() {
         return grade;
     }
-    // The best passage like a lesson that raises, over windows of one or two sentences stated
-    // (not only listed or asked).
+    // The best passage like a lesson that raises, over windows of one or two sentences. A
+    // window read as a list of terms (or a question) is like only a passage that was one too,
+    // and then only as a whole (weighted Dice, not containment): a keyword list holds most
+    // words of any terse note, so containment would credit stuffing.
     let mut best_raise: Option<(f32, &Lesson, (usize, usize))> = None;
     for (from, to) in reading.windows() {
         let (words, negated, listed, content) = reading.words(from, to);
         let listed = listed * 2 > content;
         for lesson in lessons.iter().filter(|l| l.raises && (l.listed || !listed)) {
-            let share = lesson.contained_in(&words, negated);
+            let share = match listed {
+                false => lesson.contained_in(&words, negated),
+                true => Some(lesson.like(&words, negated, rarity))
+                    .filter(|&like| like >= HOLD_AT)
+                    .unwrap_or(0.0),
+            };
             // The closer passage; of equal ones, the shorter window.
             let better = best_raise
                 .is_none_or(|b| share > b.0 || (share == b.0 && to - from < b.2.1 - b.2.0));
@@ -515,9 +522,13 @@ fn scenario_lines(scenario: &Scenario) -> Vec<BTreeSet<String>> {
             .map(str::to_owned)
             .collect()
     };
-    for block in [&scenario.prompt, &scenario.initial_report, &scenario.root_cause]
-        .into_iter()
-        .flatten()
+    for block in [
+        &scenario.prompt,
+        &scenario.initial_report,
+        &scenario.root_cause,
+    ]
+    .into_iter()
+    .flatten()
     {
         texts.extend(sentences(&block.text));
     }
