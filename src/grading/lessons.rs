@@ -437,9 +437,11 @@ fn passage_for(
     reading: &Reading<'_>,
     lines: &[BTreeSet<String>],
 ) -> Vec<usize> {
-    // The item's own ideas (no other item has them); else its ideas but the generic ones
-    // ("check", "fix"), then only in a sentence the grader took as no other item's evidence;
-    // else, for an item with nothing else, all of its ideas and its words.
+    // In order, the first that some sentence shares: the item's own ideas (no other item has
+    // them) in the item's words, first in a sentence the grader took as no other item's
+    // evidence, then in any; then, only in such a sentence: those ideas in any of their
+    // phrases; its ideas but the generic ones ("check", "fix"); the words of the scenario's
+    // lines naming its own ideas; for an item with nothing else, all of its ideas and words.
     let concepts = &rubric.items[item].model.concepts;
     let stems_of = |keep: &dyn Fn(&super::matcher::Concept) -> bool| -> HashSet<String> {
         concepts
@@ -477,8 +479,36 @@ fn passage_for(
         true => all,
         false => HashSet::new(),
     };
-    let tiers: [(HashSet<String>, bool); 4] = [
-        (own, true),
+    // The item's own ideas in the item's own words (not the thesaurus's other phrases for
+    // them), and the words of its text no other item's text has (a version, a name).
+    let words_of = |text: &str| -> HashSet<String> {
+        super::text::tokenize(text)
+            .into_iter()
+            .filter(|t| !t.stop && !t.stem.is_empty())
+            .map(|t| t.stem)
+            .collect()
+    };
+    let others: HashSet<String> = rubric
+        .items
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != item)
+        .flat_map(|(_, other)| words_of(&other.text))
+        .collect();
+    let mut own_words: HashSet<String> = concepts
+        .iter()
+        .filter(|c| c.own)
+        .flat_map(|c| words_of(&c.words))
+        .collect();
+    own_words.extend(
+        words_of(&rubric.items[item].text)
+            .into_iter()
+            .filter(|w| !others.contains(w)),
+    );
+    let tiers: [(HashSet<String>, bool); 6] = [
+        (own_words.clone(), false),
+        (own_words, true),
+        (own, false),
         (non_generic, false),
         (grounded, false),
         (last, false),
