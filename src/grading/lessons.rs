@@ -542,25 +542,26 @@ fn passage_for(
     Vec::new()
 }
 
-/// The content words of each line of the scenario an answer could echo: the prompt's and the
-/// root cause's sentences, the evidence, each step of the path (title, commands, what they
-/// show), a walkthrough's fix and prevention, the key concepts.
+/// The content words of each line of the scenario that finds or explains something: the
+/// evidence, each step of the path (title, commands, what they show), the root cause's
+/// sentences, a walkthrough's fix and prevention, the key concepts. Words of the prompt and the
+/// initial report, which every answer echoes, are left out.
 fn scenario_lines(scenario: &Scenario) -> Vec<BTreeSet<String>> {
-    let mut texts: Vec<String> = Vec::new();
-    let sentences = |text: &str| -> Vec<String> {
-        text.split_inclusive(['.', '\n'])
-            .map(str::to_owned)
+    let words = |text: &str| -> BTreeSet<String> {
+        super::text::tokenize(text)
+            .into_iter()
+            .filter(|t| !t.stop && !t.stem.is_empty())
+            .map(|t| t.stem)
             .collect()
     };
-    for block in [
-        &scenario.prompt,
-        &scenario.initial_report,
-        &scenario.root_cause,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        texts.extend(sentences(&block.text));
+    let echoed: BTreeSet<String> = [&scenario.prompt, &scenario.initial_report]
+        .into_iter()
+        .flatten()
+        .flat_map(|b| words(&b.text))
+        .collect();
+    let mut texts: Vec<String> = Vec::new();
+    if let Some(root) = &scenario.root_cause {
+        texts.extend(root.text.split_inclusive(['.', '\n']).map(str::to_owned));
     }
     texts.extend(
         scenario
@@ -589,10 +590,9 @@ fn scenario_lines(scenario: &Scenario) -> Vec<BTreeSet<String>> {
     texts
         .iter()
         .map(|t| {
-            super::text::tokenize(t)
+            words(t)
                 .into_iter()
-                .filter(|t| !t.stop && !t.stem.is_empty())
-                .map(|t| t.stem)
+                .filter(|w| !echoed.contains(w))
                 .collect()
         })
         .filter(|words: &BTreeSet<String>| !words.is_empty())
