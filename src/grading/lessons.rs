@@ -263,9 +263,11 @@ pub fn apply(
                     .filter(|&like| like >= HOLD_AT)
                     .unwrap_or(0.0),
             };
-            // The closer passage; of equal ones, the shorter window.
-            let better = best_raise
-                .is_none_or(|b| share > b.0 || (share == b.0 && to - from < b.2.1 - b.2.0));
+            // One sentence that is like the passage before two; then the closer passage.
+            let better = best_raise.is_none_or(|b| {
+                let (one, best_one) = (from == to, b.2.0 == b.2.1);
+                (one && !best_one) || (one == best_one && share > b.0)
+            });
             if share >= RAISE_AT && better {
                 best_raise = Some((share, lesson, (from, to)));
             }
@@ -300,8 +302,13 @@ pub fn apply(
         let Some((first, last)) = reading.span(from, to) else {
             return grade;
         };
-        let said = answer.words(first, last);
-        let (start, end) = (answer.tokens[first].start, answer.tokens[last].end);
+        let (start, mut end) = (answer.tokens[first].start, answer.tokens[last].end);
+        // Through the closing brackets and quotes of the last word ("(2.8.3)").
+        end += answer.text[end..]
+            .chars()
+            .take_while(|c| matches!(c, ')' | ']' | '"' | '\'' | '”' | '’'))
+            .map(char::len_utf8)
+            .sum::<usize>();
         return ItemGrade {
             verdict: lesson.verdict,
             evidence: vec![Evidence {
@@ -311,7 +318,12 @@ pub fn apply(
             }],
             reason: format!(
                 "the answer says “{}”, which reads like a sample answer the scenario's author counts as {}",
-                shorten(&said),
+                shorten(
+                    &answer.text[start..end]
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
                 match lesson.verdict {
                     Verdict::Covered => "covering this item",
                     _ => "partly covering this item",
