@@ -728,4 +728,55 @@ mod tests {
         );
         assert_eq!(v, Verdict::Covered, "{why}");
     }
+
+    #[test]
+    fn a_sample_teaches_from_its_sentence_naming_what_only_this_item_names() {
+        let md = "# Scenario: S\n\n## The Prompt\n\nGo.\n\n## What a Strong Answer Includes\n\n- Ties the errors to the 5.12.0 deploy\n- Rolls back with helm rollback\n";
+        let mut site = Site::build(&[SourceFile {
+            path: "s.md".into(),
+            bytes: md.as_bytes().to_vec(),
+        }]);
+        let sample = "errors: connection refused to 127.0.0.1:8081\nerror graph jumps the minute 5.12.0 landed\nhelm rollback checkout 86";
+        let yaml = format!(
+            "- answer: |\n    {}\n  expect:\n    ties-the-errors-to-the-5: covered\n",
+            sample.replace('\n', "\n    ")
+        );
+        site.attach_samples(&[SourceFile {
+            path: "s.tests.yaml".into(),
+            bytes: yaml.into_bytes(),
+        }]);
+        let scenario = site.scenario("s").unwrap().scenario.as_ref().unwrap();
+        let untaught = Rubric::of(
+            "s",
+            &crate::content::scenario::Scenario {
+                samples: Vec::new(),
+                ..scenario.clone()
+            },
+        );
+        let verdict_of = |rubric: &Rubric, answer: &str| rubric.grade(answer).items[0].verdict;
+        assert_ne!(
+            verdict_of(&untaught, sample),
+            Verdict::Covered,
+            "the lesson must be needed"
+        );
+        let taught = Rubric::of("s", scenario);
+        // The version only this item names picks the sentence, not the first line.
+        let passages: Vec<&str> = taught.items[0]
+            .lessons
+            .iter()
+            .map(|l| l.passage.as_str())
+            .collect();
+        assert_eq!(passages, ["error graph jumps the minute 5.12.0 landed"]);
+        assert_eq!(
+            verdict_of(
+                &taught,
+                "The error graph jumps the minute 5.12.0 landed, so I page the owners."
+            ),
+            Verdict::Covered
+        );
+        assert_ne!(
+            verdict_of(&taught, "errors: connection refused to 127.0.0.1:8081"),
+            Verdict::Covered
+        );
+    }
 }
