@@ -478,12 +478,16 @@ fn passage_for(
         .collect();
     let non_generic = stems_of(&|c| !c.generic);
     // The words of the scenario's own lines (path steps, evidence, root cause...) that name the
-    // item's own ideas: where a sample says the item in other words, it often says what those
-    // lines show.
+    // item's own ideas (its non-generic ones when it has none of its own): where a sample says
+    // the item in other words, it often says what those lines show.
     let own = stems_of(&|c| c.own);
+    let key = match own.is_empty() {
+        true => &non_generic,
+        false => &own,
+    };
     let grounded: HashSet<String> = lines
         .iter()
-        .filter(|line| line.iter().any(|w| own.contains(w)))
+        .filter(|line| line.iter().any(|w| key.contains(w)))
         .flat_map(|line| line.iter().cloned())
         .filter(|w| !all.contains(w))
         .collect();
@@ -525,6 +529,22 @@ fn passage_for(
         (grounded, false),
         (last, false),
     ];
+    if std::env::var("DEBUG_LESSON").is_ok()
+        && rubric.items[item].id.starts_with("finds-what-holds")
+    {
+        for (s, w) in &reading.sentences {
+            eprintln!(
+                "S{s} expl={} words={:?} shared_grounded={:?}",
+                explained.contains(s),
+                w.words,
+                w.words
+                    .iter()
+                    .filter(|x| tiers[4].0.contains(**x))
+                    .collect::<Vec<_>>()
+            );
+        }
+        eprintln!("own_words={:?}", tiers[0].0);
+    }
     let mut best = None;
     for (words, anywhere) in &tiers {
         best = reading

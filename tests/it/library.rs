@@ -171,7 +171,8 @@ async fn library_problems(dir: &Path) -> Vec<String> {
     problems
 }
 
-/// `firedrill check`'s errors, rubric tests' disagreements included.
+/// `firedrill check`'s errors, rubric tests' disagreements included, and any disagreement
+/// recorded as known: every rubric test must pass.
 fn check_problems(dir: &Path) -> Vec<String> {
     let out = Command::new(env!("CARGO_BIN_EXE_firedrill"))
         .args(["check", "--format", "json", "--content"])
@@ -182,12 +183,18 @@ fn check_problems(dir: &Path) -> Vec<String> {
         .unwrap_or_else(|_| panic!("check: {}", String::from_utf8_lossy(&out.stderr)));
     let errors = report["diagnostics"].as_array().unwrap().iter();
     let mut problems: Vec<String> = errors
-        .filter(|d| d["severity"] == "error")
+        .filter(|d| {
+            d["severity"] == "error"
+                || d["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("known disagreement"))
+        })
         .map(|d| {
             format!(
-                "{}:{}: error: {}",
+                "{}:{}: {}: {}",
                 d["path"].as_str().unwrap(),
                 d["line"],
+                d["severity"].as_str().unwrap(),
                 d["message"].as_str().unwrap()
             )
         })
