@@ -1,7 +1,8 @@
 //! Grading one 3,000-character answer against a 10-item rubric, next to the floor of any grader:
 //! tokenizing and stemming the same answer once; and grading 20,000-character adversarial
 //! answers (one short phrase repeated, in one sentence or a sentence each time), which took
-//! 0.3-1.1 s when window selection was quadratic and must stay under 20 ms.
+//! 0.3-1.1 s when window selection was quadratic and must stay under 20 ms; and the 3,000-character
+//! answer against the same rubric taught a lesson per item by rubric tests.
 
 use std::hint::black_box;
 
@@ -44,14 +45,55 @@ fn adversarial(phrase: &str) -> String {
     phrase.repeat(20_000 / phrase.len())
 }
 
+/// Rubric tests that teach each item a lesson: a sentence naming its distinctive word that the
+/// author counts as covering it, and a keyword list the author counts as covering nothing.
+fn rubric_tests(rubric: &Rubric) -> String {
+    let words = [
+        "HPA",
+        "ignoreDifferences",
+        "pitfall",
+        "durable",
+        "webhooks",
+        "audit",
+        "journalctl",
+        "openssl",
+        "skew",
+        "readiness",
+    ];
+    let mut yaml = String::new();
+    for (item, word) in rubric.items.iter().zip(words) {
+        yaml.push_str(&format!(
+            "- answer: |\n    We went over the {word} situation with the team on the bridge call and wrote it down.\n  expect:\n    {}: covered\n",
+            item.id
+        ));
+    }
+    yaml.push_str(&format!(
+        "- answer: |\n    {}\n  expect:\n",
+        words.join(", ")
+    ));
+    for item in &rubric.items {
+        yaml.push_str(&format!("    {}: missed\n", item.id));
+    }
+    yaml
+}
+
 fn grading(c: &mut Criterion) {
-    let site = Site::build(&[SourceFile {
+    let mut site = Site::build(&[SourceFile {
         path: "ten.md".into(),
         bytes: SCENARIO.as_bytes().to_vec(),
     }]);
     let page = site.scenario("ten").expect("the scenario loads");
     let rubric = Rubric::of(&page.slug, page.scenario.as_ref().unwrap());
     assert_eq!(rubric.items.len(), 10);
+    site.attach_samples(&[SourceFile {
+        path: "ten.tests.yaml".into(),
+        bytes: rubric_tests(&rubric).into_bytes(),
+    }]);
+    let page = site.scenario("ten").expect("the scenario loads");
+    let taught = Rubric::of(&page.slug, page.scenario.as_ref().unwrap());
+    let lessons: usize = taught.items.iter().map(|i| i.lessons.len()).sum();
+    assert!(lessons >= 5, "the rubric tests teach {lessons} lessons");
+    eprintln!("the taught rubric has {lessons} lessons");
     let answer = answer();
     let mut group = c.benchmark_group("grade_3000_chars_10_items");
     group.bench_function("tokenize_only", |b| {
@@ -59,6 +101,9 @@ fn grading(c: &mut Criterion) {
     });
     group.bench_function("grade", |b| {
         b.iter(|| black_box(rubric.grade(black_box(&answer))))
+    });
+    group.bench_function("grade_with_lessons", |b| {
+        b.iter(|| black_box(taught.grade(black_box(&answer))))
     });
     group.finish();
     let mut group = c.benchmark_group("grade_20000_chars_10_items");
