@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::text::{self, Token};
-use super::thesaurus::{self, Class, META_WORDS, THESAURUS};
+use super::thesaurus::{self, Class, META_WORDS, SYNONYMS, THESAURUS};
 
 /// One idea an item needs, with the phrases that express it.
 #[derive(Debug, Clone)]
@@ -30,9 +30,18 @@ pub struct Concept {
     /// How many members of its list this idea names (`CertificateRequest`, `Order` and
     /// `Challenge` are all one idea).
     pub steps: usize,
+    /// Its list offers alternatives ("by size or TTL"): one member is enough.
+    pub alternative: bool,
+    /// The item offers two ways to do it ("by truncating the file or restarting the
+    /// service"): the way this idea belongs to (0 or 1); `None` for the ideas both share.
+    pub branch: Option<u8>,
 
     /// Stem sequences; `true` when the phrase carries its own negation ("not a bug").
     pub phrases: Vec<(Vec<String>, bool)>,
+    /// How many of the phrases, at the end, are borrowed: the word's everyday synonyms and the
+    /// field lexicon's other ways to say it. They find the idea in answers but are not the
+    /// rubric's own terms (which spot keyword lists and misspellings).
+    pub borrowed: usize,
     /// The words of the item text it was read from ("exit code", "OOMKilled"), for explaining
     /// a verdict in the item's own terms.
     pub words: String,
@@ -70,7 +79,10 @@ impl ItemModel {
         let context = format!("{context} {aside}");
         let text = text.as_str();
         let negative = is_negative(text);
-        let mut concepts = concepts_of(text, 1.0, negative);
+        let mut concepts = match alternatives(text).filter(|_| !negative) {
+            Some((a, b)) => branches(concepts_of(&a, 1.0, false), concepts_of(&b, 1.0, false)),
+            None => concepts_of(text, 1.0, negative),
+        };
         for extra in concepts_of(&context, 0.5, false) {
             if !concepts.iter().any(|c| c.label == extra.label) {
                 concepts.push(extra);
@@ -94,10 +106,33 @@ impl ItemModel {
         self.concepts.iter().map(|c| c.weight).sum()
     }
 
+    /// The ways the item offers: `[None]` for one, `[Some(0), Some(1)]` for two.
+    pub fn ways(&self) -> Vec<Option<u8>> {
+        if self.concepts.iter().any(|c| c.branch.is_some()) {
+            vec![Some(0), Some(1)]
+        } else {
+            vec![None]
+        }
+    }
+
+    /// Whether an idea belongs to a way (`None`: the item's only way).
+    pub fn in_way(&self, concept: usize, way: Option<u8>) -> bool {
+        let branch = self.concepts[concept].branch;
+        branch.is_none() || branch == way
+    }
+
+    /// The weight of the ideas of a way.
+    pub fn way_weight(&self, way: Option<u8>) -> f32 {
+        (0..self.concepts.len())
+            .filter(|&c| self.in_way(c, way))
+            .map(|c| self.concepts[c].weight)
+            .sum()
+    }
+
     /// Every stem any idea of the item can match, for spotting keyword lists.
     pub fn stems(&self) -> impl Iterator<Item = &str> {
         self.concepts.iter().flat_map(|c| {
-            c.phrases
+            c.phrases[..c.phrases.len() - c.borrowed]
                 .iter()
                 .flat_map(|(p, _)| p.iter().map(String::as_str))
         })
@@ -189,6 +224,65 @@ fn core_of(text: &str) -> (String, String) {
     (kept, aside)
 }
 
+/// The two ways an item offers, as two item texts, when it joins two verb phrases with "or":
+/// "caps max.poll.records or handles records concurrently" (two verbs like the item's first),
+/// "frees the space by truncating the file or restarting the service" (two -ing forms: the
+/// words before the first are both ways'). Alternatives that are nouns ("by size or TTL") are
+/// a list of alternatives instead (`mark_lists`).
+fn alternatives(text: &str) -> Option<(String, String)> {
+    let lower = text.to_lowercase();
+    let at = lower.find(" or ")?;
+    if text[..at].matches('`').count() % 2 == 1 {
+        return None;
+    }
+    let (left, right) = (&text[..at], text[at + 4..].trim());
+    let word = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
+    let next = word(right.split_whitespace().next()?);
+    let left_words: Vec<&str> = left.split_whitespace().collect();
+    let (a, b) = if next.len() > 4 && next.ends_with("ing") {
+        let from = left_words.iter().rposition(|w| {
+            let w = word(w);
+            w.len() > 4 && w.ends_with("ing")
+        })?;
+        let prefix = left_words[..from].join(" ");
+        (left.to_owned(), format!("{prefix} {right}"))
+    } else {
+        let first = word(left_words.first()?);
+        let verb = |w: &str| w.len() > 3 && w.ends_with('s') && !w.ends_with("ss");
+        if !(verb(&first) && verb(&next)) {
+            return None;
+        }
+        (left.to_owned(), right.to_owned())
+    };
+    let content = |t: &str| text::tokenize(t).iter().filter(|t| !t.stop).count();
+    (content(&a) >= 2 && content(right) >= 2).then_some((a, b))
+}
+
+/// The ideas of an item with two ways: those both ways name, and those of each way.
+fn branches(a: Vec<Concept>, b: Vec<Concept>) -> Vec<Concept> {
+    let mut out: Vec<Concept> = Vec::new();
+    for mut concept in a.iter().cloned() {
+        if !b.iter().any(|o| o.label == concept.label) {
+            concept.branch = Some(0);
+        }
+        out.push(concept);
+    }
+    for concept in b {
+        if !a.iter().any(|o| o.label == concept.label) {
+            let mut concept = concept;
+            concept.branch = Some(1);
+            // Lists are numbered per text: the second way's come after the first's.
+            let lists = a.iter().filter_map(|c| c.list).max().map_or(0, |l| l + 1);
+            concept.list = concept.list.map(|l| l + lists);
+            out.push(concept);
+        }
+    }
+    out
+}
+
 /// Whether an item is a "does not" item: a negation among its first words.
 fn is_negative(text: &str) -> bool {
     text::tokenize(text)
@@ -223,10 +317,24 @@ fn concepts_of(text: &str, scale: f32, keep_negated: bool) -> Vec<Concept> {
     let mut named: Vec<(usize, usize, usize, bool)> = Vec::new();
     // Words of generic ideas ("check" in "preflight check and a canary").
     let mut filler = vec![false; words.len()];
+    // Field ideas found among the words: (idea, first word, end).
+    let mut lent: Vec<(usize, usize, usize)> = Vec::new();
+    // Per word, the concept it was read into.
+    let mut concept_of: Vec<Option<usize>> = vec![None; words.len()];
+    // Per concept, whether it is a lexicon idea (which has phrases of its own).
+    let mut from_group: Vec<bool> = Vec::new();
     let mut at = 0;
     while at < stems.len() {
         let start = at;
-        let found = thesaurus::groups_at(&stems, at);
+        let (soft, found): (Vec<_>, Vec<_>) = thesaurus::groups_at(&stems, at)
+            .into_iter()
+            .partition(|&(g, _)| THESAURUS[g].soft);
+        // A field idea spanning words from here lends them its phrases (below).
+        if found.is_empty()
+            && let Some(&(g, len)) = soft.iter().max_by_key(|(_, len)| *len)
+        {
+            lent.push((g, start, start + len));
+        }
         // The longest phrase wins; among equals, the group listed first.
         let longest = found.iter().map(|(_, len)| *len).max().unwrap_or(0);
         let concept = match found.iter().find(|(_, len)| *len == longest) {
@@ -250,7 +358,14 @@ fn concepts_of(text: &str, scale: f32, keep_negated: bool) -> Vec<Concept> {
                     negation: Negation::Rejects,
                     list: None,
                     steps: 0,
-                    phrases: vec![(vec![word.to_owned()], false)],
+                    alternative: false,
+                    branch: None,
+                    // The word, and its everyday synonyms ("examine": "study", "analyse").
+                    phrases: std::iter::once(vec![word.to_owned()])
+                        .chain(SYNONYMS.get(word).into_iter().flatten().cloned())
+                        .map(|p| (p, false))
+                        .collect(),
+                    borrowed: SYNONYMS.get(word).map_or(0, Vec::len),
                     words: String::new(),
                 }
             }
@@ -289,10 +404,42 @@ fn concepts_of(text: &str, scale: f32, keep_negated: bool) -> Vec<Concept> {
                 concepts.len() - 1
             }
         };
+        concept_of[start..at]
+            .iter_mut()
+            .for_each(|c| *c = Some(index));
+        if from_group.len() <= index {
+            from_group.resize(index + 1, false);
+        }
+        from_group[index] |= group;
         if generic {
             filler[start..at].iter_mut().for_each(|f| *f = true);
         } else {
             named.push((index, start, at, group));
+        }
+    }
+    for (g, from, to) in lent {
+        let group = &THESAURUS[g];
+        let mut lent_to: Vec<usize> = concept_of[from..to.min(words.len())]
+            .iter()
+            .flatten()
+            .copied()
+            .collect();
+        lent_to.dedup();
+        for c in lent_to {
+            let concept = &mut concepts[c];
+            // Only words read alone take the field's phrases: a lexicon idea has its own.
+            if from_group[c] {
+                continue;
+            }
+            for (phrase, loose) in group.phrases.iter().zip(&group.loose) {
+                if !*loose
+                    && !phrase.is_empty()
+                    && !concept.phrases.iter().any(|(p, _)| p == phrase)
+                {
+                    concept.phrases.push((phrase.clone(), false));
+                    concept.borrowed += 1;
+                }
+            }
         }
     }
     if scale >= 1.0 {
@@ -351,10 +498,20 @@ fn mark_lists(
             k += run.max(1);
             continue;
         }
+        // "size or TTL": alternatives, one is enough.
+        let alternative = named[k..k + run]
+            .iter()
+            .zip(&named[k + 1..=k + run])
+            .any(|(a, b)| {
+                text[words[a.2 - 1].end..words[b.1].start]
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|w| w.eq_ignore_ascii_case("or"))
+            });
         for n in &named[k..=k + run] {
             let c = &mut concepts[n.0];
             c.list = Some(lists);
             c.steps += 1;
+            c.alternative = alternative;
         }
         lists += 1;
         k += run + 1;
@@ -402,6 +559,8 @@ fn group_concept(g: usize, scale: f32) -> Concept {
         negation: Negation::Rejects,
         list: None,
         steps: 0,
+        alternative: false,
+        branch: None,
         phrases: group
             .phrases
             .iter()
@@ -411,6 +570,7 @@ fn group_concept(g: usize, scale: f32) -> Concept {
             .filter(|((p, _), loose)| !p.is_empty() && !**loose)
             .map(|(phrase, _)| phrase)
             .collect(),
+        borrowed: 0,
         words: String::new(),
     }
 }

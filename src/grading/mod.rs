@@ -83,7 +83,7 @@ const SCORING_RULE: &str = "partial counts half";
 /// The grader's revision, part of every rubric version: change it with any change to how
 /// answers are read, so stored attempts graded by an older grader count as outdated and
 /// `firedrill rescore` shows (and with `--apply` stores) what the new one changes.
-const GRADER: &str = "2026-12-07d: learns from the scenario's rubric tests";
+const GRADER: &str = "2026-12-07e: field lexicon, WordNet synonyms, short durations";
 
 /// A span of the answer that earned (part of) a verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -501,8 +501,15 @@ fn grade_item(item: &Item, answer: &Answer<'_>, settings: Settings) -> ItemGrade
         .collect();
     // The item's distinctive ideas: each must be found for "covered"; one found only where the
     // answer rejects it means the answer rejects the item.
+    // Of an item with two ways, the ideas of the way the window takes.
+    let way = window
+        .iter()
+        .find_map(|h| item.model.concepts[h.concept].branch);
     let distinctive: Vec<usize> = (0..item.model.concepts.len())
-        .filter(|&c| item.model.concepts[c].distinctive)
+        .filter(|&c| {
+            let concept = &item.model.concepts[c];
+            concept.distinctive && (concept.branch.is_none() || concept.branch == way)
+        })
         .collect();
     let has_point = makes_point(&item.model, &window);
     // The answer denies the whole idea in one sentence ("ArgoCD isn't fighting the HPA") and
@@ -639,7 +646,8 @@ fn names_enough_of_each_list(
                 phrases.len().min(model.concepts[c].steps)
             })
             .sum();
-        found >= size.min(2)
+        let alternatives = members.iter().any(|&c| model.concepts[c].alternative);
+        found >= if alternatives { 1 } else { size.min(2) }
     })
 }
 
@@ -696,17 +704,36 @@ fn reason(
             .join(", ")
     };
     let said = quoted(&mut window.iter());
-    let missing: Vec<&str> = item
-        .model
-        .concepts
-        .iter()
-        .filter(|c| !c.generic && !found.contains(&c.label.as_str()))
-        .map(|c| match c.words.is_empty() {
-            true => c.label.as_str(),
-            false => c.words.as_str(),
-        })
-        .collect();
-    let missing = dedup(&missing).join(", ");
+    // Of an item with two ways, what the way the answer took lacks; if it took neither, what
+    // both share and each way's own.
+    let model = &item.model;
+    let way = window.iter().find_map(|h| model.concepts[h.concept].branch);
+    let missing_of = |branch: Option<u8>| {
+        let missing: Vec<&str> = model
+            .concepts
+            .iter()
+            .filter(|c| c.branch == branch || (way.is_some() && c.branch.is_none()))
+            .filter(|c| !c.generic && !found.contains(&c.label.as_str()))
+            .map(|c| match c.words.is_empty() {
+                true => c.label.as_str(),
+                false => c.words.as_str(),
+            })
+            .collect();
+        dedup(&missing).join(", ")
+    };
+    let missing = match (way, model.ways().len()) {
+        (Some(way), _) => missing_of(Some(way)),
+        (None, 2) => {
+            let shared = missing_of(None);
+            let either = format!("either {} or {}", missing_of(Some(0)), missing_of(Some(1)));
+            if shared.is_empty() {
+                either
+            } else {
+                format!("{shared}, and {either}")
+            }
+        }
+        (None, _) => missing_of(None),
+    };
     let mut out = match verdict {
         Verdict::Covered => format!("the answer says {said}"),
         Verdict::Partial if missing.is_empty() => {
@@ -918,6 +945,70 @@ mod tests {
             grade(1, "Roll back to the previous release right away."),
             Verdict::Covered,
             "the aside's reason is context, not a required idea"
+        );
+    }
+
+    #[test]
+    fn an_everyday_synonym_from_wordnet_says_a_plain_word() {
+        let grade = grader(&["Postpones the migration", "Rolls back the release"]);
+        assert_eq!(
+            grade(0, "I'd defer the migration until Monday."),
+            Verdict::Covered,
+            "\"defer\" is \"postpone\" in its commonest sense"
+        );
+        assert_ne!(
+            grade(0, "I'd run the migration now."),
+            Verdict::Covered,
+            "\"run\" is not"
+        );
+    }
+
+    #[test]
+    fn the_field_lexicon_lends_its_other_phrases_to_an_items_words() {
+        let grade = grader(&["Restarts the connection pooler", "Rolls back the release"]);
+        assert_eq!(
+            grade(0, "Restart PgBouncer."),
+            Verdict::Covered,
+            "PgBouncer is a connection pooler"
+        );
+        // Lent phrases never make the item's words one idea the answer must name as a whole:
+        // the item's own words still count one by one.
+        assert_eq!(grade(0, "Restart the pooler."), Verdict::Covered);
+        assert_ne!(grade(0, "Restart the database."), Verdict::Covered);
+    }
+
+    #[test]
+    fn an_item_offering_two_ways_is_covered_by_either() {
+        let texts = [
+            "Frees the space by truncating the open file or restarting the service",
+            "Post-incident: caps max.poll.records or handles records concurrently",
+            "Post-incident: bounds the quote cache by size or TTL",
+            "Rolls back the release",
+        ];
+        let grade = grader(&texts);
+        for (i, answer) in [
+            (0, "Truncate the open file to free the space."),
+            (0, "Restart the service to free the space."),
+            (1, "Afterwards: cap max.poll.records at 25."),
+            (1, "Afterwards: handle the records concurrently."),
+            (2, "Later, bound the quote cache with a TTL."),
+            (2, "Later, bound the quote cache by size."),
+        ] {
+            assert_eq!(grade(i, answer), Verdict::Covered, "{answer}");
+        }
+        assert_eq!(grade(0, "Free the space."), Verdict::Missed);
+        // What is not stated names both ways.
+        let items = items(&texts);
+        let stems: Vec<&str> = items.iter().flat_map(|i| i.model.stems()).collect();
+        let reason = grade_item(
+            &items[0],
+            &Answer::new("We need to free the space.", &stems),
+            Settings::default(),
+        )
+        .reason;
+        assert!(
+            reason.contains("either truncating, open, file or restarting"),
+            "{reason}"
         );
     }
 

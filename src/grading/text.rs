@@ -247,6 +247,19 @@ fn push_word(word: &str, start: usize, sentence: usize, code: bool, tokens: &mut
             _ => part,
         };
         let lower = singular.to_lowercase().replace('’', "'");
+        // A duration written short ("12h", "5min", "30s") is a number and its unit ("12 hours").
+        if let Some(unit) = duration_unit(&lower) {
+            tokens.push(Token {
+                start: start + part_start,
+                end: start + part_start + part.len(),
+                stem: STEMMER.stem(unit).into_owned(),
+                stop: false,
+                sentence,
+                code,
+                negated: false,
+            });
+            continue;
+        }
         tokens.push(Token {
             start: start + part_start,
             end: start + part_start + part.len(),
@@ -257,6 +270,23 @@ fn push_word(word: &str, start: usize, sentence: usize, code: bool, tokens: &mut
             negated: false,
         });
     }
+}
+
+/// The unit of a short duration (`12h`, `90s`, `5min`, `2d`), as a word.
+fn duration_unit(word: &str) -> Option<&'static str> {
+    let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    Some(match &word[digits..] {
+        "ms" => "milliseconds",
+        "s" | "sec" | "secs" => "seconds",
+        "m" | "min" | "mins" => "minutes",
+        "h" | "hr" | "hrs" => "hours",
+        "d" => "days",
+        "w" | "wk" | "wks" => "weeks",
+        _ => return None,
+    })
 }
 
 /// `ignoreDifferences` -> `ignore`, `Differences`; `OutOfSync` -> `Out`, `Of`, `Sync`;
@@ -450,6 +480,14 @@ mod tests {
 
     fn stems(text: &str) -> Vec<String> {
         tokenize(text).into_iter().map(|t| t.stem).collect()
+    }
+
+    #[test]
+    fn a_short_duration_reads_as_its_unit() {
+        assert_eq!(stems("retention is 12h"), ["retent", "is", "hour"]);
+        assert_eq!(stems("wait 5min or 30s"), ["wait", "minut", "or", "second"]);
+        // Not a duration: a version, a size, a word.
+        assert_eq!(stems("v5 512mi 2xx"), ["v5", "512mi", "2xx"]);
     }
 
     #[test]

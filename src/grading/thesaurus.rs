@@ -1,6 +1,7 @@
 //! What counts as the same idea in incident response: synonym groups of words and phrases, with
 //! how much each weighs as evidence. Technical terms weigh most; generic verbs least.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use super::text::{self, Token};
@@ -37,11 +38,35 @@ pub struct Group {
     /// Phrases that reduce to a single word: they help read item texts but are not looked for
     /// in answers.
     pub loose: Vec<bool>,
+    /// An idea of the field files (`field-*.txt`): it never makes an item's words one idea the
+    /// answer must name as a whole; it lends its phrases to the item's words it spans, so an
+    /// answer may say them the field's other ways ("PgBouncer" for "the connection pooler").
+    pub soft: bool,
 }
 
 /// The field lexicon, read at first use: ideas of incident response and the phrases that say
-/// each one, kept as data a reviewer can read (`lexicon/ideas.txt`), never tuned to answers.
-const LEXICON: &str = include_str!("lexicon/ideas.txt");
+/// each one, kept as data a reviewer can read (`lexicon/*.txt`), never tuned to answers. The
+/// first file's ideas win where two files' phrases are equally long.
+const LEXICON_FILES: &[(&str, &str)] = &[
+    ("ideas.txt", include_str!("lexicon/ideas.txt")),
+    (
+        "field-linux-network.txt",
+        include_str!("lexicon/field-linux-network.txt"),
+    ),
+    (
+        "field-kubernetes.txt",
+        include_str!("lexicon/field-kubernetes.txt"),
+    ),
+    ("field-data.txt", include_str!("lexicon/field-data.txt")),
+    (
+        "field-cloud-security-observability.txt",
+        include_str!("lexicon/field-cloud-security-observability.txt"),
+    ),
+];
+
+/// Everyday synonyms of verbs, adjectives and adverbs, generated from WordNet 3.0 by
+/// `tools/wordnet/synonyms.py` (licence in the file's header).
+const SYNONYMS_TABLE: &str = include_str!("lexicon/synonyms.txt");
 
 /// One idea of the lexicon as written: its name, class and phrases.
 type Idea = (String, Class, Vec<String>);
@@ -163,12 +188,58 @@ pub const META_WORDS: &[&str] = &[
     "should",
 ];
 
+/// Every idea of the lexicon files, in order, and whether it is a field file's; errors name the
+/// file and line.
+fn lexicon() -> Result<Vec<(Idea, bool)>, String> {
+    let mut all: Vec<(Idea, bool)> = Vec::new();
+    for (file, text) in LEXICON_FILES {
+        for idea in parse_lexicon(text).map_err(|err| format!("lexicon/{file}: {err}"))? {
+            if all.iter().any(|((known, _, _), _)| *known == idea.0) {
+                return Err(format!(
+                    "lexicon/{file}: idea `{}` is defined in an earlier file too",
+                    idea.0
+                ));
+            }
+            all.push((idea, file.starts_with("field-")));
+        }
+    }
+    Ok(all)
+}
+
+/// A word's everyday synonyms as phrases of content stems, keyed by the word's stem: the
+/// commonest sense of the word, read by WordNet. Multi-word synonyms that shrink to one content
+/// word ("call off") are left out, as loose lexicon phrases are.
+pub static SYNONYMS: LazyLock<HashMap<String, Vec<Vec<String>>>> = LazyLock::new(|| {
+    let mut table: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+    for line in SYNONYMS_TABLE.lines() {
+        let Some((word, synonyms)) = line.split_once(": ") else {
+            continue;
+        };
+        if line.starts_with('#') || word.contains(' ') {
+            continue;
+        }
+        let key = text::stem(word);
+        for synonym in synonyms.split(", ") {
+            let tokens = text::tokenize(synonym);
+            let stems = content_stems(&tokens);
+            if stems.is_empty() || stems.len() < tokens.len().min(2) || stems == [key.clone()] {
+                continue;
+            }
+            let entry = table.entry(key.clone()).or_default();
+            if !entry.contains(&stems) {
+                entry.push(stems);
+            }
+        }
+    }
+    table
+});
+
 pub static THESAURUS: LazyLock<Vec<Group>> = LazyLock::new(|| {
     // The lexicon is part of the build and checked by a test: it cannot fail here.
-    let ideas = parse_lexicon(LEXICON).unwrap_or_else(|err| panic!("lexicon/ideas.txt: {err}"));
+    let ideas = lexicon().unwrap_or_else(|err| panic!("{err}"));
     ideas
         .into_iter()
-        .map(|(name, class, phrases)| {
+        .map(|((name, class, phrases), soft)| {
             let tokenized: Vec<Vec<Token>> = phrases.iter().map(|p| text::tokenize(p)).collect();
             Group {
                 name,
@@ -185,6 +256,7 @@ pub static THESAURUS: LazyLock<Vec<Group>> = LazyLock::new(|| {
                     .iter()
                     .map(|t| t.len() >= 2 && content_stems(t).len() < 2)
                     .collect(),
+                soft,
             }
         })
         .collect()
@@ -232,9 +304,9 @@ mod lexicon_tests {
 
     #[test]
     fn the_bundled_lexicon_reads_cleanly_and_every_idea_has_phrases() {
-        let ideas = parse_lexicon(LEXICON).unwrap();
+        let ideas = lexicon().unwrap();
         assert!(ideas.len() >= 60, "{} ideas", ideas.len());
-        assert!(ideas.iter().all(|(_, _, phrases)| !phrases.is_empty()));
+        assert!(ideas.iter().all(|((_, _, phrases), _)| !phrases.is_empty()));
         // Every phrase says something once function words are dropped.
         for group in THESAURUS.iter() {
             assert!(
@@ -243,6 +315,16 @@ mod lexicon_tests {
                 group.name
             );
         }
+    }
+
+    #[test]
+    fn wordnet_synonyms_read_the_commonest_sense_of_a_word() {
+        let of = |word: &str| SYNONYMS.get(&text::stem(word)).cloned().unwrap_or_default();
+        assert!(of("examine").contains(&vec![text::stem("study")]));
+        assert!(of("fix").contains(&vec![text::stem("repair")]));
+        // "call off" shrinks to "call" once "off" is dropped: it would match any call.
+        assert!(!of("cancel").iter().any(|p| p.len() < 2));
+        assert!(SYNONYMS.len() > 1_000, "{} words", SYNONYMS.len());
     }
 
     #[test]

@@ -20,7 +20,7 @@ type Key = (bool, f32, f32);
 /// one that only scores; among equals, the one starting at the sentence of the earliest hit.
 /// Returns the window's share of the item's weight and its hits, in the order of `hits`.
 pub(super) fn best_window(model: &ItemModel, hits: &[Hit]) -> (f32, Vec<Hit>) {
-    let total = model.total_weight().max(f32::EPSILON);
+    let ways = model.ways();
     let firsts = firsts_by_sentence(hits);
     // Each sentence with hits: where its entries in `firsts` begin, and its earliest hit.
     let mut sentences: Vec<(usize, usize, usize)> = Vec::new();
@@ -48,15 +48,31 @@ pub(super) fn best_window(model: &ItemModel, hits: &[Hit]) -> (f32, Vec<Hit>) {
             .map(|&i| hits[i])
             .filter(|h| std::mem::replace(&mut taken[h.concept], w) != w)
             .collect();
-        let weight: f32 = chosen
+        // Of an item with two ways, the way this window takes best.
+        let (key, chosen) = ways
             .iter()
-            .map(|h| model.concepts[h.concept].weight * if h.code { CODE_WEIGHT } else { 1.0 })
-            .sum();
-        let key = (
-            makes_point(model, &chosen),
-            (weight / total).min(1.0),
-            weight,
-        );
+            .map(|&way| {
+                let chosen: Vec<Hit> = chosen
+                    .iter()
+                    .copied()
+                    .filter(|h| model.in_way(h.concept, way))
+                    .collect();
+                let total = model.way_weight(way).max(f32::EPSILON);
+                let weight: f32 = chosen
+                    .iter()
+                    .map(|h| {
+                        model.concepts[h.concept].weight * if h.code { CODE_WEIGHT } else { 1.0 }
+                    })
+                    .sum();
+                let key = (
+                    point_of_way(model, &chosen, way),
+                    (weight / total).min(1.0),
+                    weight,
+                );
+                (key, chosen)
+            })
+            .max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal))
+            .unwrap_or(((false, 0.0, 0.0), Vec::new()));
         let better = match &best {
             // An empty window scores (false, 0, 0): a window must beat that.
             None => key.partial_cmp(&(false, 0.0, 0.0)) == Some(std::cmp::Ordering::Greater),
@@ -114,13 +130,38 @@ pub(super) fn denies_in_one_sentence(model: &ItemModel, hits: &[Hit], covered_at
 /// Whether a window holds every distinctive idea of the item and, if the item has ideas no other
 /// item shares, one of them: ideas shared with other items (the product name) do not make it.
 pub(super) fn makes_point(model: &ItemModel, window: &[Hit]) -> bool {
+    model
+        .ways()
+        .into_iter()
+        .any(|way| point_of_way(model, window, way))
+}
+
+/// Whether a window makes the point of one of the item's ways: of a list of alternatives ("by
+/// size or TTL"), one member is enough.
+fn point_of_way(model: &ItemModel, window: &[Hit], way: Option<u8>) -> bool {
     let has = |c: usize| window.iter().any(|h| h.concept == c);
     let concepts = &model.concepts;
-    (0..concepts.len())
-        .filter(|&c| concepts[c].distinctive)
-        .all(has)
-        && (!concepts.iter().any(|c| c.own)
-            || (0..concepts.len()).any(|c| concepts[c].own && has(c)))
+    let in_way: Vec<usize> = (0..concepts.len())
+        .filter(|&c| model.in_way(c, way))
+        .collect();
+    let has_or_alternative = |c: usize| {
+        has(c)
+            || (concepts[c].alternative
+                && in_way
+                    .iter()
+                    .any(|&o| concepts[o].list == concepts[c].list && has(o)))
+    };
+    // A way is taken only by naming one of its own ideas ("restarting the service").
+    let took = way.is_none()
+        || in_way
+            .iter()
+            .any(|&c| concepts[c].branch == way && !concepts[c].generic && has(c));
+    took && in_way
+        .iter()
+        .filter(|&&c| concepts[c].distinctive)
+        .all(|&c| has_or_alternative(c))
+        && (!in_way.iter().any(|&c| concepts[c].own)
+            || in_way.iter().any(|&c| concepts[c].own && has(c)))
 }
 
 #[cfg(test)]
