@@ -375,12 +375,7 @@ pub fn teach(rubric: &mut Rubric, scenario: &Scenario) {
         return;
     }
     let lines = scenario_lines(scenario);
-    let stems: Vec<String> = rubric.stems().map(str::to_owned).collect();
-    let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
-    let answers: Vec<Answer<'_>> = samples
-        .iter()
-        .map(|s| Answer::new(&s.answer, &stems))
-        .collect();
+    let answers: Vec<Answer<'_>> = samples.iter().map(|s| rubric.read(&s.answer)).collect();
     rubric.rarity = Rarity::of(&answers);
     let expected: Vec<Vec<(usize, Verdict)>> = samples
         .iter()

@@ -129,6 +129,16 @@ impl ItemModel {
             .sum()
     }
 
+    /// The stems of the phrases the item borrows (synonyms, the field lexicon's other ways to
+    /// say its words): an outline line of them is a list of terms too.
+    pub fn borrowed_stems(&self) -> impl Iterator<Item = &str> {
+        self.concepts.iter().flat_map(|c| {
+            c.phrases[c.phrases.len() - c.borrowed..]
+                .iter()
+                .flat_map(|(p, _)| p.iter().map(String::as_str))
+        })
+    }
+
     /// Every stem any idea of the item can match, for spotting keyword lists.
     pub fn stems(&self) -> impl Iterator<Item = &str> {
         self.concepts.iter().flat_map(|c| {
@@ -615,7 +625,14 @@ pub const MAX_HITS_PER_PHRASE: usize = 256;
 impl<'t> Answer<'t> {
     /// Tokenizes `text`; `rubric_stems` are all stems the rubric's items look for.
     pub fn new(text: &'t str, rubric_stems: &[&str]) -> Self {
+        Self::with_borrowed(text, rubric_stems, &[])
+    }
+
+    /// Reads an answer knowing the rubric's own terms and the ones its items borrow: a heading
+    /// or an outline line of either is a list of terms.
+    pub fn with_borrowed(text: &'t str, rubric_stems: &[&str], borrowed: &[&str]) -> Self {
         let rubric_stems: HashSet<&str> = rubric_stems.iter().copied().collect();
+        let borrowed: HashSet<&str> = borrowed.iter().copied().collect();
         let mut tokens = text::tokenize(text);
         correct_typos(&mut tokens, &rubric_stems);
         let content: Vec<usize> = (0..tokens.len()).filter(|&i| !tokens[i].stop).collect();
@@ -629,7 +646,7 @@ impl<'t> Answer<'t> {
                 }
             }
         }
-        let mut listed = keyword_lists(text, &tokens, &rubric_stems);
+        let mut listed = keyword_lists(text, &tokens, &rubric_stems, &borrowed);
         // An idea only asked about ("maybe check the WAL archive?") is not one the answer
         // states: careful reviewers do not credit it, so grading reads it like a keyword list.
         let asked = questions(text, &tokens);
@@ -849,7 +866,12 @@ const ACTION_STEMS: &[&str] = &[
 /// Marks tokens that name-drop: bare keyword lists (a whole sentence of rubric terms, or three or
 /// more short comma/slash/hashtag-separated items without a verb), outline lines and labelled
 /// headings with no content under them, and sentences of buzzword filler.
-fn keyword_lists(text: &str, tokens: &[Token], rubric_stems: &HashSet<&str>) -> Vec<bool> {
+fn keyword_lists(
+    text: &str,
+    tokens: &[Token],
+    rubric_stems: &HashSet<&str>,
+    borrowed: &HashSet<&str>,
+) -> Vec<bool> {
     let mut listed = vec![false; tokens.len()];
     let is_verb = |t: &Token| !t.code && ACTION_STEMS.contains(&t.stem.as_str());
     let is_word = |t: &Token| !t.stop && !t.stem.chars().all(|c| c.is_ascii_digit());
@@ -867,6 +889,9 @@ fn keyword_lists(text: &str, tokens: &[Token], rubric_stems: &HashSet<&str>) -> 
             .iter()
             .filter(|t| rubric_stems.contains(&t.stem.as_str()))
             .count();
+        let any_key = content
+            .iter()
+            .any(|t| rubric_stems.contains(t.stem.as_str()) || borrowed.contains(t.stem.as_str()));
         let stops = words.len() - words.iter().filter(|t| !t.stop).count();
         let lower = text[words[0].start..words[words.len() - 1].end].to_lowercase();
         // "Classic HPA-vs-GitOps conflict." is a sentence: a list has separators or no full stop.
@@ -900,7 +925,7 @@ fn keyword_lists(text: &str, tokens: &[Token], rubric_stems: &HashSet<&str>) -> 
                 && !content.is_empty()
                 && content.len() <= 3
                 && !words.iter().any(is_verb)
-                && key > 0);
+                && any_key);
         if whole {
             listed[i..end].iter_mut().for_each(|l| *l = true);
         } else {

@@ -327,10 +327,24 @@ impl Rubric {
             .chain(self.traps.iter().flat_map(|t| t.model.stems()))
     }
 
+    /// Every stem the rubric's items borrow (synonyms, the field lexicon).
+    fn borrowed_stems(&self) -> impl Iterator<Item = &str> {
+        self.items
+            .iter()
+            .flat_map(|i| i.model.borrowed_stems())
+            .chain(self.traps.iter().flat_map(|t| t.model.borrowed_stems()))
+    }
+
+    /// Reads an answer as this rubric does.
+    pub(crate) fn read<'t>(&self, answer: &'t str) -> Answer<'t> {
+        let stems: Vec<&str> = self.stems().collect();
+        let borrowed: Vec<&str> = self.borrowed_stems().collect();
+        Answer::with_borrowed(answer, &stems, &borrowed)
+    }
+
     /// Grades an answer.
     pub fn grade(&self, answer: &str) -> Grade {
-        let stems: Vec<&str> = self.stems().collect();
-        self.grade_prepared(&Answer::new(answer, &stems))
+        self.grade_prepared(&self.read(answer))
     }
 
     /// Grades an answer already read.
