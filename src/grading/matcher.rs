@@ -1115,11 +1115,23 @@ mod tests {
             lists("Adds alerting on certificate readiness and expiry well before the deadline"),
             [("readiness".to_owned(), 1), ("expiry".to_owned(), 1)]
         );
-        assert!(
+        // "Order" and "Challenge" are common words the lexicon leaves alone: each is a member
+        // of the list on its own.
+        assert_eq!(
             lists(
                 "Follows Certificate, CertificateRequest, Order and Challenge to the failing step"
-            )
-            .contains(&("cert-chain".to_owned(), 3))
+            ),
+            [
+                ("certif".to_owned(), 1),
+                ("cert-chain".to_owned(), 1),
+                ("order".to_owned(), 1),
+                ("challeng".to_owned(), 1)
+            ]
+        );
+        assert!(
+            lists("Frees the cache by size or TTL")
+                .iter()
+                .all(|(_, steps)| *steps == 1)
         );
         assert!(lists("Reads the Challenge reason and reproduces the HTTP-01 request").is_empty());
         assert!(lists("Rolling kubelet back is safe and quick").is_empty());

@@ -46,22 +46,24 @@ fn grader_agreement_with_the_labelled_answers_does_not_regress() {
     assert!(pairs.len() >= 800, "{} labelled pairs", pairs.len());
     let overall = eval::Scores::of(&pairs);
     // 0.750 against the first labeller alone; 0.742 with the same grader once a second rater and
-    // adjudication corrected four labels (issue 15, eval/adjudication/).
-    assert!(overall.kappa >= 0.74, "kappa {:.3}", overall.kappa);
-    assert!(overall.f1 >= 0.87, "F1 {:.3}", overall.f1);
+    // adjudication corrected four labels (issue 15, eval/adjudication/). 0.636 since the lexicon
+    // was reviewed for generality (session 9): these four scenarios are the ones its removed
+    // phrases were written from; the held-out figure is `firedrill eval --split test`'s.
+    assert!(overall.kappa >= 0.63, "kappa {:.3}", overall.kappa);
+    assert!(overall.f1 >= 0.78, "F1 {:.3}", overall.f1);
     let code = eval::Scores::of(
         pairs
             .iter()
             .filter(|p| p.slices.iter().any(|s| s == "code")),
     );
-    assert!(code.kappa >= 0.8, "code slice kappa {:.3}", code.kappa);
+    assert!(code.kappa >= 0.74, "code slice kappa {:.3}", code.kappa);
     let stuffing = eval::Scores::of(
         pairs
             .iter()
             .filter(|p| p.slices.iter().any(|s| s == "stuffing")),
     );
     assert!(
-        stuffing.precision >= 0.9,
+        stuffing.precision >= 0.66,
         "stuffing precision {:.3}",
         stuffing.precision
     );
@@ -71,7 +73,7 @@ fn grader_agreement_with_the_labelled_answers_does_not_regress() {
             .filter(|p| p.slices.iter().any(|s| s == "negation")),
     );
     assert!(
-        negation.precision >= 0.9,
+        negation.precision >= 0.88,
         "negation precision {:.3}",
         negation.precision
     );
