@@ -965,10 +965,23 @@ fn mark_list_runs(
     if end > from {
         items.push((from, end));
     }
+    // A term: one to three words, no verb, no command, and no function word relating its words
+    // ("logrotate by size", "page on the fill rate" are notes, not terms).
     let short = |&(a, b): &(usize, usize)| {
-        let n = tokens[a..b].iter().filter(|t| is_word(t)).count();
-        (1..=3).contains(&n) && !tokens[a..b].iter().any(|t| is_verb(t) || t.code)
+        let words: Vec<usize> = (a..b).filter(|&i| is_word(&tokens[i])).collect();
+        let related = match (words.first(), words.last()) {
+            (Some(&first), Some(&last)) => (first..last).any(|i| tokens[i].stop),
+            _ => false,
+        };
+        (1..=3).contains(&words.len())
+            && !related
+            && !tokens[a..b].iter().any(|t| is_verb(t) || t.code)
     };
+    // A leading label ("Afterwards: ...", "Key concepts: ...") names the list; it is not one of
+    // its terms.
+    if items.len() > 1 && text[tokens[items[0].1 - 1].end..tokens[items[1].0].start].contains(':') {
+        items.remove(0);
+    }
     let mut k = 0;
     while k < items.len() {
         let run = items[k..].iter().take_while(|it| short(it)).count();
