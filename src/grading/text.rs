@@ -92,7 +92,16 @@ const CLAUSE_NEGATORS: &[&str] = &[
     "not the cause",
     "is a red herring",
     "red herring",
+    // "X is overkill", "X isn't worth it", "no point in X": the clause turns X down.
+    "overkill",
+    "not worth",
+    "isn't worth",
+    "no point",
 ];
+
+/// Verbs that turn down what follows when the speaker uses them ("I'd skip the node check",
+/// "Skip the retention maths"), not when they describe an effect ("that skips the backlog").
+const REFUSALS: &[&str] = &["skip", "skipping"];
 
 /// Splits `text` into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
@@ -397,6 +406,15 @@ fn mark_negations(text: &str, tokens: &mut [Token]) {
                     if let Some(n) = tokens.get_mut(j + 1) {
                         n.negated = true;
                     }
+                } else if REFUSALS.contains(&w.as_str())
+                    && !negating
+                    && (j == i
+                        || SPEAKERS.contains(&word(&tokens[j - 1]).as_str())
+                        || ["just", "can", "would", "should", "could", "let's"]
+                            .contains(&word(&tokens[j - 1]).as_str()))
+                {
+                    negated_from = Some(j);
+                    negating = true;
                 } else if is_negator(&w) || paired {
                     // "fails if crictl doesn't report v1": a condition to test, not a denial.
                     if conditional && !negating {
@@ -480,6 +498,22 @@ mod tests {
 
     fn stems(text: &str) -> Vec<String> {
         tokenize(text).into_iter().map(|t| t.stem).collect()
+    }
+
+    #[test]
+    fn overkill_and_skip_turn_down_what_they_name() {
+        let has = |text: &str, stems: &[&str]| {
+            let negated = negated(text);
+            stems.iter().all(|s| negated.contains(&(*s).to_owned()))
+        };
+        assert!(has(
+            "Restarting the service is overkill",
+            &["restart", "servic"]
+        ));
+        assert!(has("I'd skip the node check.", &["node", "check"]));
+        assert!(has("Skip the retention maths.", &["retent", "math"]));
+        // Describing an effect is not a refusal.
+        assert!(negated("Resetting to latest skips the backlog.").is_empty());
     }
 
     #[test]
