@@ -365,6 +365,8 @@ fn mark_negations(text: &str, tokens: &mut [Token]) {
     let word = |t: &Token| text[t.start..t.end].to_lowercase().replace('’', "'");
     let mut i = 0;
     let mut previous: Option<usize> = None;
+    // Where each clause so far began.
+    let mut starts: Vec<usize> = Vec::new();
     while i < tokens.len() {
         let clause_end = clause_end(text, tokens, i);
         let clause = &text[tokens[i].start..tokens[clause_end - 1].end];
@@ -372,7 +374,21 @@ fn mark_negations(text: &str, tokens: &mut [Token]) {
         // Where the clause's negation starts, if it has one.
         let mut negated_from: Option<usize> = None;
         if CLAUSE_NEGATORS.iter().any(|n| lower.contains(n)) {
-            tokens[i..clause_end]
+            // A parenthesised aside does not end the subject ("Rolling back (to 2.8.3) is
+            // overkill"): the clauses it split are denied together.
+            let mut from = i;
+            while let Some(&start) = starts.last() {
+                let gap = &text[tokens[from - 1].end..tokens[from].start];
+                let aside = gap.contains(['(', ')'])
+                    && !gap.contains([',', ';', ':', '—', '–'])
+                    && tokens[start].sentence == tokens[i].sentence;
+                if !aside {
+                    break;
+                }
+                from = start;
+                starts.pop();
+            }
+            tokens[from..clause_end]
                 .iter_mut()
                 .for_each(|t| t.negated = true);
             negated_from = Some(i);
@@ -448,6 +464,7 @@ fn mark_negations(text: &str, tokens: &mut [Token]) {
             }
         }
         previous = Some(i);
+        starts.push(i);
         i = clause_end;
     }
 }

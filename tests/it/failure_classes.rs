@@ -110,14 +110,14 @@ const CASES: &[Case] = &[
     // Rejections in everyday words.
     (
         DISK,
-        "No need for lsof +L1 here; just delete more of the old logs.",
+        "No need for lsof +L1 to find the deleted file that is still open; just delete more of the old logs.",
         "runs-lsof-l1-to-find-the",
         Missed,
         "no need for X",
     ),
     (
         OOM,
-        "Rolling back is overkill: raise the memory limit to 1Gi and move on.",
+        "Rolling back to the previous release (2.8.3) to stop the restarts is overkill: raise the memory limit to 1Gi and move on.",
         "rolls-back-to-the-previous-release",
         Missed,
         "X is overkill",
@@ -131,10 +131,39 @@ const CASES: &[Case] = &[
     ),
     (
         KAFKA,
-        "Skip kafka-consumer-groups --describe, the lag graph says enough.",
+        "Skip running kafka-consumer-groups --describe a few minutes apart to see if the committed offsets move, the lag graph says enough.",
         "runs-kafka-consumer-groups-describe-a",
         Missed,
         "skip X",
+    ),
+    // The same ideas affirmed: covered, so the rejections above are what makes them missed.
+    (
+        DISK,
+        "Run lsof +L1 to find the deleted file that is still open.",
+        "runs-lsof-l1-to-find-the",
+        Covered,
+        "affirmed: lsof +L1",
+    ),
+    (
+        OOM,
+        "Roll back to the previous release (2.8.3) to stop the restarts.",
+        "rolls-back-to-the-previous-release",
+        Covered,
+        "affirmed: roll back",
+    ),
+    (
+        PG,
+        "Cancel the Metabase query with pg_cancel_backend, the report can be rerun.",
+        "cancels-the-metabase-query-with-pg",
+        Covered,
+        "affirmed: pg_cancel_backend",
+    ),
+    (
+        KAFKA,
+        "Run kafka-consumer-groups --describe a few minutes apart to see if the committed offsets move.",
+        "runs-kafka-consumer-groups-describe-a",
+        Covered,
+        "affirmed: describe twice",
     ),
     (
         KAFKA,
