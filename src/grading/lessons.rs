@@ -205,14 +205,18 @@ impl Lesson {
         })
     }
 
-    /// The weighted share of the passage's words that `words` states.
-    fn contained_in(&self, words: &BTreeSet<&str>, negated: bool) -> f32 {
-        let found: f32 = self
-            .words
+    /// The weight of the passage's words that `words` states.
+    fn found_in(&self, words: &BTreeSet<&str>) -> f32 {
+        self.words
             .iter()
             .filter(|(w, _)| words.contains(w.as_str()))
             .map(|w| w.1)
-            .sum();
+            .sum()
+    }
+
+    /// The weighted share of the passage's words that `words` states.
+    fn contained_in(&self, words: &BTreeSet<&str>, negated: bool) -> f32 {
+        let found = self.found_in(words);
         // A denial of what the passage affirms (or the other way round) is not like it.
         match negated == self.negated {
             true => found / self.total,
@@ -222,12 +226,7 @@ impl Lesson {
 
     /// Weighted Dice likeness of the passage and `words`.
     fn like(&self, words: &BTreeSet<&str>, negated: bool, rarity: &Rarity) -> f32 {
-        let found: f32 = self
-            .words
-            .iter()
-            .filter(|(w, _)| words.contains(w.as_str()))
-            .map(|w| w.1)
-            .sum();
+        let found = self.found_in(words);
         let theirs: f32 = words.iter().map(|w| rarity.weight(w)).sum();
         match negated == self.negated {
             true => 2.0 * found / (self.total + theirs),

@@ -129,20 +129,32 @@ impl ItemModel {
             .sum()
     }
 
+    /// The way a window takes, if it names an idea of one of the item's two ways.
+    pub fn way_of(&self, window: &[Hit]) -> Option<u8> {
+        window.iter().find_map(|h| self.concepts[h.concept].branch)
+    }
+
     /// The stems of the phrases the item borrows (synonyms, the field lexicon's other ways to
     /// say its words): an outline line of them is a list of terms too.
     pub fn borrowed_stems(&self) -> impl Iterator<Item = &str> {
-        self.concepts.iter().flat_map(|c| {
-            c.phrases[c.phrases.len() - c.borrowed..]
-                .iter()
-                .flat_map(|(p, _)| p.iter().map(String::as_str))
-        })
+        self.phrase_stems(true)
     }
 
-    /// Every stem any idea of the item can match, for spotting keyword lists.
+    /// Every stem the item's own phrases can match, for spotting keyword lists.
     pub fn stems(&self) -> impl Iterator<Item = &str> {
-        self.concepts.iter().flat_map(|c| {
-            c.phrases[..c.phrases.len() - c.borrowed]
+        self.phrase_stems(false)
+    }
+
+    /// The stems of the ideas' borrowed phrases, or of their own.
+    fn phrase_stems(&self, borrowed: bool) -> impl Iterator<Item = &str> {
+        self.concepts.iter().flat_map(move |c| {
+            let own = c.phrases.len() - c.borrowed;
+            let phrases = if borrowed {
+                &c.phrases[own..]
+            } else {
+                &c.phrases[..own]
+            };
+            phrases
                 .iter()
                 .flat_map(|(p, _)| p.iter().map(String::as_str))
         })
@@ -273,6 +285,8 @@ fn alternatives(text: &str) -> Option<(String, String)> {
 
 /// The ideas of an item with two ways: those both ways name, and those of each way.
 fn branches(a: Vec<Concept>, b: Vec<Concept>) -> Vec<Concept> {
+    // Lists are numbered per text: the second way's come after the first's.
+    let lists = a.iter().filter_map(|c| c.list).max().map_or(0, |l| l + 1);
     let mut out: Vec<Concept> = Vec::new();
     for mut concept in a.iter().cloned() {
         if !b.iter().any(|o| o.label == concept.label) {
@@ -284,8 +298,6 @@ fn branches(a: Vec<Concept>, b: Vec<Concept>) -> Vec<Concept> {
         if !a.iter().any(|o| o.label == concept.label) {
             let mut concept = concept;
             concept.branch = Some(1);
-            // Lists are numbered per text: the second way's come after the first's.
-            let lists = a.iter().filter_map(|c| c.list).max().map_or(0, |l| l + 1);
             concept.list = concept.list.map(|l| l + lists);
             out.push(concept);
         }

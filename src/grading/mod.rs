@@ -516,9 +516,7 @@ fn grade_item(item: &Item, answer: &Answer<'_>, settings: Settings) -> ItemGrade
     // The item's distinctive ideas: each must be found for "covered"; one found only where the
     // answer rejects it means the answer rejects the item.
     // Of an item with two ways, the ideas of the way the window takes.
-    let way = window
-        .iter()
-        .find_map(|h| item.model.concepts[h.concept].branch);
+    let way = item.model.way_of(&window);
     let distinctive: Vec<usize> = (0..item.model.concepts.len())
         .filter(|&c| {
             let concept = &item.model.concepts[c];
@@ -721,7 +719,7 @@ fn reason(
     // Of an item with two ways, what the way the answer took lacks; if it took neither, what
     // both share and each way's own.
     let model = &item.model;
-    let way = window.iter().find_map(|h| model.concepts[h.concept].branch);
+    let way = model.way_of(window);
     let missing_of = |branch: Option<u8>| {
         let missing: Vec<&str> = model
             .concepts
@@ -1182,7 +1180,7 @@ mod tests {
                 "Roll the kubelet back, check journalctl -u kubelet on the node, then openssl \
                  s_client the cert. ",
                 // The ninth is `partial`: the thresholds chosen leave-one-scenario-out leave a
-                // band of partial credit by share (covered at 0.45, partial at 0.40).
+                // band of partial credit by share (covered at 0.50, partial at 0.40).
                 [m, m, m, m, m, m, c, c, p, m],
             ),
             (

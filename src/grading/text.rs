@@ -103,6 +103,9 @@ const CLAUSE_NEGATORS: &[&str] = &[
 /// "Skip the retention maths"), not when they describe an effect ("that skips the backlog").
 const REFUSALS: &[&str] = &["skip", "skipping"];
 
+/// Words before a refusal that make it the speaker's choice ("we can skip", "just skip").
+const MODALS: &[&str] = &["just", "can", "would", "should", "could", "let's"];
+
 /// Splits `text` into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
@@ -257,18 +260,7 @@ fn push_word(word: &str, start: usize, sentence: usize, code: bool, tokens: &mut
         };
         let lower = singular.to_lowercase().replace('’', "'");
         // A duration written short ("12h", "5min", "30s") is a number and its unit ("12 hours").
-        if let Some(unit) = duration_unit(&lower) {
-            tokens.push(Token {
-                start: start + part_start,
-                end: start + part_start + part.len(),
-                stem: STEMMER.stem(unit).into_owned(),
-                stop: false,
-                sentence,
-                code,
-                negated: false,
-            });
-            continue;
-        }
+        let lower = duration_unit(&lower).map_or(lower, str::to_owned);
         tokens.push(Token {
             start: start + part_start,
             end: start + part_start + part.len(),
@@ -426,8 +418,7 @@ fn mark_negations(text: &str, tokens: &mut [Token]) {
                     && !negating
                     && (j == i
                         || SPEAKERS.contains(&word(&tokens[j - 1]).as_str())
-                        || ["just", "can", "would", "should", "could", "let's"]
-                            .contains(&word(&tokens[j - 1]).as_str()))
+                        || MODALS.contains(&word(&tokens[j - 1]).as_str()))
                 {
                     negated_from = Some(j);
                     negating = true;

@@ -222,7 +222,7 @@ pub static SYNONYMS: LazyLock<HashMap<String, Vec<Vec<String>>>> = LazyLock::new
         for synonym in synonyms.split(", ") {
             let tokens = text::tokenize(synonym);
             let stems = content_stems(&tokens);
-            if stems.is_empty() || stems.len() < tokens.len().min(2) || stems == [key.clone()] {
+            if stems.is_empty() || is_loose(&tokens) || stems == [key.clone()] {
                 continue;
             }
             let entry = table.entry(key.clone()).or_default();
@@ -252,15 +252,18 @@ pub static THESAURUS: LazyLock<Vec<Group>> = LazyLock::new(|| {
                 // A phrase of several words that shrinks to one content word without its function
                 // words ("get reverted", "also causes", "s client") would match that word
                 // anywhere in an answer.
-                loose: tokenized
-                    .iter()
-                    .map(|t| t.len() >= 2 && content_stems(t).len() < 2)
-                    .collect(),
+                loose: tokenized.iter().map(|t| is_loose(t)).collect(),
                 soft,
             }
         })
         .collect()
 });
+
+/// A phrase of several words that shrinks to one content word without its function words ("get
+/// reverted", "call off"): it would match that word anywhere.
+fn is_loose(tokens: &[Token]) -> bool {
+    tokens.len() >= 2 && content_stems(tokens).len() < 2
+}
 
 fn phrases_negate(tokens: &[Token]) -> bool {
     tokens.iter().any(|t| t.stem == "not" || t.stem == "no")

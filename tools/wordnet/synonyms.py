@@ -21,24 +21,28 @@ TOP_SENSES = 2
 LEMMA = re.compile(r"^[a-z]+(_[a-z]+){0,2}$")
 
 
+def records(kind, pos):
+    """The fields of each record of WordNet's `kind` file (index or data) for `pos`."""
+    with open(f"{WORDNET}/{kind}.{pos}", encoding="latin-1") as f:
+        for line in f:
+            if not line.startswith(" "):  # the licence header
+                yield line.split()
+
+
 def top_senses():
     """(pos, lemma) -> the offsets of its most frequent tagged senses."""
     top = {}
     for pos in POS:
-        with open(f"{WORDNET}/index.{pos}", encoding="latin-1") as f:
-            for line in f:
-                if line.startswith(" "):
-                    continue
-                parts = line.split()
-                lemma = parts[0]
-                if not LEMMA.match(lemma):
-                    continue
-                p_cnt = int(parts[3])
-                tagged = int(parts[5 + p_cnt])
-                offsets = parts[6 + p_cnt :]
-                if tagged == 0:
-                    continue
-                top[(pos, lemma)] = offsets[: min(TOP_SENSES, tagged)]
+        for parts in records("index", pos):
+            lemma = parts[0]
+            if not LEMMA.match(lemma):
+                continue
+            p_cnt = int(parts[3])
+            tagged = int(parts[5 + p_cnt])
+            offsets = parts[6 + p_cnt :]
+            if tagged == 0:
+                continue
+            top[(pos, lemma)] = offsets[: min(TOP_SENSES, tagged)]
     return top
 
 
@@ -46,14 +50,10 @@ def synset_words():
     """(pos, offset) -> the lemmas of that synset."""
     words = {}
     for pos in POS:
-        with open(f"{WORDNET}/data.{pos}", encoding="latin-1") as f:
-            for line in f:
-                if line.startswith(" "):
-                    continue
-                parts = line.split()
-                count = int(parts[3], 16)
-                lemmas = [re.sub(r"\(.*\)$", "", parts[4 + 2 * i]).lower() for i in range(count)]
-                words[(pos, parts[0])] = lemmas
+        for parts in records("data", pos):
+            count = int(parts[3], 16)
+            lemmas = [re.sub(r"\(.*\)$", "", parts[4 + 2 * i]).lower() for i in range(count)]
+            words[(pos, parts[0])] = lemmas
     return words
 
 
