@@ -745,14 +745,14 @@ mod tests {
 
     #[test]
     fn a_sample_teaches_from_its_sentence_naming_what_only_this_item_names() {
-        let md = "# Scenario: S\n\n## The Prompt\n\nGo.\n\n## What a Strong Answer Includes\n\n- Ties the errors to the 5.12.0 deploy\n- Rolls back with helm rollback\n";
+        let md = "# Scenario: S\n\n## The Prompt\n\nGo.\n\n## What a Strong Answer Includes\n\n- Ties the spike in errors to the 5.12.0 deploy\n- Rolls back with helm rollback\n";
         let mut site = Site::build(&[SourceFile {
             path: "s.md".into(),
             bytes: md.as_bytes().to_vec(),
         }]);
         let sample = "errors: connection refused to 127.0.0.1:8081\nerror graph jumps the minute 5.12.0 landed\nhelm rollback checkout 86";
         let yaml = format!(
-            "- answer: |\n    {}\n  expect:\n    ties-the-errors-to-the-5: covered\n",
+            "- answer: |\n    {}\n  expect:\n    ties-the-spike-in-errors-to: covered\n",
             sample.replace('\n', "\n    ")
         );
         site.attach_samples(&[SourceFile {

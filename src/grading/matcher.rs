@@ -865,6 +865,9 @@ const FILLER: &[&str] = &[
     "is a symptom of",
 ];
 
+/// The fewest parts (separated by commas, "and", "or") of a sentence of terms with no role.
+const STRUNG_PARTS: usize = 7;
+
 /// Stems of verbs that give a listed term a role ("check X", "delete Y").
 const ACTION_STEMS: &[&str] = &[
     "check", "run", "delet", "remov", "set", "patch", "add", "hold", "paus", "disabl", "enabl",
@@ -925,18 +928,40 @@ fn keyword_lists(
         let relates = gaps
             .iter()
             .any(|g| g.contains("->") || g.contains('→') || g.contains("=>") || g.trim() == "=");
+        // "describe pod says OOMKilled, exit code 137" is a finding: a verb with fewer than
+        // three separated parts gives its terms a role.
+        let parts = 1 + gaps
+            .iter()
+            .filter(|g| g.contains([',', '/', '|', '#', '+', ';']))
+            .count();
+        let verb = words.iter().any(is_verb);
+        let verbs = words.iter().filter(|t| is_verb(t)).count();
+        let strung = parts
+            + words
+                .iter()
+                .filter(|t| {
+                    let w = &text[t.start..t.end];
+                    w.eq_ignore_ascii_case("and") || w.eq_ignore_ascii_case("or")
+                })
+                .count();
         let whole = (!code
             && terms
             && !relates
+            && (parts >= 3 || !verb)
             && content.len() >= 3
             && stops == 0
             && key * 10 >= content.len() * 7)
             || FILLER.iter().any(|f| lower.contains(f))
+            // A sentence that strings terms together with no role for any ("an OOMKilled
+            // situation where the container limit, node memory, the deploy, a rollback and
+            // alerting all come together"): five or more parts, mostly the rubric's terms, and no
+            // verb that acts on them.
+            || (!code && verbs <= 1 && strung >= STRUNG_PARTS && key * 2 >= content.len())
             // An outline line or a heading: a few words, no verb, no command.
             || (!code
                 && !content.is_empty()
                 && content.len() <= 3
-                && !words.iter().any(is_verb)
+                && !verb
                 && any_key);
         if whole {
             listed[i..end].iter_mut().for_each(|l| *l = true);
@@ -982,7 +1007,10 @@ fn mark_list_runs(
     let short = |&(a, b): &(usize, usize)| {
         let words: Vec<usize> = (a..b).filter(|&i| is_word(&tokens[i])).collect();
         let related = match (words.first(), words.last()) {
-            (Some(&first), Some(&last)) => (first..last).any(|i| tokens[i].stop),
+            // "source of truth" is one name.
+            (Some(&first), Some(&last)) => (first..last).any(|i| {
+                tokens[i].stop && !text[tokens[i].start..tokens[i].end].eq_ignore_ascii_case("of")
+            }),
             _ => false,
         };
         (1..=3).contains(&words.len())
@@ -1041,6 +1069,32 @@ mod tests {
         // The same terms without the arrow are a bare list.
         let bare = "- describe pod, Last State OOMKilled, exit 137";
         assert!(!listed_words(bare, &rubric).is_empty(), "{bare}");
+        // A verb with fewer than three separated parts gives the terms a role.
+        let finding = "describe pod says OOMKilled, exit code 137.";
+        assert!(listed_words(finding, &rubric).is_empty(), "{finding}");
+    }
+
+    #[test]
+    fn a_sentence_stringing_terms_together_with_no_role_is_listed() {
+        let rubric = [
+            "oom", "kill", "exit", "code", "contain", "limit", "node", "memori", "deploy",
+            "rollback", "quot", "cach", "ttl", "size", "alert",
+        ];
+        let strung = "This is an OOMKilled, exit-code-137 situation where the container limit, node memory, the deploy, a rollback, the quote cache with TTL and size, and alerting all come together.";
+        assert!(listed_words(strung, &rubric).contains(&"ttl".to_owned()));
+        // The same terms as what the speaker does are not a list.
+        let done = "Roll back, then give the quote cache a size and a TTL, check the node memory, and alert near the container limit.";
+        assert!(listed_words(done, &rubric).is_empty(), "{done}");
+    }
+
+    #[test]
+    fn a_name_with_of_in_a_comma_list_is_one_of_its_terms() {
+        let rubric = [
+            "git", "sourc", "truth", "sync", "polici", "selfheal", "audit", "log",
+        ];
+        let list = "Git source of truth, sync policy, selfHeal, audit logs.";
+        let listed = listed_words(list, &rubric);
+        assert!(listed.contains(&"truth".to_owned()), "{listed:?}");
     }
 
     #[test]

@@ -366,10 +366,24 @@ fn mark_negations(text: &str, tokens: &mut [Token]) {
         // Where the clause's negation starts, if it has one.
         let mut negated_from: Option<usize> = None;
         if CLAUSE_NEGATORS.iter().any(|n| lower.contains(n)) {
-            // A parenthesised aside does not end the subject ("Rolling back (to 2.8.3) is
-            // overkill"): the clauses it split are denied together.
-            let mut from = i;
-            while let Some(&start) = starts.last() {
+            // "I'd roll back and tell the lead 48 pods is pointless": after the speaker's own
+            // action, "and" starts another clause, and only that one is turned down.
+            let negator = (i..clause_end)
+                .find(|&j| {
+                    let rest = text[tokens[j].start..tokens[clause_end - 1].end]
+                        .to_lowercase()
+                        .replace('’', "'");
+                    CLAUSE_NEGATORS.iter().any(|n| rest.starts_with(n))
+                })
+                .unwrap_or(i);
+            let speaker_and = (i..negator).rev().find(|&j| {
+                word(&tokens[j]) == "and"
+                    && tokens[i..j]
+                        .iter()
+                        .any(|t| SPEAKERS.contains(&word(t).as_str()))
+            });
+            let mut from = speaker_and.map_or(i, |j| j + 1);
+            while let Some(&start) = starts.last().filter(|_| speaker_and.is_none()) {
                 let gap = &text[tokens[from - 1].end..tokens[from].start];
                 let aside = gap.contains(['(', ')'])
                     && !gap.contains([',', ';', ':', '—', '–'])
@@ -383,7 +397,7 @@ fn mark_negations(text: &str, tokens: &mut [Token]) {
             tokens[from..clause_end]
                 .iter_mut()
                 .for_each(|t| t.negated = true);
-            negated_from = Some(i);
+            negated_from = Some(from.max(i));
         } else {
             let mut negating = false;
             // Whether a conditional word comes before `j` in the clause.
@@ -522,6 +536,15 @@ mod tests {
         assert!(has("Skip the retention maths.", &["retent", "math"]));
         // Describing an effect is not a refusal.
         assert!(negated("Resetting to latest skips the backlog.").is_empty());
+        // After the speaker's own action, "and" starts the clause that is turned down...
+        let said = negated("I'd roll back to 5.7 and tell the lead 48 pods is pointless.");
+        assert!(!said.contains(&"roll".to_owned()), "{said:?}");
+        assert!(said.contains(&"pod".to_owned()), "{said:?}");
+        // ...but without a speaker, "and" joins what the clause turns down.
+        assert!(has(
+            "Rolling back and raising the limit is pointless.",
+            &["roll", "rais", "limit"]
+        ));
     }
 
     #[test]

@@ -107,6 +107,20 @@ const CASES: &[Case] = &[
         Missed,
         "hashtags",
     ),
+    (
+        OOM,
+        "This is an OOMKilled, exit-code-137 situation where the container limit, node memory, the 2.9.0 deploy, a rollback to 2.8.3, an unbounded quote cache with TTL and size bounds, and alerting near the limit all come together.",
+        "post-incident-bound-the-quote-cache",
+        Missed,
+        "a sentence stringing terms together",
+    ),
+    (
+        PG,
+        "A classic replication problem that touches pg_stat_replication, replay lag versus write and flush lag, recovery conflicts, max_standby_streaming_delay, hot standby and Metabase workloads.",
+        "links-the-stall-to-max-standby",
+        Missed,
+        "a sentence stringing terms together",
+    ),
     // Rejections in everyday words.
     (
         DISK,
@@ -171,6 +185,27 @@ const CASES: &[Case] = &[
         "rolls-back-the-release-more-pods",
         Covered,
         "command for an action",
+    ),
+    (
+        OOM,
+        "After the incident, give the quote cache a maximum size and a TTL, and alert when the working set stays near the limit.",
+        "post-incident-bound-the-quote-cache",
+        Covered,
+        "affirmed: the same terms with a role",
+    ),
+    (
+        PG,
+        "On replica-a, max_standby_streaming_delay was set to -1 two weeks ago, so replay waits for the query forever: that is the stall.",
+        "links-the-stall-to-max-standby",
+        Covered,
+        "affirmed: the same terms with a role",
+    ),
+    (
+        OOM,
+        "describe pod says OOMKilled, exit code 137.",
+        "finds-oomkilled-exit-code-137-in",
+        Covered,
+        "a finding in note form is not a keyword list",
     ),
     // Several required parts, one stated.
     (
