@@ -464,6 +464,33 @@ fn concepts_of(text: &str, scale: f32, keep_negated: bool) -> Vec<Concept> {
             }
         }
     }
+    // An object the item names beside an idea that implies it ("rolls back the release") is
+    // said by the idea too.
+    for c in 0..concepts.len() {
+        let Some(g) = THESAURUS.iter().position(|g| g.name == concepts[c].label) else {
+            continue;
+        };
+        let implies = &THESAURUS[g].implies;
+        if implies.is_empty() {
+            continue;
+        }
+        let lent: Vec<(Vec<String>, bool)> = concepts[c]
+            .phrases
+            .iter()
+            .filter(|(_, negative)| !negative)
+            .cloned()
+            .collect();
+        for (d, concept) in concepts.iter_mut().enumerate() {
+            if d != c && !from_group[d] && implies.contains(&concept.label) {
+                for phrase in &lent {
+                    if !concept.phrases.contains(phrase) {
+                        concept.phrases.push(phrase.clone());
+                        concept.borrowed += 1;
+                    }
+                }
+            }
+        }
+    }
     if scale >= 1.0 {
         mark_lists(text, &words, &filler, &named, &mut concepts);
     }

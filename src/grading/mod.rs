@@ -989,6 +989,17 @@ mod tests {
     }
 
     #[test]
+    fn an_idea_says_the_object_it_implies() {
+        let grade = grader(&["Rolls back the release to stop the errors"]);
+        assert_eq!(
+            grade(0, "Roll back to 5.7 now to stop the errors."),
+            Verdict::Covered
+        );
+        // The object alone is not the action.
+        assert_eq!(grade(0, "The release went out at 03:05."), Verdict::Missed);
+    }
+
+    #[test]
     fn an_everyday_synonym_from_wordnet_says_a_plain_word() {
         let grade = grader(&["Postpones the migration", "Rolls back the release"]);
         assert_eq!(

@@ -42,6 +42,10 @@ pub struct Group {
     /// answer must name as a whole; it lends its phrases to the item's words it spans, so an
     /// answer may say them the field's other ways ("PgBouncer" for "the connection pooler").
     pub soft: bool,
+    /// Stems of the objects the idea implies (`implies: release version` under [rollback]): an
+    /// item's word for one of them is said by saying the idea ("roll back to 5.7" rolls back the
+    /// release).
+    pub implies: Vec<String>,
 }
 
 /// The field lexicon, read at first use: ideas of incident response and the phrases that say
@@ -257,7 +261,14 @@ pub static THESAURUS: LazyLock<Vec<Group>> = LazyLock::new(|| {
     let ideas = lexicon().unwrap_or_else(|err| panic!("{err}"));
     ideas
         .into_iter()
-        .map(|((name, class, phrases), soft)| {
+        .map(|((name, class, lines), soft)| {
+            let (implied, phrases): (Vec<String>, Vec<String>) =
+                lines.into_iter().partition(|l| l.starts_with(IMPLIES));
+            let implies = implied
+                .iter()
+                .flat_map(|l| l[IMPLIES.len()..].split_whitespace())
+                .map(text::stem)
+                .collect();
             let tokenized: Vec<Vec<Token>> = phrases.iter().map(|p| text::tokenize(p)).collect();
             Group {
                 name,
@@ -272,10 +283,14 @@ pub static THESAURUS: LazyLock<Vec<Group>> = LazyLock::new(|| {
                 // anywhere in an answer.
                 loose: tokenized.iter().map(|t| is_loose(t)).collect(),
                 soft,
+                implies,
             }
         })
         .collect()
 });
+
+/// A lexicon line naming the objects an idea implies.
+const IMPLIES: &str = "implies:";
 
 /// A phrase of several words that shrinks to one content word without its function words ("get
 /// reverted", "call off"): it would match that word anywhere.
