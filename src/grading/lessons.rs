@@ -745,7 +745,7 @@ mod tests {
 
     #[test]
     fn a_sample_teaches_from_its_sentence_naming_what_only_this_item_names() {
-        let md = "# Scenario: S\n\n## The Prompt\n\nGo.\n\n## What a Strong Answer Includes\n\n- Ties the spike in errors to the 5.12.0 deploy\n- Rolls back with helm rollback\n";
+        let md = "# Scenario: S\n\n## The Prompt\n\nGo.\n\n## What a Strong Answer Includes\n\n- Ties the spike in errors to the 5.12.0 deploy of the ledger worker\n- Rolls back with helm rollback\n";
         let mut site = Site::build(&[SourceFile {
             path: "s.md".into(),
             bytes: md.as_bytes().to_vec(),

@@ -978,7 +978,7 @@ fn keyword_lists(
             && content.len() >= 3
             && stops == 0
             && key * 10 >= content.len() * 7)
-            || FILLER.iter().any(|f| lower.contains(f))
+            || FILLER.iter().any(|f| lower.replace('-', " ").contains(f))
             // A sentence that strings terms together with no role for any ("an OOMKilled
             // situation where the container limit, node memory, the deploy, a rollback and
             // alerting all come together"): five or more parts, mostly the rubric's terms, and no
@@ -997,7 +997,70 @@ fn keyword_lists(
         }
         i = end;
     }
+    outline_of_terms(text, tokens, &is_verb, &mut listed);
     listed
+}
+
+/// Headings (or bold labels) with terms under them and nothing else ("## Diagnosis /
+/// Metabase, max_standby_streaming_delay / ## Mitigation / HAProxy, pg_cancel_backend"): an
+/// outline that names the ideas without a role for any, so all of it is listed.
+fn outline_of_terms(
+    text: &str,
+    tokens: &[Token],
+    is_verb: &dyn Fn(&Token) -> bool,
+    listed: &mut [bool],
+) {
+    let mut sentences: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let end = tokens[i..]
+            .iter()
+            .position(|t| t.sentence != tokens[i].sentence)
+            .map_or(tokens.len(), |p| i + p);
+        sentences.push((i, end));
+        i = end;
+    }
+    let (mut headed, mut terms) = (0, 0);
+    for &(a, b) in &sentences {
+        let line_start = text[..tokens[a].start].rfind('\n').map_or(0, |n| n + 1);
+        let lead = text[line_start..tokens[a].start].trim_start();
+        // A heading, a bold label, or up to three words ending in a colon.
+        let label_end = (a..b.min(a + 3))
+            .find(|&j| text[tokens[j].end..].starts_with([':', '*']) && j + 1 < b)
+            .filter(|&j| text[tokens[j].end..tokens[j + 1].start].contains(':'));
+        let heading = lead.starts_with('#') || lead.starts_with("**") || label_end.is_some();
+        let body = label_end.map_or(a, |j| j + 1);
+        let words = &tokens[body..b];
+        // A verb right after a content word names a thing ("health check", "rollout undo").
+        let acts = words
+            .iter()
+            .enumerate()
+            .any(|(k, t)| is_verb(t) && (k == 0 || words[k - 1].stop || is_verb(&words[k - 1])));
+        let relating = words.iter().any(|t| {
+            t.stop
+                && !matches!(
+                    text[t.start..t.end].to_lowercase().as_str(),
+                    "and" | "or" | "of" | "vs"
+                )
+        });
+        if heading {
+            headed += 1;
+        }
+        if words.is_empty() && heading {
+            continue;
+        }
+        if listed[a..b].iter().all(|&l| l) {
+            terms += 1;
+            continue;
+        }
+        if acts || relating {
+            return;
+        }
+        terms += 1;
+    }
+    if headed >= 2 && terms >= 2 {
+        listed.iter_mut().for_each(|l| *l = true);
+    }
 }
 
 /// Within one sentence, marks runs of three or more short items separated by `,` `/` `#` `+`
@@ -1112,6 +1175,19 @@ mod tests {
         // The same terms as what the speaker does are not a list.
         let done = "Roll back, then give the quote cache a size and a TTL, check the node memory, and alert near the container limit.";
         assert!(listed_words(done, &rubric).is_empty(), "{done}");
+    }
+
+    #[test]
+    fn headings_with_only_terms_under_them_are_listed_whole() {
+        let rubric = ["haproxi", "health", "check", "dedic", "replica", "metabas"];
+        let outline = "## Diagnosis\nMetabase, max_standby_streaming_delay\n## Mitigation\nHAProxy, pg_cancel_backend\n## Prevention\nhealth check, dedicated replica";
+        let listed = listed_words(outline, &rubric);
+        assert!(listed.contains(&"dedic".to_owned()), "{listed:?}");
+        let labels = "**Detection**: consumer lag, kafka-consumer-groups\n**Mitigation**: rollback, partitions, offsets\n**Prevention**: health check, dedicated replica";
+        assert!(listed_words(labels, &rubric).contains(&"dedic".to_owned()));
+        // The same headings over what the speaker does are notes, not a list.
+        let notes = "## Mitigation\n- take replica-a out of the HAProxy pool\n## Prevention\n- add a health check on replay lag, give Metabase a dedicated replica";
+        assert!(listed_words(notes, &rubric).is_empty(), "{notes}");
     }
 
     #[test]

@@ -83,7 +83,7 @@ const SCORING_RULE: &str = "partial counts half";
 /// The grader's revision, part of every rubric version: change it with any change to how
 /// answers are read, so stored attempts graded by an older grader count as outdated and
 /// `firedrill rescore` shows (and with `--apply` stores) what the new one changes.
-const GRADER: &str = "2026-12-08a: strung terms, framing verbs, speaker clauses";
+const GRADER: &str = "2026-12-08b: outlines of terms, alerting as an everyday idea, implied objects";
 
 /// A span of the answer that earned (part of) a verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,8 +148,8 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            covered_at: 0.45,
-            partial_at: 0.40,
+            covered_at: 0.35,
+            partial_at: 0.35,
         }
     }
 }
@@ -159,7 +159,7 @@ impl Settings {
     /// the covered one leaves no band of partial credit by share alone.
     pub fn grid() -> Vec<Self> {
         let mut out = Vec::new();
-        for covered in [0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7] {
+        for covered in [0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7] {
             for partial in [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6] {
                 if partial <= covered {
                     out.push(Self {

