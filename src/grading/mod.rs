@@ -83,7 +83,8 @@ const SCORING_RULE: &str = "partial counts half";
 /// The grader's revision, part of every rubric version: change it with any change to how
 /// answers are read, so stored attempts graded by an older grader count as outdated and
 /// `firedrill rescore` shows (and with `--apply` stores) what the new one changes.
-const GRADER: &str = "2026-12-08b: outlines of terms, alerting as an everyday idea, implied objects";
+const GRADER: &str =
+    "2026-12-08c: outlines of terms, alerting as an everyday idea, implied objects, connectives";
 
 /// A span of the answer that earned (part of) a verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -974,6 +975,7 @@ mod tests {
             ("Finds the long-running query the replay waits for", "find"),
             ("Quick identification of the HPA vs ArgoCD conflict", "vs"),
             ("Confirms the nodes still have free memory", "still"),
+            ("Re-triggers issuance after the fix", "after"),
         ] {
             let got = labels(item);
             assert!(!got.iter().any(|l| l == not), "{item}: {got:?}");

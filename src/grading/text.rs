@@ -97,6 +97,15 @@ const CLAUSE_NEGATORS: &[&str] = &[
     "not worth",
     "isn't worth",
     "no point",
+    // "retention won't be a problem": the clause dismisses X as a concern.
+    "won't be a problem",
+    "won't be an issue",
+    "isn't a problem",
+    "isn't an issue",
+    "not a concern",
+    "isn't a concern",
+    "not a risk",
+    "isn't a risk",
 ];
 
 /// Verbs that turn down what follows when the speaker uses them ("I'd skip the node check",
@@ -540,6 +549,11 @@ mod tests {
         let said = negated("I'd roll back to 5.7 and tell the lead 48 pods is pointless.");
         assert!(!said.contains(&"roll".to_owned()), "{said:?}");
         assert!(said.contains(&"pod".to_owned()), "{said:?}");
+        // A clause that dismisses its subject as a concern turns it down.
+        assert!(has(
+            "Retention won't be a problem, we'll catch up.",
+            &["retent"]
+        ));
         // ...but without a speaker, "and" joins what the clause turns down.
         assert!(has(
             "Rolling back and raising the limit is pointless.",

@@ -163,6 +163,8 @@ pub const META_WORDS: &[&str] = &[
     "since",
     "while",
     "still",
+    "after",
+    "before",
     // Verbs that frame what the learner does with an idea, not the idea: "finds X", "ties X to
     // Y", "treats X as Y".
     "find",
