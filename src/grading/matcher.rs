@@ -935,7 +935,10 @@ fn keyword_lists(
             .iter()
             .any(|t| rubric_stems.contains(t.stem.as_str()) || borrowed.contains(t.stem.as_str()));
         let stops = words.len() - words.iter().filter(|t| !t.stop).count();
-        let lower = text[words[0].start..words[words.len() - 1].end].to_lowercase();
+        // Hyphens read as spaces, so that filler matches "best-practice" too.
+        let lower = text[words[0].start..words[words.len() - 1].end]
+            .to_lowercase()
+            .replace('-', " ");
         // "Classic HPA-vs-GitOps conflict." is a sentence: a list has separators or no full stop.
         let after = &text[words[words.len() - 1].end..];
         let full_stop =
@@ -978,7 +981,7 @@ fn keyword_lists(
             && content.len() >= 3
             && stops == 0
             && key * 10 >= content.len() * 7)
-            || FILLER.iter().any(|f| lower.replace('-', " ").contains(f))
+            || FILLER.iter().any(|f| lower.contains(f))
             // A sentence that strings terms together with no role for any ("an OOMKilled
             // situation where the container limit, node memory, the deploy, a rollback and
             // alerting all come together"): five or more parts, mostly the rubric's terms, and no
@@ -1021,8 +1024,14 @@ fn outline_of_terms(
         i = end;
     }
     let (mut headed, mut terms) = (0, 0);
+    // Where the line of the sentence before began: lines are found left to right, so the text
+    // is read once.
+    let (mut line_start, mut read) = (0, 0);
     for &(a, b) in &sentences {
-        let line_start = text[..tokens[a].start].rfind('\n').map_or(0, |n| n + 1);
+        if let Some(n) = text[read..tokens[a].start].rfind('\n') {
+            line_start = read + n + 1;
+        }
+        read = tokens[a].start;
         let lead = text[line_start..tokens[a].start].trim_start();
         // A heading, a bold label, or up to three words ending in a colon.
         let label_end = (a..b.min(a + 3))

@@ -379,9 +379,12 @@ fn mark_negations(text: &str, tokens: &mut [Token]) {
             // action, "and" starts another clause, and only that one is turned down.
             let negator = (i..clause_end)
                 .find(|&j| {
-                    let rest = text[tokens[j].start..tokens[clause_end - 1].end]
-                        .to_lowercase()
-                        .replace('’', "'");
+                    // The longest negator is a few words: a short look ahead keeps this linear.
+                    let mut to = tokens[clause_end - 1].end.min(tokens[j].start + 48);
+                    while !text.is_char_boundary(to) {
+                        to -= 1;
+                    }
+                    let rest = text[tokens[j].start..to].to_lowercase().replace('’', "'");
                     CLAUSE_NEGATORS.iter().any(|n| rest.starts_with(n))
                 })
                 .unwrap_or(i);
