@@ -467,13 +467,14 @@ fn concepts_of(text: &str, scale: f32, keep_negated: bool) -> Vec<Concept> {
     // An object the item names beside an idea that implies it ("rolls back the release") is
     // said by the idea too.
     for c in 0..concepts.len() {
-        let Some(g) = THESAURUS.iter().position(|g| g.name == concepts[c].label) else {
+        let Some(g) = IMPLYING
+            .iter()
+            .copied()
+            .find(|&g| THESAURUS[g].name == concepts[c].label)
+        else {
             continue;
         };
         let implies = &THESAURUS[g].implies;
-        if implies.is_empty() {
-            continue;
-        }
         let lent: Vec<(Vec<String>, bool)> = concepts[c]
             .phrases
             .iter()
@@ -591,6 +592,13 @@ fn questions(text: &str, tokens: &[Token]) -> Vec<bool> {
 
 /// Words by which an item says something is absent.
 const LACK_WORDS: &[&str] = &["lack", "lacks", "lacking", "missing"];
+
+/// The lexicon's ideas that imply objects (`implies:`), found once.
+static IMPLYING: std::sync::LazyLock<Vec<usize>> = std::sync::LazyLock::new(|| {
+    (0..THESAURUS.len())
+        .filter(|&g| !THESAURUS[g].implies.is_empty())
+        .collect()
+});
 
 fn is_meta_stem(stem: &str) -> bool {
     META_WORDS.iter().any(|m| text::stem(m) == stem)
