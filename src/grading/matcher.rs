@@ -925,6 +925,8 @@ fn keyword_lists(
     let mut listed = vec![false; tokens.len()];
     let is_verb = |t: &Token| !t.code && ACTION_STEMS.contains(&t.stem.as_str());
     let is_word = |t: &Token| !t.stop && !t.stem.chars().all(|c| c.is_ascii_digit());
+    // Each sentence as a token range, for the outline reading after this one.
+    let mut sentences: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         let sentence = tokens[i].sentence;
@@ -932,6 +934,7 @@ fn keyword_lists(
             .iter()
             .position(|t| t.sentence != sentence)
             .map_or(tokens.len(), |p| i + p);
+        sentences.push((i, end));
         let words = &tokens[i..end];
         let code = words.iter().any(|t| t.code);
         let content: Vec<&Token> = words.iter().filter(|t| is_word(t)).collect();
@@ -992,8 +995,8 @@ fn keyword_lists(
             || FILLER.iter().any(|f| lower.contains(f))
             // A sentence that strings terms together with no role for any ("an OOMKilled
             // situation where the container limit, node memory, the deploy, a rollback and
-            // alerting all come together"): five or more parts, mostly the rubric's terms, and no
-            // verb that acts on them.
+            // alerting all come together"): many parts, at least half of its words the rubric's
+            // terms, and at most one verb acting on them.
             || (!code && verbs <= 1 && strung >= STRUNG_PARTS && key * 2 >= content.len())
             // An outline line or a heading: a few words, no verb, no command.
             || (!code
@@ -1008,7 +1011,7 @@ fn keyword_lists(
         }
         i = end;
     }
-    outline_of_terms(text, tokens, &is_verb, &mut listed);
+    outline_of_terms(text, tokens, &sentences, &is_verb, &mut listed);
     listed
 }
 
@@ -1018,24 +1021,15 @@ fn keyword_lists(
 fn outline_of_terms(
     text: &str,
     tokens: &[Token],
+    sentences: &[(usize, usize)],
     is_verb: &dyn Fn(&Token) -> bool,
     listed: &mut [bool],
 ) {
-    let mut sentences: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < tokens.len() {
-        let end = tokens[i..]
-            .iter()
-            .position(|t| t.sentence != tokens[i].sentence)
-            .map_or(tokens.len(), |p| i + p);
-        sentences.push((i, end));
-        i = end;
-    }
     let (mut headed, mut terms) = (0, 0);
     // Where the line of the sentence before began: lines are found left to right, so the text
     // is read once.
     let (mut line_start, mut read) = (0, 0);
-    for &(a, b) in &sentences {
+    for &(a, b) in sentences {
         if let Some(n) = text[read..tokens[a].start].rfind('\n') {
             line_start = read + n + 1;
         }
@@ -1053,13 +1047,7 @@ fn outline_of_terms(
             .iter()
             .enumerate()
             .any(|(k, t)| is_verb(t) && (k == 0 || words[k - 1].stop || is_verb(&words[k - 1])));
-        let relating = words.iter().any(|t| {
-            t.stop
-                && !matches!(
-                    text[t.start..t.end].to_lowercase().as_str(),
-                    "and" | "or" | "of" | "vs"
-                )
-        });
+        let relating = words.iter().any(|t| relates(text, t));
         if heading {
             headed += 1;
         }
@@ -1078,6 +1066,16 @@ fn outline_of_terms(
     if headed >= 2 && terms >= 2 {
         listed.iter_mut().for_each(|l| *l = true);
     }
+}
+
+/// Whether a word relates the terms around it ("logrotate *by* size"): a function word other
+/// than those that join or name ("and", "or"; "source *of* truth" is one name).
+fn relates(text: &str, token: &Token) -> bool {
+    token.stop
+        && !matches!(
+            text[token.start..token.end].to_lowercase().as_str(),
+            "and" | "or" | "of"
+        )
 }
 
 /// Within one sentence, marks runs of three or more short items separated by `,` `/` `#` `+`
@@ -1114,10 +1112,7 @@ fn mark_list_runs(
     let short = |&(a, b): &(usize, usize)| {
         let words: Vec<usize> = (a..b).filter(|&i| is_word(&tokens[i])).collect();
         let related = match (words.first(), words.last()) {
-            // "source of truth" is one name.
-            (Some(&first), Some(&last)) => (first..last).any(|i| {
-                tokens[i].stop && !text[tokens[i].start..tokens[i].end].eq_ignore_ascii_case("of")
-            }),
+            (Some(&first), Some(&last)) => (first..last).any(|i| relates(text, &tokens[i])),
             _ => false,
         };
         (1..=3).contains(&words.len())

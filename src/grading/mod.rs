@@ -1220,8 +1220,8 @@ mod tests {
             (
                 "Roll the kubelet back, check journalctl -u kubelet on the node, then openssl \
                  s_client the cert. ",
-                // The ninth is `partial`: the thresholds chosen leave-one-scenario-out leave a
-                // band of partial credit by share (covered at 0.50, partial at 0.40).
+                // The ninth is `partial`: rolling the kubelet back names two of its ideas but
+                // not its point, the version skew policy.
                 [m, m, m, m, m, m, c, c, p, m],
             ),
             (
